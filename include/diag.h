@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+
+#include "macro.h"
+
+/* One line an admin reads in vdsm.log; longer text is cut, never wrapped. */
+#define DIAG_LINE_MAX 512
+/* Enough for every warning one run can raise (one per node, capped). */
+#define DIAG_WARNINGS_MAX 16
+
+/*
+ * The one error carrier. The module that finds a problem fills it in;
+ * main.c prints it once as "numa: <message>". Warnings collect beside it
+ * and are printed as "numa: warning: <message>".
+ */
+struct diag {
+        int error; /* negative errno-style code, 0 while all is well */
+        char message[DIAG_LINE_MAX];
+        size_t n_warnings;
+        size_t n_dropped_warnings;
+        char warnings[DIAG_WARNINGS_MAX][DIAG_LINE_MAX];
+};
+
+void diag_init(struct diag *d);
+
+/* Records the first error only (later ones are consequences). Returns code, which must be < 0. */
+int diag_error(struct diag *d, int code, const char *fmt, ...) _printf_(3, 4);
+void diag_warn(struct diag *d, const char *fmt, ...) _printf_(2, 3);
+
+/*
+ * Quotes untrusted bytes for a one-line message: printable ASCII stays,
+ * everything else (newlines, control bytes, non-ASCII) becomes \xNN, and a
+ * value longer than max_shown bytes is cut with "...". Always terminates buf.
+ */
+void diag_quote(const char *s, size_t len, size_t max_shown, char *buf, size_t bufsize);

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Cap on the domain XML, checked before it is read whole. */
+#define DOMXML_SIZE_MAX (64u * 1024 * 1024)
+
+/* An element's place in the buffer: [start, tag_end) is the start tag, [start, end) all of it. */
+struct domxml_span {
+        size_t start;   /* its '<' */
+        size_t tag_end; /* just past the start tag's '>' */
+        size_t close;   /* the '<' of the end tag (== tag_end when self-closing) */
+        size_t end;     /* just past the end tag's '>' (== tag_end when self-closing) */
+        bool self_closing;
+};
+
+/* Attributes as written; NULL when absent. */
+struct domxml_memory {
+        char *mode, *nodeset, *placement;
+};
+
+struct domxml_memnode {
+        char *cellid, *mode, *nodeset;
+};
+
+struct domxml_numatune {
+        struct domxml_span span;
+        size_t n_memory;
+        struct domxml_memory memory; /* the first <memory>, when n_memory > 0 */
+        size_t n_memnodes;
+        struct domxml_memnode *memnodes;
+        bool has_child;              /* any child element */
+        size_t first_child_start;
+};
+
+/*
+ * What the hook needs to know about a domain XML document, found in one
+ * streaming pass with no tree. Only direct children of <domain> in no
+ * namespace count; a <numatune> inside <metadata> is someone else's.
+ */
+struct domxml_facts {
+        size_t bom;   /* 3 when the file starts with a UTF-8 BOM */
+        char quote;   /* the quote of the first attribute in the document, or 0 */
+        struct domxml_span root;
+
+        bool has_anchor; /* the last of vcpu, iothreads, iothreadids, defaultiothread, cputune */
+        struct domxml_span anchor;
+        bool has_child;  /* any child element of <domain> */
+        struct domxml_span last_child;
+
+        bool vcpu_placement_auto;
+        bool has_memory;
+        char *memory_text; /* <memory>'s text, capped; NULL when absent */
+        char *memory_unit;
+
+        size_t n_numatune;
+        struct domxml_numatune numatune; /* the first one */
+};
+
+/*
+ * Scans a domain XML document: well-formed, UTF-8 (a BOM is fine), no
+ * DOCTYPE, root <domain> in no namespace and not empty. Returns 0 and
+ * fills ret, or a negative errno with d filled. Free ret with
+ * domxml_facts_done().
+ */
+int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d);
+void domxml_facts_done(struct domxml_facts *f);
+
+/* One change to the document: remove bytes [offset, offset + remove), insert text there. */
+struct domxml_edit {
+        size_t offset;
+        size_t remove;
+        char *text;
+};
+
+/* The input with the edit applied, as a new buffer. Returns 0 or -ENOMEM / -EINVAL. */
+int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret,
+        size_t *ret_len);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Largest NUMA node id we accept. The kernel's CONFIG_NODES_SHIFT is at
+ * most 10 (1024 nodes) on every architecture today; 4095 leaves room and
+ * keeps a node set a fixed 512-byte value with no allocation.
+ */
+#define NODE_ID_MAX 4095
+
+struct nodeset {
+        uint64_t bits[(NODE_ID_MAX + 1) / 64];
+};
+
+void nodeset_clear(struct nodeset *s);
+void nodeset_add_range(struct nodeset *s, unsigned first, unsigned last);
+void nodeset_remove_range(struct nodeset *s, unsigned first, unsigned last);
+static inline void nodeset_add(struct nodeset *s, unsigned n) {
+        nodeset_add_range(s, n, n);
+}
+bool nodeset_contains(const struct nodeset *s, unsigned n);
+bool nodeset_is_empty(const struct nodeset *s);
+unsigned nodeset_count(const struct nodeset *s);
+bool nodeset_equal(const struct nodeset *a, const struct nodeset *b);
+void nodeset_union(struct nodeset *a, const struct nodeset *b);
+void nodeset_subtract(struct nodeset *a, const struct nodeset *b);
+void nodeset_intersect(struct nodeset *a, const struct nodeset *b);
+
+/* The smallest member >= from, or -1. Iterate with: for (n = next(s, 0); n >= 0; n = next(s, n + 1)) */
+int nodeset_next(const struct nodeset *s, int from);
+
+/*
+ * libvirt's canonical form: ascending, runs of two or more as N-M, e.g.
+ * "0-2,4,6-7"; "" for the empty set. libvirt keeps such a string as it is.
+ * Returns 0 or -ENOMEM; *ret is a new string.
+ */
+int nodeset_format(const struct nodeset *s, char **ret);
+
+/*
+ * Parses a nodeset attribute the way libvirt does (virBitmapParse):
+ *
+ *   list := item ( ',' item )*        blanks allowed around items
+ *   item := N | N '-' M | '^' N        N <= M, applied left to right
+ *
+ * so "^" only removes what an earlier item added. This reads <numatune>
+ * elements already in a domain; the hook's own grammar lives in spec.c.
+ * Returns 0, or -EINVAL for a malformed string, -ERANGE for a node id
+ * above NODE_ID_MAX.
+ */
+int nodeset_parse_libvirt(const char *str, struct nodeset *ret);
+
+/*
+ * Builds "0-3,8,10-11" from ascending ids; shared by the node set and the
+ * CPU lists that --topology prints.
+ */
+struct range_writer {
+        char *buf;
+        size_t len, cap;
+        long first, last; /* current run, -1 when none */
+        bool oom;
+};
+
+#define RANGE_WRITER_INIT {.first = -1, .last = -1}
+
+void range_writer_add(struct range_writer *w, unsigned id);
+/* Returns 0 or -ENOMEM; *ret is a new string ("" when nothing was added). */
+int range_writer_finish(struct range_writer *w, char **ret);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "nodeset.h"
+#include "spec.h"
+#include "topology.h"
+
+/* What goes into <memory mode=... nodeset=.../> or <memory mode=... placement='auto'/>. */
+struct numa_binding {
+        enum numa_mode mode;
+        bool placement_auto;
+        struct nodeset nodes; /* empty when placement_auto */
+};
+
+/* What the domain tells the resolver. */
+struct vm_facts {
+        bool vcpu_placement_auto;
+        bool has_memory;
+        uint64_t memory; /* bytes, when has_memory */
+};
+
+/*
+ * Applies a parsed spec to a host: the set arithmetic, then the checks an
+ * admin would otherwise meet as a failed VM start, each with the value
+ * quoted (nodes exist; strict and restrictive need memory on every node,
+ * preferred and interleave on one; preferred takes one node; the VM's
+ * memory fits). Soft findings become warnings in d. Returns 0 or -EINVAL.
+ */
+int resolve(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
+        struct numa_binding *ret, struct diag *d);

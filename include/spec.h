@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "nodeset.h"
+
+/* libvirt's <numatune><memory mode=...>; the values are libvirt's words. */
+enum numa_mode {
+        NUMA_MODE_STRICT,
+        NUMA_MODE_PREFERRED,
+        NUMA_MODE_INTERLEAVE,
+        NUMA_MODE_RESTRICTIVE,
+        _NUMA_MODE_MAX,
+        _NUMA_MODE_INVALID = -1,
+};
+
+const char *numa_mode_to_string(enum numa_mode m);
+/* Exact, lowercase match of len bytes; _NUMA_MODE_INVALID otherwise. */
+enum numa_mode numa_mode_from_string(const char *s, size_t len);
+
+enum spec_target {
+        SPEC_TARGET_NODESET, /* "strict:1-4,^3" */
+        SPEC_TARGET_AUTO,    /* "strict:auto": numad picks the nodes */
+        SPEC_TARGET_NONE,    /* "interleave": only with <vcpu placement='auto'> */
+};
+
+/* The property is short; this bounds the quote of it in messages. */
+#define SPEC_QUOTE_MAX 64
+
+struct numa_spec {
+        char quoted[SPEC_QUOTE_MAX * 4 + 8]; /* the trimmed value, quoted for messages */
+        enum numa_mode mode;
+        enum spec_target target;
+        bool has_include;         /* false: the base is every host node with memory */
+        struct nodeset include;   /* union of the plain items */
+        struct nodeset exclude;   /* union of the ^ items */
+};
+
+/*
+ * Parses the value of the custom property:
+ *
+ *   spec    := mode [ ':' target ]
+ *   mode    := strict | preferred | interleave | restrictive
+ *   target  := 'auto' | nodeset
+ *   nodeset := item ( ',' item )*
+ *   item    := [ '^' ] N [ '-' M ]       N, M: ASCII decimal, N <= M <= NODE_ID_MAX
+ *
+ * ASCII whitespace around the whole value is trimmed; any other whitespace
+ * is an error. Unlike libvirt's nodeset, the items form a set independent
+ * of their order: (union of plain items) - (union of ^ items), and ^ may
+ * stand alone ("^3": every node with memory but 3). The host is applied
+ * later, in resolve.c.
+ *
+ * On error returns -EINVAL and fills d with one line that quotes the value
+ * and names the 1-based position in the trimmed value.
+ */
+int spec_parse(const char *value, struct numa_spec *ret, struct diag *d);

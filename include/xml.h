@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Safe streaming parse with libxml2's SAX2 interface: no tree, no DTD, no
+ * entity or file is ever loaded, and only UTF-8 is accepted, so that the
+ * byte offsets the callbacks see are offsets into the caller's buffer.
+ * domxml.c and capabilities.c build on it; nothing else includes libxml2.
+ */
+
+#include <libxml/parser.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+struct xml_reader {
+        xmlParserCtxt *ctxt; /* valid inside callbacks */
+        const char *buf;     /* the document */
+        size_t len;
+        const char *what;    /* "domain XML", "capabilities": names the document in messages */
+        struct diag *d;
+        int stopped;         /* negative code once a callback called xml_reader_stop() */
+        bool doctype;
+        char first_error[DIAG_LINE_MAX];
+        int first_error_line;
+};
+
+/*
+ * Parses buf. The callbacks in sax (startElementNs, endElementNs,
+ * characters) get the reader as their ctx: embed the struct xml_reader
+ * first in a larger one. Returns 0, or a negative errno with d filled.
+ */
+int xml_read(struct xml_reader *r, const xmlSAXHandler *sax);
+
+/* From a callback: refuse the document with this message and stop parsing. */
+int xml_reader_stop(struct xml_reader *r, int code, const char *fmt, ...) _printf_(3, 4);
+
+/*
+ * Offset just past the start tag whose startElementNs callback is running
+ * ('>' or '/>'), setting *self_closing; or (size_t) -1 if the parser's
+ * position does not sit on a tag end, which would be a libxml2 surprise.
+ */
+size_t xml_reader_start_tag_end(struct xml_reader *r, bool *self_closing);
+/* Offset just past the end tag whose endElementNs callback is running, or (size_t) -1. */
+size_t xml_reader_end_tag_end(struct xml_reader *r);
+/* The '<' that opens the tag ending just before offset end. */
+size_t xml_tag_start(const char *buf, size_t end);
+
+/* The 5-field attribute array of startElementNs: the value of an attribute in no namespace. */
+bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_value, size_t *ret_len);
+bool xml_attr_equals(int n, const xmlChar **attrs, const char *name, const char *value);
+/* A copy of the value, or NULL when absent; -ENOMEM on failure. */
+int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret);

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capabilities.h"
+#include "fileio.h"
+#include "macro.h"
+#include "size.h"
+#include "xml.h"
+
+/* A cell's <memory> holds a number; anything longer is not one. */
+#define CELL_MEMORY_TEXT_MAX 64
+
+static const char *const cell_path[] = {"capabilities", "host", "topology", "cells", "cell"};
+
+struct cell {
+        long id; /* -1: missing or invalid */
+        char memory[CELL_MEMORY_TEXT_MAX + 1];
+        size_t memory_len;
+        bool memory_too_long;
+        char *unit;
+        unsigned *cpus;
+        size_t n_cpus;
+};
+
+struct caps_scan {
+        struct xml_reader reader; /* first: the callbacks get a pointer to it */
+        unsigned flags;
+        unsigned depth;
+        unsigned matched;  /* how many leading elements of cell_path the open ones match */
+        bool in_memory, in_cpus;
+        struct cell *cells;
+        size_t n_cells;
+};
+
+static int oom(struct caps_scan *s) {
+        return xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
+}
+
+/* A decimal id attribute within limit, or -1. */
+static long attr_id(int n_attrs, const xmlChar **attrs, long limit) {
+        const char *v;
+        size_t len;
+        long id = 0;
+
+        if (!xml_attr(n_attrs, attrs, "id", &v, &len) || len == 0 || len > 10)
+                return -1;
+        for (size_t i = 0; i < len; i++) {
+                if (v[i] < '0' || v[i] > '9')
+                        return -1;
+                id = id * 10 + (v[i] - '0');
+        }
+        return id <= limit ? id : -1;
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+        struct caps_scan *s = ctx;
+        const char *n = (const char *) name;
+        struct cell *c;
+
+        (void) prefix;
+        (void) n_ns;
+        (void) ns;
+        (void) n_defaulted;
+
+        s->depth++;
+        if (uri)
+                return;
+
+        if (s->matched == s->depth - 1 && s->depth <= ELEMENTSOF(cell_path) &&
+                strcmp(n, cell_path[s->depth - 1]) == 0) {
+                s->matched = s->depth;
+                if (s->depth < ELEMENTSOF(cell_path))
+                        return;
+
+                c = realloc(s->cells, (s->n_cells + 1) * sizeof(*c));
+                if (!c) {
+                        oom(s);
+                        return;
+                }
+                s->cells = c;
+                c = &s->cells[s->n_cells++];
+                *c = (struct cell) {.id = attr_id(n_attrs, attrs, NODE_ID_MAX)};
+                return;
+        }
+
+        if (s->matched != ELEMENTSOF(cell_path))
+                return;
+        c = &s->cells[s->n_cells - 1];
+
+        if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "memory") == 0) {
+                s->in_memory = true;
+                c->memory_len = 0;
+                free(c->unit);
+                if (xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
+                        oom(s);
+        } else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "cpus") == 0)
+                s->in_cpus = true;
+        else if (s->in_cpus && s->depth == ELEMENTSOF(cell_path) + 2 && strcmp(n, "cpu") == 0 &&
+                 (s->flags & TOPOLOGY_CPUS)) {
+                long id = attr_id(n_attrs, attrs, 1L << 30);
+                unsigned *cpus;
+
+                if (id < 0)
+                        return;
+                cpus = realloc(c->cpus, (c->n_cpus + 1) * sizeof(*cpus));
+                if (!cpus) {
+                        oom(s);
+                        return;
+                }
+                c->cpus = cpus;
+                c->cpus[c->n_cpus++] = (unsigned) id;
+        }
+}
+
+static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
+        struct caps_scan *s = ctx;
+
+        (void) name;
+        (void) prefix;
+        (void) uri;
+
+        if (s->depth == ELEMENTSOF(cell_path) + 1) {
+                s->in_memory = false;
+                s->in_cpus = false;
+        }
+        if (s->matched == s->depth)
+                s->matched--;
+        s->depth--;
+}
+
+static void on_characters(void *ctx, const xmlChar *text, int len) {
+        struct caps_scan *s = ctx;
+        struct cell *c;
+
+        if (!s->in_memory || s->depth != ELEMENTSOF(cell_path) + 1)
+                return;
+        c = &s->cells[s->n_cells - 1];
+        if (c->memory_len + (size_t) len > CELL_MEMORY_TEXT_MAX) {
+                c->memory_too_long = true;
+                return;
+        }
+        memcpy(c->memory + c->memory_len, text, (size_t) len);
+        c->memory_len += (size_t) len;
+        c->memory[c->memory_len] = '\0';
+}
+
+static int cmp_cell(const void *a, const void *b) {
+        const struct cell *x = a, *y = b;
+
+        return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+
+        return (x > y) - (x < y);
+}
+
+static int cell_cpus(struct cell *c, char **ret) {
+        struct range_writer w = RANGE_WRITER_INIT;
+
+        qsort(c->cpus, c->n_cpus, sizeof(*c->cpus), cmp_unsigned);
+        for (size_t i = 0; i < c->n_cpus; i++)
+                if (i == 0 || c->cpus[i] != c->cpus[i - 1])
+                        range_writer_add(&w, c->cpus[i]);
+        return range_writer_finish(&w, ret);
+}
+
+static int build_topology(struct caps_scan *s, struct topology *ret, struct diag *d) {
+        struct topology t = {.has_free = false};
+        int r;
+
+        if (s->n_cells == 0)
+                return diag_error(d, -EINVAL, "capabilities XML has no host/topology/cells/cell");
+
+        qsort(s->cells, s->n_cells, sizeof(*s->cells), cmp_cell);
+        for (size_t i = 0; i < s->n_cells; i++) {
+                struct cell *c = &s->cells[i];
+                uint64_t total = 0;
+                char *cpus = NULL;
+
+                if (c->id < 0) {
+                        r = diag_error(d, -EINVAL, "capabilities XML has a <cell> without a valid id (0-%d)",
+                                NODE_ID_MAX);
+                        goto fail;
+                }
+                if (i > 0 && c->id == s->cells[i - 1].id) {
+                        r = diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
+                        goto fail;
+                }
+                if (c->memory_too_long ||
+                        (c->memory_len > 0 && size_parse(c->memory, c->unit, &total) < 0)) {
+                        r = diag_error(d, -EINVAL, "capabilities XML cell %ld has an invalid <memory>", c->id);
+                        goto fail;
+                }
+                if ((s->flags & TOPOLOGY_CPUS) && cell_cpus(c, &cpus) < 0) {
+                        r = diag_error(d, -ENOMEM, "out of memory");
+                        goto fail;
+                }
+                r = topology_add_node(&t, (unsigned) c->id, total, 0, cpus);
+                if (r < 0) {
+                        free(cpus);
+                        diag_error(d, r, "out of memory");
+                        goto fail;
+                }
+        }
+
+        *ret = t;
+        return 0;
+
+fail:
+        topology_done(&t);
+        return r;
+}
+
+int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
+        struct diag *d) {
+        static const xmlSAXHandler sax = {
+                .startElementNs = on_start,
+                .endElementNs = on_end,
+                .characters = on_characters,
+        };
+        struct caps_scan s = {
+                .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
+                .flags = flags,
+        };
+        int r;
+
+        r = xml_read(&s.reader, &sax);
+        if (r >= 0)
+                r = build_topology(&s, ret, d);
+
+        for (size_t i = 0; i < s.n_cells; i++) {
+                free(s.cells[i].unit);
+                free(s.cells[i].cpus);
+        }
+        free(s.cells);
+        return r;
+}
+
+int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct diag *d) {
+        struct file_data f;
+        int r;
+
+        r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
+        if (r < 0)
+                return r;
+        r = capabilities_parse(f.data, f.len, flags, ret, d);
+        file_data_done(&f);
+        return r;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domxml.h"
+#include "macro.h"
+#include "xml.h"
+
+/* <memory> holds a number; anything longer than this is not one. */
+#define MEMORY_TEXT_MAX 64
+
+/* The elements libvirt formats just before <numatune>, in its order. */
+static const char *const anchor_names[] = {
+        "vcpu", "iothreads", "iothreadids", "defaultiothread", "cputune",
+};
+
+struct scan {
+        struct xml_reader reader; /* first: the callbacks get a pointer to it */
+        struct domxml_facts *f;
+        unsigned depth;           /* of the element being opened or closed; root is 1 */
+        bool in_memory;           /* collecting <domain><memory>'s text */
+        size_t memory_len;
+        bool memory_too_long;
+        bool in_numatune;         /* inside the first direct <numatune> */
+        bool current_is_anchor;   /* the open depth-2 element is an anchor */
+};
+
+static bool is_name(const xmlChar *name, const char *want) {
+        return strcmp((const char *) name, want) == 0;
+}
+
+static int fail_position(struct scan *s) {
+        return xml_reader_stop(&s->reader, -EIO,
+                "cannot locate an element of the domain XML in the file (libxml2 offsets disagree)");
+}
+
+static int oom(struct scan *s) {
+        return xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading the domain XML");
+}
+
+/* The quote character of the first attribute in a start tag, or 0. */
+static char tag_quote(const char *buf, size_t start, size_t tag_end) {
+        const char *eq = memchr(buf + start, '=', tag_end - start);
+
+        if (!eq)
+                return 0;
+        for (eq++; eq < buf + tag_end; eq++)
+                if (*eq == '\'' || *eq == '"')
+                        return *eq;
+        return 0;
+}
+
+static void on_root(struct scan *s, const xmlChar *name, const xmlChar *uri, struct domxml_span *span) {
+        if (!is_name(name, "domain")) {
+                char q[80];
+
+                diag_quote((const char *) name, strlen((const char *) name), 32, q, sizeof(q));
+                xml_reader_stop(&s->reader, -EINVAL, "domain XML root element is <%s>, expected <domain>", q);
+                return;
+        }
+        if (uri) {
+                char q[160];
+
+                diag_quote((const char *) uri, strlen((const char *) uri), 64, q, sizeof(q));
+                xml_reader_stop(&s->reader, -EINVAL,
+                        "domain XML root <domain> is in namespace '%s'; libvirt expects no namespace", q);
+                return;
+        }
+        if (span->self_closing) {
+                xml_reader_stop(&s->reader, -EINVAL, "domain XML root <domain/> is empty");
+                return;
+        }
+        s->f->root = *span;
+}
+
+static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs,
+        const xmlChar **attrs, const struct domxml_span *span) {
+        struct domxml_facts *f = s->f;
+
+        f->has_child = true;
+        f->last_child = *span;
+        s->current_is_anchor = false;
+        if (uri)
+                return;
+
+        for (size_t i = 0; i < ELEMENTSOF(anchor_names); i++)
+                if (is_name(name, anchor_names[i])) {
+                        f->has_anchor = true;
+                        f->anchor = *span;
+                        s->current_is_anchor = true;
+                }
+
+        if (is_name(name, "vcpu"))
+                f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
+        else if (is_name(name, "memory") && !f->has_memory) {
+                f->has_memory = true;
+                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0 ||
+                        !(f->memory_text = calloc(1, MEMORY_TEXT_MAX + 1))) {
+                        oom(s);
+                        return;
+                }
+                s->in_memory = !span->self_closing;
+        } else if (is_name(name, "numatune")) {
+                f->n_numatune++;
+                if (f->n_numatune == 1) {
+                        f->numatune.span = *span;
+                        s->in_numatune = !span->self_closing;
+                }
+        }
+}
+
+static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs,
+        const xmlChar **attrs, const struct domxml_span *span) {
+        struct domxml_numatune *nt = &s->f->numatune;
+
+        if (!nt->has_child) {
+                nt->has_child = true;
+                nt->first_child_start = span->start;
+        }
+        if (uri)
+                return;
+
+        if (is_name(name, "memory")) {
+                if (nt->n_memory++ > 0)
+                        return;
+                if (xml_attr_dup(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
+                        oom(s);
+        } else if (is_name(name, "memnode")) {
+                struct domxml_memnode *m;
+
+                m = realloc(nt->memnodes, (nt->n_memnodes + 1) * sizeof(*m));
+                if (!m) {
+                        oom(s);
+                        return;
+                }
+                nt->memnodes = m;
+                m = &nt->memnodes[nt->n_memnodes++];
+                *m = (struct domxml_memnode) {0};
+                if (xml_attr_dup(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "mode", &m->mode) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
+                        oom(s);
+        }
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+        struct scan *s = ctx;
+        struct domxml_span span = {0};
+
+        (void) prefix;
+        (void) n_ns;
+        (void) ns;
+        (void) n_defaulted;
+
+        s->depth++;
+        if (s->depth > 3 || (s->depth == 3 && !s->in_numatune)) {
+                /* Deep elements matter only for the quote style, found once. */
+                if (s->f->quote == 0 && n_attrs > 0) {
+                        bool self_closing;
+                        size_t tag_end = xml_reader_start_tag_end(&s->reader, &self_closing);
+
+                        if (tag_end == (size_t) -1) {
+                                fail_position(s);
+                                return;
+                        }
+                        s->f->quote = tag_quote(s->reader.buf, xml_tag_start(s->reader.buf, tag_end),
+                                tag_end);
+                }
+                return;
+        }
+
+        span.tag_end = xml_reader_start_tag_end(&s->reader, &span.self_closing);
+        if (span.tag_end == (size_t) -1) {
+                fail_position(s);
+                return;
+        }
+        span.start = xml_tag_start(s->reader.buf, span.tag_end);
+        span.close = span.end = span.tag_end;
+        if (s->f->quote == 0 && n_attrs > 0)
+                s->f->quote = tag_quote(s->reader.buf, span.start, span.tag_end);
+
+        if (s->depth == 1)
+                on_root(s, name, uri, &span);
+        else if (s->depth == 2)
+                on_domain_child(s, name, uri, n_attrs, attrs, &span);
+        else
+                on_numatune_child(s, name, uri, n_attrs, attrs, &span);
+}
+
+static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
+        struct scan *s = ctx;
+        struct domxml_facts *f = s->f;
+        size_t end;
+
+        (void) name;
+        (void) prefix;
+        (void) uri;
+
+        if (s->depth == 1 || s->depth == 2) {
+                end = xml_reader_end_tag_end(&s->reader);
+                if (end == (size_t) -1) {
+                        fail_position(s);
+                        return;
+                }
+                if (s->depth == 1) {
+                        f->root.close = xml_tag_start(s->reader.buf, end);
+                        f->root.end = end;
+                } else {
+                        f->last_child.end = end;
+                        if (s->current_is_anchor)
+                                f->anchor.end = end;
+                        if (s->in_numatune) {
+                                f->numatune.span.close = xml_tag_start(s->reader.buf, end);
+                                f->numatune.span.end = end;
+                                s->in_numatune = false;
+                        }
+                        s->in_memory = false;
+                }
+        }
+        s->depth--;
+}
+
+static void on_characters(void *ctx, const xmlChar *text, int len) {
+        struct scan *s = ctx;
+        size_t n = (size_t) len;
+
+        if (!s->in_memory || s->depth != 2)
+                return;
+        if (s->memory_len + n > MEMORY_TEXT_MAX) {
+                s->memory_too_long = true;
+                return;
+        }
+        memcpy(s->f->memory_text + s->memory_len, text, n);
+        s->memory_len += n;
+}
+
+int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d) {
+        static const xmlSAXHandler sax = {
+                .startElementNs = on_start,
+                .endElementNs = on_end,
+                .characters = on_characters,
+        };
+        struct domxml_facts f = {0};
+        struct scan s = {
+                .reader = {.buf = buf, .len = len, .what = "domain XML", .d = d},
+                .f = &f,
+        };
+        int r;
+
+        if (len > DOMXML_SIZE_MAX)
+                return diag_error(d, -EFBIG, "domain XML is larger than %u MiB", DOMXML_SIZE_MAX >> 20);
+
+        if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+                f.bom = 3;
+
+        r = xml_read(&s.reader, &sax);
+        if (r < 0) {
+                domxml_facts_done(&f);
+                return r;
+        }
+        if (f.root.tag_end == 0) {
+                domxml_facts_done(&f);
+                return diag_error(d, -EINVAL, "domain XML has no root element");
+        }
+        if (s.memory_too_long) {
+                free(f.memory_text);
+                f.memory_text = strdup("(too long)");
+                if (!f.memory_text) {
+                        domxml_facts_done(&f);
+                        return diag_error(d, -ENOMEM, "out of memory");
+                }
+        }
+
+        *ret = f;
+        return 0;
+}
+
+void domxml_facts_done(struct domxml_facts *f) {
+        struct domxml_numatune *nt = &f->numatune;
+
+        free(f->memory_text);
+        free(f->memory_unit);
+        free(nt->memory.mode);
+        free(nt->memory.nodeset);
+        free(nt->memory.placement);
+        for (size_t i = 0; i < nt->n_memnodes; i++) {
+                free(nt->memnodes[i].cellid);
+                free(nt->memnodes[i].mode);
+                free(nt->memnodes[i].nodeset);
+        }
+        free(nt->memnodes);
+        *f = (struct domxml_facts) {0};
+}
+
+int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret,
+        size_t *ret_len) {
+        size_t text_len = strlen(e->text), out_len;
+        char *out;
+
+        if (e->offset > len || e->remove > len - e->offset)
+                return -EINVAL;
+
+        out_len = len - e->remove + text_len;
+        out = malloc(out_len ? out_len : 1);
+        if (!out)
+                return -ENOMEM;
+
+        memcpy(out, buf, e->offset);
+        memcpy(out + e->offset, e->text, text_len);
+        memcpy(out + e->offset + text_len, buf + e->offset + e->remove, len - e->offset - e->remove);
+
+        *ret = out;
+        *ret_len = out_len;
+        return 0;
+}

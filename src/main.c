@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vdsm-hook-numa: VDSM before_vm_start hook that binds a VM's memory to
+ * host NUMA nodes. This file is the command line: options and environment
+ * in, one run, messages and the exit code out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "capabilities.h"
+#include "config.h"
+#include "diag.h"
+#include "fileio.h"
+#include "hook.h"
+#include "size.h"
+#include "spec.h"
+#include "topology.h"
+
+/* VDSM treats any non-zero code as failure; 2 also stops the hook chain. */
+#define EXIT_HOOK_FAILED 2
+
+/* No input may hold a VM start longer than this much CPU time. */
+#define WATCHDOG_CPU_SECONDS 10
+
+static void on_cpu_limit(int sig) {
+        static const char msg[] = "numa: gave up after 10 s of CPU time (watchdog); domain XML left unchanged\n";
+
+        (void) sig;
+        file_replace_abort();
+        (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        _exit(EXIT_HOOK_FAILED);
+}
+
+static void watchdog_start(void) {
+        struct rlimit rl;
+        struct sigaction sa = {.sa_handler = on_cpu_limit};
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGXCPU, &sa, NULL);
+
+        if (getrlimit(RLIMIT_CPU, &rl) < 0)
+                return;
+        /* SIGXCPU at the soft limit; the kernel's SIGKILL a second later is the backstop. */
+        if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > WATCHDOG_CPU_SECONDS)
+                rl.rlim_cur = WATCHDOG_CPU_SECONDS;
+        if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > WATCHDOG_CPU_SECONDS + 1)
+                rl.rlim_max = WATCHDOG_CPU_SECONDS + 1;
+        if (rl.rlim_cur > rl.rlim_max)
+                rl.rlim_cur = rl.rlim_max;
+        (void) setrlimit(RLIMIT_CPU, &rl);
+}
+
+static void help(void) {
+        printf("Usage: %s [OPTION]...\n"
+               "\n"
+               "VDSM before_vm_start hook: binds the VM's memory to host NUMA nodes by adding\n"
+               "<numatune><memory mode=... nodeset=.../></numatune> to the domain XML.\n"
+               "\n"
+               "  --numa SPEC           the spec, instead of the 'numa' custom property\n"
+               "  --domxml FILE         the domain XML, instead of $_hook_domxml\n"
+               "  --capabilities FILE   take the topology from `virsh capabilities` XML\n"
+               "  --dry-run             print the resulting XML to stdout, change nothing\n"
+               "  --topology            print the host topology as the hook sees it\n"
+               "  -h, --help            show this help\n"
+               "  --version             show the version\n"
+               "\n"
+               "SPEC is MODE[:auto|:NODESET]; MODE is strict, preferred, interleave or\n"
+               "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
+               "Environment: numa (or numaset), _hook_domxml. Exit status: 0 done, 2 failed.\n",
+                program_invocation_short_name);
+}
+
+static void print_topology(const struct topology *t, const char *source) {
+        char total[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
+
+        printf("source: %s\n", source);
+        printf("%-6s %-12s %-12s %s\n", "node", "memory", "free", "cpus");
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                const struct topology_node *n = &t->nodes[i];
+
+                printf("%-6u %-12s %-12s %s\n", n->id, size_format(n->total, total),
+                        t->has_free ? size_format(n->free, free_s) : "-",
+                        n->cpus && n->cpus[0] ? n->cpus : "-");
+        }
+}
+
+static int run_topology(const char *capabilities_path, struct diag *d) {
+        struct topology t;
+        int r;
+
+        if (capabilities_path)
+                r = capabilities_load(capabilities_path, TOPOLOGY_CPUS, &t, d);
+        else
+                r = topology_load(TOPOLOGY_CPUS, &t, d);
+        if (r < 0)
+                return r;
+
+        print_topology(&t, capabilities_path ? capabilities_path : "this host (libnuma)");
+        topology_done(&t);
+        return 0;
+}
+
+/* 'numa' is the property; 'numaset' is the name the RHV admin guide's example used. */
+static int spec_from_environment(const char **ret, struct diag *d) {
+        const char *numa = getenv("numa"), *numaset = getenv("numaset");
+
+        if (numa && numaset && strcmp(numa, numaset) != 0) {
+                char a[SPEC_QUOTE_MAX * 4 + 8], b[SPEC_QUOTE_MAX * 4 + 8];
+
+                diag_quote(numa, strlen(numa), SPEC_QUOTE_MAX, a, sizeof(a));
+                diag_quote(numaset, strlen(numaset), SPEC_QUOTE_MAX, b, sizeof(b));
+                return diag_error(d, -EINVAL,
+                        "custom properties 'numa' ('%s') and 'numaset' ('%s') differ; set only one", a, b);
+        }
+
+        *ret = numa ? numa : numaset;
+        return 0;
+}
+
+static int write_stdout(const char *data, size_t len) {
+        while (len > 0) {
+                ssize_t n = write(STDOUT_FILENO, data, len);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                data += n;
+                len -= (size_t) n;
+        }
+        return 0;
+}
+
+enum {
+        ARG_NUMA = 0x100,
+        ARG_DOMXML,
+        ARG_CAPABILITIES,
+        ARG_DRY_RUN,
+        ARG_TOPOLOGY,
+        ARG_VERSION,
+};
+
+int main(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"numa", required_argument, NULL, ARG_NUMA},
+                {"domxml", required_argument, NULL, ARG_DOMXML},
+                {"capabilities", required_argument, NULL, ARG_CAPABILITIES},
+                {"dry-run", no_argument, NULL, ARG_DRY_RUN},
+                {"topology", no_argument, NULL, ARG_TOPOLOGY},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, ARG_VERSION},
+                {NULL, 0, NULL, 0},
+        };
+        struct hook_request req = {.domxml_path = getenv("_hook_domxml")};
+        struct hook_result res = {0};
+        const char *spec_option = NULL;
+        bool topology = false;
+        struct diag d;
+        int c, r;
+
+        watchdog_start();
+        diag_init(&d);
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_NUMA:
+                        spec_option = optarg;
+                        break;
+                case ARG_DOMXML:
+                        req.domxml_path = optarg;
+                        break;
+                case ARG_CAPABILITIES:
+                        req.capabilities_path = optarg;
+                        break;
+                case ARG_DRY_RUN:
+                        req.dry_run = true;
+                        break;
+                case ARG_TOPOLOGY:
+                        topology = true;
+                        break;
+                case 'h':
+                        help();
+                        return EXIT_SUCCESS;
+                case ARG_VERSION:
+                        printf("vdsm-hook-numa %s\n", PROJECT_VERSION);
+                        return EXIT_SUCCESS;
+                case ':':
+                        fprintf(stderr, "numa: option '%s' needs a value; see --help\n", argv[optind - 1]);
+                        return EXIT_HOOK_FAILED;
+                default:
+                        fprintf(stderr, "numa: unknown option '%s'; see --help\n", argv[optind - 1]);
+                        return EXIT_HOOK_FAILED;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "numa: unexpected argument '%s'; see --help\n", argv[optind]);
+                return EXIT_HOOK_FAILED;
+        }
+
+        if (topology)
+                r = run_topology(req.capabilities_path, &d);
+        else {
+                r = spec_option ? (req.spec = spec_option, 0) : spec_from_environment(&req.spec, &d);
+                if (r >= 0)
+                        r = hook_run(&req, &res, &d);
+        }
+
+        /* A failure is exactly one line; the warnings that led to it would only blur it. */
+        if (r < 0) {
+                fprintf(stderr, "numa: %s\n", d.message);
+                return EXIT_HOOK_FAILED;
+        }
+
+        for (size_t i = 0; i < d.n_warnings; i++)
+                fprintf(stderr, "numa: warning: %s\n", d.warnings[i]);
+        if (d.n_dropped_warnings > 0)
+                fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
+
+        if (res.output && (r = write_stdout(res.output, res.output_len)) < 0) {
+                fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
+                hook_result_done(&res);
+                return EXIT_HOOK_FAILED;
+        }
+        if (res.info[0])
+                fprintf(stderr, "numa: %s\n", res.info);
+
+        hook_result_done(&res);
+        return EXIT_SUCCESS;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "macro.h"
+#include "resolve.h"
+#include "size.h"
+
+/* Formats a node set for a message; "?" if memory runs out, which only shortens the message. */
+static char *fmt_set(const struct nodeset *s) {
+        char *str = NULL;
+
+        if (nodeset_format(s, &str) < 0)
+                return NULL;
+        return str;
+}
+
+#define SET_OR_Q(s) ((s) ? (s) : "?")
+
+static int check_exists(const struct numa_spec *spec, const struct topology *topo, struct diag *d) {
+        struct nodeset missing = spec->include;
+        _cleanup_free_ char *m = NULL, *host = NULL;
+
+        nodeset_subtract(&missing, &topo->present);
+        if (nodeset_is_empty(&missing))
+                return 0;
+
+        m = fmt_set(&missing);
+        host = fmt_set(&topo->present);
+        return diag_error(d, -EINVAL, "'%s': %s %s %s not exist on this host (host nodes: %s)",
+                spec->quoted, nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
+                nodeset_count(&missing) == 1 ? "does" : "do", SET_OR_Q(host));
+}
+
+static int check_memory_nodes(const struct numa_spec *spec, const struct topology *topo,
+        const struct nodeset *nodes, struct diag *d) {
+        struct nodeset memoryless = *nodes;
+        _cleanup_free_ char *m = NULL, *with = NULL;
+
+        nodeset_subtract(&memoryless, &topo->with_memory);
+        if (nodeset_is_empty(&memoryless))
+                return 0;
+
+        m = fmt_set(&memoryless);
+        with = fmt_set(&topo->with_memory);
+
+        if (spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE)
+                return diag_error(d, -EINVAL,
+                        "'%s': %s %s %s no memory, and %s needs memory on every node (nodes with memory: %s)",
+                        spec->quoted, nodeset_count(&memoryless) == 1 ? "node" : "nodes",
+                        SET_OR_Q(m), nodeset_count(&memoryless) == 1 ? "has" : "have",
+                        numa_mode_to_string(spec->mode), SET_OR_Q(with));
+
+        if (nodeset_equal(&memoryless, nodes))
+                return diag_error(d, -EINVAL,
+                        "'%s': none of the nodes %s has memory (nodes with memory: %s)", spec->quoted,
+                        SET_OR_Q(m), SET_OR_Q(with));
+
+        diag_warn(d, "'%s': %s %s %s no memory; %s allocates only from the others", spec->quoted,
+                nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
+                nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode));
+        return 0;
+}
+
+static int check_capacity(const struct numa_spec *spec, const struct topology *topo,
+        const struct vm_facts *vm, const struct nodeset *nodes, struct diag *d) {
+        bool hard = spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE;
+        char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
+        _cleanup_free_ char *set = NULL;
+        uint64_t total, free_bytes;
+
+        if (!vm->has_memory)
+                return 0;
+
+        total = topology_sum_total(topo, nodes);
+        set = fmt_set(nodes);
+        size_format(vm->memory, vm_s);
+
+        if (vm->memory > total) {
+                size_format(total, total_s);
+                if (hard)
+                        return diag_error(d, -EINVAL,
+                                "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
+                                spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s",
+                                SET_OR_Q(set), total_s);
+                diag_warn(d, "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
+                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
+                        total_s);
+                return 0;
+        }
+
+        if (!topo->has_free)
+                return 0;
+
+        free_bytes = topology_sum_free(topo, nodes);
+        if (vm->memory > free_bytes)
+                diag_warn(d, "'%s': the VM's memory (%s) is more than is free on node%s %s now (%s)",
+                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
+                        size_format(free_bytes, free_s));
+        return 0;
+}
+
+int resolve(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
+        struct numa_binding *ret, struct diag *d) {
+        struct numa_binding b = {.mode = spec->mode};
+        int r;
+
+        switch (spec->target) {
+        case SPEC_TARGET_AUTO:
+                b.placement_auto = true;
+                *ret = b;
+                return 0;
+
+        case SPEC_TARGET_NONE:
+                /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
+                if (!vm->vcpu_placement_auto)
+                        return diag_error(d, -EINVAL,
+                                "'%s': a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs <vcpu placement='auto'>)",
+                                spec->quoted, numa_mode_to_string(spec->mode),
+                                spec->mode == NUMA_MODE_PREFERRED ? "0" : "0-1",
+                                numa_mode_to_string(spec->mode));
+                b.placement_auto = true;
+                *ret = b;
+                return 0;
+
+        case SPEC_TARGET_NODESET:
+                break;
+        }
+
+        r = check_exists(spec, topo, d);
+        if (r < 0)
+                return r;
+
+        b.nodes = spec->has_include ? spec->include : topo->with_memory;
+        nodeset_subtract(&b.nodes, &spec->exclude);
+        if (nodeset_is_empty(&b.nodes)) {
+                _cleanup_free_ char *with = fmt_set(&topo->with_memory);
+
+                return diag_error(d, -EINVAL, "'%s' leaves no node (nodes with memory: %s)",
+                        spec->quoted, SET_OR_Q(with));
+        }
+
+        if (spec->mode == NUMA_MODE_PREFERRED && nodeset_count(&b.nodes) > 1) {
+                _cleanup_free_ char *set = fmt_set(&b.nodes);
+
+                return diag_error(d, -EINVAL,
+                        "'%s': preferred takes exactly one node, but this gives %s; use 'interleave:%s' or 'strict:%s'",
+                        spec->quoted, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
+        }
+
+        r = check_memory_nodes(spec, topo, &b.nodes, d);
+        if (r < 0)
+                return r;
+
+        r = check_capacity(spec, topo, vm, &b.nodes, d);
+        if (r < 0)
+                return r;
+
+        *ret = b;
+        return 0;
+}
