@@ -275,13 +275,16 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
                         nt->n_memory);
         else if (nt->n_memory == 1) {
                 char existing[DIAG_LINE_MAX / 2];
+                _cleanup_free_ char *ours = NULL;
 
                 if (numatune_memory_matches(&nt->memory, f->vcpu_placement_auto, b))
                         return 0;
                 describe_memory(&nt->memory, existing, sizeof(existing));
+                if (numatune_memory_markup(b, '\'', &ours) < 0)
+                        return diag_error(d, -ENOMEM, "out of memory");
                 return diag_error(d, -EEXIST,
                         "'%s': domain XML already has %s in <numatune>, which differs from %s; not replacing it",
-                        spec_quoted, existing, memory);
+                        spec_quoted, existing, ours);
         } else {
                 r = check_memnodes(nt, b, spec_quoted, d);
                 if (r < 0)

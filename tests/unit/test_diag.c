@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+
+#include "diag.h"
+#include "unit.h"
+
+struct quote_case {
+        const char *name;
+        const char *input;
+        size_t len, max;
+        const char *quoted;
+};
+
+static const struct quote_case quote_cases[] = {
+        {"keeps_printable_ascii", "strict:1-4", 10, 64, "strict:1-4"},
+        {"escapes_newline", "a\nb", 3, 64, "a\\x0ab"},
+        {"escapes_quote_and_backslash", "a'\\", 3, 64, "a\\x27\\x5c"},
+        {"escapes_non_ascii", "\xc3\xa9", 2, 64, "\\xc3\\xa9"},
+        {"escapes_nul_inside_length", "a\0b", 3, 64, "a\\x00b"},
+        {"cuts_long_value", "abcdefgh", 8, 4, "abcd..."},
+};
+
+static void test_quote_case(void **state) {
+        const struct quote_case *c = *state;
+        char buf[64];
+
+        diag_quote(c->input, c->len, c->max, buf, sizeof(buf));
+        assert_string_equal(buf, c->quoted);
+}
+
+static void test_quote_never_overflows_small_buffer(void **state) {
+        char buf[12];
+
+        (void) state;
+        diag_quote("\x01\x02\x03\x04\x05\x06", 6, 64, buf, sizeof(buf));
+        assert_true(strlen(buf) < sizeof(buf));
+        assert_contains(buf, "...");
+}
+
+static void test_first_error_wins(void **state) {
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        assert_int_equal(diag_error(&d, -EINVAL, "first %d", 1), -EINVAL);
+        assert_int_equal(diag_error(&d, -EIO, "second"), -EIO);
+        assert_int_equal(d.error, -EINVAL);
+        assert_string_equal(d.message, "first 1");
+}
+
+static void test_messages_stay_on_one_line(void **state) {
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        diag_error(&d, -EINVAL, "a%sb", "\n\r\t");
+        assert_string_equal(d.message, "a   b");
+        diag_warn(&d, "x\ny");
+        assert_string_equal(d.warnings[0], "x y");
+}
+
+static void test_warnings_are_capped(void **state) {
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        for (int i = 0; i < DIAG_WARNINGS_MAX + 3; i++)
+                diag_warn(&d, "w%d", i);
+        assert_int_equal(d.n_warnings, DIAG_WARNINGS_MAX);
+        assert_int_equal(d.n_dropped_warnings, 3);
+}
+
+int main(void) {
+        static struct unit_suite suite;
+
+        UNIT_TABLE(&suite, quote_cases, test_quote_case);
+        UNIT_TEST(&suite, test_quote_never_overflows_small_buffer);
+        UNIT_TEST(&suite, test_first_error_wins);
+        UNIT_TEST(&suite, test_messages_stay_on_one_line);
+        UNIT_TEST(&suite, test_warnings_are_capped);
+        return UNIT_RUN(&suite, "diag");
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+
+#include "spec.h"
+#include "unit.h"
+
+struct spec_case {
+        const char *name;
+        const char *input;
+        const char *error; /* NULL: must parse; else a part of the message */
+        enum numa_mode mode;
+        enum spec_target target;
+        const char *include; /* canonical form of the plain items; NULL: none given */
+        const char *exclude; /* canonical form of the ^ items */
+};
+
+#define OK(n, in, m, t, inc, exc) {.name = n, .input = in, .mode = m, .target = t, .include = inc, .exclude = exc}
+#define BAD(n, in, err) {.name = n, .input = in, .error = err}
+
+static const struct spec_case cases[] = {
+        OK("parses_strict_single_node", "strict:1", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1", ""),
+        OK("parses_issue_example", "strict:1-4,^3,6", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1-4,6", "3"),
+        OK("parses_exclusion_first", "strict:^3,1-4", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1-4", "3"),
+        OK("parses_lone_exclusion", "strict:^3", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, NULL, "3"),
+        OK("parses_excluded_range", "strict:^1-3", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, NULL, "1-3"),
+        OK("parses_preferred", "preferred:0", NUMA_MODE_PREFERRED, SPEC_TARGET_NODESET, "0", ""),
+        OK("parses_interleave", "interleave:0-3", NUMA_MODE_INTERLEAVE, SPEC_TARGET_NODESET, "0-3", ""),
+        OK("parses_restrictive", "restrictive:2", NUMA_MODE_RESTRICTIVE, SPEC_TARGET_NODESET, "2", ""),
+        OK("parses_auto", "strict:auto", NUMA_MODE_STRICT, SPEC_TARGET_AUTO, NULL, ""),
+        OK("parses_mode_alone", "interleave", NUMA_MODE_INTERLEAVE, SPEC_TARGET_NONE, NULL, ""),
+        OK("trims_surrounding_whitespace", " \t strict:1 \n", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1", ""),
+        OK("accepts_largest_node", "strict:4095", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "4095", ""),
+        OK("accepts_full_range", "strict:0-4095", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "0-4095", ""),
+        OK("accepts_leading_zeros", "strict:007", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "7", ""),
+        OK("merges_overlapping_items", "strict:0-2,1-3,3", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "0-3", ""),
+        OK("accepts_single_node_range", "strict:5-5", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "5", ""),
+        OK("keeps_include_and_exclude_apart", "strict:0,^0", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "0", "0"),
+        OK("repeats_exclusions", "interleave:^1,^2,^1", NUMA_MODE_INTERLEAVE, SPEC_TARGET_NODESET, NULL, "1-2"),
+
+        BAD("rejects_empty_value", "", "empty"),
+        BAD("rejects_whitespace_only", "   ", "empty"),
+        BAD("rejects_empty_nodeset", "strict:", "expected a node number or 'auto' at the end"),
+        BAD("rejects_missing_mode", ":1", "expected a mode (strict, preferred, interleave or restrictive) at position 1"),
+        BAD("rejects_uppercase_mode", "STRICT:1", "unknown mode 'STRICT'"),
+        BAD("rejects_auto_as_mode", "auto:1", "unknown mode 'auto'"),
+        BAD("rejects_unknown_mode", "bind:1", "unknown mode 'bind'"),
+        BAD("rejects_second_colon", "strict:1:2", "expected ',' or the end at position 9"),
+        BAD("rejects_double_colon", "strict::1", "expected a node number at position 8"),
+        BAD("rejects_letter_in_range", "strict:1-x", "invalid value 'strict:1-x': expected a node number at position 10"),
+        BAD("rejects_space_inside", "strict:1, 2", "unexpected whitespace at position 10"),
+        BAD("rejects_space_in_mode", "str ict:1", "unexpected whitespace at position 4"),
+        BAD("rejects_inner_newline", "strict:1\n,2", "unexpected whitespace at position 9"),
+        BAD("rejects_inner_tab", "strict:\t1", "unexpected whitespace at position 8"),
+        BAD("rejects_negative_number", "strict:-1", "expected a node number at position 8"),
+        BAD("rejects_plus_sign", "strict:+1", "expected a node number at position 8"),
+        BAD("rejects_hex", "strict:0x1", "expected ',' or the end at position 9"),
+        BAD("rejects_exponent", "strict:1e3", "expected ',' or the end at position 9"),
+        BAD("rejects_reversed_range", "strict:4-1", "range 4-1 is reversed at position 8"),
+        BAD("rejects_reversed_excluded_range", "strict:^4-1", "range 4-1 is reversed at position 9"),
+        BAD("rejects_open_range", "strict:1-", "expected a node number at the end"),
+        BAD("rejects_double_dash", "strict:1--4", "expected a node number at position 10"),
+        BAD("rejects_leading_comma", "strict:,1", "expected a node number at position 8"),
+        BAD("rejects_trailing_comma", "strict:1,", "expected a node number at the end"),
+        BAD("rejects_double_comma", "strict:1,,2", "expected a node number at position 10"),
+        BAD("rejects_bare_caret", "strict:^", "expected a node number at the end"),
+        BAD("rejects_double_caret", "strict:^^3", "expected a node number at position 9"),
+        BAD("rejects_node_above_limit", "strict:4096", "node number larger than 4095 at position 8"),
+        BAD("rejects_twenty_digits", "strict:99999999999999999999", "larger than 4095 at position 8"),
+        BAD("rejects_range_end_above_limit", "strict:0-4294967295", "larger than 4095 at position 10"),
+        BAD("rejects_fullwidth_digit", "strict:\xef\xbc\x91", "unexpected byte 0xef at position 8"),
+        BAD("rejects_arabic_indic_digit", "strict:\xd9\xa1", "unexpected byte 0xd9 at position 8"),
+        BAD("rejects_invalid_utf8", "strict:\xff", "unexpected byte 0xff at position 8"),
+        BAD("rejects_control_byte_in_mode", "str\x01ict:1", "unexpected byte 0x01 at position 4"),
+        BAD("rejects_auto_with_more", "strict:auto,1", "expected a node number at position 8"),
+        BAD("rejects_nodeset_after_mode_without_colon", "strict1", "unknown mode 'strict1'"),
+};
+
+static void format(const struct nodeset *s, char *buf, size_t size) {
+        _cleanup_free_ char *str = NULL;
+
+        assert_int_equal(nodeset_format(s, &str), 0);
+        snprintf(buf, size, "%s", str);
+}
+
+static void test_spec_case(void **state) {
+        const struct spec_case *c = *state;
+        struct numa_spec spec;
+        struct diag d;
+        char got[256];
+        int r;
+
+        diag_init(&d);
+        r = spec_parse(c->input, &spec, &d);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("'%s' parsed, expected an error containing \"%s\"", c->input, c->error);
+                assert_int_equal(r, -EINVAL);
+                assert_contains(d.message, c->error);
+                assert_contains(d.message, "invalid value '");
+                assert_null(strchr(d.message, '\n'));
+                return;
+        }
+
+        if (r < 0)
+                fail_msg("'%s' failed: %s", c->input, d.message);
+        assert_int_equal(spec.mode, c->mode);
+        assert_int_equal(spec.target, c->target);
+        assert_int_equal(spec.has_include, c->include != NULL);
+        format(&spec.include, got, sizeof(got));
+        assert_string_equal(got, c->include ? c->include : "");
+        format(&spec.exclude, got, sizeof(got));
+        assert_string_equal(got, c->exclude);
+}
+
+/* A value far over any limit is still one short line with the quote cut. */
+static void test_spec_quotes_huge_value_briefly(void **state) {
+        size_t n = 128 * 1024;
+        _cleanup_free_ char *v = malloc(n + 1);
+        struct numa_spec spec;
+        struct diag d;
+
+        (void) state;
+        assert_non_null(v);
+        memcpy(v, "strict:", 7);
+        for (size_t i = 7; i < n; i += 2) {
+                v[i] = '1';
+                v[i + 1] = ',';
+        }
+        v[n] = '\0';
+        v[n - 1] = 'x';
+
+        diag_init(&d);
+        assert_int_equal(spec_parse(v, &spec, &d), -EINVAL);
+        assert_contains(d.message, "...'");
+        assert_true(strlen(d.message) < 200);
+}
+
+static void test_spec_accepts_many_items(void **state) {
+        size_t reps = 50000;
+        _cleanup_free_ char *v = malloc(7 + reps * 2 + 1);
+        struct numa_spec spec;
+        struct diag d;
+        size_t o = 7;
+
+        (void) state;
+        assert_non_null(v);
+        memcpy(v, "strict:", 7);
+        for (size_t i = 0; i < reps; i++) {
+                v[o++] = '1';
+                v[o++] = ',';
+        }
+        v[o - 1] = '\0'; /* drop the last comma */
+
+        diag_init(&d);
+        assert_int_equal(spec_parse(v, &spec, &d), 0);
+        assert_int_equal(nodeset_count(&spec.include), 1);
+}
+
+static void test_spec_mode_strings_round_trip(void **state) {
+        (void) state;
+        for (int m = 0; m < _NUMA_MODE_MAX; m++) {
+                const char *s = numa_mode_to_string((enum numa_mode) m);
+
+                assert_non_null(s);
+                assert_int_equal(numa_mode_from_string(s, strlen(s)), m);
+        }
+        assert_null(numa_mode_to_string(_NUMA_MODE_MAX));
+        assert_int_equal(numa_mode_from_string("stric", 5), _NUMA_MODE_INVALID);
+}
+
+int main(void) {
+        static struct unit_suite suite;
+
+        UNIT_TABLE(&suite, cases, test_spec_case);
+        UNIT_TEST(&suite, test_spec_quotes_huge_value_briefly);
+        UNIT_TEST(&suite, test_spec_accepts_many_items);
+        UNIT_TEST(&suite, test_spec_mode_strings_round_trip);
+        return UNIT_RUN(&suite, "spec");
+}

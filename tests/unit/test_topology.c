@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libnuma is replaced through -Wl,--wrap: each __wrap_ returns what the test queued. */
+#include <errno.h>
+#include <numa.h>
+
+#include "topology.h"
+#include "unit.h"
+
+int __wrap_numa_available(void);
+int __wrap_numa_max_node(void);
+long long __wrap_numa_node_size64(int node, long long *freep);
+int __wrap_numa_node_to_cpus(int node, struct bitmask *mask);
+
+int __wrap_numa_available(void) {
+        return mock_type(int);
+}
+
+int __wrap_numa_max_node(void) {
+        return mock_type(int);
+}
+
+long long __wrap_numa_node_size64(int node, long long *freep) {
+        check_expected(node);
+        *freep = mock_type(long long);
+        return mock_type(long long);
+}
+
+/* Node n owns CPUs 2n and 2n+1. */
+int __wrap_numa_node_to_cpus(int node, struct bitmask *mask) {
+        numa_bitmask_clearall(mask);
+        numa_bitmask_setbit(mask, (unsigned) node * 2);
+        numa_bitmask_setbit(mask, (unsigned) node * 2 + 1);
+        return 0;
+}
+
+#define GIB (1LL << 30)
+#define MAX_NODES 8
+
+struct topo_case {
+        const char *name;
+        int available;
+        int max_node;
+        int present[MAX_NODES]; /* ids, -1 ends */
+        long long total[MAX_NODES], free[MAX_NODES];
+        const char *error;        /* NULL: must load */
+        const char *present_str;  /* canonical */
+        const char *memory_str;
+        const char *warning;      /* NULL: none expected */
+};
+
+static const struct topo_case cases[] = {
+        {"fails_when_numa_unavailable", -1, 0, {-1}, {0}, {0}, "NUMA is not available", NULL, NULL, NULL},
+        {"reads_single_node", 0, 0, {0, -1}, {4 * GIB}, {3 * GIB}, NULL, "0", "0", NULL},
+        {"reads_two_nodes", 0, 1, {0, 1, -1}, {4 * GIB, 4 * GIB}, {GIB, GIB}, NULL, "0-1", "0-1", NULL},
+        {"reads_sparse_ids", 0, 9, {0, 2, 9, -1}, {GIB, GIB, GIB}, {GIB, GIB, GIB}, NULL, "0,2,9", "0,2,9", NULL},
+        {"marks_memoryless_nodes", 0, 2, {0, 1, 2, -1}, {GIB, 0, GIB}, {GIB, 0, GIB}, NULL, "0-2", "0,2", NULL},
+        {"warns_when_size_unreadable", 0, 1, {0, 1, -1}, {GIB, -1}, {GIB, 0}, NULL, "0-1", "0",
+                "cannot read the memory of node 1"},
+        {"fails_without_nodes", 0, 1, {-1}, {0}, {0}, "no NUMA node", NULL, NULL, NULL},
+};
+
+static struct bitmask *fake_nodes;
+
+static void test_topology_case(void **state) {
+        const struct topo_case *c = *state;
+        _cleanup_free_ char *present = NULL, *memory = NULL;
+        struct bitmask *saved = numa_nodes_ptr;
+        struct topology t;
+        struct diag d;
+        int r;
+
+        numa_bitmask_clearall(fake_nodes);
+        for (int i = 0; i < MAX_NODES && c->present[i] >= 0; i++) {
+                numa_bitmask_setbit(fake_nodes, (unsigned) c->present[i]);
+                expect_value(__wrap_numa_node_size64, node, c->present[i]);
+                will_return(__wrap_numa_node_size64, c->free[i]);
+                will_return(__wrap_numa_node_size64, c->total[i]);
+        }
+        will_return(__wrap_numa_available, c->available);
+        if (c->available >= 0)
+                will_return(__wrap_numa_max_node, c->max_node);
+
+        numa_nodes_ptr = fake_nodes;
+        diag_init(&d);
+        r = topology_load(0, &t, &d);
+        numa_nodes_ptr = saved;
+
+        if (c->error) {
+                assert_true(r < 0);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("load failed: %s", d.message);
+
+        assert_true(t.has_free);
+        assert_int_equal(nodeset_format(&t.present, &present), 0);
+        assert_int_equal(nodeset_format(&t.with_memory, &memory), 0);
+        assert_string_equal(present, c->present_str);
+        assert_string_equal(memory, c->memory_str);
+        if (c->warning) {
+                assert_int_equal(d.n_warnings, 1);
+                assert_contains(d.warnings[0], c->warning);
+        } else
+                assert_int_equal(d.n_warnings, 0);
+
+        for (size_t i = 0; i < t.n_nodes; i++) {
+                assert_int_equal(t.nodes[i].id, c->present[i]);
+                assert_true(t.nodes[i].total == (uint64_t) (c->total[i] > 0 ? c->total[i] : 0));
+                assert_null(t.nodes[i].cpus);
+        }
+        topology_done(&t);
+}
+
+static void test_topology_lists_cpus_on_request(void **state) {
+        struct bitmask *saved = numa_nodes_ptr;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        numa_bitmask_clearall(fake_nodes);
+        numa_bitmask_setbit(fake_nodes, 0);
+        numa_bitmask_setbit(fake_nodes, 3);
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 3);
+        for (int node = 0; node <= 3; node += 3) {
+                expect_value(__wrap_numa_node_size64, node, node);
+                will_return(__wrap_numa_node_size64, GIB);
+                will_return(__wrap_numa_node_size64, 2 * GIB);
+        }
+
+        numa_nodes_ptr = fake_nodes;
+        diag_init(&d);
+        assert_int_equal(topology_load(TOPOLOGY_CPUS, &t, &d), 0);
+        numa_nodes_ptr = saved;
+
+        assert_int_equal(t.n_nodes, 2);
+        assert_string_equal(t.nodes[0].cpus, "0-1");
+        assert_string_equal(t.nodes[1].cpus, "6-7");
+        assert_true(topology_sum_total(&t, &t.present) == (uint64_t) (4 * GIB));
+        assert_true(topology_sum_free(&t, &t.present) == (uint64_t) (2 * GIB));
+        assert_non_null(topology_node(&t, 3));
+        assert_null(topology_node(&t, 1));
+        topology_done(&t);
+}
+
+/* libnuma's own complaints come out as one formatted warning, not raw stderr. */
+static void test_topology_forwards_libnuma_warnings(void **state) {
+        struct bitmask *saved = numa_nodes_ptr;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        {
+        numa_bitmask_clearall(fake_nodes);
+        numa_bitmask_setbit(fake_nodes, 0);
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 0);
+        expect_value(__wrap_numa_node_size64, node, 0);
+        will_return(__wrap_numa_node_size64, GIB);
+        will_return(__wrap_numa_node_size64, GIB);
+
+        char fmt[] = "cannot parse %s\n";
+
+        numa_warn(0, fmt, "distance");
+        }
+        numa_nodes_ptr = fake_nodes;
+        diag_init(&d);
+        assert_int_equal(topology_load(0, &t, &d), 0);
+        numa_nodes_ptr = saved;
+
+        assert_int_equal(d.n_warnings, 1);
+        assert_string_equal(d.warnings[0], "libnuma: cannot parse distance");
+        topology_done(&t);
+}
+
+static void test_topology_add_node_keeps_order(void **state) {
+        struct topology t = {0};
+
+        (void) state;
+        assert_int_equal(topology_add_node(&t, 2, 1, 0, NULL), 0);
+        assert_int_equal(topology_add_node(&t, 1, 1, 0, NULL), -EINVAL);
+        assert_int_equal(topology_add_node(&t, 2, 1, 0, NULL), -EINVAL);
+        assert_int_equal(topology_add_node(&t, NODE_ID_MAX + 1, 1, 0, NULL), -EINVAL);
+        assert_int_equal(topology_add_node(&t, 4, 0, 0, NULL), 0);
+        assert_int_equal(nodeset_count(&t.with_memory), 1);
+        topology_done(&t);
+}
+
+int main(void) {
+        static struct unit_suite suite;
+        int r;
+
+        fake_nodes = numa_bitmask_alloc(64);
+        UNIT_TABLE(&suite, cases, test_topology_case);
+        UNIT_TEST(&suite, test_topology_lists_cpus_on_request);
+        UNIT_TEST(&suite, test_topology_forwards_libnuma_warnings);
+        UNIT_TEST(&suite, test_topology_add_node_keeps_order);
+        r = UNIT_RUN(&suite, "topology");
+        numa_bitmask_free(fake_nodes);
+        return r;
+}
