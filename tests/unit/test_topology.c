@@ -149,9 +149,9 @@ static void test_topology_forwards_libnuma_warnings(void **state) {
         struct bitmask *saved = numa_nodes_ptr;
         struct topology t;
         struct diag d;
+        char fmt[] = "cannot parse %s\n"; /* libnuma's prototype takes a non-const format */
 
         (void) state;
-        {
         numa_bitmask_clearall(fake_nodes);
         numa_bitmask_setbit(fake_nodes, 0);
         will_return(__wrap_numa_available, 0);
@@ -160,10 +160,7 @@ static void test_topology_forwards_libnuma_warnings(void **state) {
         will_return(__wrap_numa_node_size64, GIB);
         will_return(__wrap_numa_node_size64, GIB);
 
-        char fmt[] = "cannot parse %s\n";
-
         numa_warn(0, fmt, "distance");
-        }
         numa_nodes_ptr = fake_nodes;
         diag_init(&d);
         assert_int_equal(topology_load(0, &t, &d), 0);

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+
+#include "capabilities.h"
+#include "unit.h"
+
+#define CELL(id, mem) "<cell id='" #id "'><memory unit='KiB'>" #mem "</memory><cpus num='1'><cpu id='" #id "'/></cpus></cell>"
+#define CAPS(cells) "<capabilities><host><topology><cells>" cells "</cells></topology></host></capabilities>"
+
+struct caps_case {
+        const char *name;
+        const char *xml;
+        const char *error;   /* part of the message, or NULL */
+        const char *present;
+        const char *with_memory;
+        uint64_t total;      /* bytes over all nodes */
+};
+
+static const struct caps_case cases[] = {
+        {"reads_two_cells", CAPS(CELL(0, 1024) CELL(1, 2048)), NULL, "0-1", "0-1", 3u << 20},
+        {"sorts_cells_by_id", CAPS(CELL(3, 1024) CELL(1, 1024)), NULL, "1,3", "1,3", 2u << 20},
+        {"cell_without_memory_is_memoryless",
+                CAPS("<cell id='0'><cpus num='0'/></cell>" CELL(1, 1024)), NULL, "0-1", "1", 1u << 20},
+        {"zero_memory_is_memoryless", CAPS(CELL(0, 0) CELL(1, 4)), NULL, "0-1", "1", 4096},
+        {"honours_memory_unit", CAPS("<cell id='0'><memory unit='GiB'>2</memory></cell>"), NULL, "0", "0", 2u << 30},
+        {"ignores_other_elements",
+                "<capabilities><host><uuid>x</uuid><cpu><topology sockets='1'/></cpu><topology><cells num='1'>"
+                CELL(0, 8) "</cells></topology></host><guest><arch name='x86_64'/></guest></capabilities>",
+                NULL, "0", "0", 8192},
+        {"ignores_cells_elsewhere", "<capabilities><cell id='5'/>" "<host><topology><cells>" CELL(0, 1) "</cells></topology></host></capabilities>",
+                NULL, "0", "0", 1024},
+        {"rejects_no_cells", "<capabilities><host/></capabilities>", "no host/topology/cells/cell", NULL, NULL, 0},
+        {"rejects_missing_id", CAPS("<cell><memory>1</memory></cell>"), "without a valid id", NULL, NULL, 0},
+        {"rejects_id_above_limit", CAPS(CELL(4096, 1)), "without a valid id", NULL, NULL, 0},
+        {"rejects_duplicate_id", CAPS(CELL(1, 1) CELL(1, 1)), "cell 1 twice", NULL, NULL, 0},
+        {"rejects_bad_memory", CAPS("<cell id='0'><memory>lots</memory></cell>"), "invalid <memory>", NULL, NULL, 0},
+        {"rejects_doctype", "<!DOCTYPE capabilities><capabilities/>", "DOCTYPE", NULL, NULL, 0},
+        {"rejects_broken_xml", "<capabilities>", "not well-formed", NULL, NULL, 0},
+};
+
+static void test_caps_case(void **state) {
+        const struct caps_case *c = *state;
+        _cleanup_free_ char *present = NULL, *memory = NULL;
+        struct topology t;
+        struct diag d;
+        int r;
+
+        diag_init(&d);
+        r = capabilities_parse(c->xml, strlen(c->xml), 0, &t, &d);
+        if (c->error) {
+                assert_true(r < 0);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("parse failed: %s", d.message);
+
+        assert_false(t.has_free);
+        assert_int_equal(nodeset_format(&t.present, &present), 0);
+        assert_int_equal(nodeset_format(&t.with_memory, &memory), 0);
+        assert_string_equal(present, c->present);
+        assert_string_equal(memory, c->with_memory);
+        assert_true(topology_sum_total(&t, &t.present) == c->total);
+        topology_done(&t);
+}
+
+static void test_caps_lists_cpus(void **state) {
+        static const char xml[] = CAPS("<cell id='0'><cpus><cpu id='3'/><cpu id='1'/><cpu id='2'/><cpu id='7'/></cpus></cell>");
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        assert_int_equal(capabilities_parse(xml, strlen(xml), TOPOLOGY_CPUS, &t, &d), 0);
+        assert_string_equal(t.nodes[0].cpus, "1-3,7");
+        topology_done(&t);
+}
+
+static void test_caps_reads_fixture_file(void **state) {
+        const char *dir = getenv("TEST_FIXTURES");
+        char path[4096];
+        _cleanup_free_ char *present = NULL, *memory = NULL;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        if (!dir)
+                skip();
+        snprintf(path, sizeof(path), "%s/caps-memoryless.xml", dir);
+        diag_init(&d);
+        if (capabilities_load(path, 0, &t, &d) < 0)
+                fail_msg("%s", d.message);
+        assert_int_equal(nodeset_format(&t.present, &present), 0);
+        assert_int_equal(nodeset_format(&t.with_memory, &memory), 0);
+        assert_string_equal(present, "0-3");
+        assert_string_equal(memory, "0,2");
+        topology_done(&t);
+}
+
+int main(void) {
+        static struct unit_suite suite;
+
+        UNIT_TABLE(&suite, cases, test_caps_case);
+        UNIT_TEST(&suite, test_caps_lists_cpus);
+        UNIT_TEST(&suite, test_caps_reads_fixture_file);
+        return UNIT_RUN(&suite, "capabilities");
+}
