@@ -183,6 +183,8 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
         r->doctype = false;
         r->first_error[0] = '\0';
 
+        if (r->len == 0)
+                return diag_error(r->d, -EINVAL, "%s is empty", r->what);
         if (check_encoding(r) < 0)
                 return r->d->error;
         if (r->len > (size_t) INT32_MAX)

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Input document + binding -> exact output bytes (or no change, or the error). */
+#include <errno.h>
+
+#include "numatune.h"
+#include "unit.h"
+
+struct plan_case {
+        const char *name;
+        const char *binding; /* "strict:0-1" style; "MODE:auto" for placement auto */
+        const char *in;
+        const char *out;     /* NULL: no change expected (or an error) */
+        const char *error;   /* part of the message, or NULL */
+};
+
+static const struct plan_case cases[] = {
+        {"inserts_after_vcpu_libvirt_style", "strict:0-1",
+                "<domain type='kvm'>\n  <name>a</name>\n  <vcpu placement='static'>2</vcpu>\n  <os/>\n</domain>\n",
+                "<domain type='kvm'>\n  <name>a</name>\n  <vcpu placement='static'>2</vcpu>\n"
+                "  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n  </numatune>\n  <os/>\n</domain>\n"},
+        {"inserts_after_cputune_vdsm_style", "interleave:0,2",
+                "<domain type=\"kvm\">\n    <vcpu current=\"2\">16</vcpu>\n    <cputune>\n        <shares>1020</shares>\n    </cputune>\n</domain>",
+                "<domain type=\"kvm\">\n    <vcpu current=\"2\">16</vcpu>\n    <cputune>\n        <shares>1020</shares>\n    </cputune>\n"
+                "    <numatune>\n        <memory mode=\"interleave\" nodeset=\"0,2\"/>\n    </numatune>\n</domain>"},
+        {"inserts_after_iothreads", "strict:1",
+                "<domain>\n  <vcpu>1</vcpu>\n  <iothreads>2</iothreads>\n  <os/>\n</domain>",
+                "<domain>\n  <vcpu>1</vcpu>\n  <iothreads>2</iothreads>\n  <numatune>\n    <memory mode='strict' nodeset='1'/>\n  </numatune>\n  <os/>\n</domain>"},
+        {"inserts_as_last_child_without_anchor", "strict:0",
+                "<domain type='kvm'>\n  <name>a</name>\n  <devices/>\n</domain>",
+                "<domain type='kvm'>\n  <name>a</name>\n  <devices/>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"keeps_one_line_document_on_one_line", "strict:0",
+                "<domain type='kvm'><name>a</name><vcpu>1</vcpu><os/></domain>",
+                "<domain type='kvm'><name>a</name><vcpu>1</vcpu><numatune><memory mode='strict' nodeset='0'/></numatune><os/></domain>"},
+        {"keeps_crlf", "strict:0",
+                "<domain type='kvm'>\r\n  <vcpu>1</vcpu>\r\n</domain>\r\n",
+                "<domain type='kvm'>\r\n  <vcpu>1</vcpu>\r\n  <numatune>\r\n    <memory mode='strict' nodeset='0'/>\r\n  </numatune>\r\n</domain>\r\n"},
+        {"keeps_bom", "strict:0",
+                "\xef\xbb\xbf<domain type='kvm'>\n  <vcpu>1</vcpu>\n</domain>\n",
+                "\xef\xbb\xbf<domain type='kvm'>\n  <vcpu>1</vcpu>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>\n"},
+        {"keeps_tabs", "strict:0",
+                "<domain type='kvm'>\n\t<vcpu>1</vcpu>\n</domain>\n",
+                "<domain type='kvm'>\n\t<vcpu>1</vcpu>\n\t<numatune>\n\t\t<memory mode='strict' nodeset='0'/>\n\t</numatune>\n</domain>\n"},
+        {"keeps_comment_after_anchor", "strict:0",
+                "<domain>\n  <vcpu>1</vcpu> <!-- pinned -->\n</domain>",
+                "<domain>\n  <vcpu>1</vcpu>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune> <!-- pinned -->\n</domain>"},
+        {"uses_single_quotes_without_attributes", "preferred:1",
+                "<domain>\n  <vcpu>1</vcpu>\n</domain>",
+                "<domain>\n  <vcpu>1</vcpu>\n  <numatune>\n    <memory mode='preferred' nodeset='1'/>\n  </numatune>\n</domain>"},
+        {"writes_placement_auto", "strict:auto",
+                "<domain>\n  <vcpu placement='auto'>1</vcpu>\n</domain>",
+                "<domain>\n  <vcpu placement='auto'>1</vcpu>\n  <numatune>\n    <memory mode='strict' placement='auto'/>\n  </numatune>\n</domain>"},
+        {"ignores_numatune_in_metadata", "strict:0",
+                "<domain>\n  <metadata><numatune><memory mode='interleave' nodeset='3'/></numatune></metadata>\n  <vcpu>1</vcpu>\n</domain>",
+                "<domain>\n  <metadata><numatune><memory mode='interleave' nodeset='3'/></numatune></metadata>\n  <vcpu>1</vcpu>\n"
+                "  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"is_noop_when_memory_matches", "strict:0-1",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n  </numatune>\n</domain>", NULL},
+        {"is_noop_for_same_set_spelled_differently", "strict:0-1",
+                "<domain>\n  <numatune><memory mode='strict' nodeset='1,0'/></numatune>\n</domain>", NULL},
+        {"is_noop_for_libvirt_caret_form", "strict:1-2,4,6",
+                "<domain>\n  <numatune><memory nodeset='1-4,^3,6'/></numatune>\n</domain>", NULL},
+        {"is_noop_for_matching_auto", "interleave:auto",
+                "<domain>\n  <numatune><memory mode='interleave' placement='auto'/></numatune>\n</domain>", NULL},
+        {"is_noop_for_auto_inherited_from_vcpu", "interleave:auto",
+                "<domain>\n  <vcpu placement='auto'>2</vcpu>\n  <numatune><memory mode='interleave'/></numatune>\n</domain>", NULL},
+        {"refuses_different_mode", "strict:0",
+                "<domain>\n  <numatune><memory mode='interleave' nodeset='0'/></numatune>\n</domain>", NULL,
+                "already has <memory mode='interleave' nodeset='0'/> in <numatune>, which differs from <memory mode='strict' nodeset='0'/>"},
+        {"refuses_different_nodeset", "strict:0",
+                "<domain>\n  <numatune><memory mode='strict' nodeset='1'/></numatune>\n</domain>", NULL, "differs"},
+        {"refuses_auto_against_nodeset", "strict:auto",
+                "<domain>\n  <numatune><memory mode='strict' nodeset='1'/></numatune>\n</domain>", NULL, "differs"},
+        {"refuses_unparsable_existing_nodeset", "strict:0",
+                "<domain>\n  <numatune><memory mode='strict' nodeset='x'/></numatune>\n</domain>", NULL, "nodeset='x'"},
+        {"refuses_two_numatunes", "strict:0",
+                "<domain>\n  <numatune/>\n  <numatune/>\n</domain>", NULL, "has 2 <numatune> elements"},
+        {"refuses_two_memory_elements", "strict:0",
+                "<domain>\n  <numatune><memory nodeset='0'/><memory nodeset='0'/></numatune>\n</domain>", NULL, "2 <memory> elements"},
+        {"fills_memnode_only_numatune", "strict:0-1",
+                "<domain>\n  <numatune>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"fills_memnode_only_numatune_on_one_line", "strict:0",
+                "<domain><numatune><memnode cellid='0' nodeset='0'/></numatune></domain>",
+                "<domain><numatune><memory mode='strict' nodeset='0'/><memnode cellid='0' nodeset='0'/></numatune></domain>"},
+        {"fills_empty_self_closing_numatune", "strict:0",
+                "<domain>\n  <vcpu>1</vcpu>\n  <numatune/>\n</domain>",
+                "<domain>\n  <vcpu>1</vcpu>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"fills_self_closing_numatune_with_space", "strict:0",
+                "<domain><numatune /></domain>",
+                "<domain><numatune ><memory mode='strict' nodeset='0'/></numatune></domain>"},
+        {"fills_empty_numatune_pair", "strict:0",
+                "<domain>\n  <numatune></numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"fills_numatune_holding_only_a_line_break", "strict:0",
+                "<domain>\n  <numatune>\n  </numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0'/>\n  </numatune>\n</domain>"},
+        {"refuses_auto_with_memnodes", "strict:auto",
+                "<domain>\n  <numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>\n</domain>", NULL,
+                "placement 'auto' cannot go with the <memnode> elements"},
+        {"refuses_restrictive_with_strict_memnode", "restrictive:0",
+                "<domain>\n  <numatune><memnode cellid='1' nodeset='0'/></numatune>\n</domain>", NULL,
+                "needs every <memnode> restrictive, but cell 1 is 'strict'"},
+        {"accepts_restrictive_with_restrictive_memnodes", "restrictive:0",
+                "<domain><numatune><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>",
+                "<domain><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>"},
+};
+
+static void binding_from(const char *text, struct numa_binding *ret) {
+        struct numa_spec spec;
+        struct diag d;
+
+        diag_init(&d);
+        assert_int_equal(spec_parse(text, &spec, &d), 0);
+        *ret = (struct numa_binding) {.mode = spec.mode, .placement_auto = spec.target == SPEC_TARGET_AUTO, .nodes = spec.include};
+}
+
+static void test_plan_case(void **state) {
+        const struct plan_case *c = *state;
+        struct domxml_edit edit = {0};
+        struct numa_binding b;
+        struct domxml_facts f;
+        _cleanup_free_ char *out = NULL;
+        size_t out_len;
+        struct diag d;
+        int r;
+
+        binding_from(c->binding, &b);
+        diag_init(&d);
+        if (domxml_scan(c->in, strlen(c->in), &f, &d) < 0)
+                fail_msg("scan failed: %s", d.message);
+        r = numatune_plan(c->in, &f, &b, c->binding, &edit, &d);
+        domxml_facts_done(&f);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("planned an edit, expected \"%s\"", c->error);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("plan failed: %s", d.message);
+        if (!c->out) {
+                assert_int_equal(r, 0);
+                return;
+        }
+
+        assert_int_equal(r, 1);
+        assert_int_equal(domxml_splice(c->in, strlen(c->in), &edit, &out, &out_len), 0);
+        free(edit.text);
+        if (out_len != strlen(c->out) || memcmp(out, c->out, out_len) != 0)
+                fail_msg("expected:\n%s\n---- got:\n%.*s", c->out, (int) out_len, out);
+
+        /* The result passes the pre-write check, and a second run changes nothing. */
+        assert_int_equal(numatune_verify(out, out_len, &b, &d), 0);
+        assert_int_equal(domxml_scan(out, out_len, &f, &d), 0);
+        assert_int_equal(numatune_plan(out, &f, &b, c->binding, &edit, &d), 0);
+        domxml_facts_done(&f);
+}
+
+static void test_verify_rejects_missing_element(void **state) {
+        static const char doc[] = "<domain><vcpu>1</vcpu></domain>";
+        struct numa_binding b;
+        struct diag d;
+
+        (void) state;
+        binding_from("strict:0", &b);
+        diag_init(&d);
+        assert_int_equal(numatune_verify(doc, strlen(doc), &b, &d), -EIO);
+        assert_contains(d.message, "internal error");
+}
+
+static void test_verify_rejects_other_memory(void **state) {
+        static const char doc[] = "<domain><numatune><memory mode='strict' nodeset='1'/></numatune></domain>";
+        struct numa_binding b;
+        struct diag d;
+
+        (void) state;
+        binding_from("strict:0", &b);
+        diag_init(&d);
+        assert_int_equal(numatune_verify(doc, strlen(doc), &b, &d), -EIO);
+}
+
+static void test_markup_is_canonical(void **state) {
+        _cleanup_free_ char *a = NULL, *q = NULL;
+        struct numa_binding b;
+
+        (void) state;
+        binding_from("interleave:7,6,0-2,4", &b);
+        assert_int_equal(numatune_memory_markup(&b, '\'', &a), 0);
+        assert_string_equal(a, "<memory mode='interleave' nodeset='0-2,4,6-7'/>");
+        assert_int_equal(numatune_memory_markup(&b, '"', &q), 0);
+        assert_string_equal(q, "<memory mode=\"interleave\" nodeset=\"0-2,4,6-7\"/>");
+}
+
+int main(void) {
+        static struct unit_suite suite;
+
+        UNIT_TABLE(&suite, cases, test_plan_case);
+        UNIT_TEST(&suite, test_verify_rejects_missing_element);
+        UNIT_TEST(&suite, test_verify_rejects_other_memory);
+        UNIT_TEST(&suite, test_markup_is_canonical);
+        return UNIT_RUN(&suite, "numatune");
+}
