@@ -160,6 +160,35 @@ static int text_finish(struct text *t, size_t offset, size_t remove, struct domx
         return 1;
 }
 
+/*
+ * Where to insert after an element that sits on its own line: at the end
+ * of that line when only blanks or one comment follow it, so that a
+ * trailing "<!-- note -->" stays on its line and diff shows only added
+ * lines; else right after the element. limit bounds the search.
+ */
+static size_t after_line(const char *buf, size_t end, size_t limit) {
+        size_t p = end;
+
+        while (p < limit && (buf[p] == ' ' || buf[p] == '\t'))
+                p++;
+        if (limit - p >= 4 && memcmp(buf + p, "<!--", 4) == 0) {
+                size_t q = p + 4;
+
+                while (q + 3 <= limit && buf[q] != '\n' && memcmp(buf + q, "-->", 3) != 0)
+                        q++;
+                if (q + 3 > limit || buf[q] == '\n')
+                        return end;
+                p = q + 3;
+                while (p < limit && (buf[p] == ' ' || buf[p] == '\t'))
+                        p++;
+        }
+        if (p < limit && buf[p] == '\r' && p + 1 < limit && buf[p + 1] == '\n')
+                return p;
+        if (p < limit && buf[p] == '\n')
+                return p;
+        return end;
+}
+
 static int new_numatune(const char *buf, const struct domxml_facts *f, const char *memory,
         struct domxml_edit *ret) {
         const struct domxml_span *after = f->has_anchor ? &f->anchor : f->has_child ? &f->last_child : NULL;
@@ -185,7 +214,7 @@ static int new_numatune(const char *buf, const struct domxml_facts *f, const cha
         if (l.own_line)
                 text_break(&t, &l, NULL);
         text_str(&t, "</numatune>");
-        return text_finish(&t, after->end, 0, ret);
+        return text_finish(&t, l.own_line ? after_line(buf, after->end, f->root.close) : after->end, 0, ret);
 }
 
 static int fill_numatune(const char *buf, const struct domxml_facts *f, const char *memory,

@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Integration cases: the built hook run the way VDSM runs it (vdsm-run), on
+# fixture documents written for this project, against golden outputs.
+#
+#   run-cases.sh HOOK VDSM_RUN IS_INSERTION FIXTURES EXPECTED [--regen]
+#
+# --regen rewrites the golden files; review every change line by line.
+# Prints TAP.
+set -u
+hook=$(realpath "$1") vdsm_run=$(realpath "$2") is_insertion=$(realpath "$3")
+fixtures=$(realpath "$4") expected=$(realpath "$5") regen=${6:-}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+have_validate=false
+command -v virt-xml-validate >/dev/null && have_validate=true
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+check() { # check NAME COMMAND...: one TAP line for a command's success
+    local name=$1; shift
+    if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# A hooks directory as VDSM has it: ours at 50, and two markers around it
+# that log their run, to see the order and where the chain stopped.
+make_hooks() { # make_hooks DIR CAPS
+    local dir=$1 caps=$2
+    rm -rf "$dir"; mkdir -p "$dir"
+    printf '#!/bin/sh\necho 10_first >> "%s/chain.log"\n' "$tmp" > "$dir/10_first"
+    printf '#!/bin/sh\necho 90_last >> "%s/chain.log"\n' "$tmp" > "$dir/90_last"
+    if [ "$caps" = - ]; then
+        ln -s "$hook" "$dir/50_numa"
+    else
+        printf '#!/bin/sh\nexec "%s" --capabilities "%s" "$@"\n' "$hook" "$fixtures/$caps" > "$dir/50_numa"
+    fi
+    printf 'not executable, VDSM skips it\n' > "$dir/README"
+    chmod +x "$dir/10_first" "$dir/90_last" "$dir/50_numa"
+}
+
+# name | fixture | capabilities (- for libnuma) | environment | exit | output (golden or same) | stderr contains
+cases=(
+"ovirt-strict|ovirt.xml|caps-2node.xml|numa=strict:0|0|golden|set <memory mode='strict' nodeset='0'/> from 'strict:0'"
+"ovirt-numaset|ovirt.xml|caps-2node.xml|numaset=strict:0|0|golden|from 'strict:0'"
+"ovirt-both-equal|ovirt.xml|caps-2node.xml|numa=strict:0 numaset=strict:0|0|golden|from 'strict:0'"
+"ovirt-both-differ|ovirt.xml|caps-2node.xml|numa=strict:0 numaset=strict:1|2|same|'numa' ('strict:0') and 'numaset' ('strict:1') differ"
+"no-property|ovirt.xml|caps-2node.xml||0|same|"
+"other-properties-only|ovirt.xml|caps-2node.xml|hugepages=1048576|0|same|"
+"cputune-interleave-exclusion|ovirt-cputune.xml|caps-4node.xml|numa=interleave:^1|0|golden|nodeset='0,2-3'/> from 'interleave:^1'"
+"libvirt-preferred|libvirt.xml|caps-4node.xml|numa=preferred:2|0|golden|mode='preferred' nodeset='2'"
+"libvirt-this-host|libvirt.xml|-|numa=interleave:0|0|golden|nodeset='0'"
+"crlf|crlf.xml|caps-2node.xml|numa=strict:0-1|0|golden|nodeset='0-1'"
+"bom|bom.xml|caps-2node.xml|numa=strict:1|0|golden|nodeset='1'"
+"comments|comments.xml|caps-2node.xml|numa=restrictive:0|0|golden|mode='restrictive'"
+"memnode-only|memnode.xml|caps-2node.xml|numa=strict:0-1|0|golden|nodeset='0-1'"
+"memnode-auto-refused|memnode.xml|caps-2node.xml|numa=strict:auto|2|same|placement 'auto' cannot go with the <memnode>"
+"memnode-restrictive-refused|memnode.xml|caps-2node.xml|numa=restrictive:0|2|same|needs every <memnode> restrictive"
+"one-line|oneline.xml|caps-2node.xml|numa=strict:0|0|golden|nodeset='0'"
+"numatune-in-metadata-ignored|numatune-metadata.xml|caps-2node.xml|numa=interleave:0-1|0|golden|nodeset='0-1'"
+"existing-same-noop|existing-numatune.xml|caps-2node.xml|numa=strict:0|0|same|already in the domain XML"
+"existing-differs-refused|existing-numatune.xml|caps-2node.xml|numa=strict:1|2|same|already has <memory mode='strict' nodeset='0'/>"
+"empty-numatune-filled|empty-numatune.xml|caps-2node.xml|numa=interleave:0-1|0|golden|nodeset='0-1'"
+"two-numatune-refused|two-numatune.xml|caps-2node.xml|numa=strict:0|2|same|has 2 <numatune> elements"
+"mode-alone-vcpu-auto|vcpu-auto.xml|caps-2node.xml|numa=interleave|0|golden|placement='auto'"
+"mode-alone-needs-nodeset|libvirt.xml|caps-2node.xml|numa=interleave|2|same|a nodeset is needed"
+"auto-placement|libvirt.xml|caps-2node.xml|numa=strict:auto|0|golden|<memory mode='strict' placement='auto'/>"
+"eight-nodes-exclusion|ovirt.xml|caps-8node.xml|numa=strict:^3|0|golden|nodeset='0-2,4-7'/> from 'strict:^3'"
+"eight-nodes-issue-example|libvirt.xml|caps-8node.xml|numa=strict:1-4,^3,6|0|golden|nodeset='1-2,4,6'"
+"sparse-missing-node|libvirt.xml|caps-sparse.xml|numa=strict:1|2|same|node 1 does not exist on this host (host nodes: 0,2,5,9)"
+"sparse-exclusion|libvirt.xml|caps-sparse.xml|numa=interleave:^2|0|golden|nodeset='0,5,9'"
+"sparse-excluded-missing-fine|libvirt.xml|caps-sparse.xml|numa=strict:0,^1|0|golden|nodeset='0'"
+"memoryless-strict-refused|libvirt.xml|caps-memoryless.xml|numa=strict:1|2|same|node 1 has no memory"
+"memoryless-interleave-warns|libvirt.xml|caps-memoryless.xml|numa=interleave:0-1|0|golden|numa: warning: 'interleave:0-1': node 1 has no memory"
+"memoryless-preferred-refused|libvirt.xml|caps-memoryless.xml|numa=preferred:3|2|same|none of the nodes 3 has memory"
+"memoryless-exclusion-base|libvirt.xml|caps-memoryless.xml|numa=strict:^0|0|golden|nodeset='2'"
+"capacity-strict-refused|big-vm.xml|caps-small.xml|numa=strict:0|2|same|the VM's memory (4 GiB) is larger than all memory of node 0 (1 GiB)"
+"capacity-interleave-warns|big-vm.xml|caps-small.xml|numa=interleave:0-1|0|golden|numa: warning:"
+"preferred-two-nodes-refused|libvirt.xml|caps-4node.xml|numa=preferred:0-1|2|same|preferred takes exactly one node"
+"lone-exclusion-four-nodes|libvirt.xml|caps-4node.xml|numa=strict:^3|0|golden|nodeset='0-2'"
+"empty-result-refused|libvirt.xml|caps-4node.xml|numa=strict:0,^0|2|same|leaves no node"
+"bad-value-refused|libvirt.xml|caps-4node.xml|numa=strict:1-x|2|same|numa: invalid value 'strict:1-x': expected a node number at position 10"
+"uppercase-mode-refused|libvirt.xml|caps-4node.xml|numa=STRICT:1|2|same|unknown mode 'STRICT'"
+"test-driver|test-driver.xml|caps-2node.xml|numa=strict:0-1|0|golden|nodeset='0-1'"
+)
+
+for row in "${cases[@]}"; do
+    IFS='|' read -r name fixture caps envs want_rc want_out want_err <<< "$row"
+    make_hooks "$tmp/hooks" "$caps"
+    rm -f "$tmp/chain.log"
+    # shellcheck disable=SC2086 # envs is a list of NAME=VALUE words
+    "$vdsm_run" "$tmp/hooks" "$fixtures/$fixture" "$tmp/out.xml" $envs > "$tmp/runs" 2> "$tmp/err"
+    rc=$?
+
+    [ "$rc" = "$want_rc" ] && ok "$name: exit $rc" || not_ok "$name: exit $rc, expected $want_rc: $(cat "$tmp/err")"
+
+    if [ -n "$want_err" ]; then
+        check "$name: stderr says: $want_err" grep -qF -- "$want_err" "$tmp/err"
+    fi
+    check "$name: every stderr line is a numa: line" bash -c "! grep -qv '^numa: ' '$tmp/err'"
+
+    if [ "$want_rc" = 2 ]; then
+        check "$name: one stderr line" test "$(wc -l < "$tmp/err")" -eq 1
+        check "$name: chain stopped after 50_numa" test "$(cat "$tmp/chain.log")" = 10_first
+    else
+        check "$name: chain ran in order" test "$(tr '\n' ' ' < "$tmp/chain.log")" = "10_first 90_last "
+        check "$name: no error line" bash -c "! grep -v '^numa: warning: ' '$tmp/err' | grep -qv '^numa: \\(set\\|.* already in the domain XML\\)'"
+    fi
+
+    if [ "$want_out" = same ]; then
+        check "$name: domain XML byte-identical" cmp -s "$fixtures/$fixture" "$tmp/out.xml"
+        continue
+    fi
+
+    golden="$expected/$name.xml"
+    if [ "$regen" = --regen ]; then
+        cp "$tmp/out.xml" "$golden"
+    fi
+    check "$name: output matches $golden" cmp -s "$golden" "$tmp/out.xml"
+
+    # The input's bytes with one block inserted, nothing else changed.
+    check "$name: output is the input plus one insertion" "$is_insertion" "$fixtures/$fixture" "$tmp/out.xml"
+
+    # VDSM also runs before_vm_start on a dehibernated VM's saved XML: a second run is a no-op.
+    cp "$tmp/out.xml" "$tmp/again-in.xml"
+    make_hooks "$tmp/hooks" "$caps"
+    # shellcheck disable=SC2086
+    "$vdsm_run" "$tmp/hooks" "$tmp/again-in.xml" "$tmp/again.xml" $envs > /dev/null 2> "$tmp/err2"
+    check "$name: second run changes nothing" cmp -s "$tmp/out.xml" "$tmp/again.xml"
+
+    # By hand: --dry-run prints the same result and leaves the file alone.
+    spec=$(sed -n 's/^.*numa=\([^ ]*\).*$/\1/p' <<< "$envs")
+    if [ -n "$spec" ]; then
+        cp "$fixtures/$fixture" "$tmp/by-hand.xml"
+        if [ "$caps" = - ]; then caps_args=(); else caps_args=(--capabilities "$fixtures/$caps"); fi
+        "$hook" "${caps_args[@]}" --numa "$spec" --domxml "$tmp/by-hand.xml" --dry-run > "$tmp/dry.xml" 2>/dev/null
+        check "$name: --dry-run prints the same XML" cmp -s "$tmp/out.xml" "$tmp/dry.xml"
+        check "$name: --dry-run leaves the file alone" cmp -s "$fixtures/$fixture" "$tmp/by-hand.xml"
+    fi
+
+    if $have_validate && virt-xml-validate "$fixtures/$fixture" domain > /dev/null 2>&1; then
+        check "$name: output passes virt-xml-validate" bash -c "virt-xml-validate '$tmp/out.xml' domain > /dev/null 2>&1"
+    fi
+done
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
