@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The command line and the environment, run as an admin or VDSM would.
+#
+#   cli.sh HOOK FIXTURES VERSION
+#
+# Prints TAP.
+set -u
+hook=$(realpath "$1") fixtures=$(realpath "$2") version=$3
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+
+# expect NAME RC STDERR-PART [STDOUT-PART] -- COMMAND...: runs it with a clean copy of
+# libvirt.xml at $tmp/dom.xml and checks the exit code, the one-line rule and the text.
+expect() {
+    local name=$1 want_rc=$2 want_err=$3 want_out=$4
+    shift 5
+    cp "$fixtures/libvirt.xml" "$tmp/dom.xml"
+    timeout 20 "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+    local rc=$?
+    if [ "$rc" != "$want_rc" ]; then
+        not_ok "$name: exit $rc, expected $want_rc: $(head -c 300 "$tmp/err")"
+        return
+    fi
+    if [ -n "$want_err" ] && ! grep -qF -- "$want_err" "$tmp/err"; then
+        not_ok "$name: stderr lacks '$want_err': $(head -c 300 "$tmp/err")"
+        return
+    fi
+    if [ "$want_rc" = 2 ] && [ "$(wc -l < "$tmp/err")" != 1 ]; then
+        not_ok "$name: $(wc -l < "$tmp/err") stderr lines, expected exactly one"
+        return
+    fi
+    if [ "$want_rc" = 2 ] && ! grep -q '^numa: ' "$tmp/err"; then
+        not_ok "$name: the error line does not start with 'numa: '"
+        return
+    fi
+    if [ -n "$want_out" ] && ! grep -qF -- "$want_out" "$tmp/out"; then
+        not_ok "$name: stdout lacks '$want_out'"
+        return
+    fi
+    if [ "$want_rc" = 2 ] && ! cmp -s "$fixtures/libvirt.xml" "$tmp/dom.xml"; then
+        not_ok "$name: the domain XML changed"
+        return
+    fi
+    ok "$name"
+}
+
+caps=(--capabilities "$fixtures/caps-4node.xml")
+env_run=(env -u numa -u numaset -u _hook_domxml)
+
+expect "help" 0 "" "Usage:" -- "${env_run[@]}" "$hook" --help
+expect "short help" 0 "" "--dry-run" -- "${env_run[@]}" "$hook" -h
+expect "version" 0 "" "vdsm-hook-numa $version" -- "${env_run[@]}" "$hook" --version
+expect "unknown option" 2 "numa: unknown option '--frobnicate'; see --help" "" -- "${env_run[@]}" "$hook" --frobnicate
+expect "option without value" 2 "numa: option '--numa' needs a value" "" -- "${env_run[@]}" "$hook" --numa
+expect "stray argument" 2 "numa: unexpected argument 'extra'" "" -- "${env_run[@]}" "$hook" extra
+expect "no property, no file: nothing to do" 0 "" "" -- "${env_run[@]}" "$hook"
+expect "no property: silent" 0 "" "" -- "${env_run[@]}" _hook_domxml="$tmp/dom.xml" "$hook"
+expect "property without _hook_domxml" 2 "_hook_domxml is not set" "" -- "${env_run[@]}" numa=strict:0 "$hook" "${caps[@]}"
+expect "empty _hook_domxml" 2 "path is empty" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml= "$hook" "${caps[@]}"
+expect "missing file" 2 "No such file or directory" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/nope.xml" "$hook" "${caps[@]}"
+expect "--numa overrides the environment" 0 "from 'strict:1'" "" -- "${env_run[@]}" numa=strict:9 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}" --numa strict:1
+expect "--domxml overrides the environment" 0 "from 'strict:1'" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml=/nonexistent "$hook" "${caps[@]}" --domxml "$tmp/dom.xml"
+expect "numaset alone" 0 "from 'interleave:0-1'" "" -- "${env_run[@]}" numaset=interleave:0-1 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "numa and numaset differ" 2 "differ; set only one" "" -- "${env_run[@]}" numa=strict:0 numaset=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "empty property" 2 "invalid value '': empty" "" -- "${env_run[@]}" numa= _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "dry run prints the XML" 0 "numa: set <memory mode='strict' nodeset='2'/>" "<memory mode='strict' nodeset='2'/>" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run
+expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
+expect "dry run without property shows the file" 0 "no 'numa' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
+expect "topology from capabilities" 0 "" "3      8 GiB        -            6-7" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[@]}" "$hook" --topology
+printf '<capabilities><host>' > "$tmp/caps-broken.xml"
+expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
+expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"
+cp "$fixtures/libvirt.xml" "$tmp/caps-wrong.xml"
+expect "capabilities without cells" 2 "no host/topology/cells/cell" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-wrong.xml" --topology
+
+# Paths VDSM would never hand over, refused without touching anything.
+ln -sf "$tmp/dom.xml" "$tmp/link.xml"
+expect "symlink refused" 2 "is a symlink; refusing to follow it" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/link.xml" "$hook" "${caps[@]}"
+ln -sf /etc/passwd "$tmp/passwd.xml"
+expect "symlink to /etc/passwd refused" 2 "is a symlink" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/passwd.xml" "$hook" "${caps[@]}"
+mkfifo "$tmp/fifo"
+expect "FIFO refused without hanging" 2 "is not a regular file" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/fifo" "$hook" "${caps[@]}"
+expect "directory refused" 2 "is not a regular file" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp" "$hook" "${caps[@]}"
+expect "/dev/zero refused" 2 "is not a regular file" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml=/dev/zero "$hook" "${caps[@]}"
+ln -f "$tmp/dom.xml" "$tmp/second-name.xml" 2>/dev/null
+expect "hard-linked file refused" 2 "has 2 hard links" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+rm -f "$tmp/second-name.xml"
+
+# The file keeps its mode, and no temporary is left behind.
+cp "$fixtures/libvirt.xml" "$tmp/mode.xml"
+chmod 0640 "$tmp/mode.xml"
+"${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/mode.xml" "$hook" "${caps[@]}" 2> /dev/null
+if [ "$(stat -c %a "$tmp/mode.xml")" = 640 ] && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+    ok "mode kept, no temporary left"
+else
+    not_ok "mode $(stat -c %a "$tmp/mode.xml") or a temporary left: $(ls -A "$tmp")"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
