@@ -220,9 +220,9 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
                 return r->stopped;
         if (r_parse < 0 || !well_formed || r->first_error[0]) {
                 if (r->first_error[0])
-                        return diag_error(r->d, -EINVAL, "%s is not well-formed XML: line %d: %s",
+                        return diag_error(r->d, -EINVAL, "%s is not well-formed: line %d: %s",
                                 r->what, r->first_error_line, r->first_error);
-                return diag_error(r->d, -EINVAL, "%s is not well-formed XML", r->what);
+                return diag_error(r->d, -EINVAL, "%s is not well-formed", r->what);
         }
         return 0;
 }

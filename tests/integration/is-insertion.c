@@ -33,6 +33,7 @@ static char *slurp(const char *path, size_t *len) {
 int main(int argc, char *argv[]) {
         size_t in_len, out_len, prefix = 0, suffix = 0;
         char *in, *out;
+        int r = 0;
 
         if (argc != 3 || !(in = slurp(argv[1], &in_len)) || !(out = slurp(argv[2], &out_len)))
                 return 2;
@@ -47,7 +48,9 @@ int main(int argc, char *argv[]) {
         if (in_len - suffix - prefix > 1 || out_len - suffix - prefix == 0) {
                 fprintf(stderr, "not one insertion: %zu bytes removed, %zu inserted at %zu\n",
                         in_len - suffix - prefix, out_len - suffix - prefix, prefix);
-                return 1;
+                r = 1;
         }
-        return 0;
+        free(in);
+        free(out);
+        return r;
 }

@@ -62,7 +62,7 @@ static const struct scan_case cases[] = {
         {"refuses_empty_file", "", 0, "is empty", 0},
         {"refuses_whitespace_only", "  \n ", 0, "not well-formed", 0},
         {"refuses_comment_only", "<!-- x -->", 0, "not well-formed", 0},
-        {"refuses_unclosed_tag", "<domain><vcpu>1</domain>", 0, "not well-formed XML: line 1", 0},
+        {"refuses_unclosed_tag", "<domain><vcpu>1</domain>", 0, "domain XML is not well-formed: line 1", 0},
         {"refuses_two_roots", "<domain></domain><domain></domain>", 0, "not well-formed", 0},
         {"refuses_latin1_declaration", "<?xml version='1.0' encoding='ISO-8859-1'?><domain/>", 0, "declares encoding 'ISO-8859-1'", 0},
         {"refuses_utf16_bom", "\xff\xfe<\0d\0", 6, "UTF-16", 0},
