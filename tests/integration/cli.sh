@@ -92,6 +92,23 @@ ln -f "$tmp/dom.xml" "$tmp/second-name.xml" 2>/dev/null
 expect "hard-linked file refused" 2 "has 2 hard links" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 rm -f "$tmp/second-name.xml"
 
+# The watchdog: libxml2 2.9 is quadratic in attributes per element, and
+# 100 000 of them take seconds. Under a 1 s CPU limit the hook must give up
+# cleanly: one line, exit 2, file untouched.
+{
+    printf "<domain type='kvm'><x"
+    seq 100000 | sed "s/.*/ a&='1'/" | tr -d '\n'
+    printf "/><vcpu>1</vcpu></domain>"
+} > "$tmp/slow.xml"
+cp "$tmp/slow.xml" "$tmp/slow.orig"
+expect "watchdog ends a slow run" 2 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged" "" -- \
+    bash -c 'ulimit -S -t 1; exec "$@"' _ "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/slow.xml" "$hook" "${caps[@]}"
+if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+    ok "watchdog left the file and no temporary"
+else
+    not_ok "watchdog run changed the file or left a temporary"
+fi
+
 # The file keeps its mode, and no temporary is left behind.
 cp "$fixtures/libvirt.xml" "$tmp/mode.xml"
 chmod 0640 "$tmp/mode.xml"

@@ -6,7 +6,7 @@
 #   - the output is the input plus one inserted block (diff shows only that);
 #   - a second run on the output is a no-op;
 #   - the output passes virt-xml-validate wherever the input does.
-# Prints TAP. Skips (exit 77) when the corpus is not there.
+# Prints TAP; a plan of 1..0 (skipped) when the corpus is not there.
 set -u
 hook=${1:?usage: corpus-check.sh HOOK CAPS [CORPUS_DIR]}
 caps=${2:?}
@@ -14,7 +14,7 @@ corpus=${3:-$(dirname "$0")/../../../shared/corpus/domains}
 
 if [ ! -d "$corpus" ]; then
     echo "1..0 # SKIP no corpus at $corpus"
-    exit 77
+    exit 0
 fi
 
 tmp=$(mktemp -d)
