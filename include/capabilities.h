@@ -16,6 +16,5 @@
  * free memory, so the result has has_free = false.
  * Returns 0, or a negative errno with d filled.
  */
-int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
-        struct diag *d);
+int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret, struct diag *d);
 int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct diag *d);

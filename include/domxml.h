@@ -33,7 +33,7 @@ struct domxml_numatune {
         struct domxml_memory memory; /* the first <memory>, when n_memory > 0 */
         size_t n_memnodes;
         struct domxml_memnode *memnodes;
-        bool has_child;              /* any child element */
+        bool has_child; /* any child element */
         size_t first_child_start;
 };
 
@@ -43,13 +43,13 @@ struct domxml_numatune {
  * namespace count; a <numatune> inside <metadata> is someone else's.
  */
 struct domxml_facts {
-        size_t bom;   /* 3 when the file starts with a UTF-8 BOM */
-        char quote;   /* the quote of the first attribute in the document, or 0 */
+        size_t bom; /* 3 when the file starts with a UTF-8 BOM */
+        char quote; /* the quote of the first attribute in the document, or 0 */
         struct domxml_span root;
 
         bool has_anchor; /* the last of vcpu, iothreads, iothreadids, defaultiothread, cputune */
         struct domxml_span anchor;
-        bool has_child;  /* any child element of <domain> */
+        bool has_child; /* any child element of <domain> */
         struct domxml_span last_child;
 
         bool vcpu_placement_auto;
@@ -78,5 +78,4 @@ struct domxml_edit {
 };
 
 /* The input with the edit applied, as a new buffer. Returns 0 or -ENOMEM / -EINVAL. */
-int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret,
-        size_t *ret_len);
+int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len);

@@ -14,7 +14,7 @@ struct file_data {
 };
 
 enum {
-        FILE_NOFOLLOW = 1 << 0,  /* refuse a symlink as the last component */
+        FILE_NOFOLLOW = 1 << 0,    /* refuse a symlink as the last component */
         FILE_SINGLE_LINK = 1 << 1, /* refuse a file with other hard links */
 };
 
@@ -24,8 +24,8 @@ enum {
  * refused as not a regular file). what names the file in messages.
  * Returns 0, or a negative errno with d filled.
  */
-int file_read(const char *path, const char *what, size_t max, unsigned flags,
-        struct file_data *ret, struct diag *d);
+int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
+        struct diag *d);
 void file_data_done(struct file_data *f);
 
 /*
@@ -34,8 +34,7 @@ void file_data_done(struct file_data *f);
  * renamed over path. On any failure the temporary is removed and path is
  * untouched. Returns 0, or a negative errno with d filled.
  */
-int file_replace(const char *path, const struct stat *orig, const char *data, size_t len,
-        struct diag *d);
+int file_replace(const char *path, const struct stat *orig, const char *data, size_t len, struct diag *d);
 
 /* Removes a temporary file that file_replace() left open; async-signal-safe. */
 void file_replace_abort(void);

@@ -10,16 +10,16 @@ static inline void freep(void *p) {
 }
 
 /* A local that owns heap memory frees it on every way out of its scope. */
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _unused_ __attribute__((unused))
-#define _noreturn_ __attribute__((noreturn))
+#define _unused_       __attribute__((unused))
+#define _noreturn_     __attribute__((noreturn))
 
 /* Hand an owned pointer over and leave NULL behind, so cleanup does not free it. */
-#define TAKE_PTR(p)                            \
-        __extension__({                        \
-                __typeof__(p) _p_ = (p);       \
-                (p) = NULL;                    \
-                _p_;                           \
+#define TAKE_PTR(p)                                                                                          \
+        __extension__({                                                                                      \
+                __typeof__(p) _p_ = (p);                                                                     \
+                (p) = NULL;                                                                                  \
+                _p_;                                                                                         \
         })

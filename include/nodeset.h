@@ -64,7 +64,8 @@ struct range_writer {
         bool oom;
 };
 
-#define RANGE_WRITER_INIT {.first = -1, .last = -1}
+#define RANGE_WRITER_INIT                                                                                    \
+        { .first = -1, .last = -1 }
 
 void range_writer_add(struct range_writer *w, unsigned id);
 /* Returns 0 or -ENOMEM; *ret is a new string ("" when nothing was added). */

@@ -12,8 +12,8 @@
 int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret);
 
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
-bool numatune_memory_matches(const struct domxml_memory *m, bool vcpu_placement_auto,
-        const struct numa_binding *b);
+bool numatune_memory_matches(
+        const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
 
 /*
  * Decides the one edit that puts b into the document, where libvirt's own

@@ -33,9 +33,9 @@ struct numa_spec {
         char quoted[SPEC_QUOTE_MAX * 4 + 8]; /* the trimmed value, quoted for messages */
         enum numa_mode mode;
         enum spec_target target;
-        bool has_include;         /* false: the base is every host node with memory */
-        struct nodeset include;   /* union of the plain items */
-        struct nodeset exclude;   /* union of the ^ items */
+        bool has_include;       /* false: the base is every host node with memory */
+        struct nodeset include; /* union of the plain items */
+        struct nodeset exclude; /* union of the ^ items */
 };
 
 /*

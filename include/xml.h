@@ -18,9 +18,9 @@ struct xml_reader {
         xmlParserCtxt *ctxt; /* valid inside callbacks */
         const char *buf;     /* the document */
         size_t len;
-        const char *what;    /* "domain XML", "capabilities": names the document in messages */
+        const char *what; /* "domain XML", "capabilities": names the document in messages */
         struct diag *d;
-        int stopped;         /* negative code once a callback called xml_reader_stop() */
+        int stopped; /* negative code once a callback called xml_reader_stop() */
         bool doctype;
         char first_error[DIAG_LINE_MAX];
         int first_error_line;

@@ -28,7 +28,7 @@ struct caps_scan {
         struct xml_reader reader; /* first: the callbacks get a pointer to it */
         unsigned flags;
         unsigned depth;
-        unsigned matched;  /* how many leading elements of cell_path the open ones match */
+        unsigned matched; /* how many leading elements of cell_path the open ones match */
         bool in_memory, in_cpus;
         struct cell *cells;
         size_t n_cells;
@@ -54,8 +54,8 @@ static long attr_id(int n_attrs, const xmlChar **attrs, long limit) {
         return id <= limit ? id : -1;
 }
 
-static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
-        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
+        const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
         struct caps_scan *s = ctx;
         const char *n = (const char *) name;
         struct cell *c;
@@ -82,7 +82,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 }
                 s->cells = c;
                 c = &s->cells[s->n_cells++];
-                *c = (struct cell) {.id = attr_id(n_attrs, attrs, NODE_ID_MAX)};
+                *c = (struct cell){.id = attr_id(n_attrs, attrs, NODE_ID_MAX)};
                 return;
         }
 
@@ -191,9 +191,9 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         r = diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
                         goto fail;
                 }
-                if (c->memory_too_long ||
-                        (c->memory_len > 0 && size_parse(c->memory, c->unit, &total) < 0)) {
-                        r = diag_error(d, -EINVAL, "capabilities XML cell %ld has an invalid <memory>", c->id);
+                if (c->memory_too_long || (c->memory_len > 0 && size_parse(c->memory, c->unit, &total) < 0)) {
+                        r = diag_error(
+                                d, -EINVAL, "capabilities XML cell %ld has an invalid <memory>", c->id);
                         goto fail;
                 }
                 if ((s->flags & TOPOLOGY_CPUS) && cell_cpus(c, &cpus) < 0) {
@@ -216,8 +216,7 @@ fail:
         return r;
 }
 
-int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
-        struct diag *d) {
+int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret, struct diag *d) {
         static const xmlSAXHandler sax = {
                 .startElementNs = on_start,
                 .endElementNs = on_end,

@@ -12,18 +12,22 @@
 
 /* The elements libvirt formats just before <numatune>, in its order. */
 static const char *const anchor_names[] = {
-        "vcpu", "iothreads", "iothreadids", "defaultiothread", "cputune",
+        "vcpu",
+        "iothreads",
+        "iothreadids",
+        "defaultiothread",
+        "cputune",
 };
 
 struct scan {
         struct xml_reader reader; /* first: the callbacks get a pointer to it */
         struct domxml_facts *f;
-        unsigned depth;           /* of the element being opened or closed; root is 1 */
-        bool in_memory;           /* collecting <domain><memory>'s text */
+        unsigned depth; /* of the element being opened or closed; root is 1 */
+        bool in_memory; /* collecting <domain><memory>'s text */
         size_t memory_len;
         bool memory_too_long;
-        bool in_numatune;         /* inside the first direct <numatune> */
-        bool current_is_anchor;   /* the open depth-2 element is an anchor */
+        bool in_numatune;       /* inside the first direct <numatune> */
+        bool current_is_anchor; /* the open depth-2 element is an anchor */
 };
 
 static bool is_name(const xmlChar *name, const char *want) {
@@ -138,7 +142,7 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                 }
                 nt->memnodes = m;
                 m = &nt->memnodes[nt->n_memnodes++];
-                *m = (struct domxml_memnode) {0};
+                *m = (struct domxml_memnode){0};
                 if (xml_attr_dup(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "mode", &m->mode) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
@@ -146,20 +150,19 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
         }
 }
 
-static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
-        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
+        const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
         struct scan *s = ctx;
         struct domxml_span span = {0};
 
         (void) prefix;
-        (void) n_ns;
         (void) ns;
         (void) n_defaulted;
 
         s->depth++;
         if (s->depth > 3 || (s->depth == 3 && !s->in_numatune)) {
                 /* Deep elements matter only for the quote style, found once. */
-                if (s->f->quote == 0 && n_attrs > 0) {
+                if (s->f->quote == 0 && n_attrs + n_ns > 0) {
                         bool self_closing;
                         size_t tag_end = xml_reader_start_tag_end(&s->reader, &self_closing);
 
@@ -167,8 +170,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                                 fail_position(s);
                                 return;
                         }
-                        s->f->quote = tag_quote(s->reader.buf, xml_tag_start(s->reader.buf, tag_end),
-                                tag_end);
+                        s->f->quote =
+                                tag_quote(s->reader.buf, xml_tag_start(s->reader.buf, tag_end), tag_end);
                 }
                 return;
         }
@@ -180,7 +183,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         }
         span.start = xml_tag_start(s->reader.buf, span.tag_end);
         span.close = span.end = span.tag_end;
-        if (s->f->quote == 0 && n_attrs > 0)
+        if (s->f->quote == 0 && n_attrs + n_ns > 0)
                 s->f->quote = tag_quote(s->reader.buf, span.start, span.tag_end);
 
         if (s->depth == 1)
@@ -293,11 +296,10 @@ void domxml_facts_done(struct domxml_facts *f) {
                 free(nt->memnodes[i].nodeset);
         }
         free(nt->memnodes);
-        *f = (struct domxml_facts) {0};
+        *f = (struct domxml_facts){0};
 }
 
-int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret,
-        size_t *ret_len) {
+int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len) {
         size_t text_len = strlen(e->text), out_len;
         char *out;
 

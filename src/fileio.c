@@ -31,8 +31,8 @@ static int fail_errno(struct diag *d, int err, const char *what, const char *pat
         return diag_error(d, -err, "cannot %s %s '%s': %s", action, what, q, strerror(err));
 }
 
-int file_read(const char *path, const char *what, size_t max, unsigned flags,
-        struct file_data *ret, struct diag *d) {
+int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
+        struct diag *d) {
         struct file_data f = {0};
         char q[256];
         size_t got = 0;
@@ -42,8 +42,8 @@ int file_read(const char *path, const char *what, size_t max, unsigned flags,
         if (path[0] == '\0')
                 return diag_error(d, -EINVAL, "%s path is empty", what);
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-                                ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
+        fd = open(path,
+                O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
         if (fd < 0) {
                 if (errno == ELOOP && (flags & FILE_NOFOLLOW))
                         return diag_error(d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
@@ -110,7 +110,7 @@ int file_read(const char *path, const char *what, size_t max, unsigned flags,
 
 void file_data_done(struct file_data *f) {
         free(f->data);
-        *f = (struct file_data) {0};
+        *f = (struct file_data){0};
 }
 
 static int write_all(int fd, const char *data, size_t len) {
@@ -131,8 +131,7 @@ static int write_all(int fd, const char *data, size_t len) {
         return 0;
 }
 
-int file_replace(const char *path, const struct stat *orig, const char *data, size_t len,
-        struct diag *d) {
+int file_replace(const char *path, const struct stat *orig, const char *data, size_t len, struct diag *d) {
         const char *slash = strrchr(path, '/');
         size_t dir_len = slash ? (size_t) (slash - path) + 1 : 0;
         const char *action;
@@ -142,8 +141,8 @@ int file_replace(const char *path, const struct stat *orig, const char *data, si
                 return diag_error(d, -ENAMETOOLONG, "domain XML path is too long");
 
         /* Same directory, so rename() stays on one filesystem and is atomic. */
-        snprintf(temp_path, sizeof(temp_path), "%.*s%s%s.XXXXXX", (int) dir_len, path,
-                FILE_TEMP_PREFIX, path + dir_len);
+        snprintf(temp_path, sizeof(temp_path), "%.*s%s%s.XXXXXX", (int) dir_len, path, FILE_TEMP_PREFIX,
+                path + dir_len);
         fd = mkostemp(temp_path, O_CLOEXEC);
         if (fd < 0)
                 return fail_errno(d, errno, "a temporary file for", path, "create");

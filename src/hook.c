@@ -25,8 +25,8 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
                         diag_quote(f->memory_text, strlen(f->memory_text), 32, t, sizeof(t));
                         diag_quote(f->memory_unit ? f->memory_unit : "KiB",
                                 strlen(f->memory_unit ? f->memory_unit : "KiB"), 16, u, sizeof(u));
-                        return diag_error(d, -EINVAL, "domain XML has an invalid <memory unit='%s'>%s</memory>",
-                                u, t);
+                        return diag_error(
+                                d, -EINVAL, "domain XML has an invalid <memory unit='%s'>%s</memory>", u, t);
                 }
                 vm.has_memory = true;
         }
@@ -98,11 +98,11 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
                 return r;
 
         if (!req->domxml_path)
-                return diag_error(d, -EINVAL,
-                        "_hook_domxml is not set; VDSM sets it, by hand use --domxml FILE");
+                return diag_error(
+                        d, -EINVAL, "_hook_domxml is not set; VDSM sets it, by hand use --domxml FILE");
 
-        r = file_read(req->domxml_path, "domain XML", DOMXML_SIZE_MAX, FILE_NOFOLLOW | FILE_SINGLE_LINK,
-                &file, d);
+        r = file_read(
+                req->domxml_path, "domain XML", DOMXML_SIZE_MAX, FILE_NOFOLLOW | FILE_SINGLE_LINK, &file, d);
         if (r < 0)
                 return r;
 
@@ -152,8 +152,8 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
                 }
                 snprintf(res.info, sizeof(res.info), "set %s from '%s'", markup, spec.quoted);
         } else
-                snprintf(res.info, sizeof(res.info), "%s from '%s' is already in the domain XML; nothing to change",
-                        markup, spec.quoted);
+                snprintf(res.info, sizeof(res.info),
+                        "%s from '%s' is already in the domain XML; nothing to change", markup, spec.quoted);
 
         if (req->dry_run) {
                 r = res.changed ? set_output(&res, TAKE_PTR(out), out_len, false)
@@ -165,7 +165,7 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
         }
 
         *ret = res;
-        res = (struct hook_result) {0};
+        res = (struct hook_result){0};
         r = 0;
 
 finish:
@@ -180,5 +180,5 @@ finish:
 
 void hook_result_done(struct hook_result *r) {
         free(r->output);
-        *r = (struct hook_result) {0};
+        *r = (struct hook_result){0};
 }

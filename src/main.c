@@ -29,7 +29,8 @@
 #define WATCHDOG_CPU_SECONDS 10
 
 static void on_cpu_limit(int sig) {
-        static const char msg[] = "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n";
+        static const char msg[] =
+                "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n";
 
         (void) sig;
         file_replace_abort();

@@ -14,13 +14,13 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
         int n;
 
         if (b->placement_auto)
-                n = asprintf(&s, "<memory mode=%c%s%c placement=%cauto%c/>", q,
-                        numa_mode_to_string(b->mode), q, q, q);
+                n = asprintf(&s, "<memory mode=%c%s%c placement=%cauto%c/>", q, numa_mode_to_string(b->mode),
+                        q, q, q);
         else {
                 if (nodeset_format(&b->nodes, &nodes) < 0)
                         return -ENOMEM;
-                n = asprintf(&s, "<memory mode=%c%s%c nodeset=%c%s%c/>", q,
-                        numa_mode_to_string(b->mode), q, q, nodes, q);
+                n = asprintf(&s, "<memory mode=%c%s%c nodeset=%c%s%c/>", q, numa_mode_to_string(b->mode), q,
+                        q, nodes, q);
         }
         if (n < 0)
                 return -ENOMEM;
@@ -29,8 +29,8 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
         return 0;
 }
 
-bool numatune_memory_matches(const struct domxml_memory *m, bool vcpu_placement_auto,
-        const struct numa_binding *b) {
+bool numatune_memory_matches(
+        const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b) {
         enum numa_mode mode = NUMA_MODE_STRICT;
         const char *placement = m->placement;
         struct nodeset nodes;
@@ -156,7 +156,7 @@ static int text_finish(struct text *t, size_t offset, size_t remove, struct domx
                 free(t->p);
                 return -ENOMEM;
         }
-        *ret = (struct domxml_edit) {.offset = offset, .remove = remove, .text = t->p};
+        *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = t->p};
         return 1;
 }
 
@@ -189,8 +189,8 @@ static size_t after_line(const char *buf, size_t end, size_t limit) {
         return end;
 }
 
-static int new_numatune(const char *buf, const struct domxml_facts *f, const char *memory,
-        struct domxml_edit *ret) {
+static int new_numatune(
+        const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
         const struct domxml_span *after = f->has_anchor ? &f->anchor : f->has_child ? &f->last_child : NULL;
         struct text t = {0};
         struct line l, step;
@@ -217,8 +217,8 @@ static int new_numatune(const char *buf, const struct domxml_facts *f, const cha
         return text_finish(&t, l.own_line ? after_line(buf, after->end, f->root.close) : after->end, 0, ret);
 }
 
-static int fill_numatune(const char *buf, const struct domxml_facts *f, const char *memory,
-        struct domxml_edit *ret) {
+static int fill_numatune(
+        const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
         const struct domxml_numatune *nt = &f->numatune;
         struct line l = line_of(buf, nt->span.start), step = indent_step(buf, f, &l), child;
         struct text t = {0};
@@ -261,7 +261,8 @@ static int check_memnodes(const struct domxml_numatune *nt, const struct numa_bi
 
         if (b->placement_auto)
                 return diag_error(d, -EINVAL,
-                        "'%s': placement 'auto' cannot go with the <memnode> elements already in <numatune> (libvirt forbids per-node binding with automatic placement)",
+                        "'%s': placement 'auto' cannot go with the <memnode> elements already in <numatune> "
+                        "(libvirt forbids per-node binding with automatic placement)",
                         spec_quoted);
 
         if (b->mode == NUMA_MODE_RESTRICTIVE)
@@ -276,7 +277,8 @@ static int check_memnodes(const struct domxml_numatune *nt, const struct numa_bi
                                         cell, sizeof(cell));
                                 diag_quote(mode, strlen(mode), 32, q, sizeof(q));
                                 return diag_error(d, -EINVAL,
-                                        "'%s': a restrictive <memory> needs every <memnode> restrictive, but cell %s is '%s' (libvirt refuses the mix)",
+                                        "'%s': a restrictive <memory> needs every <memnode> restrictive, but "
+                                        "cell %s is '%s' (libvirt refuses the mix)",
                                         spec_quoted, cell, q);
                         }
                 }
@@ -300,7 +302,8 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
         if (f->n_numatune == 0)
                 r = new_numatune(buf, f, memory, ret);
         else if (nt->n_memory > 1)
-                return diag_error(d, -EINVAL, "domain XML's <numatune> has %zu <memory> elements; libvirt allows one",
+                return diag_error(d, -EINVAL,
+                        "domain XML's <numatune> has %zu <memory> elements; libvirt allows one",
                         nt->n_memory);
         else if (nt->n_memory == 1) {
                 char existing[DIAG_LINE_MAX / 2];
@@ -312,7 +315,8 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
                 if (numatune_memory_markup(b, '\'', &ours) < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
                 return diag_error(d, -EEXIST,
-                        "'%s': domain XML already has %s in <numatune>, which differs from %s; not replacing it",
+                        "'%s': domain XML already has %s in <numatune>, which differs from %s; not replacing "
+                        "it",
                         spec_quoted, existing, ours);
         } else {
                 r = check_memnodes(nt, b, spec_quoted, d);
@@ -334,12 +338,15 @@ int numatune_verify(const char *buf, size_t len, const struct numa_binding *b, s
         diag_init(&inner);
         r = domxml_scan(buf, len, &f, &inner);
         if (r < 0)
-                return diag_error(d, -EIO, "internal error: the edited domain XML does not parse (%s); file left unchanged",
+                return diag_error(d, -EIO,
+                        "internal error: the edited domain XML does not parse (%s); file left unchanged",
                         inner.message);
 
         if (f.n_numatune != 1 || f.numatune.n_memory != 1 ||
                 !numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, b))
-                r = diag_error(d, -EIO, "internal error: the edited domain XML lacks the expected <numatune>; file left unchanged");
+                r = diag_error(d, -EIO,
+                        "internal error: the edited domain XML lacks the expected <numatune>; file left "
+                        "unchanged");
 
         domxml_facts_done(&f);
         return r < 0 ? r : 0;

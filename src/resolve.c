@@ -27,8 +27,8 @@ static int check_exists(const struct numa_spec *spec, const struct topology *top
 
         m = fmt_set(&missing);
         host = fmt_set(&topo->present);
-        return diag_error(d, -EINVAL, "'%s': %s %s %s not exist on this host (host nodes: %s)",
-                spec->quoted, nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
+        return diag_error(d, -EINVAL, "'%s': %s %s %s not exist on this host (host nodes: %s)", spec->quoted,
+                nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
                 nodeset_count(&missing) == 1 ? "does" : "do", SET_OR_Q(host));
 }
 
@@ -47,14 +47,13 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
         if (spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE)
                 return diag_error(d, -EINVAL,
                         "'%s': %s %s %s no memory, and %s needs memory on every node (nodes with memory: %s)",
-                        spec->quoted, nodeset_count(&memoryless) == 1 ? "node" : "nodes",
-                        SET_OR_Q(m), nodeset_count(&memoryless) == 1 ? "has" : "have",
-                        numa_mode_to_string(spec->mode), SET_OR_Q(with));
+                        spec->quoted, nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
+                        nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode),
+                        SET_OR_Q(with));
 
         if (nodeset_equal(&memoryless, nodes))
-                return diag_error(d, -EINVAL,
-                        "'%s': none of the nodes %s has memory (nodes with memory: %s)", spec->quoted,
-                        SET_OR_Q(m), SET_OR_Q(with));
+                return diag_error(d, -EINVAL, "'%s': none of the nodes %s has memory (nodes with memory: %s)",
+                        spec->quoted, SET_OR_Q(m), SET_OR_Q(with));
 
         diag_warn(d, "'%s': %s %s %s no memory; %s allocates only from the others", spec->quoted,
                 nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
@@ -81,11 +80,10 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
                 if (hard)
                         return diag_error(d, -EINVAL,
                                 "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
-                                spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s",
-                                SET_OR_Q(set), total_s);
+                                spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
+                                total_s);
                 diag_warn(d, "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
-                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
-                        total_s);
+                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
                 return 0;
         }
 
@@ -115,7 +113,8 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
                 /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
                 if (!vm->vcpu_placement_auto)
                         return diag_error(d, -EINVAL,
-                                "'%s': a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs <vcpu placement='auto'>)",
+                                "'%s': a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs "
+                                "<vcpu placement='auto'>)",
                                 spec->quoted, numa_mode_to_string(spec->mode),
                                 spec->mode == NUMA_MODE_PREFERRED ? "0" : "0-1",
                                 numa_mode_to_string(spec->mode));
@@ -136,15 +135,16 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
         if (nodeset_is_empty(&b.nodes)) {
                 _cleanup_free_ char *with = fmt_set(&topo->with_memory);
 
-                return diag_error(d, -EINVAL, "'%s' leaves no node (nodes with memory: %s)",
-                        spec->quoted, SET_OR_Q(with));
+                return diag_error(d, -EINVAL, "'%s' leaves no node (nodes with memory: %s)", spec->quoted,
+                        SET_OR_Q(with));
         }
 
         if (spec->mode == NUMA_MODE_PREFERRED && nodeset_count(&b.nodes) > 1) {
                 _cleanup_free_ char *set = fmt_set(&b.nodes);
 
                 return diag_error(d, -EINVAL,
-                        "'%s': preferred takes exactly one node, but this gives %s; use 'interleave:%s' or 'strict:%s'",
+                        "'%s': preferred takes exactly one node, but this gives %s; use 'interleave:%s' or "
+                        "'strict:%s'",
                         spec->quoted, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
         }
 

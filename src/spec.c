@@ -45,8 +45,7 @@ struct cursor {
 static int fail_at(struct cursor *c, size_t pos, const char *what) {
         if (pos >= c->len)
                 return diag_error(c->d, -EINVAL, "invalid value '%s': %s at the end", c->quoted, what);
-        return diag_error(c->d, -EINVAL, "invalid value '%s': %s at position %zu", c->quoted, what,
-                pos + 1);
+        return diag_error(c->d, -EINVAL, "invalid value '%s': %s at position %zu", c->quoted, what, pos + 1);
 }
 
 /*
@@ -171,8 +170,7 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
 
                 diag_quote(c.s, mode_end, 16, mode, sizeof(mode));
                 snprintf(what, sizeof(what),
-                        "unknown mode '%s', expected strict, preferred, interleave or restrictive",
-                        mode);
+                        "unknown mode '%s', expected strict, preferred, interleave or restrictive", mode);
                 return fail_at(&c, 0, what);
         }
 

@@ -54,8 +54,7 @@ int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t 
         if (!nodes)
                 return -ENOMEM;
         t->nodes = nodes;
-        t->nodes[t->n_nodes++] = (struct topology_node) {
-                .id = id, .total = total, .free = free, .cpus = cpus};
+        t->nodes[t->n_nodes++] = (struct topology_node){.id = id, .total = total, .free = free, .cpus = cpus};
 
         nodeset_add(&t->present, id);
         if (total > 0)
@@ -88,14 +87,12 @@ int topology_load(unsigned flags, struct topology *ret, struct diag *d) {
 
         if (numa_available() < 0) {
                 forward_libnuma_message(d);
-                return diag_error(d, -ENOSYS,
-                        "NUMA is not available on this host (numa_available() failed)");
+                return diag_error(d, -ENOSYS, "NUMA is not available on this host (numa_available() failed)");
         }
 
         max = numa_max_node();
         if (max > NODE_ID_MAX) {
-                diag_warn(d, "host reports node ids up to %d; nodes above %d are ignored", max,
-                        NODE_ID_MAX);
+                diag_warn(d, "host reports node ids up to %d; nodes above %d are ignored", max, NODE_ID_MAX);
                 max = NODE_ID_MAX;
         }
 
@@ -108,8 +105,7 @@ int topology_load(unsigned flags, struct topology *ret, struct diag *d) {
 
                 total = numa_node_size64(id, &free_bytes);
                 if (total < 0) {
-                        diag_warn(d, "cannot read the memory of node %d; treating it as memoryless",
-                                id);
+                        diag_warn(d, "cannot read the memory of node %d; treating it as memoryless", id);
                         total = 0;
                         free_bytes = 0;
                 }
@@ -181,8 +177,7 @@ uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s) {
 
 bool topology_numad_installed(void) {
         /* Where Debian, Fedora and EL put it; libvirt runs it by absolute path. */
-        static const char *const paths[] = {"/usr/bin/numad", "/usr/sbin/numad", "/bin/numad",
-                "/sbin/numad"};
+        static const char *const paths[] = {"/usr/bin/numad", "/usr/sbin/numad", "/bin/numad", "/sbin/numad"};
 
         for (size_t i = 0; i < ELEMENTSOF(paths); i++)
                 if (access(paths[i], X_OK) == 0)
@@ -194,5 +189,5 @@ void topology_done(struct topology *t) {
         for (size_t i = 0; i < t->n_nodes; i++)
                 free(t->nodes[i].cpus);
         free(t->nodes);
-        *t = (struct topology) {0};
+        *t = (struct topology){0};
 }

@@ -10,8 +10,7 @@
 #include "xml.h"
 
 /* Every external DTD, entity or XInclude goes through here, and is refused. */
-static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
-        xmlParserCtxtPtr ctxt) {
+static xmlParserInputPtr refuse_external_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt) {
         (void) url;
         (void) id;
         (void) ctxt;
@@ -58,8 +57,8 @@ int xml_reader_stop(struct xml_reader *r, int code, const char *fmt, ...) {
 }
 
 /* libxml2 calls this for the first line of any DOCTYPE; none is allowed. */
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
-        const xmlChar *system_id) {
+static void on_internal_subset(
+        void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id) {
         struct xml_reader *r = ctx;
 
         (void) name;
@@ -67,8 +66,8 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ex
         (void) system_id;
         r->doctype = true;
         /* libxml2 2.9 may still call the document well-formed after a stop here. */
-        xml_reader_stop(r, -EPERM, "%s has a DOCTYPE, which is refused (no DTD or entity is ever loaded)",
-                r->what);
+        xml_reader_stop(
+                r, -EPERM, "%s has a DOCTYPE, which is refused (no DTD or entity is ever loaded)", r->what);
 }
 
 static void on_start_document(void *ctx) {
@@ -82,8 +81,7 @@ static void on_start_document(void *ctx) {
                 char q[80];
 
                 diag_quote((const char *) enc, strlen((const char *) enc), 32, q, sizeof(q));
-                xml_reader_stop(r, -EINVAL, "%s declares encoding '%s'; only UTF-8 is supported",
-                        r->what, q);
+                xml_reader_stop(r, -EINVAL, "%s declares encoding '%s'; only UTF-8 is supported", r->what, q);
         }
 }
 
@@ -168,10 +166,11 @@ static int check_encoding(struct xml_reader *r) {
         for (size_t i = 0; i < bad; i++)
                 line += s[i] == '\n';
         if (s[bad] == 0)
-                return diag_error(r->d, -EINVAL, "%s has a NUL byte at line %zu (offset %zu); only UTF-8 is supported",
-                        r->what, line, bad);
-        return diag_error(r->d, -EINVAL, "%s is not valid UTF-8 at line %zu (offset %zu)", r->what, line,
-                bad);
+                return diag_error(r->d, -EINVAL,
+                        "%s has a NUL byte at line %zu (offset %zu); only UTF-8 is supported", r->what, line,
+                        bad);
+        return diag_error(
+                r->d, -EINVAL, "%s is not valid UTF-8 at line %zu (offset %zu)", r->what, line, bad);
 }
 
 int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
@@ -220,8 +219,8 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
                 return r->stopped;
         if (r_parse < 0 || !well_formed || r->first_error[0]) {
                 if (r->first_error[0])
-                        return diag_error(r->d, -EINVAL, "%s is not well-formed: line %d: %s",
-                                r->what, r->first_error_line, r->first_error);
+                        return diag_error(r->d, -EINVAL, "%s is not well-formed: line %d: %s", r->what,
+                                r->first_error_line, r->first_error);
                 return diag_error(r->d, -EINVAL, "%s is not well-formed", r->what);
         }
         return 0;
@@ -261,8 +260,7 @@ size_t xml_tag_start(const char *buf, size_t end) {
         return i > 0 ? i - 1 : 0;
 }
 
-bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_value,
-        size_t *ret_len) {
+bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_value, size_t *ret_len) {
         for (int i = 0; i < n; i++) {
                 const xmlChar **a = attrs + 5 * i;
 
@@ -279,8 +277,7 @@ bool xml_attr_equals(int n, const xmlChar **attrs, const char *name, const char 
         const char *v;
         size_t len;
 
-        return xml_attr(n, attrs, name, &v, &len) && len == strlen(value) &&
-               memcmp(v, value, len) == 0;
+        return xml_attr(n, attrs, name, &v, &len) && len == strlen(value) && memcmp(v, value, len) == 0;
 }
 
 int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret) {

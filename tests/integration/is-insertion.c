@@ -41,7 +41,7 @@ int main(int argc, char *argv[]) {
         while (prefix < in_len && prefix < out_len && in[prefix] == out[prefix])
                 prefix++;
         while (suffix < in_len - prefix && suffix < out_len - prefix &&
-               in[in_len - 1 - suffix] == out[out_len - 1 - suffix])
+                in[in_len - 1 - suffix] == out[out_len - 1 - suffix])
                 suffix++;
 
         /* Removed: in[prefix, in_len - suffix); inserted: out[prefix, out_len - suffix). */

@@ -4,18 +4,21 @@
 #include "capabilities.h"
 #include "unit.h"
 
-#define CELL(id, mem) "<cell id='" #id "'><memory unit='KiB'>" #mem "</memory><cpus num='1'><cpu id='" #id "'/></cpus></cell>"
+#define CELL(id, mem)                                                                                        \
+        "<cell id='" #id "'><memory unit='KiB'>" #mem "</memory><cpus num='1'><cpu id='" #id                 \
+        "'/></cpus></cell>"
 #define CAPS(cells) "<capabilities><host><topology><cells>" cells "</cells></topology></host></capabilities>"
 
 struct caps_case {
         const char *name;
         const char *xml;
-        const char *error;   /* part of the message, or NULL */
+        const char *error; /* part of the message, or NULL */
         const char *present;
         const char *with_memory;
-        uint64_t total;      /* bytes over all nodes */
+        uint64_t total; /* bytes over all nodes */
 };
 
+/* clang-format off */
 static const struct caps_case cases[] = {
         {"reads_two_cells", CAPS(CELL(0, 1024) CELL(1, 2048)), NULL, "0-1", "0-1", 3u << 20},
         {"sorts_cells_by_id", CAPS(CELL(3, 1024) CELL(1, 1024)), NULL, "1,3", "1,3", 2u << 20},
@@ -37,6 +40,7 @@ static const struct caps_case cases[] = {
         {"rejects_doctype", "<!DOCTYPE capabilities><capabilities/>", "DOCTYPE", NULL, NULL, 0},
         {"rejects_broken_xml", "<capabilities>", "not well-formed", NULL, NULL, 0},
 };
+/* clang-format on */
 
 static void test_caps_case(void **state) {
         const struct caps_case *c = *state;
@@ -65,7 +69,8 @@ static void test_caps_case(void **state) {
 }
 
 static void test_caps_lists_cpus(void **state) {
-        static const char xml[] = CAPS("<cell id='0'><cpus><cpu id='3'/><cpu id='1'/><cpu id='2'/><cpu id='7'/></cpus></cell>");
+        static const char xml[] =
+                CAPS("<cell id='0'><cpus><cpu id='3'/><cpu id='1'/><cpu id='2'/><cpu id='7'/></cpus></cell>");
         struct topology t;
         struct diag d;
 

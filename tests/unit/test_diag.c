@@ -11,6 +11,7 @@ struct quote_case {
         const char *quoted;
 };
 
+/* clang-format off */
 static const struct quote_case quote_cases[] = {
         {"keeps_printable_ascii", "strict:1-4", 10, 64, "strict:1-4"},
         {"escapes_newline", "a\nb", 3, 64, "a\\x0ab"},
@@ -19,6 +20,7 @@ static const struct quote_case quote_cases[] = {
         {"escapes_nul_inside_length", "a\0b", 3, 64, "a\\x00b"},
         {"cuts_long_value", "abcdefgh", 8, 4, "abcd..."},
 };
+/* clang-format on */
 
 static void test_quote_case(void **state) {
         const struct quote_case *c = *state;

@@ -9,17 +9,18 @@
 struct scan_case {
         const char *name;
         const char *xml;
-        size_t len;          /* 0: strlen(xml) */
-        const char *error;   /* part of the message, or NULL */
+        size_t len;        /* 0: strlen(xml) */
+        const char *error; /* part of the message, or NULL */
         size_t n_numatune;
         bool vcpu_auto;
-        const char *anchor;  /* what the buffer holds at the anchor's span, or NULL for none */
-        const char *memory;  /* <memory>'s text, or NULL */
+        const char *anchor; /* what the buffer holds at the anchor's span, or NULL for none */
+        const char *memory; /* <memory>'s text, or NULL */
         char quote;
         size_t n_memnodes;
-        size_t n_memory;     /* <memory> inside the numatune */
+        size_t n_memory; /* <memory> inside the numatune */
 };
 
+/* clang-format off */
 static const struct scan_case cases[] = {
         {"finds_vcpu_anchor", DOM("  <memory unit='KiB'>1024</memory>\n  <vcpu>2</vcpu>\n"), 0, NULL, 0, false,
                 "<vcpu>2</vcpu>", "1024", '\''},
@@ -73,6 +74,7 @@ static const struct scan_case cases[] = {
         {"refuses_surrogate_utf8", "<domain>\xed\xa0\x80</domain>", 0, "not valid UTF-8", 0},
         {"refuses_gzip", "\x1f\x8b\x08\x00", 4, "gzip", 0},
 };
+/* clang-format on */
 
 static void test_scan_case(void **state) {
         const struct scan_case *c = *state;
@@ -113,7 +115,8 @@ static void test_scan_case(void **state) {
 }
 
 static void test_scan_records_numatune_span(void **state) {
-        static const char xml[] = "<domain>\n  <numatune>\n    <memnode cellid='0' nodeset='1'/>\n  </numatune>\n</domain>";
+        static const char xml[] =
+                "<domain>\n  <numatune>\n    <memnode cellid='0' nodeset='1'/>\n  </numatune>\n</domain>";
         struct domxml_facts f;
         struct diag d;
 

@@ -24,14 +24,14 @@ static void write_file(const char *path, const char *content, mode_t mode) {
 }
 
 enum setup {
-        REGULAR,      /* "doc.xml" holding "<domain/>" */
-        SYMLINK,      /* "link.xml" -> doc.xml */
-        DANGLING,     /* "dangling.xml" -> nowhere */
+        REGULAR,  /* "doc.xml" holding "<domain/>" */
+        SYMLINK,  /* "link.xml" -> doc.xml */
+        DANGLING, /* "dangling.xml" -> nowhere */
         FIFO,
         DIRECTORY,
         DEV_ZERO,
         MISSING,
-        HARDLINKED,   /* "doc.xml" with a second name */
+        HARDLINKED, /* "doc.xml" with a second name */
         EMPTY_PATH,
 };
 
@@ -43,6 +43,7 @@ struct read_case {
         const char *error; /* part of the message, or NULL */
 };
 
+/* clang-format off */
 static const struct read_case read_cases[] = {
         {"reads_regular_file", REGULAR, FILE_NOFOLLOW | FILE_SINGLE_LINK, 1024, NULL},
         {"refuses_symlink", SYMLINK, FILE_NOFOLLOW, 1024, "is a symlink; refusing to follow it"},
@@ -57,6 +58,7 @@ static const struct read_case read_cases[] = {
         {"reads_hard_linked_file_when_allowed", HARDLINKED, 0, 1024, NULL},
         {"refuses_empty_path", EMPTY_PATH, 0, 1024, "path is empty"},
 };
+/* clang-format on */
 
 static void test_read_case(void **state) {
         const struct read_case *c = *state;
@@ -111,7 +113,8 @@ static void test_read_case(void **state) {
         unlink(other);
         if (c->setup == DIRECTORY)
                 rmdir(path);
-        else if (c->setup != REGULAR && c->setup != DEV_ZERO && c->setup != HARDLINKED && c->setup != EMPTY_PATH)
+        else if (c->setup != REGULAR && c->setup != DEV_ZERO && c->setup != HARDLINKED &&
+                 c->setup != EMPTY_PATH)
                 unlink(path);
         unlink(doc);
 

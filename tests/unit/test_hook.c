@@ -29,22 +29,24 @@ long long __wrap_numa_node_size64(int node, long long *freep) {
 }
 
 #define DOC "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n</domain>\n"
-#define DOC_OUT "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n" \
+#define DOC_OUT                                                                                              \
+        "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n"                         \
         "  <numatune>\n    <memory mode='strict' nodeset='1'/>\n  </numatune>\n</domain>\n"
 
 enum topo { CAPS_2NODE, LIBNUMA_2NODE, LIBNUMA_NONE };
 
 struct hook_case {
         const char *name;
-        const char *spec;    /* NULL: the property is unset */
-        const char *doc;     /* NULL: no file, _hook_domxml unset */
+        const char *spec; /* NULL: the property is unset */
+        const char *doc;  /* NULL: no file, _hook_domxml unset */
         enum topo topo;
         bool dry_run;
-        const char *error;   /* part of the message, or NULL */
-        const char *after;   /* the file afterwards (NULL: as before) */
-        const char *info;    /* part of the success line */
+        const char *error; /* part of the message, or NULL */
+        const char *after; /* the file afterwards (NULL: as before) */
+        const char *info;  /* part of the success line */
 };
 
+/* clang-format off */
 static const struct hook_case cases[] = {
         {"no_property_changes_nothing", NULL, DOC, CAPS_2NODE, false, NULL, NULL, NULL},
         {"no_property_without_file_is_fine", NULL, NULL, CAPS_2NODE, false, NULL, NULL, NULL},
@@ -64,6 +66,7 @@ static const struct hook_case cases[] = {
                 "larger than all memory of node 0", NULL, NULL},
         {"broken_xml_leaves_file", "strict:0", "<domain>", CAPS_2NODE, false, "not well-formed", NULL, NULL},
 };
+/* clang-format on */
 
 static char dir[] = "/tmp/test-hook-XXXXXX";
 static struct bitmask *fake_nodes;
@@ -87,7 +90,8 @@ static void test_hook_case(void **state) {
                 close(fd);
                 req.domxml_path = path;
         }
-        snprintf(caps, sizeof(caps), "%s/caps-2node.xml", getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
+        snprintf(caps, sizeof(caps), "%s/caps-2node.xml",
+                getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
         if (c->topo == CAPS_2NODE)
                 req.capabilities_path = caps;
         else if (c->spec && c->doc && !strstr(c->spec, "x")) {

@@ -11,6 +11,7 @@ struct parse_case {
         const char *canonical;
 };
 
+/* clang-format off */
 static const struct parse_case parse_cases[] = {
         {"single_node", "3", 0, "3"},
         {"list_and_range", "0,2-4", 0, "0,2-4"},
@@ -29,6 +30,7 @@ static const struct parse_case parse_cases[] = {
         {"rejects_above_limit", "4096", -ERANGE, NULL},
         {"rejects_huge", "99999999999999999999999", -ERANGE, NULL},
 };
+/* clang-format on */
 
 static void test_parse_case(void **state) {
         const struct parse_case *c = *state;
@@ -45,7 +47,10 @@ static void test_parse_case(void **state) {
 /* The canonical form parses back to the same set (libvirt keeps it unchanged). */
 static void test_format_round_trips(void **state) {
         static const unsigned ids[][6] = {
-                {0, 1, 2, 4, 6, 7}, {4095, 4095, 4095, 4095, 4095, 4095}, {1, 3, 5, 7, 9, 11}, {0, 63, 64, 65, 127, 128},
+                {0, 1, 2, 4, 6, 7},
+                {4095, 4095, 4095, 4095, 4095, 4095},
+                {1, 3, 5, 7, 9, 11},
+                {0, 63, 64, 65, 127, 128},
         };
 
         (void) state;

@@ -9,10 +9,11 @@ struct plan_case {
         const char *name;
         const char *binding; /* "strict:0-1" style; "MODE:auto" for placement auto */
         const char *in;
-        const char *out;     /* NULL: no change expected (or an error) */
-        const char *error;   /* part of the message, or NULL */
+        const char *out;   /* NULL: no change expected (or an error) */
+        const char *error; /* part of the message, or NULL */
 };
 
+/* clang-format off */
 static const struct plan_case cases[] = {
         {"inserts_after_vcpu_libvirt_style", "strict:0-1",
                 "<domain type='kvm'>\n  <name>a</name>\n  <vcpu placement='static'>2</vcpu>\n  <os/>\n</domain>\n",
@@ -113,6 +114,7 @@ static const struct plan_case cases[] = {
                 "<domain><numatune><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>",
                 "<domain><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>"},
 };
+/* clang-format on */
 
 static void binding_from(const char *text, struct numa_binding *ret) {
         struct numa_spec spec;
@@ -120,7 +122,8 @@ static void binding_from(const char *text, struct numa_binding *ret) {
 
         diag_init(&d);
         assert_int_equal(spec_parse(text, &spec, &d), 0);
-        *ret = (struct numa_binding) {.mode = spec.mode, .placement_auto = spec.target == SPEC_TARGET_AUTO, .nodes = spec.include};
+        *ret = (struct numa_binding){
+                .mode = spec.mode, .placement_auto = spec.target == SPEC_TARGET_AUTO, .nodes = spec.include};
 }
 
 static void test_plan_case(void **state) {

@@ -7,27 +7,29 @@
 #define GIB (UINT64_C(1) << 30)
 
 enum topo_id {
-        T4,     /* nodes 0-3, 8 GiB each, 6 GiB free */
-        T8,     /* nodes 0-7, 8 GiB each, 6 GiB free */
-        TMEM,   /* 0 and 2 with 8 GiB, 1 and 3 memoryless */
+        T4,      /* nodes 0-3, 8 GiB each, 6 GiB free */
+        T8,      /* nodes 0-7, 8 GiB each, 6 GiB free */
+        TMEM,    /* 0 and 2 with 8 GiB, 1 and 3 memoryless */
         TSPARSE, /* nodes 0, 2, 5, 9 */
-        TCAPS,  /* like T4 but from capabilities XML: no free memory known */
+        TCAPS,   /* like T4 but from capabilities XML: no free memory known */
 };
 
 static void make_topology(enum topo_id id, struct topology *t) {
         static const unsigned sparse[] = {0, 2, 5, 9};
 
-        *t = (struct topology) {.has_free = id != TCAPS};
+        *t = (struct topology){.has_free = id != TCAPS};
         switch (id) {
         case T4:
         case TCAPS:
         case T8:
                 for (unsigned n = 0; n < (id == T8 ? 8u : 4u); n++)
-                        assert_int_equal(topology_add_node(t, n, 8 * GIB, id == TCAPS ? 0 : 6 * GIB, NULL), 0);
+                        assert_int_equal(
+                                topology_add_node(t, n, 8 * GIB, id == TCAPS ? 0 : 6 * GIB, NULL), 0);
                 break;
         case TMEM:
                 for (unsigned n = 0; n < 4; n++)
-                        assert_int_equal(topology_add_node(t, n, n % 2 ? 0 : 8 * GIB, n % 2 ? 0 : 6 * GIB, NULL), 0);
+                        assert_int_equal(
+                                topology_add_node(t, n, n % 2 ? 0 : 8 * GIB, n % 2 ? 0 : 6 * GIB, NULL), 0);
                 break;
         case TSPARSE:
                 for (size_t i = 0; i < ELEMENTSOF(sparse); i++)
@@ -41,12 +43,13 @@ struct resolve_case {
         const char *spec;
         enum topo_id topo;
         bool vcpu_auto;
-        uint64_t vm_memory; /* 0: the domain has no <memory> */
+        uint64_t vm_memory;  /* 0: the domain has no <memory> */
         const char *error;   /* part of the message, or NULL */
         const char *nodes;   /* canonical result, or "auto" */
         const char *warning; /* part of the one expected warning, or NULL */
 };
 
+/* clang-format off */
 static const struct resolve_case cases[] = {
         {"issue_example", "strict:1-4,^3,6", T8, false, 0, NULL, "1-2,4,6", NULL},
         {"lone_exclusion_means_all_others", "strict:^3", T8, false, 0, NULL, "0-2,4-7", NULL},
@@ -84,10 +87,12 @@ static const struct resolve_case cases[] = {
         {"sparse_missing_lists_host_nodes", "strict:1", TSPARSE, false, 0, "(host nodes: 0,2,5,9)", NULL, NULL},
         {"sparse_exclusion", "strict:^2", TSPARSE, false, 0, NULL, "0,5,9", NULL},
 };
+/* clang-format on */
 
 static void test_resolve_case(void **state) {
         const struct resolve_case *c = *state;
-        struct vm_facts vm = {.vcpu_placement_auto = c->vcpu_auto, .has_memory = c->vm_memory > 0, .memory = c->vm_memory};
+        struct vm_facts vm = {
+                .vcpu_placement_auto = c->vcpu_auto, .has_memory = c->vm_memory > 0, .memory = c->vm_memory};
         _cleanup_free_ char *nodes = NULL;
         struct numa_binding b;
         struct numa_spec spec;

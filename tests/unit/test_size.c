@@ -13,6 +13,7 @@ struct parse_case {
 
 #define KI UINT64_C(1024)
 
+/* clang-format off */
 static const struct parse_case parse_cases[] = {
         {"defaults_to_kib", "4", NULL, 0, 4 * KI},
         {"empty_unit_is_kib", "4", "", 0, 4 * KI},
@@ -40,6 +41,7 @@ static const struct parse_case parse_cases[] = {
         {"rejects_overflow_of_scale", "17179869184", "GiB", -ERANGE, 0},
         {"accepts_uint64_max_bytes", "18446744073709551615", "b", 0, UINT64_MAX},
 };
+/* clang-format on */
 
 static void test_parse_case(void **state) {
         const struct parse_case *c = *state;
@@ -55,8 +57,12 @@ static void test_format(void **state) {
                 uint64_t bytes;
                 const char *text;
         } cases[] = {
-                {0, "0 B"}, {12, "12 B"}, {1024, "1 KiB"}, {1536 * 1024, "1.5 MiB"},
-                {UINT64_C(8) << 30, "8 GiB"}, {(UINT64_C(8) << 30) - 1, "7.9 GiB"},
+                {0, "0 B"},
+                {12, "12 B"},
+                {1024, "1 KiB"},
+                {1536 * 1024, "1.5 MiB"},
+                {UINT64_C(8) << 30, "8 GiB"},
+                {(UINT64_C(8) << 30) - 1, "7.9 GiB"},
                 {UINT64_MAX, "15.9 EiB"},
         };
         char buf[SIZE_FORMAT_MAX];

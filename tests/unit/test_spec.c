@@ -14,9 +14,12 @@ struct spec_case {
         const char *exclude; /* canonical form of the ^ items */
 };
 
-#define OK(n, in, m, t, inc, exc) {.name = n, .input = in, .mode = m, .target = t, .include = inc, .exclude = exc}
-#define BAD(n, in, err) {.name = n, .input = in, .error = err}
+#define OK(n, in, m, t, inc, exc)                                                                            \
+        { .name = n, .input = in, .mode = m, .target = t, .include = inc, .exclude = exc }
+#define BAD(n, in, err)                                                                                      \
+        { .name = n, .input = in, .error = err }
 
+/* clang-format off */
 static const struct spec_case cases[] = {
         OK("parses_strict_single_node", "strict:1", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1", ""),
         OK("parses_issue_example", "strict:1-4,^3,6", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1-4,6", "3"),
@@ -74,6 +77,7 @@ static const struct spec_case cases[] = {
         BAD("rejects_auto_with_more", "strict:auto,1", "expected a node number at position 8"),
         BAD("rejects_nodeset_after_mode_without_colon", "strict1", "unknown mode 'strict1'"),
 };
+/* clang-format on */
 
 static void format(const struct nodeset *s, char *buf, size_t size) {
         _cleanup_free_ char *str = NULL;

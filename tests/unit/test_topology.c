@@ -33,7 +33,7 @@ int __wrap_numa_node_to_cpus(int node, struct bitmask *mask) {
         return 0;
 }
 
-#define GIB (1LL << 30)
+#define GIB       (1LL << 30)
 #define MAX_NODES 8
 
 struct topo_case {
@@ -42,12 +42,13 @@ struct topo_case {
         int max_node;
         int present[MAX_NODES]; /* ids, -1 ends */
         long long total[MAX_NODES], free[MAX_NODES];
-        const char *error;        /* NULL: must load */
-        const char *present_str;  /* canonical */
+        const char *error;       /* NULL: must load */
+        const char *present_str; /* canonical */
         const char *memory_str;
-        const char *warning;      /* NULL: none expected */
+        const char *warning; /* NULL: none expected */
 };
 
+/* clang-format off */
 static const struct topo_case cases[] = {
         {"fails_when_numa_unavailable", -1, 0, {-1}, {0}, {0}, "NUMA is not available", NULL, NULL, NULL},
         {"reads_single_node", 0, 0, {0, -1}, {4 * GIB}, {3 * GIB}, NULL, "0", "0", NULL},
@@ -58,6 +59,7 @@ static const struct topo_case cases[] = {
                 "cannot read the memory of node 1"},
         {"fails_without_nodes", 0, 1, {-1}, {0}, {0}, "no NUMA node", NULL, NULL, NULL},
 };
+/* clang-format on */
 
 static struct bitmask *fake_nodes;
 

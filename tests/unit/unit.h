@@ -23,30 +23,30 @@ struct unit_suite {
 };
 
 /* One test per row of table: fn gets &table[i] as its state, named after the row's .name. */
-#define UNIT_TABLE(suite, table, fn)                                                   \
-        do {                                                                           \
-                for (size_t i_ = 0; i_ < ELEMENTSOF(table); i_++) {                    \
-                        assert_true((suite)->n < UNIT_MAX_TESTS);                      \
-                        (suite)->tests[(suite)->n++] = (struct CMUnitTest) {           \
-                                .name = (table)[i_].name,                              \
-                                .test_func = (fn),                                     \
-                                .initial_state = (void *) &(table)[i_],                \
-                        };                                                             \
-                }                                                                      \
+#define UNIT_TABLE(suite, table, fn)                                                                         \
+        do {                                                                                                 \
+                for (size_t i_ = 0; i_ < ELEMENTSOF(table); i_++) {                                          \
+                        assert_true((suite)->n < UNIT_MAX_TESTS);                                            \
+                        (suite)->tests[(suite)->n++] = (struct CMUnitTest){                                  \
+                                .name = (table)[i_].name,                                                    \
+                                .test_func = (fn),                                                           \
+                                .initial_state = (void *) &(table)[i_],                                      \
+                        };                                                                                   \
+                }                                                                                            \
         } while (0)
 
-#define UNIT_TEST(suite, fn)                                                           \
-        do {                                                                           \
-                assert_true((suite)->n < UNIT_MAX_TESTS);                              \
-                (suite)->tests[(suite)->n++] = (struct CMUnitTest) {.name = #fn, .test_func = (fn)}; \
+#define UNIT_TEST(suite, fn)                                                                                 \
+        do {                                                                                                 \
+                assert_true((suite)->n < UNIT_MAX_TESTS);                                                    \
+                (suite)->tests[(suite)->n++] = (struct CMUnitTest){.name = #fn, .test_func = (fn)};          \
         } while (0)
 
 #define UNIT_RUN(suite, group) _cmocka_run_group_tests((group), (suite)->tests, (suite)->n, NULL, NULL)
 
 /* Fails with both strings shown when needle is not in haystack. */
-#define assert_contains(haystack, needle)                                              \
-        do {                                                                           \
-                const char *h_ = (haystack), *n_ = (needle);                           \
-                if (!h_ || !strstr(h_, n_))                                            \
-                        fail_msg("expected \"%s\" to contain \"%s\"", h_ ? h_ : "(null)", n_); \
+#define assert_contains(haystack, needle)                                                                    \
+        do {                                                                                                 \
+                const char *h_ = (haystack), *n_ = (needle);                                                 \
+                if (!h_ || !strstr(h_, n_))                                                                  \
+                        fail_msg("expected \"%s\" to contain \"%s\"", h_ ? h_ : "(null)", n_);               \
         } while (0)
