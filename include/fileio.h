@@ -36,6 +36,9 @@ void file_data_done(struct file_data *f);
  */
 int file_replace(const char *path, const struct stat *orig, const char *data, size_t len, struct diag *d);
 
+/* write(2) until all is written, through short writes and EINTR. Returns 0 or a negative errno. */
+int write_all(int fd, const char *data, size_t len);
+
 /* Removes a temporary file that file_replace() left open; async-signal-safe. */
 void file_replace_abort(void);
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /*
  * Largest NUMA node id we accept. The kernel's CONFIG_NODES_SHIFT is at
  * most 10 (1024 nodes) on every architecture today; 4095 leaves room and
@@ -58,10 +60,8 @@ int nodeset_parse_libvirt(const char *str, struct nodeset *ret);
  * CPU lists that --topology prints.
  */
 struct range_writer {
-        char *buf;
-        size_t len, cap;
+        struct strbuf out;
         long first, last; /* current run, -1 when none */
-        bool oom;
 };
 
 #define RANGE_WRITER_INIT                                                                                    \

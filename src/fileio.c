@@ -113,7 +113,7 @@ void file_data_done(struct file_data *f) {
         *f = (struct file_data){0};
 }
 
-static int write_all(int fd, const char *data, size_t len) {
+int write_all(int fd, const char *data, size_t len) {
         while (len > 0) {
                 ssize_t n = write(fd, data, len);
 

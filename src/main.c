@@ -124,21 +124,6 @@ static int spec_from_environment(const char **ret, struct diag *d) {
         return 0;
 }
 
-static int write_stdout(const char *data, size_t len) {
-        while (len > 0) {
-                ssize_t n = write(STDOUT_FILENO, data, len);
-
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                data += n;
-                len -= (size_t) n;
-        }
-        return 0;
-}
-
 enum {
         ARG_NUMA = 0x100,
         ARG_DOMXML,
@@ -224,7 +209,7 @@ int main(int argc, char *argv[]) {
         if (d.n_dropped_warnings > 0)
                 fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
 
-        if (res.output && (r = write_stdout(res.output, res.output_len)) < 0) {
+        if (res.output && (r = write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
                 fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
                 hook_result_done(&res);
                 return EXIT_HOOK_FAILED;

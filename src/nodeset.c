@@ -88,27 +88,10 @@ static void range_writer_emit(struct range_writer *w) {
                 return;
 
         if (w->first == w->last)
-                n = snprintf(item, sizeof(item), "%s%ld", w->len ? "," : "", w->first);
+                n = snprintf(item, sizeof(item), "%s%ld", w->out.len ? "," : "", w->first);
         else
-                n = snprintf(item, sizeof(item), "%s%ld-%ld", w->len ? "," : "", w->first, w->last);
-
-        if (w->len + (size_t) n + 1 > w->cap) {
-                size_t cap = w->cap ? w->cap * 2 : 64;
-                char *p;
-
-                while (w->len + (size_t) n + 1 > cap)
-                        cap *= 2;
-                p = realloc(w->buf, cap);
-                if (!p) {
-                        w->oom = true;
-                        return;
-                }
-                w->buf = p;
-                w->cap = cap;
-        }
-
-        memcpy(w->buf + w->len, item, (size_t) n + 1);
-        w->len += (size_t) n;
+                n = snprintf(item, sizeof(item), "%s%ld-%ld", w->out.len ? "," : "", w->first, w->last);
+        strbuf_add(&w->out, item, (size_t) n);
 }
 
 void range_writer_add(struct range_writer *w, unsigned id) {
@@ -122,23 +105,12 @@ void range_writer_add(struct range_writer *w, unsigned id) {
 }
 
 int range_writer_finish(struct range_writer *w, char **ret) {
+        int r;
+
         range_writer_emit(w);
-
-        if (w->oom) {
-                free(w->buf);
-                *w = (struct range_writer) RANGE_WRITER_INIT;
-                return -ENOMEM;
-        }
-
-        if (!w->buf) {
-                w->buf = strdup("");
-                if (!w->buf)
-                        return -ENOMEM;
-        }
-
-        *ret = w->buf;
+        r = strbuf_finish(&w->out, ret);
         *w = (struct range_writer) RANGE_WRITER_INIT;
-        return 0;
+        return r;
 }
 
 int nodeset_format(const struct nodeset *s, char **ret) {

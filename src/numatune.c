@@ -6,6 +6,7 @@
 
 #include "macro.h"
 #include "numatune.h"
+#include "strbuf.h"
 
 int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret) {
         _cleanup_free_ char *nodes = NULL;
@@ -110,53 +111,21 @@ static struct line indent_step(const char *buf, const struct domxml_facts *f, co
         return step;
 }
 
-/* A growing string; one allocation failure makes the whole result fail. */
-struct text {
-        char *p;
-        size_t len, cap;
-        bool oom;
-};
-
-static void text_add(struct text *t, const char *s, size_t n) {
-        if (t->oom)
-                return;
-        if (t->len + n + 1 > t->cap) {
-                size_t cap = t->cap ? t->cap : 128;
-                char *p;
-
-                while (t->len + n + 1 > cap)
-                        cap *= 2;
-                p = realloc(t->p, cap);
-                if (!p) {
-                        t->oom = true;
-                        return;
-                }
-                t->p = p;
-                t->cap = cap;
-        }
-        memcpy(t->p + t->len, s, n);
-        t->len += n;
-        t->p[t->len] = '\0';
-}
-
-static void text_str(struct text *t, const char *s) {
-        text_add(t, s, strlen(s));
-}
-
 /* A line break followed by the indent of l, and optionally one more step. */
-static void text_break(struct text *t, const struct line *l, const struct line *step) {
-        text_str(t, l->newline);
-        text_add(t, l->indent, l->indent_len);
+static void text_break(struct strbuf *t, const struct line *l, const struct line *step) {
+        strbuf_str(t, l->newline);
+        strbuf_add(t, l->indent, l->indent_len);
         if (step)
-                text_add(t, step->indent, step->indent_len);
+                strbuf_add(t, step->indent, step->indent_len);
 }
 
-static int text_finish(struct text *t, size_t offset, size_t remove, struct domxml_edit *ret) {
-        if (t->oom || !t->p) {
-                free(t->p);
+/* Hands the built text over as the edit at offset. Returns 1, or -ENOMEM. */
+static int text_finish(struct strbuf *t, size_t offset, size_t remove, struct domxml_edit *ret) {
+        char *text;
+
+        if (strbuf_finish(t, &text) < 0)
                 return -ENOMEM;
-        }
-        *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = t->p};
+        *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = text};
         return 1;
 }
 
@@ -192,14 +161,14 @@ static size_t after_line(const char *buf, size_t end, size_t limit) {
 static int new_numatune(
         const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
         const struct domxml_span *after = f->has_anchor ? &f->anchor : f->has_child ? &f->last_child : NULL;
-        struct text t = {0};
+        struct strbuf t = {0};
         struct line l, step;
 
         if (!after) {
                 /* <domain> with no child element: libvirt rejects it anyway; stay valid XML. */
-                text_str(&t, "<numatune>");
-                text_str(&t, memory);
-                text_str(&t, "</numatune>");
+                strbuf_str(&t, "<numatune>");
+                strbuf_str(&t, memory);
+                strbuf_str(&t, "</numatune>");
                 return text_finish(&t, f->root.close, 0, ret);
         }
 
@@ -207,13 +176,13 @@ static int new_numatune(
         step = indent_step(buf, f, &l);
         if (l.own_line)
                 text_break(&t, &l, NULL);
-        text_str(&t, "<numatune>");
+        strbuf_str(&t, "<numatune>");
         if (l.own_line)
                 text_break(&t, &l, &step);
-        text_str(&t, memory);
+        strbuf_str(&t, memory);
         if (l.own_line)
                 text_break(&t, &l, NULL);
-        text_str(&t, "</numatune>");
+        strbuf_str(&t, "</numatune>");
         return text_finish(&t, l.own_line ? after_line(buf, after->end, f->root.close) : after->end, 0, ret);
 }
 
@@ -221,18 +190,18 @@ static int fill_numatune(
         const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
         const struct domxml_numatune *nt = &f->numatune;
         struct line l = line_of(buf, nt->span.start), step = indent_step(buf, f, &l), child;
-        struct text t = {0};
+        struct strbuf t = {0};
         size_t p;
 
         if (nt->span.self_closing) {
                 /* "<numatune/>" -> "<numatune>...</numatune>": the '/' goes, the rest is inserted. */
-                text_str(&t, ">");
+                strbuf_str(&t, ">");
                 if (l.own_line)
                         text_break(&t, &l, &step);
-                text_str(&t, memory);
+                strbuf_str(&t, memory);
                 if (l.own_line)
                         text_break(&t, &l, NULL);
-                text_str(&t, "</numatune");
+                strbuf_str(&t, "</numatune");
                 return text_finish(&t, nt->span.tag_end - 2, 1, ret);
         }
 
@@ -240,7 +209,7 @@ static int fill_numatune(
         for (p = nt->span.tag_end; buf[p] == ' ' || buf[p] == '\t'; p++)
                 ;
         if (!l.own_line || (buf[p] != '\n' && buf[p] != '\r' && nt->span.tag_end != nt->span.close)) {
-                text_str(&t, memory);
+                strbuf_str(&t, memory);
                 return text_finish(&t, nt->span.tag_end, 0, ret);
         }
 
@@ -248,7 +217,7 @@ static int fill_numatune(
                 text_break(&t, &child, NULL);
         else
                 text_break(&t, &l, &step);
-        text_str(&t, memory);
+        strbuf_str(&t, memory);
         if (nt->span.tag_end == nt->span.close)
                 text_break(&t, &l, NULL); /* "<numatune></numatune>": close the line again */
         return text_finish(&t, nt->span.tag_end, 0, ret);
