@@ -152,6 +152,8 @@ int main(int argc, char *argv[]) {
         int c, r;
 
         watchdog_start();
+        /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
+        signal(SIGXFSZ, SIG_IGN);
         diag_init(&d);
 
         opterr = 0;

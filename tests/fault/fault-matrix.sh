@@ -1,0 +1,221 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Fault injection on the write path (SQLite's method): make the Nth call of
+# each operation fail, for N = 1, 2, ... until a run hits no fault, and
+# check that every run either
+#   (a) fails: exit 2, exactly one "numa:" line, the file byte-identical
+#       with the same inode and mode, and no temporary left; or
+#   (b) succeeds with the complete result (a fault the hook may rightly
+#       ignore, like close() of a file it only read).
+# Then SIGKILL at every write, real ENOSPC/EFBIG, and permission cases.
+#
+#   fault-matrix.sh HOOK SHIM FIXTURES
+#
+# Prints TAP.
+set -u
+hook=$(realpath "$1") shim=$(realpath "$2") fixtures=$(realpath "$3")
+caps=(--capabilities "$fixtures/caps-2node.xml")
+spec=strict:0-1
+
+tmp=$(mktemp -d)
+trap 'umount "$tmp/tiny" 2> /dev/null; rm -rf "$tmp"' EXIT
+chmod 0755 "$tmp"
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+
+"$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > "$tmp/expected.xml" 2> /dev/null
+
+mkdir "$tmp/work"
+chmod 0755 "$tmp/work"
+doc=$tmp/work/dom.xml
+
+fresh_doc() {
+    cp "$fixtures/ovirt.xml" "$doc"
+    chmod 0640 "$doc"
+    # Owned by someone else, so that running as root also exercises fchown().
+    chown 65534:65534 "$doc" 2> /dev/null || true
+}
+
+leftovers() { ls -A "$tmp/work" | grep -v '^dom\.xml$'; }
+
+# outcome NAME: classify the last run as (a), (b) or a failure of the contract.
+outcome() {
+    local name=$1 rc=$2 inode=$3 mode=$4
+    if [ "$rc" = 2 ]; then
+        if [ "$(wc -l < "$tmp/err")" != 1 ] || ! grep -q '^numa: ' "$tmp/err"; then
+            not_ok "$name: exit 2 but not exactly one numa: line: $(head -c 300 "$tmp/err")"
+        elif ! cmp -s "$fixtures/ovirt.xml" "$doc"; then
+            not_ok "$name: failed and the file changed"
+        elif [ "$(stat -c %i "$doc")" != "$inode" ] || [ "$(stat -c %a "$doc")" != "$mode" ]; then
+            not_ok "$name: failed and the inode or mode changed"
+        elif [ -n "$(leftovers)" ]; then
+            not_ok "$name: failed and left $(leftovers)"
+        else
+            ok "$name: refused cleanly: $(cat "$tmp/err")"
+            return 2
+        fi
+    elif [ "$rc" = 0 ]; then
+        if ! cmp -s "$tmp/expected.xml" "$doc"; then
+            not_ok "$name: exit 0 but the file is not the complete result"
+        elif [ -n "$(leftovers)" ]; then
+            not_ok "$name: succeeded and left $(leftovers)"
+        elif [ "$(stat -c %a "$doc")" != "$mode" ]; then
+            not_ok "$name: succeeded but the mode changed"
+        else
+            ok "$name: fault tolerated, complete result"
+        fi
+    else
+        not_ok "$name: exit $rc: $(head -c 300 "$tmp/err")"
+    fi
+    return 0
+}
+
+# op | errno values to inject
+matrix=(
+"write|ENOSPC EIO EDQUOT EFBIG"
+"close|EIO ENOSPC"
+"fchmod|EPERM EIO"
+"fchown|EPERM"
+"rename|EXDEV EPERM EIO"
+"mkostemp|ENOSPC EACCES"
+)
+
+for row in "${matrix[@]}"; do
+    IFS='|' read -r op errnos <<< "$row"
+    for err in $errnos; do
+        refused=0
+        for at in $(seq 1 50); do
+            fresh_doc
+            inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+            rm -f "$tmp/hits"
+            FAULT_OP=$op FAULT_AT=$at FAULT_ERRNO=$err FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+                ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+                numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+            rc=$?
+            [ -f "$tmp/hits" ] || break
+            outcome "$op #$at $err" "$rc" "$inode" "$mode"
+            [ $? = 2 ] && refused=$((refused + 1))
+        done
+        if [ "$refused" -gt 0 ]; then
+            ok "$op $err: the fault was reported $refused time(s), ran to N=$at"
+        else
+            not_ok "$op $err: no injected fault was ever reported"
+        fi
+    done
+done
+
+# A short write is legal; the hook must finish the write, even when every write is short.
+fresh_doc
+FAULT_OP=write FAULT_AT=1 FAULT_EVERY=1 FAULT_ERRNO=short LD_PRELOAD="$shim" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+    numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "every write short: retried to the end, complete result"
+else
+    not_ok "every write short: exit $rc, result incomplete or temporary left"
+fi
+for at in $(seq 1 20); do
+    fresh_doc
+    mode=$(stat -c %a "$doc")
+    rm -f "$tmp/hits"
+    FAULT_OP=write FAULT_AT=$at FAULT_ERRNO=short FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    [ -f "$tmp/hits" ] || break
+    if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ]; then
+        ok "short write #$at: retried, complete result"
+    else
+        not_ok "short write #$at: exit $rc, result incomplete or temporary left"
+    fi
+done
+
+# SIGKILL in the middle of every write: the file is the original or the
+# complete result, never a mix; only the documented temporary may remain.
+for at in $(seq 1 20); do
+    fresh_doc
+    rm -f "$tmp/hits"
+    FAULT_OP=write FAULT_AT=$at FAULT_ERRNO=kill FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    [ -f "$tmp/hits" ] || break
+    if ! cmp -s "$fixtures/ovirt.xml" "$doc" && ! cmp -s "$tmp/expected.xml" "$doc"; then
+        not_ok "SIGKILL at write #$at: the file is neither the original nor the result"
+    elif leftovers | grep -vq '^\.numa-dom\.xml\.[A-Za-z0-9]\{6\}$'; then
+        not_ok "SIGKILL at write #$at: unexpected leftovers: $(leftovers)"
+    else
+        ok "SIGKILL at write #$at (exit $rc): file whole, leftovers only .numa-dom.xml.XXXXXX"
+    fi
+    rm -f "$tmp"/work/.numa-*
+done
+
+# Real ENOSPC on a tiny tmpfs, where this machine lets us mount one.
+mkdir "$tmp/tiny"
+if mount -t tmpfs -o size=16k tmpfs "$tmp/tiny" 2> /dev/null; then
+    cp "$fixtures/libvirt.xml" "$tmp/tiny/dom.xml"
+    # Fill every page that is left, so the temporary cannot get one.
+    head -c 65536 /dev/zero > "$tmp/tiny/filler" 2> /dev/null
+    numa=$spec _hook_domxml="$tmp/tiny/dom.xml" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && grep -q 'No space left on device' "$tmp/err" && cmp -s "$fixtures/libvirt.xml" "$tmp/tiny/dom.xml" \
+        && [ -z "$(ls -A "$tmp/tiny" | grep -v -e '^dom\.xml$' -e '^filler$')" ]; then
+        ok "real ENOSPC on a full tmpfs: $(cat "$tmp/err")"
+    else
+        not_ok "real ENOSPC: exit $rc: $(cat "$tmp/err")"
+    fi
+    umount "$tmp/tiny"
+else
+    echo "# tmpfs cannot be mounted here; real ENOSPC is covered by /dev/full and ulimit -f below"
+fi
+
+# A file-size limit: write() fails with EFBIG instead of killing the hook.
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+bash -c 'ulimit -f 1; exec "$@"' _ env numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+outcome "ulimit -f 1 (EFBIG)" $? "$inode" "$mode"
+
+# A full disk under a dry run's standard output.
+"$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > /dev/full 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q 'cannot write to standard output: No space left on device' "$tmp/err"; then
+    ok "--dry-run to /dev/full: $(cat "$tmp/err")"
+else
+    not_ok "--dry-run to /dev/full: exit $rc: $(cat "$tmp/err")"
+fi
+
+# Permission cases: root ignores permission bits, so run them as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null 2>&1; then
+    as_nobody=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
+    cp "$fixtures/libvirt.xml" "$tmp/work/unreadable.xml"
+    chmod 000 "$tmp/work/unreadable.xml"
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/work/unreadable.xml" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && grep -q 'Permission denied' "$tmp/err" && [ "$(wc -l < "$tmp/err")" = 1 ]; then
+        ok "unreadable file (as nobody): $(cat "$tmp/err")"
+    else
+        not_ok "unreadable file: exit $rc: $(cat "$tmp/err")"
+    fi
+    rm -f "$tmp/work/unreadable.xml"
+
+    mkdir "$tmp/ro"
+    cp "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"
+    chown nobody "$tmp/ro/dom.xml"
+    chmod 0555 "$tmp/ro"
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/ro/dom.xml" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && grep -q 'cannot create a temporary file' "$tmp/err" && cmp -s "$fixtures/libvirt.xml" "$tmp/ro/dom.xml" \
+        && [ "$(ls -A "$tmp/ro")" = dom.xml ]; then
+        ok "read-only directory (as nobody): $(cat "$tmp/err")"
+    else
+        not_ok "read-only directory: exit $rc: $(cat "$tmp/err")"
+    fi
+    chmod 0755 "$tmp/ro"
+else
+    echo "# SKIP permission cases: they need root, setpriv and a 'nobody' user to drop to"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
