@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Hostile and broken input, one row per case. Every case must end with
+# exit 2, exactly one "numa:" line and the file untouched, within the
+# watchdog; a case marked "legal" may instead succeed. No case may put a
+# byte of /etc/passwd or /etc/hostname on stderr or stdout.
+#
+#   hostile.sh HOOK FIXTURES
+#
+# Prints TAP.
+set -u
+hook=$(realpath "$1") fixtures=$(realpath "$2")
+caps=$fixtures/caps-4node.xml
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+
+# Lines of files that must never leak, long enough not to match by chance.
+secrets=$tmp/secrets
+{ grep -v '^#' /etc/passwd | awk 'length($0) > 12'; awk 'length($0) > 3' /etc/hostname 2> /dev/null; } > "$secrets"
+
+# run NAME [legal] -- ENV...: runs the hook with this environment on $tmp/in.xml
+# (as prepared by the caller) and checks the contract.
+run() {
+    local name=$1 legal=false
+    shift
+    [ "$1" = legal ] && { legal=true; shift; }
+    shift # --
+    cp -P "$tmp/in.xml" "$tmp/orig.xml" 2> /dev/null || rm -f "$tmp/orig.xml"
+    (cd "$tmp" && timeout 30 env -i PATH="$PATH" "$@" "$hook" --capabilities "$caps" > "$tmp/out" 2> "$tmp/err" < /dev/null)
+    local rc=$?
+    if [ "$rc" = 124 ]; then
+        not_ok "$name: did not finish within 30 s"
+    elif [ -s "$secrets" ] && grep -qFf "$secrets" "$tmp/err" "$tmp/out"; then
+        not_ok "$name: leaked file content into the output"
+    elif [ "$rc" = 0 ] && $legal; then
+        ok "$name: legal, accepted: $(tail -n 1 "$tmp/err" | head -c 160)"
+    elif [ "$rc" != 2 ]; then
+        not_ok "$name: exit $rc: $(head -c 300 "$tmp/err")"
+    elif [ "$(wc -l < "$tmp/err")" != 1 ] || ! grep -q '^numa: ' "$tmp/err"; then
+        not_ok "$name: not exactly one numa: line: $(head -c 300 "$tmp/err")"
+    elif [ -e "$tmp/orig.xml" ] && ! cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+        not_ok "$name: the file changed"
+    else
+        ok "$name: $(head -c 200 "$tmp/err")"
+    fi
+    rm -f "$tmp/in.xml" "$tmp"/.numa-*
+}
+
+valid() { cp "$fixtures/libvirt.xml" "$tmp/in.xml"; }
+xml() { printf '%s' "$1" > "$tmp/in.xml"; }
+DOM="<domain type='kvm'><name>h</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+
+# --- the property ---------------------------------------------------------
+spec_case() { # spec_case NAME VALUE [legal]
+    valid
+    if [ "${3:-}" = legal ]; then
+        run "spec $1" legal -- numa="$2" _hook_domxml="$tmp/in.xml"
+    else
+        run "spec $1" -- numa="$2" _hook_domxml="$tmp/in.xml"
+    fi
+}
+spec_case "empty" ""
+spec_case "mode only" "strict"
+spec_case "colon, no nodeset" "strict:"
+spec_case "no mode" ":1"
+spec_case "uppercase mode" "STRICT:1"
+spec_case "auto as mode" "auto:1"
+spec_case "two colons" "strict:1:2"
+spec_case "double colon" "strict::1"
+spec_case "space inside" "strict:1, 2"
+spec_case "space in mode" "str ict:1"
+spec_case "trailing newline (trimmed)" $'strict:1\n' legal
+spec_case "trailing tab (trimmed)" $'strict:1\t' legal
+spec_case "inner newline" $'strict:1\n,2'
+spec_case "negative" "strict:-1"
+spec_case "plus sign" "strict:+1"
+spec_case "hex" "strict:0x1"
+spec_case "exponent" "strict:1e3"
+spec_case "reversed range" "strict:4-1"
+spec_case "open range" "strict:1-"
+spec_case "double dash" "strict:1--4"
+spec_case "leading comma" "strict:,1"
+spec_case "trailing comma" "strict:1,"
+spec_case "double comma" "strict:1,,2"
+spec_case "bare caret" "strict:^"
+spec_case "double caret" "strict:^^3"
+spec_case "empty result by exclusion" "strict:^0-4095"
+spec_case "empty result 0,^0" "strict:0,^0"
+spec_case "20-digit number" "strict:99999999999999999999"
+spec_case "range to 2^32-1" "strict:0-4294967295"
+spec_case "full-width digit" "strict:１"
+spec_case "Arabic-Indic digit" "strict:١"
+spec_case "invalid UTF-8" $'strict:\xff\xfe'
+spec_case "128 KiB value" "strict:$(head -c 131000 /dev/zero | tr '\0' '1')"
+spec_case "'1,' 50 000 times" "strict:$(yes '1,' | head -n 50000 | tr -d '\n')"
+valid
+run "spec numa and numaset differ" -- numa=strict:1 numaset=strict:2 _hook_domxml="$tmp/in.xml"
+
+# --- the XML ----------------------------------------------------------------
+xml_case() { # xml_case NAME [legal]: $tmp/in.xml is ready
+    if [ "${2:-}" = legal ]; then
+        run "xml $1" legal -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+    else
+        run "xml $1" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+    fi
+}
+xml ""; xml_case "empty file"
+xml $'  \n\t\n'; xml_case "whitespace only"
+xml "<!-- just a comment -->"; xml_case "comment only"
+xml "$DOM"; xml_case "unclosed root"
+xml "$DOM</os></domain>"; xml_case "mismatched tag"
+xml "$DOM</domain><domain/>"; xml_case "two roots"
+xml "<capabilities><host/></capabilities>"; xml_case "wrong root"
+xml "<v:domain xmlns:v='urn:x'><vcpu>1</vcpu></v:domain>"; xml_case "namespaced root"
+xml "<domain xmlns='http://libvirt.org/schemas/domain'><vcpu>1</vcpu></domain>"; xml_case "default-namespace root"
+xml "<domain type='kvm'/>"; xml_case "self-closing root"
+cp "$fixtures/two-numatune.xml" "$tmp/in.xml"; xml_case "two numatune"
+xml "<!DOCTYPE d [<!ENTITY a 'lol'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'><!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'><!ENTITY d '&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;'>]>$DOM<description>&d;</description></domain>"
+xml_case "billion laughs"
+xml "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>$DOM<description>&x;</description></domain>"; xml_case "XXE file:///etc/passwd"
+xml "<!DOCTYPE domain [<!ENTITY x SYSTEM 'http://127.0.0.1:9/x'>]>$DOM<description>&x;</description></domain>"; xml_case "XXE http://127.0.0.1"
+xml "<!DOCTYPE domain [<!ENTITY % p SYSTEM 'file:///etc/hostname'> %p;]>$DOM</domain>"; xml_case "parameter-entity XXE"
+xml "<!DOCTYPE domain SYSTEM 'file:///etc/passwd'>$DOM</domain>"; xml_case "external DTD"
+xml "<!DOCTYPE domain>$DOM</domain>"; xml_case "bare DOCTYPE"
+xml "$DOM<description>&undefined;</description></domain>"; xml_case "undefined entity"
+printf "<domain type='kvm'><name>a\0b</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "NUL byte"
+printf "<domain type='kvm'><name>\xff</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "invalid UTF-8"
+printf "<domain type='kvm'><name>\xc0\xbc</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "overlong UTF-8"
+printf "<domain type='kvm'><name>\xed\xa0\x80</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "UTF-8 surrogate"
+iconv -f UTF-8 -t UTF-16 "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "UTF-16 with BOM"
+iconv -f UTF-8 -t UTF-16LE "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "UTF-16 without BOM"
+xml "<?xml version='1.0' encoding='ISO-8859-1'?>$DOM</domain>"; xml_case "Latin-1 declaration"
+gzip -c "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "gzip-compressed"
+{ printf '%s' "$DOM"; head -c $((70 * 1024 * 1024)) /dev/zero | tr '\0' ' '; printf '</domain>'; } > "$tmp/in.xml"
+# Refused from its size alone: under a 48 MiB address-space cap, reading it
+# whole would fail with another message. (AddressSanitizer needs more address
+# space than any cap, so a sanitized build runs this without one.)
+cp "$tmp/in.xml" "$tmp/orig.xml"
+vcap=49152
+ldd "$hook" 2> /dev/null | grep -q libasan && vcap=unlimited
+(ulimit -v $vcap; timeout 30 env -i numa=strict:0 _hook_domxml="$tmp/in.xml" "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/err")
+if [ $? = 2 ] && grep -q "more than the limit of 67108864" "$tmp/err" && cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+    ok "xml 70 MiB file: refused before reading it whole: $(cat "$tmp/err" | head -c 200)"
+else
+    not_ok "xml 70 MiB file: $(head -c 300 "$tmp/err")"
+fi
+rm -f "$tmp/in.xml" "$tmp/orig.xml"
+{ printf '%s' "$DOM"; for _ in $(seq 10000); do printf '<a>'; done; for _ in $(seq 10000); do printf '</a>'; done; printf '</domain>'; } > "$tmp/in.xml"
+xml_case "nesting 10 000 deep"
+{ printf "<domain type='kvm'><name>h</name><x"; seq 30000 | sed "s/.*/ a&='1'/" | tr -d '\n'; printf "/><vcpu>1</vcpu></domain>"; } > "$tmp/in.xml"
+xml_case "30 000 attributes on one element" legal
+xml "$DOM<numatune><memory mode='strict' nodeset='$(yes '0,' | head -n 30000 | tr -d '\n')0'/></numatune></domain>"
+xml_case "existing nodeset of 60 000 bytes" legal
+xml "$DOM<metadata><x:numatune xmlns:x='urn:x'><x:memory nodeset='&lt;&amp;'/></x:numatune></metadata></domain>"; xml_case "escaped entities in foreign metadata" legal
+xml "$DOM<![CDATA[</domain>]]></domain>"; xml_case "CDATA holding an end tag" legal
+
+# --- the path -----------------------------------------------------------------
+valid; run "path _hook_domxml unset" -- numa=strict:0
+valid; run "path _hook_domxml empty" -- numa=strict:0 _hook_domxml=
+valid; run "path relative" legal -- numa=strict:0 _hook_domxml=in.xml
+mkdir "$tmp/dir"; run "path directory" -- numa=strict:0 _hook_domxml="$tmp/dir"
+mkfifo "$tmp/fifo"; run "path FIFO (no hang)" -- numa=strict:0 _hook_domxml="$tmp/fifo"
+run "path /dev/zero" -- numa=strict:0 _hook_domxml=/dev/zero
+run "path missing" -- numa=strict:0 _hook_domxml="$tmp/missing.xml"
+cp "$fixtures/libvirt.xml" "$tmp/real.xml"; ln -s "$tmp/real.xml" "$tmp/in.xml"
+run "path symlink to a real file" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+cmp -s "$fixtures/libvirt.xml" "$tmp/real.xml" && ok "path symlink target untouched" || not_ok "path symlink target changed"
+ln -s "$tmp/nowhere.xml" "$tmp/in.xml"; run "path dangling symlink" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+ln -s /etc/passwd "$tmp/in.xml"; run "path symlink to /etc/passwd" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+run "path /etc/passwd itself" -- numa=strict:0 _hook_domxml=/etc/passwd
+valid; ln "$tmp/in.xml" "$tmp/second-name.xml"
+run "path file with two hard links" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+rm -f "$tmp/second-name.xml"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
