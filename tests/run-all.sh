@@ -1,9 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The whole test suite, as CI runs it: a warnings-as-errors build with every
-# unit and integration test, then the same suite under AddressSanitizer and
-# UndefinedBehaviorSanitizer (leaks included). Build trees: build-test/ and
-# build-sanitize/ next to this checkout's meson.build.
+# The whole test suite, as CI runs it:
+#   1. a warnings-as-errors build with every unit, integration, reliability
+#      (hostile input, fault injection), fuzz-replay and style test;
+#   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
+#      leaks included;
+#   3. each libFuzzer target for FUZZ_SECONDS (default 60) with clang, on a
+#      scratch copy of its corpus; any crash, leak, timeout or OOM fails.
+# Build trees: build-test/, build-sanitize/ and build-fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +26,17 @@ meson test -C build-test --print-errorlogs
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-sanitize --print-errorlogs
+
+fuzz_seconds=${FUZZ_SECONDS:-60}
+CC=clang-14 setup build-fuzz --werror -Dfuzzing=true -Dtests=false
+meson compile -C build-fuzz
+for target in spec domxml; do
+    scratch=$(mktemp -d)
+    cp -r "tests/fuzz/corpus/$target/." "$scratch/"
+    echo "fuzz-$target: ${fuzz_seconds}s on $scratch (crash files go there too)"
+    "build-fuzz/tests/fuzz/fuzz-$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+        -dict="tests/fuzz/$target.dict" -artifact_prefix="$scratch/" -print_final_stats=1 \
+        "$scratch" "tests/fuzz/regressions/$target"
+    rm -rf "$scratch"
+done
+echo "fuzzing: 2 passed, 0 failed"
