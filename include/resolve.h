@@ -20,7 +20,8 @@ struct numa_binding {
 struct vm_facts {
         bool vcpu_placement_auto;
         bool has_memory;
-        uint64_t memory; /* bytes, when has_memory */
+        uint64_t memory;          /* bytes, when has_memory */
+        const char *memory_label; /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
 };
 
 /*

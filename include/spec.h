@@ -30,7 +30,8 @@ enum spec_target {
 #define SPEC_QUOTE_MAX 64
 
 struct numa_spec {
-        char quoted[SPEC_QUOTE_MAX * 4 + 8]; /* the trimmed value, quoted for messages */
+        char quoted[SPEC_QUOTE_MAX * 4 + 8];   /* the trimmed value, made safe for messages */
+        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* what messages about it start with: "'strict:^3'" */
         enum numa_mode mode;
         enum spec_target target;
         bool has_include;       /* false: the base is every host node with memory */

@@ -27,7 +27,7 @@ static int check_exists(const struct numa_spec *spec, const struct topology *top
 
         m = fmt_set(&missing);
         host = fmt_set(&topo->present);
-        return diag_error(d, -EINVAL, "'%s': %s %s %s not exist on this host (host nodes: %s)", spec->quoted,
+        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on this host (host nodes: %s)", spec->subject,
                 nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
                 nodeset_count(&missing) == 1 ? "does" : "do", SET_OR_Q(host));
 }
@@ -46,16 +46,16 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
 
         if (spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE)
                 return diag_error(d, -EINVAL,
-                        "'%s': %s %s %s no memory, and %s needs memory on every node (nodes with memory: %s)",
-                        spec->quoted, nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
+                        "%s: %s %s %s no memory, and %s needs memory on every node (nodes with memory: %s)",
+                        spec->subject, nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
                         nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode),
                         SET_OR_Q(with));
 
         if (nodeset_equal(&memoryless, nodes))
-                return diag_error(d, -EINVAL, "'%s': none of the nodes %s has memory (nodes with memory: %s)",
-                        spec->quoted, SET_OR_Q(m), SET_OR_Q(with));
+                return diag_error(d, -EINVAL, "%s: none of the nodes %s has memory (nodes with memory: %s)",
+                        spec->subject, SET_OR_Q(m), SET_OR_Q(with));
 
-        diag_warn(d, "'%s': %s %s %s no memory; %s allocates only from the others", spec->quoted,
+        diag_warn(d, "%s: %s %s %s no memory; %s allocates only from the others", spec->subject,
                 nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
                 nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode));
         return 0;
@@ -67,6 +67,7 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
         char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
         _cleanup_free_ char *set = NULL;
         uint64_t total, free_bytes;
+        const char *what;
 
         if (!vm->has_memory)
                 return 0;
@@ -74,16 +75,16 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
         total = topology_sum_total(topo, nodes);
         set = fmt_set(nodes);
         size_format(vm->memory, vm_s);
+        what = vm->memory_label ? vm->memory_label : "the VM's memory";
 
         if (vm->memory > total) {
                 size_format(total, total_s);
                 if (hard)
                         return diag_error(d, -EINVAL,
-                                "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
-                                spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
-                                total_s);
-                diag_warn(d, "'%s': the VM's memory (%s) is larger than all memory of node%s %s (%s)",
-                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                                "%s: %s (%s) is larger than all memory of node%s %s (%s)", spec->subject,
+                                what, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", spec->subject, what,
+                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
                 return 0;
         }
 
@@ -92,8 +93,8 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
 
         free_bytes = topology_sum_free(topo, nodes);
         if (vm->memory > free_bytes)
-                diag_warn(d, "'%s': the VM's memory (%s) is more than is free on node%s %s now (%s)",
-                        spec->quoted, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
+                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", spec->subject, what,
+                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
                         size_format(free_bytes, free_s));
         return 0;
 }
@@ -113,9 +114,9 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
                 /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
                 if (!vm->vcpu_placement_auto)
                         return diag_error(d, -EINVAL,
-                                "'%s': a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs "
+                                "%s: a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs "
                                 "<vcpu placement='auto'>)",
-                                spec->quoted, numa_mode_to_string(spec->mode),
+                                spec->subject, numa_mode_to_string(spec->mode),
                                 spec->mode == NUMA_MODE_PREFERRED ? "0" : "0-1",
                                 numa_mode_to_string(spec->mode));
                 b.placement_auto = true;
@@ -135,7 +136,7 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
         if (nodeset_is_empty(&b.nodes)) {
                 _cleanup_free_ char *with = fmt_set(&topo->with_memory);
 
-                return diag_error(d, -EINVAL, "'%s' leaves no node (nodes with memory: %s)", spec->quoted,
+                return diag_error(d, -EINVAL, "%s leaves no node (nodes with memory: %s)", spec->subject,
                         SET_OR_Q(with));
         }
 
@@ -143,9 +144,9 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
                 _cleanup_free_ char *set = fmt_set(&b.nodes);
 
                 return diag_error(d, -EINVAL,
-                        "'%s': preferred takes exactly one node, but this gives %s; use 'interleave:%s' or "
+                        "%s: preferred takes exactly one node, but this gives %s; use 'interleave:%s' or "
                         "'strict:%s'",
-                        spec->quoted, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
+                        spec->subject, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
         }
 
         r = check_memory_nodes(spec, topo, &b.nodes, d);

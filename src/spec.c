@@ -147,6 +147,7 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
                 c.len--;
         diag_quote(c.s, c.len, SPEC_QUOTE_MAX, spec.quoted, sizeof(spec.quoted));
         c.quoted = spec.quoted;
+        snprintf(spec.subject, sizeof(spec.subject), "'%s'", spec.quoted);
 
         if (c.len == 0)
                 return diag_error(d, -EINVAL,
