@@ -27,10 +27,16 @@ struct domxml_memnode {
         char *cellid, *mode, *nodeset;
 };
 
+/* A guest NUMA cell, attributes as written (NULL when absent). */
+struct domxml_cell {
+        char *id, *memory, *unit;
+};
+
 struct domxml_numatune {
         struct domxml_span span;
         size_t n_memory;
         struct domxml_memory memory; /* the first <memory>, when n_memory > 0 */
+        struct domxml_span memory_span;
         size_t n_memnodes;
         struct domxml_memnode *memnodes;
         bool has_child; /* any child element */
@@ -59,6 +65,9 @@ struct domxml_facts {
 
         size_t n_numatune;
         struct domxml_numatune numatune; /* the first one */
+
+        size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...> */
+        struct domxml_cell *cells;
 };
 
 /*

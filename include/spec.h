@@ -58,3 +58,30 @@ struct numa_spec {
  * and names the 1-based position in the trimmed value.
  */
 int spec_parse(const char *value, struct numa_spec *ret, struct diag *d);
+
+/* One entry of numa_memnode: bind guest NUMA cell `cell` like spec says. */
+struct memnode_spec {
+        unsigned cell;
+        struct numa_spec spec; /* always SPEC_TARGET_NODESET */
+};
+
+struct memnode_list {
+        char quoted[SPEC_QUOTE_MAX * 4 + 8]; /* the whole trimmed value, for messages */
+        size_t n;
+        struct memnode_spec *items;
+};
+
+/*
+ * Parses the numa_memnode custom property:
+ *
+ *   memnodes := entry ( WHITESPACE+ entry )*
+ *   entry    := CELL '=' mode ':' nodeset       CELL: decimal <= NODE_ID_MAX
+ *
+ * Whitespace separates entries because oVirt Engine forbids ';' in custom
+ * property values. The nodeset has the grammar and set semantics of
+ * spec_parse(); 'auto' and a mode alone are refused, and so is a cell
+ * given twice. Errors quote the whole value and name the position in it.
+ * Returns 0, -EINVAL or -ENOMEM; free with memnode_list_done().
+ */
+int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag *d);
+void memnode_list_done(struct memnode_list *l);

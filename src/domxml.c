@@ -26,8 +26,11 @@ struct scan {
         bool in_memory; /* collecting <domain><memory>'s text */
         size_t memory_len;
         bool memory_too_long;
-        bool in_numatune;       /* inside the first direct <numatune> */
-        bool current_is_anchor; /* the open depth-2 element is an anchor */
+        bool in_numatune;        /* inside the first direct <numatune> */
+        bool in_numatune_memory; /* inside its first <memory> */
+        bool in_cpu;             /* inside a direct <cpu> */
+        bool in_cpu_numa;        /* inside its <numa> */
+        bool current_is_anchor;  /* the open depth-2 element is an anchor */
 };
 
 static bool is_name(const xmlChar *name, const char *want) {
@@ -111,7 +114,26 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                         f->numatune.span = *span;
                         s->in_numatune = !span->self_closing;
                 }
+        } else if (is_name(name, "cpu"))
+                s->in_cpu = !span->self_closing;
+}
+
+static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
+        struct domxml_facts *f = s->f;
+        struct domxml_cell *c;
+
+        c = realloc(f->cells, (f->n_cells + 1) * sizeof(*c));
+        if (!c) {
+                oom(s);
+                return;
         }
+        f->cells = c;
+        c = &f->cells[f->n_cells++];
+        *c = (struct domxml_cell){0};
+        if (xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "memory", &c->memory) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
+                oom(s);
 }
 
 static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs,
@@ -128,6 +150,8 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
         if (is_name(name, "memory")) {
                 if (nt->n_memory++ > 0)
                         return;
+                nt->memory_span = *span;
+                s->in_numatune_memory = !span->self_closing;
                 if (xml_attr_dup(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
@@ -160,6 +184,11 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         (void) n_defaulted;
 
         s->depth++;
+        if (!uri && s->depth == 3 && s->in_cpu && is_name(name, "numa"))
+                s->in_cpu_numa = true;
+        else if (!uri && s->depth == 4 && s->in_cpu_numa && is_name(name, "cell"))
+                on_guest_cell(s, n_attrs, attrs);
+
         if (s->depth > 3 || (s->depth == 3 && !s->in_numatune)) {
                 /* Deep elements matter only for the quote style, found once. */
                 if (s->f->quote == 0 && n_attrs + n_ns > 0) {
@@ -197,32 +226,47 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
 static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
         struct scan *s = ctx;
         struct domxml_facts *f = s->f;
-        size_t end;
+        size_t end = 0;
 
         (void) name;
         (void) prefix;
         (void) uri;
 
-        if (s->depth == 1 || s->depth == 2) {
+        if (s->depth <= 2 || (s->depth == 3 && s->in_numatune_memory)) {
                 end = xml_reader_end_tag_end(&s->reader);
                 if (end == (size_t) -1) {
                         fail_position(s);
                         return;
                 }
-                if (s->depth == 1) {
-                        f->root.close = xml_tag_start(s->reader.buf, end);
-                        f->root.end = end;
-                } else {
-                        f->last_child.end = end;
-                        if (s->current_is_anchor)
-                                f->anchor.end = end;
-                        if (s->in_numatune) {
-                                f->numatune.span.close = xml_tag_start(s->reader.buf, end);
-                                f->numatune.span.end = end;
-                                s->in_numatune = false;
-                        }
-                        s->in_memory = false;
+        }
+
+        switch (s->depth) {
+        case 1:
+                f->root.close = xml_tag_start(s->reader.buf, end);
+                f->root.end = end;
+                break;
+        case 2:
+                f->last_child.end = end;
+                if (s->current_is_anchor)
+                        f->anchor.end = end;
+                if (s->in_numatune) {
+                        f->numatune.span.close = xml_tag_start(s->reader.buf, end);
+                        f->numatune.span.end = end;
+                        s->in_numatune = false;
                 }
+                s->in_memory = false;
+                s->in_cpu = false;
+                break;
+        case 3:
+                if (s->in_numatune_memory) {
+                        f->numatune.memory_span.close = xml_tag_start(s->reader.buf, end);
+                        f->numatune.memory_span.end = end;
+                        s->in_numatune_memory = false;
+                }
+                s->in_cpu_numa = false;
+                break;
+        default:
+                break;
         }
         s->depth--;
 }
@@ -296,6 +340,12 @@ void domxml_facts_done(struct domxml_facts *f) {
                 free(nt->memnodes[i].nodeset);
         }
         free(nt->memnodes);
+        for (size_t i = 0; i < f->n_cells; i++) {
+                free(f->cells[i].id);
+                free(f->cells[i].memory);
+                free(f->cells[i].unit);
+        }
+        free(f->cells);
         *f = (struct domxml_facts){0};
 }
 
