@@ -6,8 +6,21 @@
 
 #include "diag.h"
 
+/* Which VDSM hook point runs us; the directory the binary is run from says. */
+enum hook_point {
+        HOOK_BEFORE_VM_START,               /* edit the domain XML */
+        HOOK_BEFORE_VM_MIGRATE_DESTINATION, /* only check the incoming XML against this host */
+        _HOOK_POINT_MAX,
+        _HOOK_POINT_INVALID = -1,
+};
+
+const char *hook_point_to_string(enum hook_point p);
+enum hook_point hook_point_from_string(const char *s);
+
 struct hook_request {
-        const char *spec;              /* the property's value; NULL: nothing to do */
+        enum hook_point point;
+        const char *spec;              /* the numa property; NULL when unset */
+        const char *memnode_spec;      /* the numa_memnode property; NULL when unset */
         const char *domxml_path;       /* NULL when _hook_domxml is unset */
         const char *capabilities_path; /* NULL: this host, through libnuma */
         bool dry_run;                  /* compute everything, write nothing */
@@ -21,9 +34,10 @@ struct hook_result {
 };
 
 /*
- * The whole run, in the order the data flows: spec -> domain XML ->
- * topology -> node set -> edit -> check -> file. Everything is checked
- * before the file is touched, so a failure changes nothing.
+ * The whole run, in the order the data flows: properties -> domain XML ->
+ * topology -> node sets -> edit -> check -> file. Everything is checked
+ * before the file is touched, so a failure changes nothing. At the
+ * migration destination the file is only read and checked.
  * Returns 0, or a negative errno with d filled.
  */
 int hook_run(const struct hook_request *req, struct hook_result *ret, struct diag *d);

@@ -15,22 +15,44 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
 
+/* One guest cell's binding: <memnode cellid=... mode=... nodeset=.../>. */
+struct memnode_binding {
+        unsigned cell;
+        enum numa_mode mode;
+        struct nodeset nodes;
+};
+
+/* "<memnode cellid='1' mode='strict' nodeset='0-1'/>" in the given quote. Returns 0 or -ENOMEM. */
+int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **ret);
+
+/* What the document's <numatune> must hold when the hook is done. */
+struct numatune_request {
+        const struct numa_binding *memory; /* NULL: the numa property is not set */
+        const char *memory_subject;        /* "'strict:^3'": how messages name it */
+        const struct memnode_binding *memnodes;
+        size_t n_memnodes;
+        const char *memnodes_subject; /* "numa_memnode '0=strict:0'" */
+};
+
 /*
- * Decides the one edit that puts b into the document, where libvirt's own
- * formatter would put it and indented like its neighbours:
+ * Decides the one edit that puts the request into the document, where
+ * libvirt's own formatter would put it and laid out like its neighbours:
  *   - no <numatune>: a new one after the last of vcpu, iothreads,
  *     iothreadids, defaultiothread and cputune, else as the last child;
- *   - a <numatune> without <memory>: ours becomes its first child;
- *   - a <numatune> whose <memory> already matches: nothing (returns 0);
- *   - any other <memory>, or two <numatune>: an error naming both.
- * Returns 1 with *ret filled, 0 when nothing is to change, or -EINVAL.
- * spec_quoted is the user's value for messages.
+ *   - a <numatune> without <memory>: ours, then our memnodes, become its
+ *     first children; with a <memory> that matches: our memnodes follow it;
+ *   - a <memory> or a <memnode> for the same cell that says something
+ *     else, or two <numatune>: an error naming both, nothing changed;
+ *   - libvirt's rules: no memnode with placement 'auto', and a restrictive
+ *     <memory> only with restrictive memnodes.
+ * Everything already in place is left alone, so a second run is a no-op.
+ * Returns 1 with *ret filled, 0 when nothing is to change, or a negative errno.
  */
-int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numa_binding *b,
-        const char *spec_quoted, struct domxml_edit *ret, struct diag *d);
+int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
+        struct domxml_edit *ret, struct diag *d);
 
 /*
  * The last check before anything is written: the result parses, has
- * exactly one direct <numatune>, and its <memory> is ours.
+ * exactly one direct <numatune>, and it holds everything requested.
  */
-int numatune_verify(const char *buf, size_t len, const struct numa_binding *b, struct diag *d);
+int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d);

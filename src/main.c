@@ -64,16 +64,21 @@ static void help(void) {
                "<numatune><memory mode=... nodeset=.../></numatune> to the domain XML.\n"
                "\n"
                "  --numa SPEC           the spec, instead of the 'numa' custom property\n"
+               "  --numa-memnode SPECS  guest cell bindings, instead of 'numa_memnode'\n"
                "  --domxml FILE         the domain XML, instead of $_hook_domxml\n"
                "  --capabilities FILE   take the topology from `virsh capabilities` XML\n"
                "  --dry-run             print the resulting XML to stdout, change nothing\n"
                "  --topology            print the host topology as the hook sees it\n"
+               "  --hook-point NAME     before_vm_start (edit) or before_vm_migrate_destination\n"
+               "                        (only check); default: the directory the hook runs from\n"
                "  -h, --help            show this help\n"
                "  --version             show the version\n"
                "\n"
                "SPEC is MODE[:auto|:NODESET]; MODE is strict, preferred, interleave or\n"
                "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
-               "Environment: numa (or numaset), _hook_domxml. Exit status: 0 done, 2 failed.\n",
+               "SPECS is CELL=MODE:NODESET entries separated by spaces, e.g. '0=strict:0 1=strict:1'.\n"
+               "Environment: numa (or numaset), numa_memnode, _hook_domxml.\n"
+               "Exit status: 0 done or nothing to do, 2 failed (the domain XML is unchanged).\n",
                 program_invocation_short_name);
 }
 
@@ -124,8 +129,62 @@ static int spec_from_environment(const char **ret, struct diag *d) {
         return 0;
 }
 
+/*
+ * VDSM runs the hook from <hooksdir>/<hook point>/, so the name of the
+ * directory argv[0] sits in says which job to do. Elsewhere (a build tree,
+ * a manual run) the hook edits, as before_vm_start does.
+ */
+static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct diag *d) {
+        const char *slash = strrchr(argv0, '/'), *start;
+        char dir[256];
+        size_t len;
+
+        *ret = HOOK_BEFORE_VM_START;
+        if (!slash)
+                return 0;
+        for (start = slash; start > argv0 && start[-1] != '/'; start--)
+                ;
+        len = (size_t) (slash - start);
+        if (len == 0 || len >= sizeof(dir))
+                return 0;
+        memcpy(dir, start, len);
+        dir[len] = '\0';
+
+        if (hook_point_from_string(dir) >= 0) {
+                *ret = hook_point_from_string(dir);
+                return 0;
+        }
+        if (strncmp(dir, "before_", 7) == 0 || strncmp(dir, "after_", 6) == 0) {
+                char q[300];
+
+                diag_quote(dir, len, 64, q, sizeof(q));
+                return diag_error(d, -EINVAL,
+                        "installed under hook point '%s', which this hook does not serve (before_vm_start, "
+                        "before_vm_migrate_destination)",
+                        q);
+        }
+        return 0;
+}
+
+/* --hook-point wins; else the directory we run from. */
+static int choose_hook_point(const char *option, const char *argv0, enum hook_point *ret, struct diag *d) {
+        char q[300];
+
+        if (!option)
+                return hook_point_from_argv0(argv0, ret, d);
+
+        *ret = hook_point_from_string(option);
+        if (*ret >= 0)
+                return 0;
+        diag_quote(option, strlen(option), 64, q, sizeof(q));
+        return diag_error(d, -EINVAL,
+                "unknown hook point '%s'; expected before_vm_start or before_vm_migrate_destination", q);
+}
+
 enum {
         ARG_NUMA = 0x100,
+        ARG_NUMA_MEMNODE,
+        ARG_HOOK_POINT,
         ARG_DOMXML,
         ARG_CAPABILITIES,
         ARG_DRY_RUN,
@@ -136,6 +195,8 @@ enum {
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"numa", required_argument, NULL, ARG_NUMA},
+                {"numa-memnode", required_argument, NULL, ARG_NUMA_MEMNODE},
+                {"hook-point", required_argument, NULL, ARG_HOOK_POINT},
                 {"domxml", required_argument, NULL, ARG_DOMXML},
                 {"capabilities", required_argument, NULL, ARG_CAPABILITIES},
                 {"dry-run", no_argument, NULL, ARG_DRY_RUN},
@@ -144,9 +205,10 @@ int main(int argc, char *argv[]) {
                 {"version", no_argument, NULL, ARG_VERSION},
                 {NULL, 0, NULL, 0},
         };
-        struct hook_request req = {.domxml_path = getenv("_hook_domxml")};
+        struct hook_request req = {
+                .domxml_path = getenv("_hook_domxml"), .memnode_spec = getenv("numa_memnode")};
         struct hook_result res = {0};
-        const char *spec_option = NULL;
+        const char *spec_option = NULL, *hook_point_option = NULL;
         bool topology = false;
         struct diag d;
         int c, r;
@@ -161,6 +223,12 @@ int main(int argc, char *argv[]) {
                 switch (c) {
                 case ARG_NUMA:
                         spec_option = optarg;
+                        break;
+                case ARG_NUMA_MEMNODE:
+                        req.memnode_spec = optarg;
+                        break;
+                case ARG_HOOK_POINT:
+                        hook_point_option = optarg;
                         break;
                 case ARG_DOMXML:
                         req.domxml_path = optarg;
@@ -192,10 +260,14 @@ int main(int argc, char *argv[]) {
                 return EXIT_HOOK_FAILED;
         }
 
-        if (topology)
+        r = choose_hook_point(hook_point_option, argv[0], &req.point, &d);
+        if (r >= 0 && topology)
                 r = run_topology(req.capabilities_path, &d);
-        else {
-                r = spec_option ? (req.spec = spec_option, 0) : spec_from_environment(&req.spec, &d);
+        else if (r >= 0) {
+                if (spec_option)
+                        req.spec = spec_option;
+                else
+                        r = spec_from_environment(&req.spec, &d);
                 if (r >= 0)
                         r = hook_run(&req, &res, &d);
         }

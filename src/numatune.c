@@ -55,14 +55,60 @@ bool numatune_memory_matches(
                nodeset_parse_libvirt(m->nodeset, &nodes) == 0 && nodeset_equal(&nodes, &b->nodes);
 }
 
+int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **ret) {
+        _cleanup_free_ char *nodes = NULL;
+        char q = quote ? quote : '\'';
+        char *s = NULL;
+
+        if (nodeset_format(&m->nodes, &nodes) < 0)
+                return -ENOMEM;
+        if (asprintf(&s, "<memnode cellid=%c%u%c mode=%c%s%c nodeset=%c%s%c/>", q, m->cell, q, q,
+                    numa_mode_to_string(m->mode), q, q, nodes, q) < 0)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+/* An existing <memnode>'s cell id, or -1 when it has none that parses. */
+static long memnode_cell(const struct domxml_memnode *m) {
+        unsigned long v;
+        char *end;
+
+        if (!m->cellid || m->cellid[0] < '0' || m->cellid[0] > '9')
+                return -1;
+        errno = 0;
+        v = strtoul(m->cellid, &end, 10);
+        if (errno != 0 || *end != '\0' || v > NODE_ID_MAX)
+                return -1;
+        return (long) v;
+}
+
+/* An existing <memnode>'s mode (libvirt's default is strict), or -1 when unknown. */
+static int memnode_mode(const struct domxml_memnode *m) {
+        return m->mode ? numa_mode_from_string(m->mode, strlen(m->mode)) : NUMA_MODE_STRICT;
+}
+
+static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {
+        struct nodeset nodes;
+
+        return memnode_cell(m) == (long) b->cell && memnode_mode(m) == (int) b->mode && m->nodeset &&
+               nodeset_parse_libvirt(m->nodeset, &nodes) == 0 && nodeset_equal(&nodes, &b->nodes);
+}
+
+static const struct domxml_memnode *find_memnode(const struct domxml_numatune *nt, unsigned cell) {
+        for (size_t i = 0; i < nt->n_memnodes; i++)
+                if (memnode_cell(&nt->memnodes[i]) == (long) cell)
+                        return &nt->memnodes[i];
+        return NULL;
+}
+
 /* "<memory mode='x' nodeset='y'/>" for a message, with the values made safe to print. */
-static void describe_memory(const struct domxml_memory *m, char *buf, size_t size) {
-        const char *names[] = {"mode", "nodeset", "placement"};
-        const char *values[] = {m->mode, m->nodeset, m->placement};
+static void describe(const char *element, const char *const names[], const char *const values[], size_t n,
+        char *buf, size_t size) {
         size_t o;
 
-        o = (size_t) snprintf(buf, size, "<memory");
-        for (size_t i = 0; i < ELEMENTSOF(names) && o < size; i++) {
+        o = (size_t) snprintf(buf, size, "<%s", element);
+        for (size_t i = 0; i < n && o < size; i++) {
                 char q[160];
 
                 if (!values[i])
@@ -72,6 +118,20 @@ static void describe_memory(const struct domxml_memory *m, char *buf, size_t siz
         }
         if (o < size)
                 snprintf(buf + o, size - o, "/>");
+}
+
+static void describe_memory(const struct domxml_memory *m, char *buf, size_t size) {
+        const char *const names[] = {"mode", "nodeset", "placement"};
+        const char *const values[] = {m->mode, m->nodeset, m->placement};
+
+        describe("memory", names, values, ELEMENTSOF(names), buf, size);
+}
+
+static void describe_memnode(const struct domxml_memnode *m, char *buf, size_t size) {
+        const char *const names[] = {"cellid", "mode", "nodeset"};
+        const char *const values[] = {m->cellid, m->mode, m->nodeset};
+
+        describe("memnode", names, values, ELEMENTSOF(names), buf, size);
 }
 
 /* Where an element's line begins and how it is indented. */
@@ -119,16 +179,6 @@ static void text_break(struct strbuf *t, const struct line *l, const struct line
                 strbuf_add(t, step->indent, step->indent_len);
 }
 
-/* Hands the built text over as the edit at offset. Returns 1, or -ENOMEM. */
-static int text_finish(struct strbuf *t, size_t offset, size_t remove, struct domxml_edit *ret) {
-        char *text;
-
-        if (strbuf_finish(t, &text) < 0)
-                return -ENOMEM;
-        *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = text};
-        return 1;
-}
-
 /*
  * Where to insert after an element that sits on its own line: at the end
  * of that line when only blanks or one comment follow it, so that a
@@ -158,8 +208,35 @@ static size_t after_line(const char *buf, size_t end, size_t limit) {
         return end;
 }
 
+/* The elements to insert, one string each, with how to lay them out. */
+struct block {
+        char **elements;
+        size_t n;
+};
+
+/* Each element on its own line at l's indent plus step (when given), or all inline. */
+static void add_elements(struct strbuf *t, const struct block *b, bool own_line, const struct line *l,
+        const struct line *step) {
+        for (size_t i = 0; i < b->n; i++) {
+                if (own_line)
+                        text_break(t, l, step);
+                strbuf_str(t, b->elements[i]);
+        }
+}
+
+/* Hands the built text over as the edit at offset. Returns 1, or -ENOMEM. */
+static int text_finish(struct strbuf *t, size_t offset, size_t remove, struct domxml_edit *ret) {
+        char *text;
+
+        if (strbuf_finish(t, &text) < 0)
+                return -ENOMEM;
+        *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = text};
+        return 1;
+}
+
+/* No <numatune> yet: a new one where libvirt's formatter puts it. */
 static int new_numatune(
-        const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
+        const char *buf, const struct domxml_facts *f, const struct block *b, struct domxml_edit *ret) {
         const struct domxml_span *after = f->has_anchor ? &f->anchor : f->has_child ? &f->last_child : NULL;
         struct strbuf t = {0};
         struct line l, step;
@@ -167,7 +244,7 @@ static int new_numatune(
         if (!after) {
                 /* <domain> with no child element: libvirt rejects it anyway; stay valid XML. */
                 strbuf_str(&t, "<numatune>");
-                strbuf_str(&t, memory);
+                add_elements(&t, b, false, NULL, NULL);
                 strbuf_str(&t, "</numatune>");
                 return text_finish(&t, f->root.close, 0, ret);
         }
@@ -177,131 +254,258 @@ static int new_numatune(
         if (l.own_line)
                 text_break(&t, &l, NULL);
         strbuf_str(&t, "<numatune>");
-        if (l.own_line)
-                text_break(&t, &l, &step);
-        strbuf_str(&t, memory);
+        add_elements(&t, b, l.own_line, &l, &step);
         if (l.own_line)
                 text_break(&t, &l, NULL);
         strbuf_str(&t, "</numatune>");
         return text_finish(&t, l.own_line ? after_line(buf, after->end, f->root.close) : after->end, 0, ret);
 }
 
-static int fill_numatune(
-        const char *buf, const struct domxml_facts *f, const char *memory, struct domxml_edit *ret) {
+/* "<numatune/>" -> "<numatune>...</numatune>": the '/' goes, the rest is inserted. */
+static int fill_empty_numatune(
+        const char *buf, const struct domxml_facts *f, const struct block *b, struct domxml_edit *ret) {
+        const struct domxml_span *span = &f->numatune.span;
+        struct line l = line_of(buf, span->start), step = indent_step(buf, f, &l);
+        struct strbuf t = {0};
+
+        strbuf_str(&t, ">");
+        add_elements(&t, b, l.own_line, &l, &step);
+        if (l.own_line)
+                text_break(&t, &l, NULL);
+        strbuf_str(&t, "</numatune");
+        return text_finish(&t, span->tag_end - 2, 1, ret);
+}
+
+/* Right after <numatune>'s start tag, laid out like what follows it. */
+static int prepend_to_numatune(
+        const char *buf, const struct domxml_facts *f, const struct block *b, struct domxml_edit *ret) {
         const struct domxml_numatune *nt = &f->numatune;
         struct line l = line_of(buf, nt->span.start), step = indent_step(buf, f, &l), child;
+        bool empty = nt->span.tag_end == nt->span.close;
         struct strbuf t = {0};
         size_t p;
-
-        if (nt->span.self_closing) {
-                /* "<numatune/>" -> "<numatune>...</numatune>": the '/' goes, the rest is inserted. */
-                strbuf_str(&t, ">");
-                if (l.own_line)
-                        text_break(&t, &l, &step);
-                strbuf_str(&t, memory);
-                if (l.own_line)
-                        text_break(&t, &l, NULL);
-                strbuf_str(&t, "</numatune");
-                return text_finish(&t, nt->span.tag_end - 2, 1, ret);
-        }
 
         /* What follows the start tag decides the style: a line break, the end tag, or inline content. */
         for (p = nt->span.tag_end; buf[p] == ' ' || buf[p] == '\t'; p++)
                 ;
-        if (!l.own_line || (buf[p] != '\n' && buf[p] != '\r' && nt->span.tag_end != nt->span.close)) {
-                strbuf_str(&t, memory);
+        if (!l.own_line || (buf[p] != '\n' && buf[p] != '\r' && !empty)) {
+                add_elements(&t, b, false, NULL, NULL);
                 return text_finish(&t, nt->span.tag_end, 0, ret);
         }
 
         if (nt->has_child && (child = line_of(buf, nt->first_child_start)).own_line)
-                text_break(&t, &child, NULL);
+                add_elements(&t, b, true, &child, NULL);
         else
-                text_break(&t, &l, &step);
-        strbuf_str(&t, memory);
-        if (nt->span.tag_end == nt->span.close)
+                add_elements(&t, b, true, &l, &step);
+        if (empty)
                 text_break(&t, &l, NULL); /* "<numatune></numatune>": close the line again */
         return text_finish(&t, nt->span.tag_end, 0, ret);
 }
 
-static int check_memnodes(const struct domxml_numatune *nt, const struct numa_binding *b,
-        const char *spec_quoted, struct diag *d) {
-        if (nt->n_memnodes == 0)
+/* After the <memory> already in <numatune>, on its own line like it or inline like it. */
+static int append_after_memory(
+        const char *buf, const struct domxml_facts *f, const struct block *b, struct domxml_edit *ret) {
+        const struct domxml_span *m = &f->numatune.memory_span;
+        struct line l = line_of(buf, m->start);
+        struct strbuf t = {0};
+
+        add_elements(&t, b, l.own_line, &l, NULL);
+        return text_finish(&t, m->end, 0, ret);
+}
+
+/* The <memory> libvirt will apply: ours, else the one in the document. */
+struct effective_memory {
+        bool present;
+        enum numa_mode mode;
+        bool placement_auto;
+        bool ours;
+};
+
+static struct effective_memory effective_memory(
+        const struct domxml_facts *f, const struct numatune_request *req) {
+        const struct domxml_numatune *nt = &f->numatune;
+        struct effective_memory e = {0};
+
+        if (req->memory)
+                return (struct effective_memory){.present = true,
+                        .mode = req->memory->mode,
+                        .placement_auto = req->memory->placement_auto,
+                        .ours = true};
+        if (f->n_numatune != 1 || nt->n_memory == 0)
+                return e;
+
+        e.present = true;
+        e.mode = nt->memory.mode ? numa_mode_from_string(nt->memory.mode, strlen(nt->memory.mode))
+                                 : NUMA_MODE_STRICT;
+        if (nt->memory.placement)
+                e.placement_auto = strcmp(nt->memory.placement, "auto") == 0;
+        else
+                e.placement_auto = !nt->memory.nodeset && f->vcpu_placement_auto;
+        return e;
+}
+
+/* libvirt's rules between <memory> and <memnode>, checked on what the result will hold. */
+static int check_rules(
+        const struct domxml_facts *f, const struct numatune_request *req, const bool *add, struct diag *d) {
+        const struct domxml_numatune *nt = &f->numatune;
+        struct effective_memory e = effective_memory(f, req);
+        size_t existing = f->n_numatune == 1 ? nt->n_memnodes : 0, added = 0;
+        const char *subject;
+
+        for (size_t i = 0; i < req->n_memnodes; i++)
+                added += add[i];
+        subject = e.ours ? req->memory_subject : req->memnodes_subject;
+
+        if (e.present && e.placement_auto && existing + added > 0) {
+                if (e.ours)
+                        return diag_error(d, -EINVAL,
+                                "%s: placement 'auto' cannot go with the <memnode> elements (libvirt forbids "
+                                "per-node binding with automatic placement)",
+                                subject);
+                return diag_error(d, -EINVAL,
+                        "%s: the domain's <numatune> has placement 'auto', which cannot go with <memnode> "
+                        "elements (libvirt forbids per-node binding with automatic placement)",
+                        subject);
+        }
+
+        if (!e.present || e.mode != NUMA_MODE_RESTRICTIVE)
                 return 0;
 
-        if (b->placement_auto)
-                return diag_error(d, -EINVAL,
-                        "'%s': placement 'auto' cannot go with the <memnode> elements already in <numatune> "
-                        "(libvirt forbids per-node binding with automatic placement)",
-                        spec_quoted);
+        for (size_t i = 0; i < existing; i++)
+                if (memnode_mode(&nt->memnodes[i]) != NUMA_MODE_RESTRICTIVE) {
+                        char cell[64], mode[160];
+                        const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
+                        const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
 
-        if (b->mode == NUMA_MODE_RESTRICTIVE)
-                for (size_t i = 0; i < nt->n_memnodes; i++) {
-                        const char *mode = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
-
-                        if (strcmp(mode, "restrictive") != 0) {
-                                char cell[64], q[160];
-
-                                diag_quote(nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?",
-                                        strlen(nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?"), 16,
-                                        cell, sizeof(cell));
-                                diag_quote(mode, strlen(mode), 32, q, sizeof(q));
-                                return diag_error(d, -EINVAL,
-                                        "'%s': a restrictive <memory> needs every <memnode> restrictive, but "
-                                        "cell %s is '%s' (libvirt refuses the mix)",
-                                        spec_quoted, cell, q);
-                        }
+                        diag_quote(c, strlen(c), 16, cell, sizeof(cell));
+                        diag_quote(m, strlen(m), 32, mode, sizeof(mode));
+                        return diag_error(d, -EINVAL,
+                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %s "
+                                "is '%s' (libvirt refuses the mix)",
+                                subject, cell, mode);
                 }
+        for (size_t i = 0; i < req->n_memnodes; i++)
+                if (add[i] && req->memnodes[i].mode != NUMA_MODE_RESTRICTIVE)
+                        return diag_error(d, -EINVAL,
+                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %u "
+                                "is '%s' (libvirt refuses the mix)",
+                                req->memnodes_subject, req->memnodes[i].cell,
+                                numa_mode_to_string(req->memnodes[i].mode));
         return 0;
 }
 
-int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numa_binding *b,
-        const char *spec_quoted, struct domxml_edit *ret, struct diag *d) {
+/* Decides what is new; errors on anything that conflicts with the document. */
+static int decide(const struct domxml_facts *f, const struct numatune_request *req, bool *add_memory,
+        bool *add, struct diag *d) {
         const struct domxml_numatune *nt = &f->numatune;
-        _cleanup_free_ char *memory = NULL;
-        int r;
-
-        r = numatune_memory_markup(b, f->quote, &memory);
-        if (r < 0)
-                return diag_error(d, r, "out of memory");
+        bool has_nt = f->n_numatune == 1;
 
         if (f->n_numatune > 1)
                 return diag_error(d, -EINVAL, "domain XML has %zu <numatune> elements; libvirt allows one",
                         f->n_numatune);
-
-        if (f->n_numatune == 0)
-                r = new_numatune(buf, f, memory, ret);
-        else if (nt->n_memory > 1)
+        if (has_nt && nt->n_memory > 1)
                 return diag_error(d, -EINVAL,
                         "domain XML's <numatune> has %zu <memory> elements; libvirt allows one",
                         nt->n_memory);
-        else if (nt->n_memory == 1) {
-                char existing[DIAG_LINE_MAX / 2];
-                _cleanup_free_ char *ours = NULL;
 
-                if (numatune_memory_matches(&nt->memory, f->vcpu_placement_auto, b))
-                        return 0;
-                describe_memory(&nt->memory, existing, sizeof(existing));
-                if (numatune_memory_markup(b, '\'', &ours) < 0)
-                        return diag_error(d, -ENOMEM, "out of memory");
-                return diag_error(d, -EEXIST,
-                        "'%s': domain XML already has %s in <numatune>, which differs from %s; not replacing "
-                        "it",
-                        spec_quoted, existing, ours);
-        } else {
-                r = check_memnodes(nt, b, spec_quoted, d);
-                if (r < 0)
-                        return r;
-                r = fill_numatune(buf, f, memory, ret);
+        *add_memory = false;
+        if (req->memory) {
+                if (has_nt && nt->n_memory == 1) {
+                        char existing[DIAG_LINE_MAX / 2];
+                        _cleanup_free_ char *ours = NULL;
+
+                        if (!numatune_memory_matches(&nt->memory, f->vcpu_placement_auto, req->memory)) {
+                                describe_memory(&nt->memory, existing, sizeof(existing));
+                                if (numatune_memory_markup(req->memory, '\'', &ours) < 0)
+                                        return diag_error(d, -ENOMEM, "out of memory");
+                                return diag_error(d, -EEXIST,
+                                        "%s: domain XML already has %s in <numatune>, which differs from %s; "
+                                        "not replacing it",
+                                        req->memory_subject, existing, ours);
+                        }
+                } else
+                        *add_memory = true;
         }
 
-        if (r < 0)
-                return diag_error(d, r, "out of memory");
-        return r;
+        for (size_t i = 0; i < req->n_memnodes; i++) {
+                const struct memnode_binding *m = &req->memnodes[i];
+                const struct domxml_memnode *old = has_nt ? find_memnode(nt, m->cell) : NULL;
+
+                add[i] = !old;
+                if (old && !memnode_matches(old, m)) {
+                        char existing[DIAG_LINE_MAX / 2];
+                        _cleanup_free_ char *ours = NULL;
+
+                        describe_memnode(old, existing, sizeof(existing));
+                        if (numatune_memnode_markup(m, '\'', &ours) < 0)
+                                return diag_error(d, -ENOMEM, "out of memory");
+                        return diag_error(d, -EEXIST,
+                                "%s: domain XML already has %s, which differs from %s; not replacing it",
+                                req->memnodes_subject, existing, ours);
+                }
+        }
+        return 0;
 }
 
-int numatune_verify(const char *buf, size_t len, const struct numa_binding *b, struct diag *d) {
+int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
+        struct domxml_edit *ret, struct diag *d) {
+        _cleanup_free_ bool *add = calloc(req->n_memnodes + 1, sizeof(bool));
+        _cleanup_free_ char **elements = calloc(req->n_memnodes + 1, sizeof(char *));
+        struct block b = {.elements = elements};
+        bool add_memory;
+        int r;
+
+        if (!add || !elements)
+                return diag_error(d, -ENOMEM, "out of memory");
+
+        r = decide(f, req, &add_memory, add, d);
+        if (r < 0)
+                return r;
+
+        if (add_memory) {
+                r = numatune_memory_markup(req->memory, f->quote, &elements[b.n]);
+                if (r < 0)
+                        goto oom;
+                b.n++;
+        }
+        for (size_t i = 0; i < req->n_memnodes; i++)
+                if (add[i]) {
+                        r = numatune_memnode_markup(&req->memnodes[i], f->quote, &elements[b.n]);
+                        if (r < 0)
+                                goto oom;
+                        b.n++;
+                }
+        if (b.n == 0)
+                return 0;
+
+        r = check_rules(f, req, add, d);
+        if (r >= 0) {
+                if (f->n_numatune == 0)
+                        r = new_numatune(buf, f, &b, ret);
+                else if (f->numatune.span.self_closing)
+                        r = fill_empty_numatune(buf, f, &b, ret);
+                else if (add_memory || f->numatune.n_memory == 0)
+                        r = prepend_to_numatune(buf, f, &b, ret);
+                else
+                        r = append_after_memory(buf, f, &b, ret);
+                if (r < 0)
+                        diag_error(d, r, "out of memory");
+        }
+
+        for (size_t i = 0; i < b.n; i++)
+                free(elements[i]);
+        return r;
+
+oom:
+        for (size_t i = 0; i < b.n; i++)
+                free(elements[i]);
+        return diag_error(d, -ENOMEM, "out of memory");
+}
+
+int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d) {
         struct domxml_facts f;
         struct diag inner;
+        bool ok;
         int r;
 
         diag_init(&inner);
@@ -311,12 +515,20 @@ int numatune_verify(const char *buf, size_t len, const struct numa_binding *b, s
                         "internal error: the edited domain XML does not parse (%s); file left unchanged",
                         inner.message);
 
-        if (f.n_numatune != 1 || f.numatune.n_memory != 1 ||
-                !numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, b))
-                r = diag_error(d, -EIO,
+        ok = f.n_numatune == 1;
+        if (ok && req->memory)
+                ok = f.numatune.n_memory == 1 &&
+                     numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
+        for (size_t i = 0; ok && i < req->n_memnodes; i++) {
+                const struct domxml_memnode *m = find_memnode(&f.numatune, req->memnodes[i].cell);
+
+                ok = m && memnode_matches(m, &req->memnodes[i]);
+        }
+        domxml_facts_done(&f);
+
+        if (!ok)
+                return diag_error(d, -EIO,
                         "internal error: the edited domain XML lacks the expected <numatune>; file left "
                         "unchanged");
-
-        domxml_facts_done(&f);
-        return r < 0 ? r : 0;
+        return 0;
 }

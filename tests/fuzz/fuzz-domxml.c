@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Raw bytes as the domain XML, through the in-memory scan, plan and splice
- * with a fixed binding (chosen by the input's length), and no file I/O.
+ * with a fixed request (<memory>, <memnode>s or both, chosen by the input's
+ * length), and no file I/O.
  * On success the output is the input plus exactly one insertion (a filled
  * "<numatune/>" also loses its '/'), it parses again with exactly one
- * direct <numatune> holding our <memory>, and a second run is a no-op. On
+ * direct <numatune> holding what was asked, and a second run is a no-op. On
  * failure there is no output and one non-empty line.
  */
 #include <string.h>
@@ -14,20 +15,44 @@
 #include "macro.h"
 #include "numatune.h"
 
-static void binding_for(size_t size, struct numa_binding *b) {
-        *b = (struct numa_binding){0};
-        switch (size % 3) {
+/* A fixed request, chosen by the input's length so no input byte is spent on it. */
+struct request {
+        struct numatune_request nr;
+        struct numa_binding memory;
+        struct memnode_binding memnodes[2];
+};
+
+static void request_for(size_t size, struct request *r) {
+        *r = (struct request){0};
+        r->nr.memory_subject = "fuzz";
+        r->nr.memnodes_subject = "fuzz memnodes";
+        r->nr.memnodes = r->memnodes;
+
+        switch (size % 4) {
         case 0:
-                b->mode = NUMA_MODE_STRICT;
-                nodeset_add_range(&b->nodes, 0, 1);
+                r->memory.mode = NUMA_MODE_STRICT;
+                nodeset_add_range(&r->memory.nodes, 0, 1);
+                r->nr.memory = &r->memory;
                 break;
         case 1:
-                b->mode = NUMA_MODE_INTERLEAVE;
-                b->placement_auto = true;
+                r->memory.mode = NUMA_MODE_INTERLEAVE;
+                r->memory.placement_auto = true;
+                r->nr.memory = &r->memory;
+                break;
+        case 2:
+                r->memory.mode = NUMA_MODE_RESTRICTIVE;
+                nodeset_add(&r->memory.nodes, 2);
+                r->nr.memory = &r->memory;
+                r->memnodes[0] = (struct memnode_binding){.cell = 1, .mode = NUMA_MODE_RESTRICTIVE};
+                nodeset_add(&r->memnodes[0].nodes, 2);
+                r->nr.n_memnodes = 1;
                 break;
         default:
-                b->mode = NUMA_MODE_RESTRICTIVE;
-                nodeset_add(&b->nodes, 2);
+                r->memnodes[0] = (struct memnode_binding){.cell = 0, .mode = NUMA_MODE_STRICT};
+                nodeset_add(&r->memnodes[0].nodes, 0);
+                r->memnodes[1] = (struct memnode_binding){.cell = 1, .mode = NUMA_MODE_PREFERRED};
+                nodeset_add(&r->memnodes[1].nodes, 1);
+                r->nr.n_memnodes = 2;
                 break;
         }
 }
@@ -59,20 +84,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *in = (const char *) data;
         struct domxml_edit edit = {0}, again = {0};
         struct domxml_facts f;
-        struct numa_binding b;
+        struct request req;
         _cleanup_free_ char *out = NULL;
         size_t out_len = 0;
         struct diag d;
         int r;
 
-        binding_for(size, &b);
+        request_for(size, &req);
         diag_init(&d);
 
         if (domxml_scan(in, size, &f, &d) < 0) {
                 check_message(&d);
                 return 0;
         }
-        r = numatune_plan(in, &f, &b, "fuzz", &edit, &d);
+        r = numatune_plan(in, &f, &req.nr, &edit, &d);
         domxml_facts_done(&f);
         if (r < 0) {
                 check_message(&d);
@@ -83,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (r == 0) {
                 /* Nothing to change: the document must already hold our element. */
-                CHECK(numatune_verify(in, size, &b, &d) == 0);
+                CHECK(numatune_verify(in, size, &req.nr, &d) == 0);
                 return 0;
         }
 
@@ -92,14 +117,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         free(edit.text);
 
         check_one_insertion(in, size, out, out_len);
-        if (numatune_verify(out, out_len, &b, &d) < 0) {
+        if (numatune_verify(out, out_len, &req.nr, &d) < 0) {
                 fprintf(stderr, "verify: %s\n", d.message);
                 CHECK(!"the result verifies");
         }
 
         /* Idempotent: the output is a no-op for the same binding. */
         CHECK(domxml_scan(out, out_len, &f, &d) == 0);
-        CHECK(numatune_plan(out, &f, &b, "fuzz", &again, &d) == 0);
+        CHECK(numatune_plan(out, &f, &req.nr, &again, &d) == 0);
         CHECK(again.text == NULL);
         domxml_facts_done(&f);
         return 0;

@@ -7,10 +7,11 @@
 
 struct plan_case {
         const char *name;
-        const char *binding; /* "strict:0-1" style; "MODE:auto" for placement auto */
+        const char *binding; /* "strict:0-1" style; "MODE:auto" for placement auto; NULL: no <memory> */
         const char *in;
-        const char *out;   /* NULL: no change expected (or an error) */
-        const char *error; /* part of the message, or NULL */
+        const char *out;      /* NULL: no change expected (or an error) */
+        const char *error;    /* part of the message, or NULL */
+        const char *memnodes; /* "0=strict:0 1=interleave:1-2", or NULL */
 };
 
 /* clang-format off */
@@ -113,6 +114,64 @@ static const struct plan_case cases[] = {
         {"accepts_restrictive_with_restrictive_memnodes", "restrictive:0",
                 "<domain><numatune><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>",
                 "<domain><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune></domain>"},
+
+        /* numa_memnode */
+        {"memnodes_make_a_new_numatune", NULL,
+                "<domain>\n  <vcpu>2</vcpu>\n</domain>",
+                "<domain>\n  <vcpu>2</vcpu>\n  <numatune>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n"
+                "    <memnode cellid='1' mode='interleave' nodeset='1-2'/>\n  </numatune>\n</domain>", NULL, "0=strict:0 1=interleave:1-2"},
+        {"memory_then_memnodes_in_a_new_numatune", "strict:0-3",
+                "<domain>\n    <vcpu>2</vcpu>\n</domain>",
+                "<domain>\n    <vcpu>2</vcpu>\n    <numatune>\n        <memory mode='strict' nodeset='0-3'/>\n"
+                "        <memnode cellid='0' mode='strict' nodeset='0'/>\n    </numatune>\n</domain>", NULL, "0=strict:0"},
+        {"memnodes_follow_existing_memory", NULL,
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n  </numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n    <memnode cellid='1' mode='strict' nodeset='1'/>\n  </numatune>\n</domain>",
+                NULL, "1=strict:1"},
+        {"memnodes_follow_matching_memory_inline", "strict:0-1",
+                "<domain><numatune><memory mode='strict' nodeset='0-1'/><memnode cellid='0' nodeset='0'/></numatune></domain>",
+                "<domain><numatune><memory mode='strict' nodeset='0-1'/><memnode cellid='1' mode='strict' nodeset='1'/><memnode cellid='0' nodeset='0'/></numatune></domain>",
+                NULL, "0=strict:0 1=strict:1"},
+        {"memnode_for_the_same_cell_is_noop", NULL,
+                "<domain><numatune><memnode cellid='0' mode='strict' nodeset='0,1'/></numatune></domain>", NULL, NULL, "0=strict:0-1"},
+        {"memnode_for_the_same_cell_that_differs_is_refused", NULL,
+                "<domain><numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune></domain>", NULL,
+                "already has <memnode cellid='0' mode='strict' nodeset='0'/>, which differs from <memnode cellid='0' mode='strict' nodeset='1'/>",
+                "0=strict:1"},
+        {"memnode_mode_defaults_to_strict", NULL,
+                "<domain><numatune><memnode cellid='0' nodeset='1'/></numatune></domain>", NULL, NULL, "0=strict:1"},
+        {"memnodes_for_other_cells_are_kept", NULL,
+                "<domain>\n  <numatune>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memnode cellid='1' mode='preferred' nodeset='1'/>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>",
+                NULL, "1=preferred:1"},
+        {"memnodes_refused_with_existing_auto_placement", NULL,
+                "<domain><numatune><memory mode='strict' placement='auto'/></numatune></domain>", NULL,
+                "the domain's <numatune> has placement 'auto', which cannot go with <memnode> elements", "0=strict:0"},
+        {"memnodes_refused_with_inherited_auto_placement", NULL,
+                "<domain><vcpu placement='auto'>1</vcpu><numatune><memory mode='strict'/></numatune></domain>", NULL,
+                "placement 'auto'", "0=strict:0"},
+        {"memnodes_refused_with_our_auto", "strict:auto", "<domain><vcpu>1</vcpu></domain>", NULL,
+                "placement 'auto' cannot go with the <memnode> elements", "0=strict:0"},
+        {"strict_memnode_refused_under_restrictive_memory", "restrictive:0-1", "<domain><vcpu>1</vcpu></domain>", NULL,
+                "needs every <memnode> restrictive, but cell 0 is 'strict'", "0=strict:0"},
+        {"strict_memnode_refused_under_existing_restrictive_memory", NULL,
+                "<domain><numatune><memory mode='restrictive' nodeset='0'/></numatune></domain>", NULL,
+                "needs every <memnode> restrictive", "0=strict:0"},
+        {"restrictive_memnodes_under_restrictive_memory", "restrictive:0-1", "<domain><vcpu>1</vcpu></domain>",
+                "<domain><vcpu>1</vcpu><numatune><memory mode='restrictive' nodeset='0-1'/><memnode cellid='0' mode='restrictive' nodeset='0'/></numatune></domain>",
+                NULL, "0=restrictive:0"},
+        {"restrictive_memnode_under_strict_memory_is_fine", "strict:0-1", "<domain><vcpu>1</vcpu></domain>",
+                "<domain><vcpu>1</vcpu><numatune><memory mode='strict' nodeset='0-1'/><memnode cellid='0' mode='restrictive' nodeset='0'/></numatune></domain>",
+                NULL, "0=restrictive:0"},
+        {"memnodes_fill_empty_numatune", NULL, "<domain>\n  <vcpu>1</vcpu>\n  <numatune/>\n</domain>",
+                "<domain>\n  <vcpu>1</vcpu>\n  <numatune>\n    <memnode cellid='0' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>",
+                NULL, "0=strict:0"},
+        {"memory_matches_and_memnode_new", "strict:0-1",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n  </numatune>\n</domain>",
+                "<domain>\n  <numatune>\n    <memory mode='strict' nodeset='0-1'/>\n    <memnode cellid='2' mode='strict' nodeset='0'/>\n  </numatune>\n</domain>",
+                NULL, "2=strict:0"},
+        {"memory_differs_with_memnodes_is_refused", "strict:0",
+                "<domain><numatune><memory mode='strict' nodeset='1'/></numatune></domain>", NULL, "differs", "0=strict:0"},
 };
 /* clang-format on */
 
@@ -126,21 +185,53 @@ static void binding_from(const char *text, struct numa_binding *ret) {
                 .mode = spec.mode, .placement_auto = spec.target == SPEC_TARGET_AUTO, .nodes = spec.include};
 }
 
+/* A request from the table's strings; the memnode array lives in mb. */
+struct request {
+        struct numatune_request nr;
+        struct numa_binding memory;
+        struct memnode_binding mb[8];
+};
+
+static void request_from(const char *binding, const char *memnodes, struct request *ret) {
+        struct memnode_list l = {0};
+        struct diag d;
+
+        *ret = (struct request){0};
+        if (binding) {
+                binding_from(binding, &ret->memory);
+                ret->nr.memory = &ret->memory;
+                ret->nr.memory_subject = binding;
+        }
+        if (memnodes) {
+                diag_init(&d);
+                assert_int_equal(spec_parse_memnodes(memnodes, &l, &d), 0);
+                assert_true(l.n <= ELEMENTSOF(ret->mb));
+                for (size_t i = 0; i < l.n; i++)
+                        ret->mb[i] = (struct memnode_binding){.cell = l.items[i].cell,
+                                .mode = l.items[i].spec.mode,
+                                .nodes = l.items[i].spec.include};
+                ret->nr.n_memnodes = l.n;
+                memnode_list_done(&l);
+        }
+        ret->nr.memnodes = ret->mb;
+        ret->nr.memnodes_subject = "numa_memnode";
+}
+
 static void test_plan_case(void **state) {
         const struct plan_case *c = *state;
         struct domxml_edit edit = {0};
-        struct numa_binding b;
         struct domxml_facts f;
+        struct request req;
         _cleanup_free_ char *out = NULL;
         size_t out_len;
         struct diag d;
         int r;
 
-        binding_from(c->binding, &b);
+        request_from(c->binding, c->memnodes, &req);
         diag_init(&d);
         if (domxml_scan(c->in, strlen(c->in), &f, &d) < 0)
                 fail_msg("scan failed: %s", d.message);
-        r = numatune_plan(c->in, &f, &b, c->binding, &edit, &d);
+        r = numatune_plan(c->in, &f, &req.nr, &edit, &d);
         domxml_facts_done(&f);
 
         if (c->error) {
@@ -153,6 +244,7 @@ static void test_plan_case(void **state) {
                 fail_msg("plan failed: %s", d.message);
         if (!c->out) {
                 assert_int_equal(r, 0);
+                assert_int_equal(numatune_verify(c->in, strlen(c->in), &req.nr, &d), 0);
                 return;
         }
 
@@ -163,37 +255,42 @@ static void test_plan_case(void **state) {
                 fail_msg("expected:\n%s\n---- got:\n%.*s", c->out, (int) out_len, out);
 
         /* The result passes the pre-write check, and a second run changes nothing. */
-        assert_int_equal(numatune_verify(out, out_len, &b, &d), 0);
+        assert_int_equal(numatune_verify(out, out_len, &req.nr, &d), 0);
         assert_int_equal(domxml_scan(out, out_len, &f, &d), 0);
-        assert_int_equal(numatune_plan(out, &f, &b, c->binding, &edit, &d), 0);
+        assert_int_equal(numatune_plan(out, &f, &req.nr, &edit, &d), 0);
         domxml_facts_done(&f);
 }
 
-static void test_verify_rejects_missing_element(void **state) {
-        static const char doc[] = "<domain><vcpu>1</vcpu></domain>";
-        struct numa_binding b;
+struct verify_case {
+        const char *name;
+        const char *binding, *memnodes;
+        const char *doc;
+};
+
+/* clang-format off */
+static const struct verify_case verify_cases[] = {
+        {"verify_rejects_missing_numatune", "strict:0", NULL, "<domain><vcpu>1</vcpu></domain>"},
+        {"verify_rejects_other_memory", "strict:0", NULL, "<domain><numatune><memory mode='strict' nodeset='1'/></numatune></domain>"},
+        {"verify_rejects_missing_memnode", NULL, "1=strict:0", "<domain><numatune><memnode cellid='0' nodeset='0'/></numatune></domain>"},
+        {"verify_rejects_other_memnode_mode", NULL, "0=strict:0", "<domain><numatune><memnode cellid='0' mode='interleave' nodeset='0'/></numatune></domain>"},
+        {"verify_rejects_broken_xml", "strict:0", NULL, "<domain><numatune>"},
+};
+/* clang-format on */
+
+static void test_verify_case(void **state) {
+        const struct verify_case *c = *state;
+        struct request req;
         struct diag d;
 
-        (void) state;
-        binding_from("strict:0", &b);
+        request_from(c->binding, c->memnodes, &req);
         diag_init(&d);
-        assert_int_equal(numatune_verify(doc, strlen(doc), &b, &d), -EIO);
+        assert_int_equal(numatune_verify(c->doc, strlen(c->doc), &req.nr, &d), -EIO);
         assert_contains(d.message, "internal error");
 }
 
-static void test_verify_rejects_other_memory(void **state) {
-        static const char doc[] = "<domain><numatune><memory mode='strict' nodeset='1'/></numatune></domain>";
-        struct numa_binding b;
-        struct diag d;
-
-        (void) state;
-        binding_from("strict:0", &b);
-        diag_init(&d);
-        assert_int_equal(numatune_verify(doc, strlen(doc), &b, &d), -EIO);
-}
-
 static void test_markup_is_canonical(void **state) {
-        _cleanup_free_ char *a = NULL, *q = NULL;
+        _cleanup_free_ char *a = NULL, *q = NULL, *m = NULL;
+        struct memnode_binding mb = {.cell = 3, .mode = NUMA_MODE_PREFERRED};
         struct numa_binding b;
 
         (void) state;
@@ -202,14 +299,16 @@ static void test_markup_is_canonical(void **state) {
         assert_string_equal(a, "<memory mode='interleave' nodeset='0-2,4,6-7'/>");
         assert_int_equal(numatune_memory_markup(&b, '"', &q), 0);
         assert_string_equal(q, "<memory mode=\"interleave\" nodeset=\"0-2,4,6-7\"/>");
+        nodeset_add(&mb.nodes, 5);
+        assert_int_equal(numatune_memnode_markup(&mb, 0, &m), 0);
+        assert_string_equal(m, "<memnode cellid='3' mode='preferred' nodeset='5'/>");
 }
 
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_plan_case);
-        UNIT_TEST(&suite, test_verify_rejects_missing_element);
-        UNIT_TEST(&suite, test_verify_rejects_other_memory);
+        UNIT_TABLE(&suite, verify_cases, test_verify_case);
         UNIT_TEST(&suite, test_markup_is_canonical);
         return UNIT_RUN(&suite, "numatune");
 }
