@@ -15,6 +15,10 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
 
+/* An element already in the document, as "<memory mode='x' nodeset='y'/>", its values made safe to print. */
+void numatune_describe_memory(const struct domxml_memory *m, char *buf, size_t size);
+void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t size);
+
 /* One guest cell's binding: <memnode cellid=... mode=... nodeset=.../>. */
 struct memnode_binding {
         unsigned cell;

@@ -273,10 +273,8 @@ finish:
 static int incoming_spec(
         const char *element, const char *mode, const char *nodeset, struct numa_spec *ret, struct diag *d) {
         struct numa_spec s = {.target = SPEC_TARGET_NODESET, .has_include = true};
-        char q[160];
 
-        diag_quote(element, strlen(element), 200, q, sizeof(q));
-        snprintf(s.subject, sizeof(s.subject), "incoming %s", q);
+        snprintf(s.subject, sizeof(s.subject), "incoming %s", element);
         s.mode = mode ? numa_mode_from_string(mode, strlen(mode)) : NUMA_MODE_STRICT;
         if (s.mode < 0)
                 return diag_error(d, -EINVAL, "%s: unknown mode", s.subject);
@@ -318,8 +316,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
                                 diag_warn(r->d, "incoming placement 'auto' needs numad, which is not "
                                                 "installed on this host");
                 } else {
-                        snprintf(element, sizeof(element), "<memory mode='%s' nodeset='%s'/>",
-                                m->mode ? m->mode : "strict", m->nodeset ? m->nodeset : "");
+                        numatune_describe_memory(m, element, sizeof(element));
                         k = incoming_spec(element, m->mode, m->nodeset, &s, r->d);
                         if (k < 0)
                                 return k;
@@ -335,9 +332,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
                 struct vm_facts facts;
                 char label[64];
 
-                snprintf(element, sizeof(element), "<memnode cellid='%s' mode='%s' nodeset='%s'/>",
-                        mn->cellid ? mn->cellid : "", mn->mode ? mn->mode : "strict",
-                        mn->nodeset ? mn->nodeset : "");
+                numatune_describe_memnode(mn, element, sizeof(element));
                 k = incoming_spec(element, mn->mode, mn->nodeset, &s, r->d);
                 if (k < 0)
                         return k;

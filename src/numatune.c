@@ -120,14 +120,14 @@ static void describe(const char *element, const char *const names[], const char 
                 snprintf(buf + o, size - o, "/>");
 }
 
-static void describe_memory(const struct domxml_memory *m, char *buf, size_t size) {
+void numatune_describe_memory(const struct domxml_memory *m, char *buf, size_t size) {
         const char *const names[] = {"mode", "nodeset", "placement"};
         const char *const values[] = {m->mode, m->nodeset, m->placement};
 
         describe("memory", names, values, ELEMENTSOF(names), buf, size);
 }
 
-static void describe_memnode(const struct domxml_memnode *m, char *buf, size_t size) {
+void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t size) {
         const char *const names[] = {"cellid", "mode", "nodeset"};
         const char *const values[] = {m->cellid, m->mode, m->nodeset};
 
@@ -415,7 +415,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                         _cleanup_free_ char *ours = NULL;
 
                         if (!numatune_memory_matches(&nt->memory, f->vcpu_placement_auto, req->memory)) {
-                                describe_memory(&nt->memory, existing, sizeof(existing));
+                                numatune_describe_memory(&nt->memory, existing, sizeof(existing));
                                 if (numatune_memory_markup(req->memory, '\'', &ours) < 0)
                                         return diag_error(d, -ENOMEM, "out of memory");
                                 return diag_error(d, -EEXIST,
@@ -436,7 +436,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                         char existing[DIAG_LINE_MAX / 2];
                         _cleanup_free_ char *ours = NULL;
 
-                        describe_memnode(old, existing, sizeof(existing));
+                        numatune_describe_memnode(old, existing, sizeof(existing));
                         if (numatune_memnode_markup(m, '\'', &ours) < 0)
                                 return diag_error(d, -ENOMEM, "out of memory");
                         return diag_error(d, -EEXIST,
