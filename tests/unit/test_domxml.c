@@ -135,6 +135,43 @@ static void test_scan_records_numatune_span(void **state) {
         domxml_facts_done(&f);
 }
 
+static void test_scan_reads_guest_cells(void **state) {
+        static const char xml[] =
+                "<domain><cpu><topology sockets='2'/><numa>"
+                "<cell id='0' cpus='0' memory='1048576'/><cell id='1' cpus='1' memory='2' unit='GiB'/>"
+                "</numa></cpu><metadata><cpu><numa><cell id='9'/></numa></cpu></metadata>"
+                "<x:cpu xmlns:x='urn:x'><x:numa><x:cell id='8'/></x:numa></x:cpu></domain>";
+        struct domxml_facts f;
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        assert_int_equal(domxml_scan(xml, strlen(xml), &f, &d), 0);
+        assert_int_equal(f.n_cells, 2);
+        assert_string_equal(f.cells[0].id, "0");
+        assert_string_equal(f.cells[0].memory, "1048576");
+        assert_null(f.cells[0].unit);
+        assert_string_equal(f.cells[1].id, "1");
+        assert_string_equal(f.cells[1].unit, "GiB");
+        domxml_facts_done(&f);
+}
+
+static void test_scan_records_numatune_memory_span(void **state) {
+        static const char xml[] =
+                "<domain><numatune><memnode cellid='0' nodeset='0'/><memory nodeset='1'></memory>"
+                "</numatune></domain>";
+        struct domxml_facts f;
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        assert_int_equal(domxml_scan(xml, strlen(xml), &f, &d), 0);
+        assert_memory_equal(xml + f.numatune.memory_span.start, "<memory nodeset='1'>", 20);
+        assert_memory_equal(xml + f.numatune.memory_span.end - 9, "</memory>", 9);
+        assert_int_equal(f.numatune.n_memnodes, 1);
+        domxml_facts_done(&f);
+}
+
 /* libxml2 2.9.14 is quadratic in attributes per element; 30 000 must still pass quickly. */
 static void test_scan_survives_many_attributes(void **state) {
         size_t n = 30000, o = 0;
@@ -200,6 +237,8 @@ int main(void) {
 
         UNIT_TABLE(&suite, cases, test_scan_case);
         UNIT_TEST(&suite, test_scan_records_numatune_span);
+        UNIT_TEST(&suite, test_scan_reads_guest_cells);
+        UNIT_TEST(&suite, test_scan_records_numatune_memory_span);
         UNIT_TEST(&suite, test_scan_survives_many_attributes);
         UNIT_TEST(&suite, test_scan_refuses_deep_nesting);
         UNIT_TEST(&suite, test_splice_inserts_and_replaces);

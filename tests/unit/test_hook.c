@@ -28,12 +28,35 @@ long long __wrap_numa_node_size64(int node, long long *freep) {
         return 2LL << 30;
 }
 
+#define VNUMA                                                                                                \
+        "<domain>\n  <memory unit='GiB'>2</memory>\n  <vcpu>2</vcpu>\n  <cpu>\n    <numa>\n"                 \
+        "      <cell id='0' cpus='0' memory='512' unit='MiB'/>\n      <cell id='1' cpus='1' memory='1536' "  \
+        "unit='MiB'/>\n"                                                                                     \
+        "    </numa>\n  </cpu>\n</domain>\n"
+#define VNUMA_OUT                                                                                            \
+        "<domain>\n  <memory unit='GiB'>2</memory>\n  <vcpu>2</vcpu>\n  <numatune>\n"                        \
+        "    <memnode cellid='0' mode='strict' nodeset='0'/>\n    <memnode cellid='1' mode='interleave' "    \
+        "nodeset='0-1'/>\n"                                                                                  \
+        "  </numatune>\n  <cpu>\n    <numa>\n"                                                               \
+        "      <cell id='0' cpus='0' memory='512' unit='MiB'/>\n      <cell id='1' cpus='1' memory='1536' "  \
+        "unit='MiB'/>\n"                                                                                     \
+        "    </numa>\n  </cpu>\n</domain>\n"
+#define VNUMA_BOTH                                                                                           \
+        "<domain>\n  <memory unit='GiB'>2</memory>\n  <vcpu>2</vcpu>\n  <numatune>\n"                        \
+        "    <memory mode='strict' nodeset='0-1'/>\n    <memnode cellid='1' mode='strict' nodeset='1'/>\n"   \
+        "  </numatune>\n  <cpu>\n    <numa>\n"                                                               \
+        "      <cell id='0' cpus='0' memory='512' unit='MiB'/>\n      <cell id='1' cpus='1' memory='1536' "  \
+        "unit='MiB'/>\n"                                                                                     \
+        "    </numa>\n  </cpu>\n</domain>\n"
+#define INCOMING(nodeset)                                                                                    \
+        "<domain><memory unit='GiB'>1</memory><numatune><memory mode='strict' nodeset='" nodeset             \
+        "'/></numatune></domain>"
 #define DOC "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n</domain>\n"
 #define DOC_OUT                                                                                              \
         "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n"                         \
         "  <numatune>\n    <memory mode='strict' nodeset='1'/>\n  </numatune>\n</domain>\n"
 
-enum topo { CAPS_2NODE, LIBNUMA_2NODE, LIBNUMA_NONE };
+enum topo { CAPS_2NODE, CAPS_SMALL, LIBNUMA_2NODE, LIBNUMA_NONE };
 
 struct hook_case {
         const char *name;
@@ -41,9 +64,11 @@ struct hook_case {
         const char *doc;  /* NULL: no file, _hook_domxml unset */
         enum topo topo;
         bool dry_run;
-        const char *error; /* part of the message, or NULL */
-        const char *after; /* the file afterwards (NULL: as before) */
-        const char *info;  /* part of the success line */
+        const char *error;    /* part of the message, or NULL */
+        const char *after;    /* the file afterwards (NULL: as before) */
+        const char *info;     /* part of the success line */
+        const char *memnodes; /* numa_memnode, NULL when unset */
+        enum hook_point point;
 };
 
 /* clang-format off */
@@ -65,6 +90,42 @@ static const struct hook_case cases[] = {
                 "<domain><memory unit='GiB'>64</memory><vcpu>1</vcpu></domain>", CAPS_2NODE, false,
                 "larger than all memory of node 0", NULL, NULL},
         {"broken_xml_leaves_file", "strict:0", "<domain>", CAPS_2NODE, false, "not well-formed", NULL, NULL},
+
+        {"writes_memnodes", NULL, VNUMA, CAPS_2NODE, false, NULL, VNUMA_OUT,
+                "set <memnode cellid='0' mode='strict' nodeset='0'/> <memnode cellid='1' mode='interleave' nodeset='0-1'/> from numa_memnode '0=strict:0 1=interleave:^5'",
+                "0=strict:0 1=interleave:^5"},
+        {"memnodes_second_run_is_noop", NULL, VNUMA_OUT, CAPS_2NODE, false, NULL, NULL, "is already in the domain XML", "0=strict:0 1=interleave:0-1"},
+        {"memnode_needs_guest_cell", NULL, VNUMA, CAPS_2NODE, false,
+                "numa_memnode cell 2 'strict:0': the domain has no guest NUMA cell 2 (<cpu><numa><cell id=...>: 0-1)", NULL, NULL, "2=strict:0"},
+        {"memnode_checks_missing_host_node", NULL, VNUMA, CAPS_2NODE, false, "numa_memnode cell 0 'strict:3': node 3 does not exist", NULL, NULL, "0=strict:3"},
+        {"memnode_checks_cell_memory", NULL, VNUMA, CAPS_SMALL, false,
+                "numa_memnode cell 1 'strict:1': guest cell 1's memory (1.5 GiB) is larger than all memory of node 1 (1 GiB)", NULL, NULL, "1=strict:1"},
+        {"memnode_preferred_takes_one_node", NULL, VNUMA, CAPS_2NODE, false, "preferred takes exactly one node", NULL, NULL, "0=preferred:0-1"},
+        {"memnode_bad_value_fails_before_the_file", NULL, NULL, CAPS_2NODE, false, "invalid numa_memnode value", NULL, NULL, "0=strict"},
+        {"numa_and_memnodes_together", "strict:0-1", VNUMA, CAPS_2NODE, false, NULL, VNUMA_BOTH,
+                "set <memory mode='strict' nodeset='0-1'/> <memnode cellid='1' mode='strict' nodeset='1'/> from 'strict:0-1' and numa_memnode '1=strict:1'",
+                "1=strict:1"},
+
+        {"migration_accepts_fitting_numatune", NULL, INCOMING("0-1"), CAPS_2NODE, false, NULL, NULL, "fits this host", NULL,
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_refuses_missing_nodes", NULL, INCOMING("0-2,4-7"), CAPS_2NODE, false,
+                "incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 2,4-7 do not exist on this host (host nodes: 0-1)", NULL, NULL, NULL,
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_checks_capacity", NULL,
+                "<domain><memory unit='GiB'>2</memory><numatune><memory mode='strict' nodeset='0'/></numatune></domain>", CAPS_SMALL, false,
+                "the VM's memory (2 GiB) is larger than all memory of node 0 (1 GiB)", NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_checks_memnodes", NULL,
+                "<domain><numatune><memnode cellid='0' mode='strict' nodeset='5'/></numatune><cpu><numa><cell id='0' memory='1'/></numa></cpu></domain>",
+                CAPS_2NODE, false, "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist", NULL, NULL, NULL,
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_without_numatune_is_silent", NULL, DOC, CAPS_2NODE, false, NULL, NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "fits this host", "0=strict:9",
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_lets_auto_placement_pass", NULL,
+                "<domain><numatune><memory mode='interleave' placement='auto'/></numatune></domain>", CAPS_2NODE, false, NULL, NULL,
+                "fits this host", NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_refuses_unreadable_nodeset", NULL, INCOMING("x"), CAPS_2NODE, false, "no nodeset this hook can read", NULL, NULL, NULL,
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
 };
 /* clang-format on */
 
@@ -75,7 +136,8 @@ static void test_hook_case(void **state) {
         const struct hook_case *c = *state;
         struct bitmask *saved = numa_nodes_ptr;
         char path[512], caps[512];
-        struct hook_request req = {.spec = c->spec, .dry_run = c->dry_run};
+        struct hook_request req = {
+                .spec = c->spec, .memnode_spec = c->memnodes, .point = c->point, .dry_run = c->dry_run};
         struct hook_result res = {0};
         struct file_data f;
         struct diag d;
@@ -92,7 +154,10 @@ static void test_hook_case(void **state) {
         }
         snprintf(caps, sizeof(caps), "%s/caps-2node.xml",
                 getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
-        if (c->topo == CAPS_2NODE)
+        if (c->topo == CAPS_SMALL)
+                snprintf(caps, sizeof(caps), "%s/caps-small.xml",
+                        getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
+        if (c->topo == CAPS_2NODE || c->topo == CAPS_SMALL)
                 req.capabilities_path = caps;
         else if (c->spec && c->doc && !strstr(c->spec, "x")) {
                 will_return(__wrap_numa_available, c->topo == LIBNUMA_NONE ? -1 : 0);

@@ -79,6 +79,36 @@ static const struct spec_case cases[] = {
 };
 /* clang-format on */
 
+struct memnode_case {
+        const char *name;
+        const char *input;
+        const char *error;    /* NULL: must parse; else a part of the message */
+        const char *expected; /* "CELL=MODE:INCLUDE/EXCLUDE ..." in canonical form */
+};
+
+/* clang-format off */
+static const struct memnode_case memnode_cases[] = {
+        {"memnode_issue_example", "0=strict:0 1=interleave:2-3,^2", NULL, "0=strict:0/ 1=interleave:2-3/2"},
+        {"memnode_single_entry", "3=preferred:1", NULL, "3=preferred:1/"},
+        {"memnode_many_blanks", " \t0=strict:0 \n\t 2=restrictive:^1 ", NULL, "0=strict:0/ 2=restrictive:/1"},
+        {"memnode_exclusion_only", "0=strict:^0", NULL, "0=strict:/0"},
+        {"memnode_rejects_empty", "", "invalid numa_memnode value '': empty", NULL},
+        {"memnode_rejects_blank", "   ", "empty", NULL},
+        {"memnode_rejects_missing_equals", "0strict:0", "expected '=' after the cell number at position 2", NULL},
+        {"memnode_rejects_missing_cell", "=strict:0", "expected a guest cell number at position 1", NULL},
+        {"memnode_rejects_letter_cell", "a=strict:0", "expected a guest cell number at position 1", NULL},
+        {"memnode_rejects_huge_cell", "99999999999=strict:0", "guest cell number larger than 4095 at position 1", NULL},
+        {"memnode_rejects_auto", "0=strict:auto", "'auto' cannot bind a guest cell", NULL},
+        {"memnode_rejects_mode_alone", "1=interleave", "a guest cell needs MODE:NODESET at position 1", NULL},
+        {"memnode_rejects_duplicate_cell", "0=strict:0 0=strict:1", "cell 0 is given twice at position 12", NULL},
+        {"memnode_rejects_bad_nodeset", "0=strict:1-x", "invalid numa_memnode value '0=strict:1-x': expected a node number at position 12", NULL},
+        {"memnode_rejects_semicolon", "0=strict:0;1=strict:1", "expected ',' or the end at position 11", NULL},
+        {"memnode_error_position_in_second_entry", "0=strict:0 1=bogus:1", "unknown mode 'bogus'", NULL},
+        {"memnode_rejects_trailing_comma", "0=strict:0, 1=strict:1", "expected a node number at position 12", NULL},
+        {"memnode_rejects_non_ascii", "0=strict:\xd9\xa1", "unexpected byte 0xd9 at position 10", NULL},
+};
+/* clang-format on */
+
 static void format(const struct nodeset *s, char *buf, size_t size) {
         _cleanup_free_ char *str = NULL;
 
@@ -115,6 +145,39 @@ static void test_spec_case(void **state) {
         assert_string_equal(got, c->include ? c->include : "");
         format(&spec.exclude, got, sizeof(got));
         assert_string_equal(got, c->exclude);
+}
+
+static void test_memnode_case(void **state) {
+        const struct memnode_case *c = *state;
+        struct memnode_list l;
+        char got[512] = "", inc[128], exc[128];
+        struct diag d;
+        int r;
+
+        diag_init(&d);
+        r = spec_parse_memnodes(c->input, &l, &d);
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("'%s' parsed, expected an error containing \"%s\"", c->input, c->error);
+                assert_contains(d.message, c->error);
+                assert_contains(d.message, "numa_memnode value '");
+                return;
+        }
+        if (r < 0)
+                fail_msg("'%s' failed: %s", c->input, d.message);
+
+        for (size_t i = 0; i < l.n; i++) {
+                size_t o = strlen(got);
+
+                format(&l.items[i].spec.include, inc, sizeof(inc));
+                format(&l.items[i].spec.exclude, exc, sizeof(exc));
+                snprintf(got + o, sizeof(got) - o, "%s%u=%s:%s/%s", i ? " " : "", l.items[i].cell,
+                        numa_mode_to_string(l.items[i].spec.mode), inc, exc);
+                assert_int_equal(l.items[i].spec.target, SPEC_TARGET_NODESET);
+                assert_contains(l.items[i].spec.subject, "numa_memnode cell ");
+        }
+        memnode_list_done(&l);
+        assert_string_equal(got, c->expected);
 }
 
 /* A value far over any limit is still one short line with the quote cut. */
@@ -177,6 +240,7 @@ int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_spec_case);
+        UNIT_TABLE(&suite, memnode_cases, test_memnode_case);
         UNIT_TEST(&suite, test_spec_quotes_huge_value_briefly);
         UNIT_TEST(&suite, test_spec_accepts_many_items);
         UNIT_TEST(&suite, test_spec_mode_strings_round_trip);
