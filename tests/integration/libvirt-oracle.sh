@@ -56,6 +56,38 @@ for row in "${cases[@]}"; do
     fi
 done
 
+# numa_memnode on a domain with guest cells: libvirt keeps every <memnode> as written.
+# numa | numa_memnode | capabilities | elements libvirt must report (separated by ;)
+memnode_cases=(
+"|0=strict:0 1=interleave:0-1|caps-2node.xml|<memnode cellid='0' mode='strict' nodeset='0'/>;<memnode cellid='1' mode='interleave' nodeset='0-1'/>"
+"strict:^3|0=strict:0 1=strict:4-7|caps-8node.xml|<memory mode='strict' nodeset='0-2,4-7'/>;<memnode cellid='0' mode='strict' nodeset='0'/>;<memnode cellid='1' mode='strict' nodeset='4-7'/>"
+"restrictive:0-1|0=restrictive:0 1=restrictive:1|caps-2node.xml|<memory mode='restrictive' nodeset='0-1'/>;<memnode cellid='1' mode='restrictive' nodeset='1'/>"
+"|1=preferred:^0|caps-2node.xml|<memnode cellid='1' mode='preferred' nodeset='1'/>"
+)
+for row in "${memnode_cases[@]}"; do
+    IFS='|' read -r numa memnodes caps wants <<< "$row"
+    cp "$fixtures/test-driver-vnuma.xml" "$tmp/dom.xml"
+    envs=(numa_memnode="$memnodes" _hook_domxml="$tmp/dom.xml")
+    [ -n "$numa" ] && envs+=(numa="$numa")
+    if ! env "${envs[@]}" "$hook" --capabilities "$fixtures/$caps" 2> "$tmp/err"; then
+        not_ok "numa_memnode '$memnodes': hook failed: $(cat "$tmp/err")"
+        continue
+    fi
+    if ! virsh -q -c test:///default "define $tmp/dom.xml; dumpxml numa-oracle-cells" > "$tmp/dump" 2> "$tmp/verr"; then
+        not_ok "numa_memnode '$memnodes': virsh define refused the output: $(cat "$tmp/verr")"
+        continue
+    fi
+    ok "numa_memnode '$memnodes': libvirt's test driver defines the output"
+    IFS=';' read -ra want_list <<< "$wants"
+    for want in "${want_list[@]}"; do
+        if grep -qF "$want" "$tmp/dump"; then
+            ok "numa_memnode '$memnodes': dumpxml shows $want"
+        else
+            not_ok "numa_memnode '$memnodes': dumpxml lacks $want: $(grep -A4 '<numatune' "$tmp/dump")"
+        fi
+    done
+done
+
 # Why the hook resolves '^' itself: libvirt refuses a lone exclusion, which the historic hook pasted in.
 sed "s|<vcpu|<numatune><memory mode='strict' nodeset='^3'/></numatune><vcpu|" "$fixtures/test-driver.xml" > "$tmp/raw.xml"
 if virsh -q -c test:///default "define $tmp/raw.xml" > /dev/null 2>&1; then

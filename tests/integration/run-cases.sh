@@ -40,12 +40,12 @@ make_hooks() { # make_hooks DIR CAPS
     chmod +x "$dir/10_first" "$dir/90_last" "$dir/50_numa"
 }
 
-# name | fixture | capabilities (- for libnuma) | environment | exit | output (golden or same) | stderr contains
+# name | fixture | capabilities (- for libnuma) | environment (NAME=VALUE;...) | exit | output (golden or same) | stderr contains
 cases=(
 "ovirt-strict|ovirt.xml|caps-2node.xml|numa=strict:0|0|golden|set <memory mode='strict' nodeset='0'/> from 'strict:0'"
 "ovirt-numaset|ovirt.xml|caps-2node.xml|numaset=strict:0|0|golden|from 'strict:0'"
-"ovirt-both-equal|ovirt.xml|caps-2node.xml|numa=strict:0 numaset=strict:0|0|golden|from 'strict:0'"
-"ovirt-both-differ|ovirt.xml|caps-2node.xml|numa=strict:0 numaset=strict:1|2|same|'numa' ('strict:0') and 'numaset' ('strict:1') differ"
+"ovirt-both-equal|ovirt.xml|caps-2node.xml|numa=strict:0;numaset=strict:0|0|golden|from 'strict:0'"
+"ovirt-both-differ|ovirt.xml|caps-2node.xml|numa=strict:0;numaset=strict:1|2|same|'numa' ('strict:0') and 'numaset' ('strict:1') differ"
 "no-property|ovirt.xml|caps-2node.xml||0|same|"
 "other-properties-only|ovirt.xml|caps-2node.xml|hugepages=1048576|0|same|"
 "cputune-interleave-exclusion|ovirt-cputune.xml|caps-4node.xml|numa=interleave:^1|0|golden|nodeset='0,2-3'/> from 'interleave:^1'"
@@ -83,14 +83,28 @@ cases=(
 "bad-value-refused|libvirt.xml|caps-4node.xml|numa=strict:1-x|2|same|numa: invalid value 'strict:1-x': expected a node number at position 10"
 "uppercase-mode-refused|libvirt.xml|caps-4node.xml|numa=STRICT:1|2|same|unknown mode 'STRICT'"
 "test-driver|test-driver.xml|caps-2node.xml|numa=strict:0-1|0|golden|nodeset='0-1'"
+"memnode-cells|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0 1=interleave:0-1,^0|0|golden|<memnode cellid='0' mode='strict' nodeset='0'/> <memnode cellid='1' mode='interleave' nodeset='1'/>"
+"memnode-with-numa|vnuma.xml|caps-4node.xml|numa=interleave:^3;numa_memnode=0=strict:0 1=strict:1|0|golden|<memory mode='interleave' nodeset='0-2'/> <memnode cellid='0'"
+"memnode-beside-engine-memnodes|memnode.xml|caps-2node.xml|numa_memnode=0=strict:0|0|same|is already in the domain XML"
+"memnode-conflicts-with-engine|memnode.xml|caps-2node.xml|numa_memnode=1=strict:0|2|same|already has <memnode cellid='1' mode='strict' nodeset='1'/>"
+"memnode-unknown-cell|vnuma.xml|caps-2node.xml|numa_memnode=4=strict:0|2|same|the domain has no guest NUMA cell 4 (<cpu><numa><cell id=...>: 0-1)"
+"memnode-cell-too-big|vnuma.xml|caps-small.xml|numa_memnode=0=strict:0|2|same|guest cell 0's memory (2 GiB) is larger than all memory of node 0 (1 GiB)"
+"memnode-cell-interleave-warns|vnuma.xml|caps-small.xml|numa_memnode=0=interleave:0|0|golden|numa: warning: numa_memnode cell 0 'interleave:0': guest cell 0's memory"
+"memnode-auto-refused|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:auto|2|same|'auto' cannot bind a guest cell"
+"memnode-with-numa-auto-refused|vnuma.xml|caps-2node.xml|numa=strict:auto;numa_memnode=0=strict:0|2|same|placement 'auto' cannot go with the <memnode> elements"
+"memnode-restrictive-mix-refused|vnuma.xml|caps-2node.xml|numa=restrictive:0-1;numa_memnode=0=strict:0|2|same|needs every <memnode> restrictive, but cell 0 is 'strict'"
+"memnode-missing-host-node|vnuma.xml|caps-sparse.xml|numa_memnode=0=strict:1|2|same|node 1 does not exist on this host (host nodes: 0,2,5,9)"
+"memnode-bad-value|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0,,1|2|same|invalid numa_memnode value '0=strict:0,,1': expected a node number at position 12"
+"memnode-test-driver|test-driver-vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0 1=preferred:1|0|golden|<memnode cellid='1' mode='preferred' nodeset='1'/>"
 )
 
 for row in "${cases[@]}"; do
     IFS='|' read -r name fixture caps envs want_rc want_out want_err <<< "$row"
+    env_list=()
+    [ -n "$envs" ] && IFS=';' read -ra env_list <<< "$envs"
     make_hooks "$tmp/hooks" "$caps"
     rm -f "$tmp/chain.log"
-    # shellcheck disable=SC2086 # envs is a list of NAME=VALUE words
-    "$vdsm_run" "$tmp/hooks" "$fixtures/$fixture" "$tmp/out.xml" $envs > "$tmp/runs" 2> "$tmp/err"
+    "$vdsm_run" "$tmp/hooks" "$fixtures/$fixture" "$tmp/out.xml" "${env_list[@]}" > "$tmp/runs" 2> "$tmp/err"
     rc=$?
 
     [ "$rc" = "$want_rc" ] && ok "$name: exit $rc" || not_ok "$name: exit $rc, expected $want_rc: $(cat "$tmp/err")"
@@ -125,19 +139,15 @@ for row in "${cases[@]}"; do
     # VDSM also runs before_vm_start on a dehibernated VM's saved XML: a second run is a no-op.
     cp "$tmp/out.xml" "$tmp/again-in.xml"
     make_hooks "$tmp/hooks" "$caps"
-    # shellcheck disable=SC2086
-    "$vdsm_run" "$tmp/hooks" "$tmp/again-in.xml" "$tmp/again.xml" $envs > /dev/null 2> "$tmp/err2"
+    "$vdsm_run" "$tmp/hooks" "$tmp/again-in.xml" "$tmp/again.xml" "${env_list[@]}" > /dev/null 2> "$tmp/err2"
     check "$name: second run changes nothing" cmp -s "$tmp/out.xml" "$tmp/again.xml"
 
     # By hand: --dry-run prints the same result and leaves the file alone.
-    spec=$(sed -n 's/^.*numa=\([^ ]*\).*$/\1/p' <<< "$envs")
-    if [ -n "$spec" ]; then
-        cp "$fixtures/$fixture" "$tmp/by-hand.xml"
-        if [ "$caps" = - ]; then caps_args=(); else caps_args=(--capabilities "$fixtures/$caps"); fi
-        "$hook" "${caps_args[@]}" --numa "$spec" --domxml "$tmp/by-hand.xml" --dry-run > "$tmp/dry.xml" 2>/dev/null
-        check "$name: --dry-run prints the same XML" cmp -s "$tmp/out.xml" "$tmp/dry.xml"
-        check "$name: --dry-run leaves the file alone" cmp -s "$fixtures/$fixture" "$tmp/by-hand.xml"
-    fi
+    cp "$fixtures/$fixture" "$tmp/by-hand.xml"
+    if [ "$caps" = - ]; then caps_args=(); else caps_args=(--capabilities "$fixtures/$caps"); fi
+    env "${env_list[@]}" "$hook" "${caps_args[@]}" --domxml "$tmp/by-hand.xml" --dry-run > "$tmp/dry.xml" 2>/dev/null
+    check "$name: --dry-run prints the same XML" cmp -s "$tmp/out.xml" "$tmp/dry.xml"
+    check "$name: --dry-run leaves the file alone" cmp -s "$fixtures/$fixture" "$tmp/by-hand.xml"
 
     if $have_validate && virt-xml-validate "$fixtures/$fixture" domain > /dev/null 2>&1; then
         check "$name: output passes virt-xml-validate" bash -c "virt-xml-validate '$tmp/out.xml' domain > /dev/null 2>&1"
