@@ -189,9 +189,16 @@ fi
 # Permission cases: root ignores permission bits, so run them as nobody.
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null 2>&1; then
     as_nobody=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
+    # A copy nobody can reach: the build tree may sit in a directory only root can enter.
+    cp "$hook" "$tmp/hook-for-nobody"
+    chmod 0755 "$tmp/hook-for-nobody"
+    hook_nobody=$tmp/hook-for-nobody
+    cp "$fixtures/caps-2node.xml" "$tmp/caps.xml"
+    chmod 0644 "$tmp/caps.xml"
+    caps_nobody=(--capabilities "$tmp/caps.xml")
     cp "$fixtures/libvirt.xml" "$tmp/work/unreadable.xml"
     chmod 000 "$tmp/work/unreadable.xml"
-    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/work/unreadable.xml" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/work/unreadable.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
     rc=$?
     if [ "$rc" = 2 ] && grep -q 'Permission denied' "$tmp/err" && [ "$(wc -l < "$tmp/err")" = 1 ]; then
         ok "unreadable file (as nobody): $(cat "$tmp/err")"
@@ -204,7 +211,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
     cp "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"
     chown nobody "$tmp/ro/dom.xml"
     chmod 0555 "$tmp/ro"
-    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/ro/dom.xml" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/ro/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
     rc=$?
     if [ "$rc" = 2 ] && grep -q 'cannot create a temporary file' "$tmp/err" && cmp -s "$fixtures/libvirt.xml" "$tmp/ro/dom.xml" \
         && [ "$(ls -A "$tmp/ro")" = dom.xml ]; then
