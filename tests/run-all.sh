@@ -5,7 +5,9 @@
 #      (hostile input, fault injection), fuzz-replay and style test;
 #   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 #      leaks included;
-#   3. each libFuzzer target for FUZZ_SECONDS (default 60) with clang, on a
+#   3. the shipping checks: install layout, man page, meson dist, a build
+#      and test run from the tarball, and the RPM (tests/packaging);
+#   4. each libFuzzer target for FUZZ_SECONDS (default 60) with clang, on a
 #      scratch copy of its corpus; any crash, leak, timeout or OOM fails.
 # Build trees: build-test/, build-sanitize/ and build-fuzz/.
 set -euo pipefail
@@ -26,6 +28,8 @@ meson test -C build-test --print-errorlogs
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-sanitize --print-errorlogs
+
+tests/packaging/check-packaging.sh
 
 fuzz_seconds=${FUZZ_SECONDS:-60}
 CC=clang-14 setup build-fuzz --werror -Dfuzzing=true -Dtests=false
