@@ -84,6 +84,7 @@ struct domxml_edit {
         size_t offset;
         size_t remove;
         char *text;
+        size_t element_end; /* in the output: just past the element the edit leaves complete */
 };
 
 /* The input with the edit applied, as a new buffer. Returns 0 or -ENOMEM / -EINVAL. */

@@ -60,3 +60,11 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
  * exactly one direct <numatune>, and it holds everything requested.
  */
 int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d);
+
+/*
+ * The same check for an output made by numatune_plan()'s edit e, parsing
+ * only up to the end of <numatune> (the rest is the input's bytes, which
+ * the first scan parsed in the same context). What the hook runs.
+ */
+int numatune_verify_edit(const char *out, size_t out_len, const struct domxml_edit *e,
+        const struct numatune_request *req, struct diag *d);

@@ -236,7 +236,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                         diag_error(r->d, k, "cannot edit the domain XML: %s", strerror(-k));
                         goto finish;
                 }
-                k = numatune_verify(out, out_len, &nr, r->d);
+                k = numatune_verify_edit(out, out_len, &edit, &nr, r->d);
                 if (k < 0)
                         goto finish;
                 if (!req->dry_run) {

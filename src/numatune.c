@@ -490,6 +490,10 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
                         r = append_after_memory(buf, f, &b, ret);
                 if (r < 0)
                         diag_error(d, r, "out of memory");
+                else if (f->n_numatune == 0)
+                        ret->element_end = ret->offset + strlen(ret->text);
+                else
+                        ret->element_end = f->numatune.span.end + strlen(ret->text) - ret->remove;
         }
 
         for (size_t i = 0; i < b.n; i++)
@@ -502,14 +506,15 @@ oom:
         return diag_error(d, -ENOMEM, "out of memory");
 }
 
-int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d) {
+/* Parses doc and checks it holds exactly one direct <numatune> with everything in req. */
+static int verify_document(const char *doc, size_t len, const struct numatune_request *req, struct diag *d) {
         struct domxml_facts f;
         struct diag inner;
         bool ok;
         int r;
 
         diag_init(&inner);
-        r = domxml_scan(buf, len, &f, &inner);
+        r = domxml_scan(doc, len, &f, &inner);
         if (r < 0)
                 return diag_error(d, -EIO,
                         "internal error: the edited domain XML does not parse (%s); file left unchanged",
@@ -531,4 +536,33 @@ int numatune_verify(const char *buf, size_t len, const struct numatune_request *
                         "internal error: the edited domain XML lacks the expected <numatune>; file left "
                         "unchanged");
         return 0;
+}
+
+int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d) {
+        return verify_document(buf, len, req, d);
+}
+
+/*
+ * The output is the input, already parsed whole, with one block changed
+ * inside or right before the end of <numatune>. Everything after that
+ * element's end is the input's own bytes, in the same context (a child of
+ * <domain>), so they stay well-formed; what needs parsing again is the
+ * output up to the end of <numatune>, closed with </domain>. That keeps the
+ * check independent of the document's size when <numatune> is near the
+ * top, as libvirt puts it.
+ */
+int numatune_verify_edit(const char *out, size_t out_len, const struct domxml_edit *e,
+        const struct numatune_request *req, struct diag *d) {
+        static const char close_root[] = "</domain>";
+        _cleanup_free_ char *doc = NULL;
+        size_t n = e->element_end;
+
+        if (n == 0 || n > out_len)
+                return diag_error(d, -EIO, "internal error: the edit's extent is wrong; file left unchanged");
+        doc = malloc(n + sizeof(close_root));
+        if (!doc)
+                return diag_error(d, -ENOMEM, "out of memory");
+        memcpy(doc, out, n);
+        memcpy(doc + n, close_root, sizeof(close_root));
+        return verify_document(doc, n + sizeof(close_root) - 1, req, d);
 }

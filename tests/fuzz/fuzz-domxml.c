@@ -114,9 +114,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         CHECK(edit.text && edit.text[0]);
         CHECK(domxml_splice(in, size, &edit, &out, &out_len) == 0);
-        free(edit.text);
 
         check_one_insertion(in, size, out, out_len);
+        /* The hook's partial check and the full re-parse must agree. */
+        if (numatune_verify_edit(out, out_len, &edit, &req.nr, &d) < 0) {
+                fprintf(stderr, "verify_edit: %s\n", d.message);
+                CHECK(!"the partial check passes");
+        }
+        free(edit.text);
         if (numatune_verify(out, out_len, &req.nr, &d) < 0) {
                 fprintf(stderr, "verify: %s\n", d.message);
                 CHECK(!"the result verifies");

@@ -251,6 +251,8 @@ static void test_plan_case(void **state) {
         assert_int_equal(r, 1);
         assert_int_equal(domxml_splice(c->in, strlen(c->in), &edit, &out, &out_len), 0);
         free(edit.text);
+        /* The hook's check parses only up to the end of <numatune>; it must agree. */
+        assert_int_equal(numatune_verify_edit(out, out_len, &edit, &req.nr, &d), 0);
         if (out_len != strlen(c->out) || memcmp(out, c->out, out_len) != 0)
                 fail_msg("expected:\n%s\n---- got:\n%.*s", c->out, (int) out_len, out);
 
@@ -288,6 +290,30 @@ static void test_verify_case(void **state) {
         assert_contains(d.message, "internal error");
 }
 
+/* A block that does not close what it opens fails the partial check too. */
+static void test_verify_edit_rejects_unbalanced_text(void **state) {
+        static const char in[] = "<domain>\n  <vcpu>1</vcpu>\n  <os/>\n</domain>";
+        struct domxml_edit e = {
+                .offset = 24, .text = (char *) "<numatune><memory mode='strict' nodeset='0'/>"};
+        _cleanup_free_ char *out = NULL;
+        struct request req;
+        size_t out_len;
+        struct diag d;
+
+        (void) state;
+        request_from("strict:0", NULL, &req);
+        e.element_end = e.offset + strlen(e.text);
+        assert_int_equal(domxml_splice(in, strlen(in), &e, &out, &out_len), 0);
+        diag_init(&d);
+        assert_int_equal(numatune_verify_edit(out, out_len, &e, &req.nr, &d), -EIO);
+        assert_contains(d.message, "does not parse");
+
+        e.element_end = out_len + 1;
+        diag_init(&d);
+        assert_int_equal(numatune_verify_edit(out, out_len, &e, &req.nr, &d), -EIO);
+        assert_contains(d.message, "extent");
+}
+
 static void test_markup_is_canonical(void **state) {
         _cleanup_free_ char *a = NULL, *q = NULL, *m = NULL;
         struct memnode_binding mb = {.cell = 3, .mode = NUMA_MODE_PREFERRED};
@@ -309,6 +335,7 @@ int main(void) {
 
         UNIT_TABLE(&suite, cases, test_plan_case);
         UNIT_TABLE(&suite, verify_cases, test_verify_case);
+        UNIT_TEST(&suite, test_verify_edit_rejects_unbalanced_text);
         UNIT_TEST(&suite, test_markup_is_canonical);
         return UNIT_RUN(&suite, "numatune");
 }

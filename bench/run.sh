@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Builds an optimized tree (build-bench/) and runs the benchmark: the hook
+# against floor_io and floor_lib on a typical ~8 KB, a 5 MB and a 50 MB
+# domain XML, interleaved; prints medians, ratios and the targets.
+#   bench/run.sh [--runs N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -f build-bench/build.ninja ]; then
+    meson setup --reconfigure build-bench --buildtype=release -Dtests=false > /dev/null
+else
+    meson setup build-bench --buildtype=release -Dtests=false > /dev/null
+fi
+meson compile -C build-bench > /dev/null
+cd build-bench
+exec bench/bench "$@" hooks/before_vm_start/50_numa bench/floor_io bench/floor_lib bench/gen-domain "$PWD/bench/work"
