@@ -20,6 +20,7 @@ struct topology {
         struct nodeset present;     /* ids may be sparse */
         struct nodeset with_memory; /* present nodes whose total is > 0 */
         bool has_free;              /* false when read from capabilities XML */
+        bool partial;               /* only some nodes' memory was read; the rest counts as none */
         size_t n_nodes;
         struct topology_node *nodes; /* ascending id */
 };
@@ -28,8 +29,13 @@ enum {
         TOPOLOGY_CPUS = 1 << 0, /* also list each node's CPUs (only --topology needs them) */
 };
 
-/* Reads this host through libnuma. Returns 0 or a negative errno with d filled. */
-int topology_load(unsigned flags, struct topology *ret, struct diag *d);
+/*
+ * Reads this host through libnuma. Every node's memory costs a sysfs read,
+ * so with `only` set just those nodes' memory is read (the others are
+ * present, with memory unknown, and ret->partial is set); NULL reads all.
+ * Returns 0 or a negative errno with d filled.
+ */
+int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d);
 
 /* Adds a node while building a topology; ids must ascend. Returns 0 or -ENOMEM. */
 int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus);

@@ -71,7 +71,7 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
         return 0;
 }
 
-/* Reads, scans and loads the host: the steps both hook points share. */
+/* Reads and scans the domain XML: the first steps both hook points share. */
 static int load(struct run *r, unsigned file_flags) {
         const struct hook_request *req = r->req;
         int k;
@@ -86,12 +86,62 @@ static int load(struct run *r, unsigned file_flags) {
         k = domxml_scan(r->file.data, r->file.len, &r->facts, r->d);
         if (k < 0)
                 return k;
-        k = vm_facts_from(&r->facts, &r->vm, r->d);
-        if (k < 0)
-                return k;
+        return vm_facts_from(&r->facts, &r->vm, r->d);
+}
+
+/* The host's topology, with only `only`'s memory read (NULL: all nodes'). */
+static int load_host(struct run *r, const struct nodeset *only) {
+        const struct hook_request *req = r->req;
+
         if (req->capabilities_path)
                 return capabilities_load(req->capabilities_path, 0, &r->topo, r->d);
-        return topology_load(0, &r->topo, r->d);
+        return topology_load(0, only, &r->topo, r->d);
+}
+
+/*
+ * resolve() on a topology that may know only some nodes' memory. Those
+ * are all the nodes a spec with plain items can pick, so success stands;
+ * a failure is judged again on the whole host, so that the message (which
+ * lists the nodes with memory) is exact.
+ */
+static int resolve_on_host(
+        struct run *r, const struct numa_spec *spec, const struct vm_facts *vm, struct numa_binding *ret) {
+        struct diag first;
+        int k;
+
+        if (!r->topo.partial)
+                return resolve(spec, &r->topo, vm, ret, r->d);
+
+        diag_init(&first);
+        k = resolve(spec, &r->topo, vm, ret, &first);
+        if (k >= 0) {
+                for (size_t i = 0; i < first.n_warnings; i++)
+                        diag_warn(r->d, "%s", first.warnings[i]);
+                return k;
+        }
+
+        topology_done(&r->topo);
+        k = topology_load(0, NULL, &r->topo, r->d);
+        if (k < 0)
+                return k;
+        return resolve(spec, &r->topo, vm, ret, r->d);
+}
+
+/* The nodes whose memory the specs can need: their plain items, or NULL for all of them. */
+static const struct nodeset *nodes_named(
+        const struct numa_spec *spec, const struct memnode_list *memnodes, struct nodeset *buf) {
+        nodeset_clear(buf);
+        if (spec) {
+                if (spec->target == SPEC_TARGET_NODESET && !spec->has_include)
+                        return NULL; /* "^3": the base is every node with memory */
+                nodeset_union(buf, &spec->include);
+        }
+        for (size_t i = 0; i < memnodes->n; i++) {
+                if (!memnodes->items[i].spec.has_include)
+                        return NULL;
+                nodeset_union(buf, &memnodes->items[i].spec.include);
+        }
+        return buf;
 }
 
 /* The guest cell's memory as the facts for a memnode check; an error if the cell is not there. */
@@ -166,6 +216,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         struct memnode_list memnodes = {0};
         _cleanup_free_ struct memnode_binding *mb = NULL;
         struct numa_binding memory;
+        struct nodeset named;
         struct numatune_request nr = {0};
         struct domxml_edit edit = {0};
         char memnodes_subject[sizeof(memnodes.quoted) + 32], from[2 * DIAG_LINE_MAX];
@@ -187,11 +238,13 @@ static int run_start(struct run *r, struct hook_result *res) {
         snprintf(memnodes_subject, sizeof(memnodes_subject), "numa_memnode '%s'", memnodes.quoted);
 
         k = load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK);
+        if (k >= 0)
+                k = load_host(r, nodes_named(req->spec ? &spec : NULL, &memnodes, &named));
         if (k < 0)
                 goto finish;
 
         if (req->spec) {
-                k = resolve(&spec, &r->topo, &r->vm, &memory, r->d);
+                k = resolve_on_host(r, &spec, &r->vm, &memory);
                 if (k < 0)
                         goto finish;
                 nr.memory = &memory;
@@ -214,7 +267,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                 k = cell_facts(r, m->cell, m->spec.subject, &cell, label, sizeof(label));
                 if (k < 0)
                         goto finish;
-                k = resolve(&m->spec, &r->topo, &cell, &b, r->d);
+                k = resolve_on_host(r, &m->spec, &cell, &b);
                 if (k < 0)
                         goto finish;
                 mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
@@ -303,6 +356,9 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
                 return k;
         if (r->facts.n_numatune == 0)
                 return 0;
+        k = load_host(r, NULL);
+        if (k < 0)
+                return k;
         if (r->facts.n_numatune > 1)
                 return diag_error(r->d, -EINVAL, "incoming domain XML has %zu <numatune> elements",
                         r->facts.n_numatune);

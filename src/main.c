@@ -103,7 +103,7 @@ static int run_topology(const char *capabilities_path, struct diag *d) {
         if (capabilities_path)
                 r = capabilities_load(capabilities_path, TOPOLOGY_CPUS, &t, d);
         else
-                r = topology_load(TOPOLOGY_CPUS, &t, d);
+                r = topology_load(TOPOLOGY_CPUS, NULL, &t, d);
         if (r < 0)
                 return r;
 

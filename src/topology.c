@@ -81,7 +81,7 @@ static int node_cpus(unsigned id, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
-int topology_load(unsigned flags, struct topology *ret, struct diag *d) {
+int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d) {
         struct topology t = {.has_free = true};
         int max, r;
 
@@ -103,7 +103,11 @@ int topology_load(unsigned flags, struct topology *ret, struct diag *d) {
                 if (!numa_nodes_ptr || !numa_bitmask_isbitset(numa_nodes_ptr, (unsigned) id))
                         continue;
 
-                total = numa_node_size64(id, &free_bytes);
+                if (only && !nodeset_contains(only, (unsigned) id)) {
+                        t.partial = true;
+                        total = 0;
+                } else
+                        total = numa_node_size64(id, &free_bytes);
                 if (total < 0) {
                         diag_warn(d, "cannot read the memory of node %d; treating it as memoryless", id);
                         total = 0;

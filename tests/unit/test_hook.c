@@ -22,10 +22,14 @@ int __wrap_numa_max_node(void) {
         return mock_type(int);
 }
 
+/* Every node has 2 GiB, 1 GiB free; but node `memoryless` (when >= 0) has none. */
+static int memoryless = -1;
+static int size_queries;
+
 long long __wrap_numa_node_size64(int node, long long *freep) {
-        (void) node;
-        *freep = 1LL << 30;
-        return 2LL << 30;
+        size_queries++;
+        *freep = node == memoryless ? 0 : 1LL << 30;
+        return node == memoryless ? 0 : 2LL << 30;
 }
 
 #define VNUMA                                                                                                \
@@ -118,6 +122,8 @@ static const struct hook_case cases[] = {
                 "<domain><numatune><memnode cellid='0' mode='strict' nodeset='5'/></numatune><cpu><numa><cell id='0' memory='1'/></numa></cpu></domain>",
                 CAPS_2NODE, false, "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist", NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"migration_without_numatune_needs_no_numa", NULL, DOC, LIBNUMA_NONE, false, NULL, NULL, NULL, NULL,
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_without_numatune_is_silent", NULL, DOC, CAPS_2NODE, false, NULL, NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "fits this host", "0=strict:9",
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
@@ -196,6 +202,57 @@ static void test_hook_case(void **state) {
         hook_result_done(&res);
 }
 
+/* numa=strict:1 reads only node 1; its failure is told against the whole host. */
+static void run_libnuma(const char *spec, const char *doc, struct diag *d, int *ret) {
+        struct bitmask *saved = numa_nodes_ptr;
+        char path[512];
+        struct hook_request req = {.spec = spec};
+        struct hook_result res = {0};
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/dom.xml", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t) strlen(doc));
+        close(fd);
+        req.domxml_path = path;
+
+        numa_bitmask_clearall(fake_nodes);
+        for (unsigned n = 0; n < 4; n++)
+                numa_bitmask_setbit(fake_nodes, n);
+        numa_nodes_ptr = fake_nodes;
+        diag_init(d);
+        *ret = hook_run(&req, &res, d);
+        numa_nodes_ptr = saved;
+        hook_result_done(&res);
+        unlink(path);
+}
+
+static void test_hook_reads_only_named_nodes(void **state) {
+        struct diag d;
+        int r;
+
+        (void) state;
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 3);
+        size_queries = 0;
+        run_libnuma("strict:1-2", DOC, &d, &r);
+        assert_int_equal(r, 0);
+        assert_int_equal(size_queries, 2);
+
+        /* A failure on the partial view is judged again on all nodes, for an exact message. */
+        will_return_count(__wrap_numa_available, 0, 2);
+        will_return_count(__wrap_numa_max_node, 3, 2);
+        memoryless = 1;
+        size_queries = 0;
+        run_libnuma("strict:1", DOC, &d, &r);
+        memoryless = -1;
+        assert_true(r < 0);
+        assert_contains(d.message,
+                "node 1 has no memory, and strict needs memory on every node (nodes with memory: 0,2-3)");
+        assert_int_equal(size_queries, 1 + 4);
+}
+
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
@@ -212,5 +269,6 @@ int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_hook_case);
+        UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }

@@ -84,7 +84,7 @@ static void test_topology_case(void **state) {
 
         numa_nodes_ptr = fake_nodes;
         diag_init(&d);
-        r = topology_load(0, &t, &d);
+        r = topology_load(0, NULL, &t, &d);
         numa_nodes_ptr = saved;
 
         if (c->error) {
@@ -133,7 +133,7 @@ static void test_topology_lists_cpus_on_request(void **state) {
 
         numa_nodes_ptr = fake_nodes;
         diag_init(&d);
-        assert_int_equal(topology_load(TOPOLOGY_CPUS, &t, &d), 0);
+        assert_int_equal(topology_load(TOPOLOGY_CPUS, NULL, &t, &d), 0);
         numa_nodes_ptr = saved;
 
         assert_int_equal(t.n_nodes, 2);
@@ -165,11 +165,42 @@ static void test_topology_forwards_libnuma_warnings(void **state) {
         numa_warn(0, fmt, "distance");
         numa_nodes_ptr = fake_nodes;
         diag_init(&d);
-        assert_int_equal(topology_load(0, &t, &d), 0);
+        assert_int_equal(topology_load(0, NULL, &t, &d), 0);
         numa_nodes_ptr = saved;
 
         assert_int_equal(d.n_warnings, 1);
         assert_string_equal(d.warnings[0], "libnuma: cannot parse distance");
+        topology_done(&t);
+}
+
+/* Only the nodes asked for cost a sysfs read; the others are present, memory unknown. */
+static void test_topology_reads_only_the_nodes_asked_for(void **state) {
+        struct bitmask *saved = numa_nodes_ptr;
+        struct nodeset only;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        numa_bitmask_clearall(fake_nodes);
+        for (unsigned n = 0; n < 4; n++)
+                numa_bitmask_setbit(fake_nodes, n);
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 3);
+        expect_value(__wrap_numa_node_size64, node, 2);
+        will_return(__wrap_numa_node_size64, GIB);
+        will_return(__wrap_numa_node_size64, 2 * GIB);
+
+        nodeset_clear(&only);
+        nodeset_add(&only, 2);
+        numa_nodes_ptr = fake_nodes;
+        diag_init(&d);
+        assert_int_equal(topology_load(0, &only, &t, &d), 0);
+        numa_nodes_ptr = saved;
+
+        assert_true(t.partial);
+        assert_int_equal(nodeset_count(&t.present), 4);
+        assert_int_equal(nodeset_count(&t.with_memory), 1);
+        assert_true(nodeset_contains(&t.with_memory, 2));
         topology_done(&t);
 }
 
@@ -194,6 +225,7 @@ int main(void) {
         UNIT_TABLE(&suite, cases, test_topology_case);
         UNIT_TEST(&suite, test_topology_lists_cpus_on_request);
         UNIT_TEST(&suite, test_topology_forwards_libnuma_warnings);
+        UNIT_TEST(&suite, test_topology_reads_only_the_nodes_asked_for);
         UNIT_TEST(&suite, test_topology_add_node_keeps_order);
         r = UNIT_RUN(&suite, "topology");
         numa_bitmask_free(fake_nodes);
