@@ -68,5 +68,6 @@ int main(void) {
         if (writev(fd, iov, 3) != (ssize_t) (got + sizeof(markup) - 1) || close(fd) < 0 ||
                 rename(tmp, path) < 0)
                 return 2;
+        free(buf);
         return 0;
 }
