@@ -56,6 +56,16 @@ int nodeset_format(const struct nodeset *s, char **ret);
 int nodeset_parse_libvirt(const char *str, struct nodeset *ret);
 
 /*
+ * An id as XML attributes write it (cellid='1', id='0'): decimal digits
+ * only, at most max. Returns the id, or -1 for NULL, anything else or a
+ * larger number.
+ */
+long parse_id(const char *s, size_t len, unsigned long max);
+static inline long parse_id_str(const char *s, unsigned long max) {
+        return s ? parse_id(s, __builtin_strlen(s), max) : -1;
+}
+
+/*
  * Builds "0-3,8,10-11" from ascending ids; shared by the node set and the
  * CPU lists that --topology prints.
  */

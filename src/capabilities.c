@@ -39,19 +39,13 @@ static int oom(struct caps_scan *s) {
 }
 
 /* A decimal id attribute within limit, or -1. */
-static long attr_id(int n_attrs, const xmlChar **attrs, long limit) {
+static long attr_id(int n_attrs, const xmlChar **attrs, unsigned long limit) {
         const char *v;
         size_t len;
-        long id = 0;
 
-        if (!xml_attr(n_attrs, attrs, "id", &v, &len) || len == 0 || len > 10)
+        if (!xml_attr(n_attrs, attrs, "id", &v, &len))
                 return -1;
-        for (size_t i = 0; i < len; i++) {
-                if (v[i] < '0' || v[i] > '9')
-                        return -1;
-                id = id * 10 + (v[i] - '0');
-        }
-        return id <= limit ? id : -1;
+        return parse_id(v, len, limit);
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
@@ -100,7 +94,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 s->in_cpus = true;
         else if (s->in_cpus && s->depth == ELEMENTSOF(cell_path) + 2 && strcmp(n, "cpu") == 0 &&
                  (s->flags & TOPOLOGY_CPUS)) {
-                long id = attr_id(n_attrs, attrs, 1L << 30);
+                long id = attr_id(n_attrs, attrs, 1UL << 30);
                 unsigned *cpus;
 
                 if (id < 0)

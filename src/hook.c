@@ -156,13 +156,8 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
 
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
-                char *end;
-                unsigned long id;
 
-                if (!c->id || c->id[0] < '0' || c->id[0] > '9')
-                        continue;
-                id = strtoul(c->id, &end, 10);
-                if (*end != '\0' || id != cell)
+                if (parse_id_str(c->id, NODE_ID_MAX) != (long) cell)
                         continue;
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)
@@ -174,9 +169,9 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         }
 
         for (size_t i = 0; i < f->n_cells; i++) {
-                unsigned long id = f->cells[i].id ? strtoul(f->cells[i].id, NULL, 10) : ULONG_MAX;
+                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
 
-                if (id <= NODE_ID_MAX)
+                if (id >= 0)
                         range_writer_add(&ids, (unsigned) id);
         }
         (void) range_writer_finish(&ids, &list);
@@ -384,7 +379,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {
                 const struct domxml_memnode *mn = &nt->memnodes[i];
-                unsigned long cell = mn->cellid ? strtoul(mn->cellid, NULL, 10) : ULONG_MAX;
+                long cell = parse_id_str(mn->cellid, NODE_ID_MAX);
                 struct vm_facts facts;
                 char label[64];
 
@@ -392,7 +387,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
                 k = incoming_spec(element, mn->mode, mn->nodeset, &s, r->d);
                 if (k < 0)
                         return k;
-                if (cell > NODE_ID_MAX)
+                if (cell < 0)
                         return diag_error(r->d, -EINVAL, "%s: no cell id this hook can read", s.subject);
                 k = cell_facts(r, (unsigned) cell, s.subject, &facts, label, sizeof(label));
                 if (k < 0)

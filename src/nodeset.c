@@ -122,6 +122,21 @@ int nodeset_format(const struct nodeset *s, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+long parse_id(const char *s, size_t len, unsigned long max) {
+        unsigned long v = 0;
+
+        if (!s || len == 0)
+                return -1;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -1;
+                v = v * 10 + (unsigned long) (s[i] - '0');
+                if (v > max)
+                        return -1;
+        }
+        return (long) v;
+}
+
 static const char *skip_blanks(const char *p) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
                 p++;

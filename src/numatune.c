@@ -71,16 +71,7 @@ int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **
 
 /* An existing <memnode>'s cell id, or -1 when it has none that parses. */
 static long memnode_cell(const struct domxml_memnode *m) {
-        unsigned long v;
-        char *end;
-
-        if (!m->cellid || m->cellid[0] < '0' || m->cellid[0] > '9')
-                return -1;
-        errno = 0;
-        v = strtoul(m->cellid, &end, 10);
-        if (errno != 0 || *end != '\0' || v > NODE_ID_MAX)
-                return -1;
-        return (long) v;
+        return parse_id_str(m->cellid, NODE_ID_MAX);
 }
 
 /* An existing <memnode>'s mode (libvirt's default is strict), or -1 when unknown. */

@@ -69,6 +69,33 @@ static void test_format_round_trips(void **state) {
         }
 }
 
+static void test_parse_id(void **state) {
+        static const struct {
+                const char *s;
+                unsigned long max;
+                long id;
+        } cases[] = {
+                {"0", 10, 0},
+                {"7", 10, 7},
+                {"10", 10, 10},
+                {"11", 10, -1},
+                {"", 10, -1},
+                {"-1", 10, -1},
+                {" 1", 10, -1},
+                {"1 ", 10, -1},
+                {"0x1", 10, -1},
+                {"4095", NODE_ID_MAX, 4095},
+                {"99999999999999999999999", NODE_ID_MAX, -1},
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                if (parse_id_str(cases[i].s, cases[i].max) != cases[i].id)
+                        fail_msg(
+                                "parse_id(\"%s\", %lu): expected %ld", cases[i].s, cases[i].max, cases[i].id);
+        assert_int_equal(parse_id_str(NULL, 10), -1);
+}
+
 static void test_set_operations(void **state) {
         struct nodeset a, b;
 
@@ -124,6 +151,7 @@ int main(void) {
         UNIT_TABLE(&suite, parse_cases, test_parse_case);
         UNIT_TEST(&suite, test_format_round_trips);
         UNIT_TEST(&suite, test_set_operations);
+        UNIT_TEST(&suite, test_parse_id);
         UNIT_TEST(&suite, test_formats_worst_case);
         UNIT_TEST(&suite, test_range_writer_empty_gives_empty_string);
         return UNIT_RUN(&suite, "nodeset");
