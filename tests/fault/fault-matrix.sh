@@ -39,6 +39,16 @@ fresh_doc() {
 
 leftovers() { ls -A "$tmp/work" | grep -v '^dom\.xml$'; }
 
+# faulted OP AT ERRNO [every]: one run of the hook on $doc with that fault
+# armed; sets rc, and $tmp/hits exists when the fault fired.
+faulted() {
+    rm -f "$tmp/hits"
+    env FAULT_OP="$1" FAULT_AT="$2" FAULT_ERRNO="$3" ${4:+FAULT_EVERY=1} FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+}
+
 # outcome NAME: classify the last run as (a), (b) or a failure of the contract.
 outcome() {
     local name=$1 rc=$2 inode=$3 mode=$4
@@ -88,11 +98,7 @@ for row in "${matrix[@]}"; do
         for at in $(seq 1 50); do
             fresh_doc
             inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
-            rm -f "$tmp/hits"
-            FAULT_OP=$op FAULT_AT=$at FAULT_ERRNO=$err FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
-                ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-                numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
-            rc=$?
+            faulted "$op" "$at" "$err"
             [ -f "$tmp/hits" ] || break
             outcome "$op #$at $err" "$rc" "$inode" "$mode"
             [ $? = 2 ] && refused=$((refused + 1))
@@ -107,10 +113,7 @@ done
 
 # A short write is legal; the hook must finish the write, even when every write is short.
 fresh_doc
-FAULT_OP=write FAULT_AT=1 FAULT_EVERY=1 FAULT_ERRNO=short LD_PRELOAD="$shim" \
-    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-    numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
-rc=$?
+faulted write 1 short every
 if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ]; then
     ok "every write short: retried to the end, complete result"
 else
@@ -118,12 +121,7 @@ else
 fi
 for at in $(seq 1 20); do
     fresh_doc
-    mode=$(stat -c %a "$doc")
-    rm -f "$tmp/hits"
-    FAULT_OP=write FAULT_AT=$at FAULT_ERRNO=short FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
-        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
-    rc=$?
+    faulted write "$at" short
     [ -f "$tmp/hits" ] || break
     if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ]; then
         ok "short write #$at: retried, complete result"
@@ -136,11 +134,7 @@ done
 # complete result, never a mix; only the documented temporary may remain.
 for at in $(seq 1 20); do
     fresh_doc
-    rm -f "$tmp/hits"
-    FAULT_OP=write FAULT_AT=$at FAULT_ERRNO=kill FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
-        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
-    rc=$?
+    faulted write "$at" kill 2> /dev/null
     [ -f "$tmp/hits" ] || break
     if ! cmp -s "$fixtures/ovirt.xml" "$doc" && ! cmp -s "$tmp/expected.xml" "$doc"; then
         not_ok "SIGKILL at write #$at: the file is neither the original nor the result"
