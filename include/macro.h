@@ -13,8 +13,6 @@ static inline void freep(void *p) {
 #define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _unused_       __attribute__((unused))
-#define _noreturn_     __attribute__((noreturn))
 
 /* Hand an owned pointer over and leave NULL behind, so cleanup does not free it. */
 #define TAKE_PTR(p)                                                                                          \
