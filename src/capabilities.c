@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "capabilities.h"
 #include "fileio.h"
 #include "macro.h"
@@ -69,14 +70,12 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 if (s->depth < ELEMENTSOF(cell_path))
                         return;
 
-                c = realloc(s->cells, (s->n_cells + 1) * sizeof(*c));
+                c = array_append(&s->cells, &s->n_cells, sizeof(*c));
                 if (!c) {
                         oom(s);
                         return;
                 }
-                s->cells = c;
-                c = &s->cells[s->n_cells++];
-                *c = (struct cell){.id = attr_id(n_attrs, attrs, NODE_ID_MAX)};
+                c->id = attr_id(n_attrs, attrs, NODE_ID_MAX);
                 return;
         }
 
@@ -99,13 +98,12 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
 
                 if (id < 0)
                         return;
-                cpus = realloc(c->cpus, (c->n_cpus + 1) * sizeof(*cpus));
+                cpus = array_append(&c->cpus, &c->n_cpus, sizeof(*cpus));
                 if (!cpus) {
                         oom(s);
                         return;
                 }
-                c->cpus = cpus;
-                c->cpus[c->n_cpus++] = (unsigned) id;
+                *cpus = (unsigned) id;
         }
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "domxml.h"
 #include "macro.h"
 #include "xml.h"
@@ -122,14 +123,11 @@ static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
         struct domxml_facts *f = s->f;
         struct domxml_cell *c;
 
-        c = realloc(f->cells, (f->n_cells + 1) * sizeof(*c));
+        c = array_append(&f->cells, &f->n_cells, sizeof(*c));
         if (!c) {
                 oom(s);
                 return;
         }
-        f->cells = c;
-        c = &f->cells[f->n_cells++];
-        *c = (struct domxml_cell){0};
         if (xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "memory", &c->memory) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
@@ -159,14 +157,11 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
         } else if (is_name(name, "memnode")) {
                 struct domxml_memnode *m;
 
-                m = realloc(nt->memnodes, (nt->n_memnodes + 1) * sizeof(*m));
+                m = array_append(&nt->memnodes, &nt->n_memnodes, sizeof(*m));
                 if (!m) {
                         oom(s);
                         return;
                 }
-                nt->memnodes = m;
-                m = &nt->memnodes[nt->n_memnodes++];
-                *m = (struct domxml_memnode){0};
                 if (xml_attr_dup(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "mode", &m->mode) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "nodeset", &m->nodeset) < 0)

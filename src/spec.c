@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "macro.h"
 #include "spec.h"
 
@@ -281,13 +282,12 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                         goto fail;
                 }
 
-                items = realloc(l.items, (l.n + 1) * sizeof(*items));
+                items = array_append(&l.items, &l.n, sizeof(*items));
                 if (!items) {
                         r = diag_error(d, -ENOMEM, "out of memory");
                         goto fail;
                 }
-                l.items = items;
-                l.items[l.n++] = m;
+                *items = m;
                 nodeset_add(&seen, m.cell);
 
                 c.pos = end;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "macro.h"
 #include "topology.h"
 
@@ -43,18 +44,17 @@ static void forward_libnuma_message(struct diag *d) {
 }
 
 int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus) {
-        struct topology_node *nodes;
+        struct topology_node *node;
 
         if (id > NODE_ID_MAX || nodeset_contains(&t->present, id))
                 return -EINVAL;
         if (t->n_nodes > 0 && t->nodes[t->n_nodes - 1].id > id)
                 return -EINVAL;
 
-        nodes = realloc(t->nodes, (t->n_nodes + 1) * sizeof(*nodes));
-        if (!nodes)
+        node = array_append(&t->nodes, &t->n_nodes, sizeof(*node));
+        if (!node)
                 return -ENOMEM;
-        t->nodes = nodes;
-        t->nodes[t->n_nodes++] = (struct topology_node){.id = id, .total = total, .free = free, .cpus = cpus};
+        *node = (struct topology_node){.id = id, .total = total, .free = free, .cpus = cpus};
 
         nodeset_add(&t->present, id);
         if (total > 0)

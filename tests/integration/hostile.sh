@@ -155,6 +155,8 @@ xml_case "nesting 10 000 deep"
 xml_case "30 000 attributes on one element" legal
 xml "$DOM<numatune><memory mode='strict' nodeset='$(yes '0,' | head -n 30000 | tr -d '\n')0'/></numatune></domain>"
 xml_case "existing nodeset of 60 000 bytes" legal
+xml "$DOM<numatune>$(yes "<memnode cellid='1' nodeset='0'/>" | head -n 30000 | tr -d '\n')</numatune></domain>"
+xml_case "30 000 <memnode> elements" legal
 xml "$DOM<metadata><x:numatune xmlns:x='urn:x'><x:memory nodeset='&lt;&amp;'/></x:numatune></metadata></domain>"; xml_case "escaped entities in foreign metadata" legal
 xml "$DOM<![CDATA[</domain>]]></domain>"; xml_case "CDATA holding an end tag" legal
 
