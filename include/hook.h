@@ -14,7 +14,6 @@ enum hook_point {
         _HOOK_POINT_INVALID = -1,
 };
 
-const char *hook_point_to_string(enum hook_point p);
 enum hook_point hook_point_from_string(const char *s);
 
 struct hook_request {

@@ -11,6 +11,12 @@
 /* "<memory mode='strict' nodeset='1-2'/>" in the given quote. Returns 0 or -ENOMEM. */
 int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret);
 
+/* An element's mode attribute with libvirt's default (strict); _NUMA_MODE_INVALID when unknown. */
+enum numa_mode numatune_mode_or_default(const char *mode);
+
+/* Whether an existing <memory> places automatically, libvirt's default placement applied. */
+bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto);
+
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);

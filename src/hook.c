@@ -21,12 +21,6 @@ static const char *const hook_point_table[_HOOK_POINT_MAX] = {
         [HOOK_BEFORE_VM_MIGRATE_DESTINATION] = "before_vm_migrate_destination",
 };
 
-const char *hook_point_to_string(enum hook_point p) {
-        if (p < 0 || p >= _HOOK_POINT_MAX)
-                return NULL;
-        return hook_point_table[p];
-}
-
 enum hook_point hook_point_from_string(const char *s) {
         for (size_t i = 0; i < ELEMENTSOF(hook_point_table); i++)
                 if (strcmp(hook_point_table[i], s) == 0)
@@ -322,7 +316,7 @@ static int incoming_spec(
         struct numa_spec s = {.target = SPEC_TARGET_NODESET, .has_include = true};
 
         snprintf(s.subject, sizeof(s.subject), "incoming %s", element);
-        s.mode = mode ? numa_mode_from_string(mode, strlen(mode)) : NUMA_MODE_STRICT;
+        s.mode = numatune_mode_or_default(mode);
         if (s.mode < 0)
                 return diag_error(d, -EINVAL, "%s: unknown mode", s.subject);
         if (!nodeset || nodeset_parse_libvirt(nodeset, &s.include) < 0)
@@ -358,10 +352,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
                         r->facts.n_numatune);
 
         if (nt->n_memory > 0) {
-                bool automatic = m->placement ? strcmp(m->placement, "auto") == 0
-                                              : !m->nodeset && r->facts.vcpu_placement_auto;
-
-                if (automatic) {
+                if (numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)) {
                         if (!r->req->capabilities_path && !topology_numad_installed())
                                 diag_warn(r->d, "incoming placement 'auto' needs numad, which is not "
                                                 "installed on this host");

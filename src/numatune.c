@@ -30,28 +30,26 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
         return 0;
 }
 
+enum numa_mode numatune_mode_or_default(const char *mode) {
+        return mode ? numa_mode_from_string(mode, strlen(mode)) : NUMA_MODE_STRICT;
+}
+
+bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto) {
+        /* libvirt: placement defaults to static with a nodeset, else to <vcpu>'s. */
+        if (m->placement)
+                return strcmp(m->placement, "auto") == 0;
+        return !m->nodeset && vcpu_placement_auto;
+}
+
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b) {
-        enum numa_mode mode = NUMA_MODE_STRICT;
-        const char *placement = m->placement;
         struct nodeset nodes;
 
-        if (m->mode) {
-                mode = numa_mode_from_string(m->mode, strlen(m->mode));
-                if (mode < 0)
-                        return false;
-        }
-        if (mode != b->mode)
+        if (numatune_mode_or_default(m->mode) != b->mode)
                 return false;
-
-        /* libvirt: placement defaults to static with a nodeset, else to <vcpu>'s. */
-        if (!placement)
-                placement = m->nodeset || !vcpu_placement_auto ? "static" : "auto";
-
         if (b->placement_auto)
-                return strcmp(placement, "auto") == 0;
-
-        return strcmp(placement, "static") == 0 && m->nodeset &&
+                return numatune_memory_placement_auto(m, vcpu_placement_auto);
+        return (!m->placement || strcmp(m->placement, "static") == 0) && m->nodeset &&
                nodeset_parse_libvirt(m->nodeset, &nodes) == 0 && nodeset_equal(&nodes, &b->nodes);
 }
 
@@ -74,16 +72,12 @@ static long memnode_cell(const struct domxml_memnode *m) {
         return parse_id_str(m->cellid, NODE_ID_MAX);
 }
 
-/* An existing <memnode>'s mode (libvirt's default is strict), or -1 when unknown. */
-static int memnode_mode(const struct domxml_memnode *m) {
-        return m->mode ? numa_mode_from_string(m->mode, strlen(m->mode)) : NUMA_MODE_STRICT;
-}
-
 static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {
         struct nodeset nodes;
 
-        return memnode_cell(m) == (long) b->cell && memnode_mode(m) == (int) b->mode && m->nodeset &&
-               nodeset_parse_libvirt(m->nodeset, &nodes) == 0 && nodeset_equal(&nodes, &b->nodes);
+        return memnode_cell(m) == (long) b->cell && numatune_mode_or_default(m->mode) == b->mode &&
+               m->nodeset && nodeset_parse_libvirt(m->nodeset, &nodes) == 0 &&
+               nodeset_equal(&nodes, &b->nodes);
 }
 
 static const struct domxml_memnode *find_memnode(const struct domxml_numatune *nt, unsigned cell) {
@@ -326,12 +320,8 @@ static struct effective_memory effective_memory(
                 return e;
 
         e.present = true;
-        e.mode = nt->memory.mode ? numa_mode_from_string(nt->memory.mode, strlen(nt->memory.mode))
-                                 : NUMA_MODE_STRICT;
-        if (nt->memory.placement)
-                e.placement_auto = strcmp(nt->memory.placement, "auto") == 0;
-        else
-                e.placement_auto = !nt->memory.nodeset && f->vcpu_placement_auto;
+        e.mode = numatune_mode_or_default(nt->memory.mode);
+        e.placement_auto = numatune_memory_placement_auto(&nt->memory, f->vcpu_placement_auto);
         return e;
 }
 
@@ -363,7 +353,7 @@ static int check_rules(
                 return 0;
 
         for (size_t i = 0; i < existing; i++)
-                if (memnode_mode(&nt->memnodes[i]) != NUMA_MODE_RESTRICTIVE) {
+                if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
                         char cell[64], mode[160];
                         const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
                         const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
