@@ -218,8 +218,6 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
         ctxt->sax->endElementNs = sax->endElementNs;
         ctxt->sax->characters = sax->characters;
         ctxt->sax->cdataBlock = sax->characters;
-        /* Whitespace between elements is nobody's business here; skip the callback for it. */
-        ctxt->sax->ignorableWhitespace = NULL;
         ctxt->sax->internalSubset = on_internal_subset;
         ctxt->sax->startDocument = on_start_document;
         ctxt->sax->serror = on_error;
