@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reads another host's NUMA topology from `virsh capabilities` XML. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

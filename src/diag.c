@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one error carrier: an error message, the warnings, and safe quoting for them. */
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Scans the domain XML in one streaming pass for what the hook needs, and splices an edit into it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reads the domain XML whole and replaces it atomically, all or nothing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

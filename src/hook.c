@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One run of the hook at its hook point: properties, domain XML, host, checks, edit, file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

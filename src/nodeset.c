@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Sets of NUMA node ids: arithmetic, libvirt's nodeset parser and its canonical format. */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Decides and checks the <numatune> edit, with libvirt's defaults and rules for it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Applies a parsed spec to a host topology and checks that the binding can work there. */
 #include <errno.h>
 #include <stdlib.h>
 

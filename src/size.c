@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libvirt's scaled integers (memory sizes with units): parsing and formatting. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

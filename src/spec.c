@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The grammar of the numa and numa_memnode custom properties. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A growing string for building markup and messages. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Safe streaming XML over a buffer (libxml2 SAX2, no tree), with byte offsets into it. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
