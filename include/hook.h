@@ -7,9 +7,11 @@
 #include "diag.h"
 
 /* Which VDSM hook point runs us; the directory the binary is run from says. */
+#define HOOK_POINTS_SERVED "before_vm_start, before_vm_migrate_destination, before_vm_dehibernate"
 enum hook_point {
         HOOK_BEFORE_VM_START,               /* edit the domain XML */
         HOOK_BEFORE_VM_MIGRATE_DESTINATION, /* only check the incoming XML against this host */
+        HOOK_BEFORE_VM_DEHIBERNATE,         /* only check the saved XML a restore uses against this host */
         _HOOK_POINT_MAX,
         _HOOK_POINT_INVALID = -1,
 };
@@ -36,7 +38,8 @@ struct hook_result {
  * The whole run, in the order the data flows: properties -> domain XML ->
  * topology -> node sets -> edit -> check -> file. Everything is checked
  * before the file is touched, so a failure changes nothing. At the
- * migration destination the file is only read and checked.
+ * migration destination and before a restore (dehibernate) the file is
+ * only read and checked.
  * Returns 0, or a negative errno with d filled.
  */
 int hook_run(const struct hook_request *req, struct hook_result *ret, struct diag *d);

@@ -20,6 +20,7 @@
 static const char *const hook_point_table[_HOOK_POINT_MAX] = {
         [HOOK_BEFORE_VM_START] = "before_vm_start",
         [HOOK_BEFORE_VM_MIGRATE_DESTINATION] = "before_vm_migrate_destination",
+        [HOOK_BEFORE_VM_DEHIBERNATE] = "before_vm_dehibernate",
 };
 
 enum hook_point hook_point_from_string(const char *s) {
@@ -311,33 +312,79 @@ finish:
         return k;
 }
 
-/* One element of the incoming <numatune> as a spec the resolver can check. */
-static int incoming_spec(
-        const char *element, const char *mode, const char *nodeset, struct numa_spec *ret, struct diag *d) {
+/* One element of a <numatune> this host did not write, as a spec the resolver can check (nodeset apart). */
+static int foreign_spec(
+        const char *origin, const char *element, const char *mode, struct numa_spec *ret, struct diag *d) {
         struct numa_spec s = {.target = SPEC_TARGET_NODESET, .has_include = true};
 
-        snprintf(s.subject, sizeof(s.subject), "incoming %s", element);
+        snprintf(s.subject, sizeof(s.subject), "%s %s", origin, element);
         s.mode = numatune_mode_or_default(mode);
         if (s.mode < 0)
                 return diag_error(d, -EINVAL, "%s: unknown mode", s.subject);
-        if (!nodeset || nodeset_parse_libvirt(nodeset, &s.include) < 0)
-                return diag_error(d, -EINVAL, "%s: no nodeset this hook can read", s.subject);
 
         *ret = s;
         return 0;
 }
 
+/* The element's nodeset, then the resolver's checks of it on this host. */
+static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const char *nodeset,
+        const struct vm_facts *vm, struct diag *d) {
+        struct numa_binding b;
+
+        if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
+                return diag_error(d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
+        return resolve(s, &r->topo, vm, &b, d);
+}
+
 /*
- * At the migration destination VDSM ignores the hook's output, but a
- * failure stops the migration before it starts, which is better than a
- * failure deep inside libvirt. So: check what came from the source.
+ * One <memnode> against this host. What only its nodeset gets wrong is
+ * judged in `scratch`, so that the caller can turn it into a warning where
+ * something may still replace that nodeset; the rest (a cell or mode
+ * libvirt refuses on any host) goes to r->d as an error.
  */
-static int run_migrate_destination(struct run *r, struct hook_result *res) {
+static int check_memnode(
+        struct run *r, const char *origin, const struct domxml_memnode *mn, struct diag *scratch) {
+        long cell = parse_id_str(mn->cellid, NODE_ID_MAX);
+        char element[DIAG_LINE_MAX / 2], label[64];
+        struct vm_facts facts;
+        struct numa_spec s;
+        int k;
+
+        numatune_describe_memnode(mn, element, sizeof(element));
+        k = foreign_spec(origin, element, mn->mode, &s, r->d);
+        if (k < 0)
+                return k;
+        if (cell < 0)
+                return diag_error(r->d, -EINVAL, "%s: no cell id this hook can read", s.subject);
+        k = cell_facts(r, (unsigned) cell, s.subject, &facts, label, sizeof(label));
+        if (k < 0)
+                return k;
+        return check_foreign_nodeset(r, &s, mn->nodeset, &facts, scratch);
+}
+
+/*
+ * At the migration destination and before a restore, VDSM ignores what
+ * the hook writes and hands libvirt a <numatune> that another host
+ * resolved. A failure here stops the migration or restore before it
+ * starts, which is better than a failure deep inside libvirt. So: check
+ * that <numatune> against this host, never write the file.
+ *
+ * <memory> is never rewritten, so its problems are errors at both points.
+ * A <memnode>'s nodeset is what VDSM replaces with Engine's numaNodesets
+ * for the destination (migration.py, in the XML for libvirt, not in the
+ * one hooks see), so at the migration destination a <memnode> that does
+ * not fit only warns: refusing it would block evacuating the host. Nothing
+ * remaps them on restore, where they stay errors.
+ */
+static int run_check(struct run *r, struct hook_result *res) {
+        bool remappable = r->req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION;
+        const char *origin = remappable ? "incoming" : "saved";
         const struct domxml_numatune *nt = &r->facts.numatune;
         const struct domxml_memory *m = &nt->memory;
-        struct numa_binding b;
-        struct numa_spec s;
         char element[DIAG_LINE_MAX / 2];
+        size_t n_misfits = 0;
+        bool placement_auto;
+        struct numa_spec s;
         int k;
 
         k = load(r, FILE_NOFOLLOW);
@@ -348,47 +395,68 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
         k = load_host(r, NULL);
         if (k < 0)
                 return k;
-        if (r->facts.n_numatune > 1)
-                return diag_error(r->d, -EINVAL, "incoming domain XML has %zu <numatune> elements",
-                        r->facts.n_numatune);
+
+        /* libvirt: without <memory> the placement is <vcpu>'s; with one, its own or its default. */
+        placement_auto = nt->n_memory > 0 ? numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)
+                                          : r->facts.vcpu_placement_auto;
 
         if (nt->n_memory > 0) {
-                if (numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)) {
+                numatune_describe_memory(m, element, sizeof(element));
+                if (placement_auto) {
                         if (!r->req->capabilities_path && !topology_numad_installed())
-                                diag_warn(r->d, "incoming placement 'auto' needs numad, which is not "
-                                                "installed on this host");
+                                diag_warn(r->d,
+                                        "%s placement 'auto' needs numad, which is not installed on this "
+                                        "host",
+                                        origin);
                 } else {
-                        numatune_describe_memory(m, element, sizeof(element));
-                        k = incoming_spec(element, m->mode, m->nodeset, &s, r->d);
-                        if (k < 0)
-                                return k;
-                        k = resolve(&s, &r->topo, &r->vm, &b, r->d);
+                        k = foreign_spec(origin, element, m->mode, &s, r->d);
+                        if (k >= 0)
+                                k = check_foreign_nodeset(r, &s, m->nodeset, &r->vm, r->d);
                         if (k < 0)
                                 return k;
                 }
         }
 
-        for (size_t i = 0; i < nt->n_memnodes; i++) {
-                const struct domxml_memnode *mn = &nt->memnodes[i];
-                long cell = parse_id_str(mn->cellid, NODE_ID_MAX);
-                struct vm_facts facts;
-                char label[64];
-
-                numatune_describe_memnode(mn, element, sizeof(element));
-                k = incoming_spec(element, mn->mode, mn->nodeset, &s, r->d);
-                if (k < 0)
-                        return k;
-                if (cell < 0)
-                        return diag_error(r->d, -EINVAL, "%s: no cell id this hook can read", s.subject);
-                k = cell_facts(r, (unsigned) cell, s.subject, &facts, label, sizeof(label));
-                if (k < 0)
-                        return k;
-                k = resolve(&s, &r->topo, &facts, &b, r->d);
-                if (k < 0)
-                        return k;
+        /* libvirt refuses this on any host, and VDSM's remapping changes no placement. */
+        if (placement_auto && nt->n_memnodes > 0) {
+                numatune_describe_memnode(&nt->memnodes[0], element, sizeof(element));
+                return diag_error(r->d, -EINVAL,
+                        "%s %s: per-node binding is not compatible with automatic NUMA placement (%s), and "
+                        "libvirt "
+                        "refuses it",
+                        origin, element,
+                        nt->n_memory > 0 ? "<numatune><memory placement='auto'>"
+                                         : "<vcpu placement='auto'> and no <memory> in <numatune>");
         }
 
-        snprintf(res->info, sizeof(res->info), "incoming <numatune> fits this host");
+        for (size_t i = 0; i < nt->n_memnodes; i++) {
+                struct diag scratch;
+
+                diag_init(&scratch);
+                k = check_memnode(r, origin, &nt->memnodes[i], &scratch);
+                if (k < 0 && scratch.error == 0)
+                        return k; /* not the nodeset's fault: an error everywhere */
+                if (k < 0 && !remappable)
+                        return diag_error(r->d, k, "%s", scratch.message);
+                if (k < 0) {
+                        diag_warn(r->d,
+                                "%s; not refused, as VDSM replaces <memnode> nodesets with Engine's choice "
+                                "for "
+                                "this host (without one, libvirt fails the migration)",
+                                scratch.message);
+                        n_misfits++;
+                }
+                for (size_t w = 0; w < scratch.n_warnings; w++)
+                        diag_warn(r->d, "%s", scratch.warnings[w]);
+        }
+
+        if (n_misfits > 0)
+                snprintf(res->info, sizeof(res->info),
+                        "%s <numatune> fits this host but for %zu of its %zu <memnode> elements (see the "
+                        "warnings)",
+                        origin, n_misfits, nt->n_memnodes);
+        else
+                snprintf(res->info, sizeof(res->info), "%s <numatune> fits this host", origin);
         return 0;
 }
 
@@ -415,8 +483,8 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
         struct run r = {.req = req, .d = d};
         int k;
 
-        if (req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION)
-                k = run_migrate_destination(&r, &res);
+        if (req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION || req->point == HOOK_BEFORE_VM_DEHIBERNATE)
+                k = run_check(&r, &res);
         else if (!req->spec && !req->memnode_spec)
                 k = run_nothing(req, &res, d);
         else

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vdsm-hook-numa: VDSM before_vm_start hook that binds a VM's memory to
- * host NUMA nodes. This file is the command line: options and environment
- * in, one run, messages and the exit code out.
+ * vdsm-hook-numa: VDSM hook that binds a VM's memory to host NUMA nodes at
+ * before_vm_start and checks the <numatune> another host resolved at
+ * before_vm_migrate_destination and before_vm_dehibernate. This file is the command line: options and
+ * environment in, one run, messages and the exit code out.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -60,8 +61,17 @@ static void watchdog_start(void) {
 static void help(void) {
         printf("Usage: %s [OPTION]...\n"
                "\n"
-               "VDSM before_vm_start hook: binds the VM's memory to host NUMA nodes by adding\n"
-               "<numatune><memory mode=... nodeset=.../></numatune> to the domain XML.\n"
+               "VDSM hook that binds a VM's memory to host NUMA nodes. What it does depends on\n"
+               "the hook point, taken from the directory it runs from (or --hook-point):\n"
+               "  before_vm_start                adds <numatune><memory mode=... nodeset=.../>\n"
+               "                                 (and <memnode>s) to the domain XML\n"
+               "  before_vm_migrate_destination  only checks the incoming <numatune> against\n"
+               "                                 this host; <memnode> misfits are warnings\n"
+               "  before_vm_dehibernate          only checks the saved <numatune> a restore\n"
+               "                                 uses against this host\n"
+               "The check-only points ignore numa and numa_memnode and never write the file.\n"
+               "From another before_* or after_* directory it refuses to run; from anywhere\n"
+               "else (a build tree, by hand) it acts as before_vm_start.\n"
                "\n"
                "  --numa SPEC           the spec, instead of the 'numa' custom property\n"
                "  --numa-memnode SPECS  guest cell bindings, instead of 'numa_memnode'\n"
@@ -69,8 +79,9 @@ static void help(void) {
                "  --capabilities FILE   take the topology from `virsh capabilities` XML\n"
                "  --dry-run             print the resulting XML to stdout, change nothing\n"
                "  --topology            print the host topology as the hook sees it\n"
-               "  --hook-point NAME     before_vm_start (edit) or before_vm_migrate_destination\n"
-               "                        (only check); default: the directory the hook runs from\n"
+               "  --hook-point NAME     before_vm_start, before_vm_migrate_destination or\n"
+               "                        before_vm_dehibernate; default: the directory the hook\n"
+               "                        runs from\n"
                "  -h, --help            show this help\n"
                "  --version             show the version\n"
                "\n"
@@ -159,8 +170,8 @@ static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct
 
                 diag_quote(dir, len, 64, q, sizeof(q));
                 return diag_error(d, -EINVAL,
-                        "installed under hook point '%s', which this hook does not serve (before_vm_start, "
-                        "before_vm_migrate_destination)",
+                        "installed under hook point '%s', which this hook does not serve (" HOOK_POINTS_SERVED
+                        ")",
                         q);
         }
         return 0;
@@ -177,8 +188,7 @@ static int choose_hook_point(const char *option, const char *argv0, enum hook_po
         if (*ret >= 0)
                 return 0;
         diag_quote(option, strlen(option), 64, q, sizeof(q));
-        return diag_error(d, -EINVAL,
-                "unknown hook point '%s'; expected before_vm_start or before_vm_migrate_destination", q);
+        return diag_error(d, -EINVAL, "unknown hook point '%s'; expected one of " HOOK_POINTS_SERVED, q);
 }
 
 enum {

@@ -55,6 +55,11 @@ long long __wrap_numa_node_size64(int node, long long *freep) {
 #define INCOMING(nodeset)                                                                                    \
         "<domain><memory unit='GiB'>1</memory><numatune><memory mode='strict' nodeset='" nodeset             \
         "'/></numatune></domain>"
+/* Two guest cells, 512 MiB and 1.5 GiB; the vcpu attributes and the <numatune> children vary. */
+#define CELLS(vcpu, numatune)                                                                                \
+        "<domain><memory unit='GiB'>2</memory><vcpu" vcpu ">2</vcpu><numatune>" numatune "</numatune>"       \
+        "<cpu><numa><cell id='0' cpus='0' memory='512' unit='MiB'/><cell id='1' cpus='1' memory='1536' "     \
+        "unit='MiB'/></numa></cpu></domain>"
 #define DOC "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n</domain>\n"
 #define DOC_OUT                                                                                              \
         "<domain type='kvm'>\n  <memory unit='MiB'>512</memory>\n  <vcpu>1</vcpu>\n"                         \
@@ -73,7 +78,11 @@ struct hook_case {
         const char *info;     /* part of the success line */
         const char *memnodes; /* numa_memnode, NULL when unset */
         enum hook_point point;
+        const char *warning; /* part of the one warning a successful run must give (NULL: none) */
 };
+
+#define MIGRATE     .point = HOOK_BEFORE_VM_MIGRATE_DESTINATION
+#define DEHIBERNATE .point = HOOK_BEFORE_VM_DEHIBERNATE
 
 /* clang-format off */
 static const struct hook_case cases[] = {
@@ -118,10 +127,6 @@ static const struct hook_case cases[] = {
         {"migration_checks_capacity", NULL,
                 "<domain><memory unit='GiB'>2</memory><numatune><memory mode='strict' nodeset='0'/></numatune></domain>", CAPS_SMALL, false,
                 "the VM's memory (2 GiB) is larger than all memory of node 0 (1 GiB)", NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
-        {"migration_checks_memnodes", NULL,
-                "<domain><numatune><memnode cellid='0' mode='strict' nodeset='5'/></numatune><cpu><numa><cell id='0' memory='1'/></numa></cpu></domain>",
-                CAPS_2NODE, false, "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist", NULL, NULL, NULL,
-                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_without_numatune_needs_no_numa", NULL, DOC, LIBNUMA_NONE, false, NULL, NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_without_numatune_is_silent", NULL, DOC, CAPS_2NODE, false, NULL, NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
@@ -132,8 +137,86 @@ static const struct hook_case cases[] = {
                 "fits this host", NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_refuses_unreadable_nodeset", NULL, INCOMING("x"), CAPS_2NODE, false, "no nodeset this hook can read", NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+
+        /* Migration destination: VDSM may remap <memnode> nodesets, never <memory>. */
+        {"migration_warns_on_memnode_missing_node", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='5'/>"),
+                MIGRATE, .info = "incoming <numatune> fits this host but for 1 of its 1 <memnode> elements",
+                .warning = "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host "
+                           "(host nodes: 0-1); not refused, as VDSM replaces <memnode> nodesets"},
+        {"migration_warns_on_memnode_capacity", .doc = CELLS("", "<memory mode='strict' nodeset='0-1'/>"
+                "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
+                .topo = CAPS_SMALL, MIGRATE, .info = "but for 1 of its 2",
+                .warning = "incoming <memnode cellid='1' mode='strict' nodeset='1'/>: guest cell 1's memory (1.5 GiB) is larger "
+                           "than all memory of node 1 (1 GiB); not refused"},
+        {"migration_warns_on_unreadable_memnode_nodeset", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='x'/>"),
+                MIGRATE, .info = "but for 1 of its 1", .warning = "incoming <memnode cellid='1' mode='strict' nodeset='x'/>: no nodeset this hook can read; not refused"},
+        {"migration_warns_on_memnode_preferred_set", .doc = CELLS("", "<memnode cellid='1' mode='preferred' nodeset='0-1'/>"),
+                MIGRATE, .info = "but for 1 of its 1", .warning = "preferred takes exactly one node"},
+        {"migration_accepts_fitting_memnodes", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='interleave' nodeset='0-1'/>"),
+                MIGRATE, .info = "incoming <numatune> fits this host"},
+        {"migration_memory_misfit_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0-3'/><memnode cellid='0' mode='strict' nodeset='5'/>"),
+                MIGRATE, .error = "incoming <memory mode='strict' nodeset='0-3'/>: nodes 2-3 do not exist on this host (host nodes: 0-1)"},
+        {"migration_memory_capacity_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/>"),
+                .topo = CAPS_SMALL, MIGRATE, .error = "incoming <memory mode='strict' nodeset='0'/>: the VM's memory (2 GiB) is larger than all memory of node 0 (1 GiB)"},
+        {"migration_refuses_memnode_without_guest_cell", .doc = CELLS("", "<memnode cellid='2' mode='strict' nodeset='5'/>"),
+                MIGRATE, .error = "incoming <memnode cellid='2' mode='strict' nodeset='5'/>: the domain has no guest NUMA cell 2"},
+        {"migration_refuses_memnode_unknown_mode", .doc = CELLS("", "<memnode cellid='0' mode='lax' nodeset='5'/>"),
+                MIGRATE, .error = "incoming <memnode cellid='0' mode='lax' nodeset='5'/>: unknown mode"},
+        {"migration_refuses_memnodes_with_vcpu_auto_placement", .doc = CELLS(" placement='auto'", "<memnode cellid='0' mode='strict' nodeset='0'/>"),
+                MIGRATE, .error = "incoming <memnode cellid='0' mode='strict' nodeset='0'/>: per-node binding is not compatible with "
+                                  "automatic NUMA placement (<vcpu placement='auto'> and no <memory> in <numatune>)"},
+        {"migration_refuses_memnodes_with_memory_auto_placement", .doc = CELLS("", "<memory mode='strict' placement='auto'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
+                MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<numatune><memory placement='auto'>)"},
+        {"migration_refuses_memnodes_with_inherited_auto_placement", .doc = CELLS(" placement='auto'", "<memory mode='strict'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
+                MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<numatune><memory placement='auto'>)"},
+        {"migration_memory_nodeset_makes_placement_static", .doc = CELLS(" placement='auto'", "<memory mode='strict' nodeset='0-1'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
+                MIGRATE, .info = "incoming <numatune> fits this host"},
+
+        /* Dehibernate: libvirt restores with the saved XML as it is, so everything must fit. */
+        {"dehibernate_accepts_fitting_numatune", .doc = INCOMING("0-1"), DEHIBERNATE, .info = "saved <numatune> fits this host"},
+        {"dehibernate_refuses_missing_nodes", .doc = INCOMING("0-7"), DEHIBERNATE,
+                .error = "saved <memory mode='strict' nodeset='0-7'/>: nodes 2-7 do not exist on this host (host nodes: 0-1)"},
+        {"dehibernate_checks_capacity", .doc = CELLS("", "<memory mode='strict' nodeset='1'/>"), .topo = CAPS_SMALL, DEHIBERNATE,
+                .error = "saved <memory mode='strict' nodeset='1'/>: the VM's memory (2 GiB) is larger than all memory of node 1 (1 GiB)"},
+        {"dehibernate_refuses_memnode_missing_node", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='5'/>"), DEHIBERNATE,
+                .error = "saved <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host (host nodes: 0-1)"},
+        {"dehibernate_refuses_memnode_capacity", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='1'/>"),
+                .topo = CAPS_SMALL, DEHIBERNATE, .error = "saved <memnode cellid='1' mode='strict' nodeset='1'/>: guest cell 1's memory"},
+        {"dehibernate_refuses_unreadable_memnode_nodeset", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='x'/>"), DEHIBERNATE,
+                .error = "saved <memnode cellid='1' mode='strict' nodeset='x'/>: no nodeset this hook can read"},
+        {"dehibernate_refuses_memnodes_with_vcpu_auto_placement", .doc = CELLS(" placement='auto'", "<memnode cellid='0' mode='strict' nodeset='0'/>"),
+                DEHIBERNATE, .error = "saved <memnode cellid='0' mode='strict' nodeset='0'/>: per-node binding is not compatible with automatic NUMA placement"},
+        {"dehibernate_accepts_fitting_memnodes", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
+                DEHIBERNATE, .info = "saved <numatune> fits this host"},
+        {"dehibernate_lets_auto_placement_pass", .doc = CELLS(" placement='auto'", ""), DEHIBERNATE, .info = "saved <numatune> fits this host"},
+        {"dehibernate_without_numatune_needs_no_numa", .doc = DOC, .topo = LIBNUMA_NONE, DEHIBERNATE},
+        {"dehibernate_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "saved <numatune> fits this host",
+                "0=strict:9", HOOK_BEFORE_VM_DEHIBERNATE},
+        {"dehibernate_never_writes_even_with_a_property", "strict:1", DOC, CAPS_2NODE, DEHIBERNATE},
 };
 /* clang-format on */
+
+struct point_case {
+        const char *name;
+        const char *text;
+        enum hook_point point;
+};
+
+static const struct point_case point_cases[] = {
+        {"point_before_vm_start", "before_vm_start", HOOK_BEFORE_VM_START},
+        {"point_before_vm_migrate_destination", "before_vm_migrate_destination",
+                HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+        {"point_before_vm_dehibernate", "before_vm_dehibernate", HOOK_BEFORE_VM_DEHIBERNATE},
+        {"point_after_vm_dehibernate_is_not_ours", "after_vm_dehibernate", _HOOK_POINT_INVALID},
+        {"point_prefix_is_not_a_point", "before_vm_dehibernat", _HOOK_POINT_INVALID},
+        {"point_empty_is_not_a_point", "", _HOOK_POINT_INVALID},
+};
+
+static void test_point_case(void **state) {
+        const struct point_case *c = *state;
+
+        assert_int_equal(hook_point_from_string(c->text), c->point);
+}
 
 static char dir[] = "/tmp/test-hook-XXXXXX";
 static struct bitmask *fake_nodes;
@@ -188,6 +271,14 @@ static void test_hook_case(void **state) {
                         fail_msg("run failed: %s", d.message);
                 if (c->info)
                         assert_contains(res.info, c->info);
+                else
+                        assert_string_equal(res.info, "");
+                if (c->warning) {
+                        if (d.n_warnings != 1)
+                                fail_msg("%zu warnings, expected one with \"%s\"", d.n_warnings, c->warning);
+                        assert_contains(d.warnings[0], c->warning);
+                } else if (d.n_warnings != 0)
+                        fail_msg("unexpected warning \"%s\"", d.warnings[0]);
                 assert_int_equal(res.output != NULL, c->dry_run);
                 if (c->dry_run)
                         assert_non_null(memmem(res.output, res.output_len, "<numatune>", 10));
@@ -269,6 +360,7 @@ int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_hook_case);
+        UNIT_TABLE(&suite, point_cases, test_point_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }
