@@ -395,6 +395,9 @@ static int run_check(struct run *r, struct hook_result *res) {
         k = load_host(r, NULL);
         if (k < 0)
                 return k;
+        if (r->facts.n_numatune > 1)
+                return diag_error(r->d, -EINVAL, "%s domain XML has %zu <numatune> elements", origin,
+                        r->facts.n_numatune);
 
         /* libvirt: without <memory> the placement is <vcpu>'s; with one, its own or its default. */
         placement_auto = nt->n_memory > 0 ? numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)
@@ -405,8 +408,8 @@ static int run_check(struct run *r, struct hook_result *res) {
                 if (placement_auto) {
                         if (!r->req->capabilities_path && !topology_numad_installed())
                                 diag_warn(r->d,
-                                        "%s placement 'auto' needs numad, which is not installed on this "
-                                        "host",
+                                        "%s placement 'auto' needs numad, which is not installed on "
+                                        "this host",
                                         origin);
                 } else {
                         k = foreign_spec(origin, element, m->mode, &s, r->d);
@@ -421,9 +424,8 @@ static int run_check(struct run *r, struct hook_result *res) {
         if (placement_auto && nt->n_memnodes > 0) {
                 numatune_describe_memnode(&nt->memnodes[0], element, sizeof(element));
                 return diag_error(r->d, -EINVAL,
-                        "%s %s: per-node binding is not compatible with automatic NUMA placement (%s), and "
-                        "libvirt "
-                        "refuses it",
+                        "%s %s: per-node binding is not compatible with automatic NUMA placement (%s), "
+                        "and libvirt refuses it",
                         origin, element,
                         nt->n_memory > 0 ? "<numatune><memory placement='auto'>"
                                          : "<vcpu placement='auto'> and no <memory> in <numatune>");
@@ -440,9 +442,8 @@ static int run_check(struct run *r, struct hook_result *res) {
                         return diag_error(r->d, k, "%s", scratch.message);
                 if (k < 0) {
                         diag_warn(r->d,
-                                "%s; not refused, as VDSM replaces <memnode> nodesets with Engine's choice "
-                                "for "
-                                "this host (without one, libvirt fails the migration)",
+                                "%s; not refused, as VDSM replaces <memnode> nodesets with Engine's "
+                                "choice for this host (without one, libvirt fails the migration)",
                                 scratch.message);
                         n_misfits++;
                 }
@@ -452,8 +453,8 @@ static int run_check(struct run *r, struct hook_result *res) {
 
         if (n_misfits > 0)
                 snprintf(res->info, sizeof(res->info),
-                        "%s <numatune> fits this host but for %zu of its %zu <memnode> elements (see the "
-                        "warnings)",
+                        "%s <numatune> fits this host but for %zu of its %zu <memnode> elements "
+                        "(see the warnings)",
                         origin, n_misfits, nt->n_memnodes);
         else
                 snprintf(res->info, sizeof(res->info), "%s <numatune> fits this host", origin);

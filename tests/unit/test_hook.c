@@ -192,6 +192,10 @@ static const struct hook_case cases[] = {
         {"dehibernate_without_numatune_needs_no_numa", .doc = DOC, .topo = LIBNUMA_NONE, DEHIBERNATE},
         {"dehibernate_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "saved <numatune> fits this host",
                 "0=strict:9", HOOK_BEFORE_VM_DEHIBERNATE},
+        {"dehibernate_refuses_two_numatune", .doc = "<domain><numatune/><numatune/></domain>", DEHIBERNATE,
+                .error = "saved domain XML has 2 <numatune> elements"},
+        {"migration_refuses_two_numatune", .doc = "<domain><numatune/><numatune/></domain>", MIGRATE,
+                .error = "incoming domain XML has 2 <numatune> elements"},
         {"dehibernate_never_writes_even_with_a_property", "strict:1", DOC, CAPS_2NODE, DEHIBERNATE},
 };
 /* clang-format on */
