@@ -422,13 +422,16 @@ static int run_check(struct run *r, struct hook_result *res) {
 
         /* libvirt refuses this on any host, and VDSM's remapping changes no placement. */
         if (placement_auto && nt->n_memnodes > 0) {
+                const char *why =
+                        nt->n_memory == 0 ? "<vcpu placement='auto'> and no <memory> in <numatune>"
+                        : m->placement    ? "<numatune><memory placement='auto'>"
+                                       : "<vcpu placement='auto'>, which a <memory> without nodeset follows";
+
                 numatune_describe_memnode(&nt->memnodes[0], element, sizeof(element));
                 return diag_error(r->d, -EINVAL,
                         "%s %s: per-node binding is not compatible with automatic NUMA placement (%s), "
                         "and libvirt refuses it",
-                        origin, element,
-                        nt->n_memory > 0 ? "<numatune><memory placement='auto'>"
-                                         : "<vcpu placement='auto'> and no <memory> in <numatune>");
+                        origin, element, why);
         }
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {

@@ -195,5 +195,41 @@ else
     not_ok "dehibernate without <numatune>: exit $rc: $(cat "$tmp/err")"
 fi
 
+# Automatic placement with <memnode>: libvirt (test driver, when virsh is
+# here) and both check-only points agree on what is refused.
+auto_xml() { # auto_xml VCPU-ATTRS NUMATUNE-CHILDREN
+    printf "<domain type='test'><name>auto</name><memory unit='MiB'>1024</memory><vcpu%s>2</vcpu>" "$1"
+    printf "<numatune>%s</numatune><os><type>hvm</type></os>" "$2"
+    printf "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu></domain>\n"
+}
+for row in "refused| placement='auto'|<memnode cellid='0' mode='strict' nodeset='0'/>" \
+    "refused||<memory mode='strict' placement='auto'/><memnode cellid='0' mode='strict' nodeset='0'/>" \
+    "refused| placement='auto'|<memory mode='strict'/><memnode cellid='0' mode='strict' nodeset='0'/>" \
+    "accepted| placement='auto'|<memory mode='strict' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/>"; do
+    IFS='|' read -r verdict vcpu children <<< "$row"
+    auto_xml "$vcpu" "$children" > "$tmp/dom.xml"
+    before=$(fingerprint "$tmp/dom.xml")
+    label="<vcpu$vcpu> $children"
+    if command -v virsh > /dev/null; then
+        virsh -q -c test:///default define "$tmp/dom.xml" > /dev/null 2> "$tmp/virsh-err"
+        vrc=$?
+        if [ "$verdict" = refused ]; then
+            [ "$vrc" != 0 ] && grep -q "Per-node binding is not compatible with automatic NUMA placement" "$tmp/virsh-err" \
+                && ok "libvirt refuses $label" || not_ok "libvirt: exit $vrc for $label: $(cat "$tmp/virsh-err")"
+        else
+            [ "$vrc" = 0 ] && ok "libvirt accepts $label" || not_ok "libvirt refuses $label: $(cat "$tmp/virsh-err")"
+        fi
+    fi
+    for p in before_vm_migrate_destination before_vm_dehibernate; do
+        "$root/$p/50_numa" --capabilities "$fixtures/caps-2node.xml" --domxml "$tmp/dom.xml" 2> "$tmp/err"
+        rc=$?
+        if [ "$verdict" = refused ]; then
+            expect "$p refuses $label" 2 "per-node binding is not compatible with automatic NUMA placement" 0 no
+        else
+            expect "$p accepts $label" 0 "<numatune> fits this host" 0 no
+        fi
+    done
+done
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -168,7 +168,7 @@ static const struct hook_case cases[] = {
         {"migration_refuses_memnodes_with_memory_auto_placement", .doc = CELLS("", "<memory mode='strict' placement='auto'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
                 MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<numatune><memory placement='auto'>)"},
         {"migration_refuses_memnodes_with_inherited_auto_placement", .doc = CELLS(" placement='auto'", "<memory mode='strict'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
-                MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<numatune><memory placement='auto'>)"},
+                MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<vcpu placement='auto'>, which a <memory> without nodeset follows)"},
         {"migration_memory_nodeset_makes_placement_static", .doc = CELLS(" placement='auto'", "<memory mode='strict' nodeset='0-1'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
                 MIGRATE, .info = "incoming <numatune> fits this host"},
 
