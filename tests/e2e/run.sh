@@ -198,14 +198,18 @@ run_hook() { # run_hook NAME VAR=VALUE...: the hook as VDSM runs it; stderr in $
 }
 qemu_pid() { cat "$T/run/libvirt/qemu/$1.pid" 2> /dev/null; }
 ram_maps() { # ram_maps PID BYTES: the numa_maps lines of mappings exactly BYTES long
-    local pid=$1 bytes=$2 range addr rest
+    # Each file is read whole first (cat): bash's read seeks back after every
+    # line, and a seek into a /proc seq_file of a running QEMU can land mid-line.
+    local pid=$1 bytes=$2 maps numa range addr rest
     local -A hit=()
+    maps=$(cat "/proc/$pid/maps") numa=$(cat "/proc/$pid/numa_maps")
     while read -r range _; do
+        [[ $range =~ ^[0-9a-f]+-[0-9a-f]+$ ]] || continue
         (( 16#${range#*-} - 16#${range%-*} == bytes )) && hit[${range%-*}]=1
-    done < "/proc/$pid/maps"
+    done <<< "$maps"
     while read -r addr rest; do
-        [ -n "${hit[$addr]:-}" ] && echo "$addr $rest"
-    done < "/proc/$pid/numa_maps"
+        [ -n "$addr" ] && [ -n "${hit[$addr]:-}" ] && echo "$addr $rest"
+    done <<< "$numa"
 }
 check_ram() { # check_ram NAME PID BYTES POLICY [EXTRA]: the one mapping of BYTES has POLICY (and EXTRA)
     local name=$1 pid=$2 bytes=$3 policy=$4 extra=${5:-} lines count policy_seen
