@@ -22,7 +22,7 @@ setup() { # setup DIR OPTIONS...: configure once, reconfigure after
     fi
 }
 
-setup build-test --werror
+setup build-test --werror -Dbench=true
 meson test -C build-test --print-errorlogs
 
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
