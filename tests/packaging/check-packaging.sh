@@ -120,7 +120,8 @@ if [ -n "$tarball" ] && command -v rpmbuild > /dev/null; then
         if "$src/tests/packaging/vdsm-obsoletes.sh" "$rpm_file" > "$tmp/obsoletes.log" 2>&1; then
             pass "beside vdsm: $(tail -n 1 "$tmp/obsoletes.log") (rpm --root$(command -v dnf > /dev/null && echo ', dnf --installroot'))"
         else
-            fail "beside vdsm: $(grep -E '^FAIL' "$tmp/obsoletes.log" | tr '\n' ' ')$(tail -n 3 "$tmp/obsoletes.log")"
+            fail "beside vdsm: $(tail -n 1 "$tmp/obsoletes.log"):"
+            grep -E '^(FAIL|PASS)' "$tmp/obsoletes.log" | sed 's/^/    /'
         fi
     else
         fail "rpmbuild: $(tail -n 15 "$tmp/rpm.log")"

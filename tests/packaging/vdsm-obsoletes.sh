@@ -82,12 +82,14 @@ new_root rpm-ours
 rpm "${rpm_opts[@]}" --root "$root" -i "$host_libs" "$vdsm_old" > "$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
 if rpm "${rpm_opts[@]}" --root "$root" -i "$rpm_file" > "$tmp/log" 2>&1; then
     pass "rpm: $(basename "$rpm_file") installs beside vdsm-4.50.7-1"
-    rpm "${rpm_opts[@]}" --root "$root" -U "$vdsm_new" > "$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
-    installed && pass "rpm: it stays installed when vdsm is upgraded to 4.50.99-1" \
-        || fail "rpm: upgrading vdsm to 4.50.99-1 erased it"
 else
-    fail "rpm: installing it beside vdsm-4.50.7-1: $(grep -v '^rpm: ' "$tmp/log" | tr '\n' ' ')"
+    fail "rpm: installing it beside vdsm-4.50.7-1: $(grep -v '^rpm: ' "$tmp/log" | tr -s '\n\t' '  ')"
+    # Force it in, to see the upgrade as well.
+    rpm "${rpm_opts[@]}" --root "$root" -i --nodeps "$rpm_file" > /dev/null 2>&1
 fi
+rpm "${rpm_opts[@]}" --root "$root" -U "$vdsm_new" > "$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
+installed && pass "rpm: it stays installed when vdsm is upgraded to 4.50.99-1" \
+    || fail "rpm: upgrading vdsm to 4.50.99-1 erased it"
 
 # rpm: the control, without Epoch, as on oVirt hosts today
 new_root rpm-control
@@ -116,7 +118,7 @@ if command -v dnf > /dev/null; then
         installed && pass "dnf: it stays installed when vdsm is upgraded to 4.50.99-1" \
             || fail "dnf: upgrading vdsm to 4.50.99-1 erased it"
     else
-        fail "dnf: installing it beside vdsm-4.50.7-1: $(grep -E 'Problem|obsoletes' "$tmp/log" | tr '\n' ' ')"
+        fail "dnf: installing it beside vdsm-4.50.7-1: $(grep -E -m 1 'Problem' "$tmp/log")"
     fi
 
     new_root dnf-control
