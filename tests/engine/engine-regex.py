@@ -23,8 +23,10 @@ needs a negative lookahead, which grep -E lacks.
 How, without lookahead, and with at most 9 back-references (GNU grep):
   - N <= M without leading zeros: shorter N, or the same length and a
     first differing digit that is smaller in N, or equal. The common
-    prefix before the differing digit is matched by a back-reference
-    (\\1...\\9) when it has 1 to 3 digits, spelled out otherwise.
+    prefix before the differing digit is a back-reference (\\1...\\9) when
+    the digits differ at the last place (prefix of 0 to 3 digits, which
+    also covers N = M) or the second to last (1 or 2 digits); a one-digit
+    prefix further left, and the prefixes 40 and 409, are spelled out.
   - M <= 4095 (hence N <= 4095): the alternatives whose M has 4 digits
     spell out 1000-3999, 4000-4089 and 4090-4095.
   - Each nodeset is one loop over items, each preceded by its separator
@@ -36,7 +38,6 @@ import re
 import sys
 
 MODES_NODESET = ["strict", "interleave", "restrictive"]
-WS = r"\s"
 
 
 def digits(n):
@@ -70,8 +71,8 @@ def four_digit_above(a):
 
 def item_alternatives():
     """The item after '^?0*': a node, or a range N-M with N <= M <= 4095.
-    Returns (alternatives, template) where P0 and P1 mark the two groups
-    that back-references name."""
+    '(P0' and '(P1' open the two groups that '\\P0' and '\\P1' name;
+    number_groups() turns them into group numbers."""
     alts = list(BOUNDED)
     m = "-0*"
     # N shorter than M (M without leading zeros: first digit 1-9).
