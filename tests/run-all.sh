@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, as CI runs it:
 #   1. a warnings-as-errors build with every unit, integration, reliability
-#      (hostile input, fault injection), fuzz-replay and style test;
+#      (hostile input, fault injection), fuzz-replay and style test, and the
+#      benchmark's functional test (-Dbench=true);
 #   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 #      leaks included;
 #   3. the shipping checks: install layout, man page, meson dist, a build
-#      and test run from the tarball, and the RPM (tests/packaging);
+#      and test run from the tarball, the RPM, and that it installs beside
+#      vdsm and survives vdsm upgrades (tests/packaging);
 #   4. each libFuzzer target for FUZZ_SECONDS (default 60) with clang, on a
 #      scratch copy of its corpus; any crash, leak, timeout or OOM fails.
 # Build trees: build-test/, build-sanitize/ and build-fuzz/.
