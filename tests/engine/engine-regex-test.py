@@ -12,8 +12,9 @@ and resolve() on the largest possible host) gives the hook column. Rows
 where the two columns differ are the cases a regex cannot or should not
 share, and are printed as TAP notes. Then every range N-M over the
 boundary values of 0..4200 is checked against N <= M <= 4095 by both the
-regexes and the hook, and README.md and the man page must carry the
-regexes this script generates. Prints TAP.
+regexes and the hook, the engine-config value must pass Engine's own
+syntax check and split back into the regexes, and README.md and the man
+page must carry the regexes engine-regex.py generates. Prints TAP.
 """
 import importlib.util
 import itertools
@@ -142,6 +143,15 @@ for prop, fmt in (("numa", "strict:%s-%s"), ("numa_memnode", "0=strict:%s-%s 1=i
     bad = [v for v, t, p, h in zip(values, truth, python, hook) if not (t == p == h == (v in grep))]
     tap(not bad, "%s: %d ranges N-M over 0..4199 boundaries: regex (grep -E, Python) and hook say N <= M <= 4095%s"
         % (prop, len(values), "; wrong: " + ", ".join(bad[:10]) if bad else ""))
+
+# The engine-config value survives Engine's parsing: its syntax check
+# (CustomPropertiesUtils.VALIDATION_STR), then split(";") and split("=", 2).
+config = subprocess.run([sys.executable, os.path.join(engine_dir, "engine-regex.py"), "--engine-config"],
+                        capture_output=True, text=True, check=True).stdout.rstrip("\n")
+key_value = "(([a-z_A-Z0-9])+)=(([^;])*)"
+parsed = dict(entry.split("=", 1) for entry in config.split(";"))
+tap(re.fullmatch("(" + key_value + "(;" + key_value + ")*;?)?", config) is not None and parsed == regexes,
+    "the engine-config value passes Engine's syntax check and splits back into the three regexes")
 
 # The documentation carries what this script generates.
 with open(os.path.join(source_root, "README.md")) as f:
