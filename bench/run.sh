@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f build-bench/build.ninja ]; then
-    meson setup --reconfigure build-bench --buildtype=release -Dtests=false > /dev/null
+    meson setup --reconfigure build-bench --buildtype=release -Dtests=false -Dbench=true > /dev/null
 else
-    meson setup build-bench --buildtype=release -Dtests=false > /dev/null
+    meson setup build-bench --buildtype=release -Dtests=false -Dbench=true > /dev/null
 fi
 meson compile -C build-bench > /dev/null
 cd build-bench

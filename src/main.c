@@ -123,11 +123,30 @@ static int run_topology(const char *capabilities_path, struct diag *d) {
         return 0;
 }
 
+static bool is_ascii_space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* The parser ignores whitespace around a value, so 'strict:0' and 'strict:0 ' say the same. */
+static bool same_trimmed(const char *a, const char *b) {
+        size_t la, lb;
+
+        while (is_ascii_space(*a))
+                a++;
+        while (is_ascii_space(*b))
+                b++;
+        for (la = strlen(a); la > 0 && is_ascii_space(a[la - 1]); la--)
+                ;
+        for (lb = strlen(b); lb > 0 && is_ascii_space(b[lb - 1]); lb--)
+                ;
+        return la == lb && memcmp(a, b, la) == 0;
+}
+
 /* 'numa' is the property; 'numaset' is the name the RHV admin guide's example used. */
 static int spec_from_environment(const char **ret, struct diag *d) {
         const char *numa = getenv("numa"), *numaset = getenv("numaset");
 
-        if (numa && numaset && strcmp(numa, numaset) != 0) {
+        if (numa && numaset && !same_trimmed(numa, numaset)) {
                 char a[SPEC_QUOTE_MAX * 4 + 8], b[SPEC_QUOTE_MAX * 4 + 8];
 
                 diag_quote(numa, strlen(numa), SPEC_QUOTE_MAX, a, sizeof(a));

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, as CI runs it:
 #   1. a warnings-as-errors build with every unit, integration, reliability
-#      (hostile input, fault injection), fuzz-replay and style test, and
-#      the end-to-end test (tests/e2e: a real libvirtd and QEMU start the
-#      hook's output; as root only);
+#      (hostile input, fault injection), fuzz-replay and style test, the
+#      benchmark's functional test (-Dbench=true), and the end-to-end test
+#      (tests/e2e: a real libvirtd and QEMU start the hook's output; as
+#      root only);
 #   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 #      leaks included, but for e2e: that proves what libvirt and QEMU make of
 #      the output, which the sanitizers do not change, and the hook runs it
 #      does are on paths the integration tests already cover there;
 #   3. the shipping checks: install layout, man page, meson dist, a build
-#      and test run from the tarball, and the RPM (tests/packaging);
+#      and test run from the tarball, the RPM, and that it installs beside
+#      vdsm and survives vdsm upgrades (tests/packaging);
 #   4. each libFuzzer target for FUZZ_SECONDS (default 60) with clang, on a
 #      scratch copy of its corpus; any crash, leak, timeout or OOM fails.
 # Build trees: build-test/, build-sanitize/ and build-fuzz/.
@@ -26,7 +28,7 @@ setup() { # setup DIR OPTIONS...: configure once, reconfigure after
     fi
 }
 
-setup build-test --werror
+setup build-test --werror -Dbench=true
 meson test -C build-test --print-errorlogs
 
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all

@@ -66,6 +66,7 @@ expect "missing file" 2 "No such file or directory" "" -- "${env_run[@]}" numa=s
 expect "--numa overrides the environment" 0 "from 'strict:1'" "" -- "${env_run[@]}" numa=strict:9 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}" --numa strict:1
 expect "--domxml overrides the environment" 0 "from 'strict:1'" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml=/nonexistent "$hook" "${caps[@]}" --domxml "$tmp/dom.xml"
 expect "numaset alone" 0 "from 'interleave:0-1'" "" -- "${env_run[@]}" numaset=interleave:0-1 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "numa and numaset equal but for surrounding whitespace" 0 "from 'strict:0'" "" -- "${env_run[@]}" numa=strict:0 numaset=' strict:0 ' _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "numa and numaset differ" 2 "differ; set only one" "" -- "${env_run[@]}" numa=strict:0 numaset=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "empty property" 2 "invalid value '': empty" "" -- "${env_run[@]}" numa= _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "dry run prints the XML" 0 "numa: set <memory mode='strict' nodeset='2'/>" "<memory mode='strict' nodeset='2'/>" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shipping checks, each a line of its own:
-#   1. `meson install --prefix=/usr` lays out the hook, its migration
-#      symlink, the man page and the docs where admins expect them;
+#   1. `meson install --prefix=/usr` lays out the one binary
+#      (/usr/bin/vdsm-hook-numa, which runs from there), a relative symlink
+#      to it in each hook-point directory, the man page and the docs where
+#      admins expect them;
 #   2. the man page has no warnings (`man --warnings -l`);
 #   3. `meson dist` makes a tarball holding the built man page and a
 #      filled-in spec;
@@ -10,7 +12,9 @@
 #      (but e2e, which run-all.sh runs once, from the checkout);
 #   5. `rpmbuild -bb` builds the RPM from it (Debian's rpm lacks Fedora's
 #      %meson macros: tests/packaging/rpm-macros supplies them), and
-#      `rpm -qlp` lists the hook paths.
+#      `rpm -qlvp` lists the binary, the hook symlinks and the docs;
+#   6. that RPM installs beside vdsm and survives a vdsm upgrade, although
+#      vdsm obsoletes vdsm-hook-numa (vdsm-obsoletes.sh, with fake vdsm).
 # Run from the source tree (a git checkout, as meson dist needs).
 set -u
 cd "$(dirname "$0")/../.."
@@ -27,17 +31,30 @@ meson compile -C "$tmp/build" > /dev/null || exit 1
 DESTDIR="$tmp/root" meson install -C "$tmp/build" --no-rebuild > /dev/null || exit 1
 
 # 1. install layout
+hook_points="before_vm_start before_vm_migrate_destination before_vm_dehibernate"
 problems=""
-[ -x "$tmp/root/$hookdir/before_vm_start/50_numa" ] || problems+=" no executable before_vm_start/50_numa;"
-[ "$(readlink "$tmp/root/$hookdir/before_vm_migrate_destination/50_numa")" = ../before_vm_start/50_numa ] \
-    || problems+=" before_vm_migrate_destination/50_numa is not a relative symlink to ../before_vm_start/50_numa;"
+bin=$tmp/root/usr/bin/vdsm-hook-numa
+[ -f "$bin" ] && [ ! -L "$bin" ] && [ -x "$bin" ] || problems+=" no executable file usr/bin/vdsm-hook-numa;"
+for point in $hook_points; do
+    link=$tmp/root/$hookdir/$point/50_numa
+    [ -L "$link" ] && [ "$(readlink "$link")" = ../../../../bin/vdsm-hook-numa ] \
+        || problems+=" $point/50_numa is not a relative symlink to ../../../../bin/vdsm-hook-numa;"
+    [ "$(realpath "$link" 2> /dev/null)" = "$(realpath "$bin" 2> /dev/null)" ] || problems+=" $point/50_numa does not resolve to usr/bin/vdsm-hook-numa;"
+done
+[ "$(find "$tmp/root" -type f -perm -u+x | wc -l)" = 1 ] || problems+=" more than one executable file installed;"
 [ -f "$tmp/root/usr/share/man/man8/vdsm-hook-numa.8" ] || problems+=" no man page;"
 for f in README.md domain.xml; do
     [ -f "$tmp/root/usr/share/doc/vdsm-hook-numa/$f" ] || problems+=" no doc $f;"
 done
 version=$(meson introspect --projectinfo "$tmp/build" | sed -n 's/.*"version": "\([^"]*\)".*/\1/p')
-[ "$("$tmp/root/$hookdir/before_vm_start/50_numa" --version)" = "vdsm-hook-numa $version" ] || problems+=" --version is not $version;"
-[ -z "$problems" ] && pass "install layout under /usr" || fail "install layout:$problems"
+[ "$("$tmp/root/$hookdir/before_vm_start/50_numa" --version)" = "vdsm-hook-numa $version" ] || problems+=" --version through the before_vm_start link is not $version;"
+if "$bin" --topology > "$tmp/topology" 2> "$tmp/topology.err"; then
+    grep -q '^node ' "$tmp/topology" || problems+=" usr/bin/vdsm-hook-numa --topology printed no node table;"
+else
+    problems+=" usr/bin/vdsm-hook-numa --topology failed: $(head -c 300 "$tmp/topology.err");"
+fi
+[ -z "$problems" ] && pass "install layout under /usr: bin/vdsm-hook-numa (--topology runs) and 3 hook-point symlinks to it" \
+    || fail "install layout:$problems"
 
 # 2. man page
 if man --warnings -E UTF-8 -l "$tmp/root/usr/share/man/man8/vdsm-hook-numa.8" > "$tmp/man.txt" 2> "$tmp/man.err" \
@@ -85,16 +102,28 @@ if [ -n "$tarball" ] && command -v rpmbuild > /dev/null; then
     if rpmbuild -bb --nodeps --load "$src/tests/packaging/rpm-macros" --define "_topdir $tmp/rpm" \
         "$tmp/unpacked/vdsm-hook-numa-$version/vdsm-hook-numa.spec" > "$tmp/rpm.log" 2>&1; then
         rpm_file=$(find "$tmp/rpm/RPMS" -name "vdsm-hook-numa-$version-*.rpm" | head -n 1)
-        files=$(rpm -qlp "$rpm_file" 2> /dev/null)
+        files=$(rpm -qlvp "$rpm_file" 2> /dev/null)
         missing=""
-        for want in /usr/libexec/vdsm/hooks/before_vm_start/50_numa \
-            /usr/libexec/vdsm/hooks/before_vm_migrate_destination/50_numa \
-            /usr/share/man/man8/vdsm-hook-numa.8 /usr/share/doc/vdsm-hook-numa/README.md; do
-            grep -qx "$want\(.gz\)\?" <<< "$files" || missing+=" $want"
+        grep -qE '^-rwx.* /usr/bin/vdsm-hook-numa$' <<< "$files" || missing+=" /usr/bin/vdsm-hook-numa (executable)"
+        for point in $hook_points; do
+            grep -qE "^l.* /usr/libexec/vdsm/hooks/$point/50_numa -> \.\./\.\./\.\./\.\./bin/vdsm-hook-numa$" <<< "$files" \
+                || missing+=" $point/50_numa (symlink to ../../../../bin/vdsm-hook-numa)"
+        done
+        for want in /usr/share/man/man8/vdsm-hook-numa.8 /usr/share/doc/vdsm-hook-numa/README.md; do
+            grep -qE " $want(.gz)?$" <<< "$files" || missing+=" $want"
         done
         grep -q "/LICENSE$" <<< "$files" || missing+=" LICENSE"
-        [ -z "$missing" ] && pass "rpmbuild -bb: $(basename "$rpm_file") holds the hook paths, man page and licence" \
+        [ "$(rpm -qp --qf '%{EPOCH}' "$rpm_file" 2> /dev/null)" = 1 ] || missing+=" Epoch 1"
+        [ -z "$missing" ] && pass "rpmbuild -bb: $(basename "$rpm_file") (Epoch 1) holds the binary, the hook symlinks, man page and licence" \
             || fail "the RPM lacks:$missing"
+
+        # 6. installable beside vdsm, kept across vdsm upgrades
+        if "$src/tests/packaging/vdsm-obsoletes.sh" "$rpm_file" > "$tmp/obsoletes.log" 2>&1; then
+            pass "beside vdsm: $(tail -n 1 "$tmp/obsoletes.log") (rpm --root$(command -v dnf > /dev/null && echo ', dnf --installroot'))"
+        else
+            fail "beside vdsm: $(tail -n 1 "$tmp/obsoletes.log"):"
+            grep -E '^(FAIL|PASS)' "$tmp/obsoletes.log" | sed 's/^/    /'
+        fi
     else
         fail "rpmbuild: $(tail -n 15 "$tmp/rpm.log")"
     fi
