@@ -66,6 +66,18 @@ incoming "a guest cell too big for the destination's node" "$expected/memnode-ce
 incoming "memoryless destination node" "$expected/bom.xml" caps-memoryless.xml 2 \
     "incoming <memory mode='strict' nodeset='1'/>: node 1 has no memory, and strict needs memory on every node"
 
+# Huge pages: VDSM has prepared them by now; the incoming <memory> is held to the start's rule.
+incoming "huge pages fit the destination" "$expected/hugepages-strict-fits.xml" caps-hugepages.xml 0 "fits this host"
+sed "s/nodeset=\"0\"/nodeset=\"1\"/" "$expected/hugepages-strict-fits.xml" > "$tmp/huge-node1.xml"
+incoming "huge pages short on the destination" "$tmp/huge-node1.xml" caps-hugepages.xml 2 \
+    "numa: incoming <memory mode='strict' nodeset='1'/>: needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
+incoming "huge page size missing on the destination" "$expected/hugepages-strict-fits.xml" caps-2node.xml 2 \
+    "numa: domain XML asks for 1 GiB huge pages, which this host does not have (huge page sizes: none)"
+sed "s/cellid=\"1\" mode=\"strict\" nodeset=\"0\"/cellid=\"1\" mode=\"strict\" nodeset=\"1\"/" \
+    "$expected/hugepages-vnuma-cells.xml" > "$tmp/huge-cell1.xml"
+incoming "a guest cell's huge page shortfall only warns at the destination" "$tmp/huge-cell1.xml" caps-hugepages.xml 0 \
+    "numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='1'/>: needs 512 2 MiB pages on node 1, which has 0 in total"
+
 # Never written, not even renamed onto itself: same inode and mtime.
 make_tree caps-8node.xml
 cp "$source_xml" "$tmp/incoming.xml"
