@@ -47,7 +47,7 @@ incoming() {
     elif ! cmp -s "$file" "$tmp/out.xml"; then
         not_ok "$name: the incoming XML changed"
     else
-        ok "$name${want_err:+: $(head -c 200 "$tmp/err")}"
+        ok "$name${want_err:+: $(head -n 1 "$tmp/err" | head -c 200)}"
     fi
 }
 
