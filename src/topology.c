@@ -294,18 +294,20 @@ int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
 
 int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
         char buf[8192];
-        const char *line;
         unsigned long long kib;
         ssize_t n;
 
         n = read_small(meminfo, buf, sizeof(buf));
         if (n < 0)
                 return (int) n;
-        for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        for (const char *line = buf; line; line = strchr(line, '\n')) {
+                if (*line == '\n')
+                        line++;
                 if (sscanf(line, "Hugepagesize: %llu kB", &kib) == 1 && kib > 0) {
                         *ret_kib = kib;
                         return 0;
                 }
+        }
         return -ENOENT;
 }
 
