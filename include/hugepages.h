@@ -24,8 +24,8 @@ struct hugepages_host {
  * whose nodeset holds the cell, else the one without nodeset (cell -1, a
  * VM without guest NUMA cells, only looks at that one). Returns 1 with
  * *ret_kib set (0: the host's default size, as for <hugepages/> alone), 0
- * when the cell gets no huge pages, or -EINVAL for a <page> this hook
- * cannot read.
+ * when the cell gets no huge pages, -EINVAL for a <page> this hook
+ * cannot read (any nodeset; the chosen one's size), or -ENOMEM.
  */
 int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib);
 

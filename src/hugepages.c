@@ -15,8 +15,44 @@
 /* Per-node figures in a message beyond this many are cut with "...": the line must stay readable. */
 #define MESSAGE_NODES_MAX 8
 
-int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib) {
-        const struct domxml_page *fallback = NULL, *chosen = NULL;
+/* Which <page> each guest cell uses: an index into p->pages per cell id, -1 for none. */
+struct page_choice {
+        long fallback; /* the first <page> without nodeset, -1 */
+        long cell[NODE_ID_MAX + 1];
+};
+
+/*
+ * Parses each <page>'s nodeset once and walks its members, so the cost is
+ * pages x members, never pages x cells x parsing (hostile input may have
+ * tens of thousands of both).
+ */
+static int choose_pages(const struct domxml_placement *p, struct page_choice *ret) {
+        ret->fallback = -1;
+        for (size_t c = 0; c < ELEMENTSOF(ret->cell); c++)
+                ret->cell[c] = -1;
+
+        for (size_t i = 0; i < p->n_pages; i++) {
+                struct nodeset cells;
+
+                if (!p->pages[i].nodeset) {
+                        if (ret->fallback < 0)
+                                ret->fallback = (long) i;
+                        continue;
+                }
+                if (nodeset_parse_libvirt(p->pages[i].nodeset, &cells) < 0)
+                        return -EINVAL;
+                for (int c = nodeset_next(&cells, 0); c >= 0; c = nodeset_next(&cells, c + 1))
+                        if (ret->cell[c] < 0)
+                                ret->cell[c] = (long) i; /* the first <page> naming the cell wins */
+        }
+        return 0;
+}
+
+/* The page size for cell (-1: a VM without guest cells) from a choice; see hugepages_select(). */
+static int chosen_size(
+        const struct domxml_placement *p, const struct page_choice *choice, long cell, uint64_t *ret_kib) {
+        const struct domxml_page *page;
+        long i = cell >= 0 && cell <= NODE_ID_MAX ? choice->cell[cell] : -1;
         uint64_t bytes;
 
         if (!p->has_hugepages)
@@ -25,32 +61,26 @@ int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_
                 *ret_kib = 0; /* <hugepages/> alone: the default size for all memory */
                 return 1;
         }
-
-        for (size_t i = 0; i < p->n_pages && !chosen; i++) {
-                const struct domxml_page *page = &p->pages[i];
-                struct nodeset cells;
-
-                if (!page->nodeset) {
-                        if (!fallback)
-                                fallback = page;
-                        continue;
-                }
-                if (cell < 0)
-                        continue;
-                if (nodeset_parse_libvirt(page->nodeset, &cells) < 0)
-                        return -EINVAL;
-                if (cell <= NODE_ID_MAX && nodeset_contains(&cells, (unsigned) cell))
-                        chosen = page;
-        }
-        if (!chosen)
-                chosen = fallback;
-        if (!chosen)
+        if (i < 0)
+                i = choice->fallback;
+        if (i < 0)
                 return 0; /* libvirt gives such a cell normal memory */
 
-        if (!chosen->size || size_parse(chosen->size, chosen->unit, &bytes) < 0 || bytes < 1024)
+        page = &p->pages[i];
+        if (!page->size || size_parse(page->size, page->unit, &bytes) < 0 || bytes < 1024)
                 return -EINVAL;
         *ret_kib = bytes / 1024;
         return 1;
+}
+
+int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib) {
+        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+
+        if (!choice)
+                return -ENOMEM;
+        if (choose_pages(p, choice) < 0)
+                return -EINVAL;
+        return chosen_size(p, choice, cell, ret_kib);
 }
 
 uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib) {
@@ -365,13 +395,13 @@ static int add_to_group(
 }
 
 /* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
-static int part_size(const struct domxml_facts *f, const struct hugepages_host *h, const struct part *p,
-        uint64_t *ret_kib, struct diag *d) {
+static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct hugepages_host *h, const struct part *p, uint64_t *ret_kib, struct diag *d) {
         char s[SIZE_FORMAT_MAX], sizes[DIAG_LINE_MAX / 4];
         uint64_t kib = 0;
         int r;
 
-        r = hugepages_select(&f->placement, p->cell, &kib);
+        r = chosen_size(&f->placement, choice, p->cell, &kib);
         if (r < 0)
                 return diag_error(d, r,
                         "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
@@ -410,11 +440,20 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         const struct hugepages_host *h, struct diag *d) {
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
+        _cleanup_free_ struct page_choice *choice = NULL;
         size_t n_parts = 0, n_groups = 0;
         int r;
 
         if (!f->placement.has_hugepages)
                 return 0;
+
+        choice = malloc(sizeof(*choice));
+        if (!choice)
+                return diag_error(d, -ENOMEM, "out of memory");
+        if (choose_pages(&f->placement, choice) < 0)
+                return diag_error(d, -EINVAL,
+                        "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
+                        "this hook cannot read");
 
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
@@ -424,7 +463,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);
                 uint64_t kib = 0;
 
-                r = part_size(f, h, &parts[i], &kib, d);
+                r = part_size(f, choice, h, &parts[i], &kib, d);
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */

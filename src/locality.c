@@ -26,24 +26,50 @@ void locality_cpu_nodes(const struct topology *t, const struct nodeset *cpus, st
         *ret = nodes;
 }
 
-int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret) {
+/* Each vCPU's cpuset string, indexed once: hostile input may pin tens of thousands of times. */
+struct vcpu_index {
+        const char *cpuset[VCPUS_MAX];
+};
+
+static void index_vcpus(const struct domxml_placement *p, struct vcpu_index *ret) {
+        for (size_t v = 0; v < VCPUS_MAX; v++)
+                ret->cpuset[v] = p->vcpu_cpuset;
+        for (size_t i = 0; i < p->n_vcpupins; i++) {
+                long v = parse_id_str(p->vcpupins[i].vcpu, VCPUS_MAX - 1);
+
+                if (v >= 0)
+                        ret->cpuset[v] = p->vcpupins[i].cpuset;
+        }
+}
+
+static int vcpu_cpus(const struct vcpu_index *x, const struct nodeset *vcpus, struct nodeset *ret) {
+        const char *last = NULL;
         struct nodeset all, cpus;
 
         nodeset_clear(&all);
         for (int v = nodeset_next(vcpus, 0); v >= 0; v = nodeset_next(vcpus, v + 1)) {
-                const char *cpuset = p->vcpu_cpuset;
+                const char *cpuset = x->cpuset[v];
 
-                for (size_t i = 0; i < p->n_vcpupins; i++)
-                        if (parse_id_str(p->vcpupins[i].vcpu, NODE_ID_MAX) == v)
-                                cpuset = p->vcpupins[i].cpuset;
                 if (!cpuset)
                         return 0;
+                if (cpuset == last)
+                        continue; /* the same <vcpu cpuset> for many vCPUs: parsed once */
                 if (nodeset_parse_libvirt(cpuset, &cpus) < 0)
                         return -EINVAL;
                 nodeset_union(&all, &cpus);
+                last = cpuset;
         }
         *ret = all;
         return 1;
+}
+
+int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret) {
+        _cleanup_free_ struct vcpu_index *x = malloc(sizeof(*x));
+
+        if (!x)
+                return -ENOMEM;
+        index_vcpus(p, x);
+        return vcpu_cpus(x, vcpus, ret);
 }
 
 /* "vCPUs 0-3 run on node 0 but memory is bound to node 1: every access is remote". */
@@ -59,13 +85,13 @@ static void warn_remote(const char *who, bool plural, const struct nodeset *on, 
 }
 
 /* Warns when the host CPUs of vcpus lie entirely on nodes outside memory. */
-static void check_vcpus(const struct domxml_placement *p, const struct topology *t,
-        const struct nodeset *vcpus, const struct nodeset *memory, long cell, struct diag *d) {
+static void check_vcpus(const struct vcpu_index *x, const struct topology *t, const struct nodeset *vcpus,
+        const struct nodeset *memory, long cell, struct diag *d) {
         _cleanup_free_ char *ids = NULL;
         struct nodeset cpus, on;
         char who[DIAG_LINE_MAX / 4];
 
-        if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || locality_vcpu_cpus(p, vcpus, &cpus) <= 0)
+        if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || vcpu_cpus(x, vcpus, &cpus) <= 0)
                 return;
         locality_cpu_nodes(t, &cpus, &on);
         if (nodeset_is_empty(&on))
@@ -132,26 +158,39 @@ static bool memory_nodes(const struct domxml_facts *f, const struct binding_list
 static void check_cpus(const struct domxml_facts *f, const struct binding_list *b, const struct topology *t,
         struct diag *d) {
         const struct domxml_placement *p = &f->placement;
-        struct nodeset rest, cell_vcpus, memory;
+        _cleanup_free_ struct vcpu_index *x = NULL;
+        struct nodeset rest, seen, cell_vcpus, memory;
 
         if (!all_vcpus(p, &rest))
                 return;
+        x = malloc(sizeof(*x));
+        if (!x)
+                return; /* only warnings are at stake */
+        index_vcpus(p, x);
 
         /* Each guest cell with its own <memnode>: its vCPUs against that memnode's nodes. */
+        nodeset_clear(&seen);
         for (size_t i = 0; i < p->n_cell_cpus; i++) {
                 long id = parse_id_str(p->cell_cpus[i].id, NODE_ID_MAX);
                 const struct binding *cb = binding_for_cell(b, id);
+                struct nodeset overlap;
 
                 if (id < 0 || !cb || cb->cell != id || !p->cell_cpus[i].cpus ||
                         nodeset_parse_libvirt(p->cell_cpus[i].cpus, &cell_vcpus) < 0)
                         continue;
-                check_vcpus(p, t, &cell_vcpus, &cb->nodes, id, d);
+                /* libvirt refuses cells sharing vCPUs; skipping them keeps the work linear. */
+                overlap = cell_vcpus;
+                nodeset_intersect(&overlap, &seen);
+                if (!nodeset_is_empty(&overlap))
+                        continue;
+                nodeset_union(&seen, &cell_vcpus);
+                check_vcpus(x, t, &cell_vcpus, &cb->nodes, id, d);
                 nodeset_subtract(&rest, &cell_vcpus);
         }
 
         /* The other vCPUs against <memory>. */
         if (b->has_memory && !b->memory.placement_auto)
-                check_vcpus(p, t, &rest, &b->memory.nodes, -1, d);
+                check_vcpus(x, t, &rest, &b->memory.nodes, -1, d);
 
         if (p->emulatorpin && memory_nodes(f, b, &memory)) {
                 struct nodeset cpus, on, local;
