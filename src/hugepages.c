@@ -107,7 +107,9 @@ struct group {
         struct nodeset nodes;
         bool hard;
         uint64_t need;
-        char subject[DIAG_LINE_MAX];
+        char subject[DIAG_LINE_MAX]; /* the first binding's; "X and Y", "X and N more bindings" */
+        const char *first, *second;
+        size_t n_subjects;
 };
 
 static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
@@ -382,14 +384,27 @@ static int add_to_group(
                 if (g->kib != kib || g->hard != hard || !nodeset_equal(&g->nodes, &b->nodes))
                         continue;
                 g->need += need;
-                if (!strstr(g->subject, b->subject))
-                        append(g->subject, sizeof(g->subject), " and %s", b->subject);
+                if (strcmp(g->first, b->subject) == 0 || (g->second && strcmp(g->second, b->subject) == 0))
+                        return 0;
+                if (!g->second)
+                        g->second = b->subject;
+                g->n_subjects++;
+                if (g->n_subjects == 2)
+                        snprintf(g->subject, sizeof(g->subject), "%s and %s", g->first, g->second);
+                else
+                        snprintf(g->subject, sizeof(g->subject), "%s and %zu more bindings", g->first,
+                                g->n_subjects - 1);
                 return 0;
         }
         g = array_append(groups, n, sizeof(*g));
         if (!g)
                 return -ENOMEM;
-        *g = (struct group){.kib = kib, .nodes = b->nodes, .hard = hard, .need = need};
+        *g = (struct group){.kib = kib,
+                .nodes = b->nodes,
+                .hard = hard,
+                .need = need,
+                .first = b->subject,
+                .n_subjects = 1};
         snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
         return 0;
 }

@@ -120,7 +120,7 @@ struct check_case {
         const char *name;
         const char *doc;
         enum host host;
-        struct binding_row bindings[3];
+        struct binding_row bindings[4];
         const char *error;   /* the whole message; NULL: must pass */
         const char *warning; /* the whole first warning; NULL: none */
 };
@@ -175,7 +175,7 @@ static const struct check_case check_cases[] = {
                 {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL, NULL},
         {"cells_use_their_memnodes_nodes", DOC_VNUMA, HOST_PLAIN,
                 {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "1"}, END},
-                "'x': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
+                "'cell 1': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
         {"cells_fit_where_their_pages_are", DOC_VNUMA, HOST_PLAIN,
                 {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
         {"cells_without_memnode_follow_memory", DOC_VNUMA, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
@@ -185,7 +185,13 @@ static const struct check_case check_cases[] = {
                 "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
                 "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
                 HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END},
-                "'x': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+                "'cell 0' and 'cell 1': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"three_bindings_on_one_pool_are_named_short",
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='4' unit='GiB'/><cell id='1' memory='4' unit='GiB'/><cell id='2' memory='4' "
+                "unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {2, NUMA_MODE_STRICT, "0"}, END},
+                "'cell 0' and 2 more bindings: needs 12 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
         {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
@@ -242,7 +248,7 @@ static void test_check_case(void **state) {
         static const struct caps_page caps_items[] = {
                 {0, 4, 1000}, {0, 2048, 512}, {0, 1048576, 9}, {1, 4, 1000}, {1, 2048, 0}, {1, 1048576, 3}};
         struct caps_pages caps = {.n = ELEMENTSOF(caps_items), .items = (struct caps_page *) caps_items};
-        struct binding cells[3];
+        struct binding cells[4];
         struct binding_list b = {.cells = cells};
         struct domxml_facts f;
         struct nodeset present;
@@ -262,12 +268,15 @@ static void test_check_case(void **state) {
         nodeset_clear(&present);
         nodeset_add_range(&present, 0, 1);
 
-        for (size_t i = 0; c->bindings[i].cell != -2; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(c->bindings) && c->bindings[i].cell != -2; i++) {
                 const struct binding_row *row = &c->bindings[i];
                 struct binding *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
 
                 *x = (struct binding){.cell = row->cell, .mode = row->mode};
-                snprintf(x->subject, sizeof(x->subject), "'x'");
+                if (row->cell > 0 || c->bindings[1].cell != -2)
+                        snprintf(x->subject, sizeof(x->subject), "'cell %ld'", row->cell);
+                else
+                        snprintf(x->subject, sizeof(x->subject), "'x'");
                 assert_int_equal(nodeset_parse_libvirt(row->nodes, &x->nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
