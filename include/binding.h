@@ -29,13 +29,14 @@ struct binding_list {
 
 /*
  * Collects what libvirt will apply: the request's <memory> and <memnode>s
- * (req NULL at an incoming hook point), and those in the document's
+ * (req NULL at a check-only hook point), and those in the document's
  * <numatune> that the request does not replace. memnode_subjects[i] names
- * req->memnodes[i]. An existing element this hook cannot read is left out
- * (the checks skip what they cannot know). Returns 0 or -ENOMEM.
+ * req->memnodes[i]; origin ("incoming", "saved" or NULL) starts the names
+ * of the document's elements. An existing element this hook cannot read is
+ * left out (the checks skip what they cannot know). Returns 0 or -ENOMEM.
  */
 int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
-        const char *const *memnode_subjects, struct binding_list *ret);
+        const char *const *memnode_subjects, const char *origin, struct binding_list *ret);
 
 /* The binding guest cell `cell`'s memory follows: its <memnode>, else <memory>, else NULL (unbound). */
 const struct binding *binding_for_cell(const struct binding_list *l, long cell);

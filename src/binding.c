@@ -9,23 +9,23 @@
 
 /* An element already in the document; false when it says nothing this hook can read. */
 static bool from_existing(const char *mode, const char *nodeset, bool placement_auto, const char *description,
-        bool incoming, struct binding *b) {
+        const char *origin, struct binding *b) {
         b->mode = numatune_mode_or_default(mode);
         if (b->mode < 0)
                 return false;
         b->placement_auto = placement_auto;
         if (!placement_auto && (!nodeset || nodeset_parse_libvirt(nodeset, &b->nodes) < 0))
                 return false;
-        snprintf(b->subject, sizeof(b->subject), "%s%s", incoming ? "incoming " : "", description);
+        snprintf(b->subject, sizeof(b->subject), "%s%s%s", origin ? origin : "", origin ? " " : "",
+                description);
         return true;
 }
 
 int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
-        const char *const *memnode_subjects, struct binding_list *ret) {
+        const char *const *memnode_subjects, const char *origin, struct binding_list *ret) {
         const struct domxml_numatune *nt = &f->numatune;
         struct binding_list l = {.memory = {.cell = -1}};
         char description[DIAG_LINE_MAX / 2];
-        bool incoming = !req;
         struct nodeset bound; /* cells with a binding: a bitmap keeps 30 000 <memnode>s linear */
 
         nodeset_clear(&bound);
@@ -40,7 +40,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                 numatune_describe_memory(&nt->memory, description, sizeof(description));
                 l.has_memory = from_existing(nt->memory.mode, nt->memory.nodeset,
                         numatune_memory_placement_auto(&nt->memory, f->vcpu_placement_auto), description,
-                        incoming, &l.memory);
+                        origin, &l.memory);
         }
 
         for (size_t i = 0; req && i < req->n_memnodes; i++) {
@@ -66,7 +66,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                 if (cell < 0 || nodeset_contains(&bound, (unsigned) cell))
                         continue;
                 numatune_describe_memnode(m, description, sizeof(description));
-                if (!from_existing(m->mode, m->nodeset, false, description, incoming, &b))
+                if (!from_existing(m->mode, m->nodeset, false, description, origin, &b))
                         continue;
                 slot = array_append(&l.cells, &l.n_cells, sizeof(*slot));
                 if (!slot) {

@@ -106,12 +106,14 @@ static int load_host(struct run *r, const struct nodeset *only) {
 /*
  * Issue 11: huge pages (an error when strict or restrictive bindings lack
  * them) and locality warnings, on the bindings the VM will have: the
- * request's (NULL at an incoming hook point) and the document's. With
+ * request's (NULL at a check-only hook point, where origin, "incoming" or
+ * "saved", names the document's elements) and the document's. With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
- * the memnode checks are at a migration destination.
+ * its other misfits are at a migration destination (VDSM replaces memnode
+ * nodesets there).
  */
 static int check_placement(struct run *r, const struct numatune_request *nr,
-        const char *const *memnode_subjects, bool memnodes_soft) {
+        const char *const *memnode_subjects, bool memnodes_soft, const char *origin) {
         const struct hook_request *req = r->req;
         const char *sysfs = req->sysfs_root ? req->sysfs_root : TOPOLOGY_SYSFS;
         struct caps_pages caps = {0};
@@ -119,7 +121,7 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
         long page_size = sysconf(_SC_PAGESIZE);
         int k;
 
-        if (binding_list_collect(&r->facts, nr, memnode_subjects, &bindings) < 0)
+        if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
                 return diag_error(r->d, -ENOMEM, "out of memory");
         if (memnodes_soft)
                 for (size_t i = 0; i < bindings.n_cells; i++)
@@ -340,7 +342,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         }
         for (size_t i = 0; i < memnodes.n; i++)
                 subjects[i] = memnodes.items[i].spec.subject;
-        k = check_placement(r, &nr, subjects, false);
+        k = check_placement(r, &nr, subjects, false, NULL);
         if (k < 0)
                 goto finish;
 
@@ -463,7 +465,7 @@ static int run_migrate_destination(struct run *r, struct hook_result *res) {
         }
 
         /* Huge pages and locality: VDSM has prepared the pages by now. */
-        k = check_placement(r, NULL, NULL, true);
+        k = check_placement(r, NULL, NULL, true, "incoming");
         if (k < 0)
                 return k;
 
