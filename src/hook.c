@@ -123,11 +123,8 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
 
         if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
                 return diag_error(r->d, -ENOMEM, "out of memory");
-        if (memnodes_soft)
-                for (size_t i = 0; i < bindings.n_cells; i++)
-                        if (bindings.cells[i].mode == NUMA_MODE_STRICT ||
-                                bindings.cells[i].mode == NUMA_MODE_RESTRICTIVE)
-                                bindings.cells[i].mode = NUMA_MODE_INTERLEAVE; /* judged as a soft mode */
+        for (size_t i = 0; i < bindings.n_cells; i++)
+                bindings.cells[i].warn_only = memnodes_soft;
 
         k = 0;
         if (r->facts.placement.has_hugepages && req->capabilities_path)

@@ -376,7 +376,7 @@ static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t
 
 static int add_to_group(
         struct group **groups, size_t *n, uint64_t kib, const struct binding *b, uint64_t need) {
-        bool hard = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
+        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
         struct group *g;
 
         for (size_t i = 0; i < *n; i++) {

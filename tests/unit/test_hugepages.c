@@ -180,6 +180,9 @@ static const struct check_case check_cases[] = {
                 {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
         {"cells_without_memnode_follow_memory", DOC_VNUMA, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 4 free 1 GiB pages on node 1, which has 3 (node 0 has 9)", NULL},
+        {"warn_only_binding_warns", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "w1"}, END}, NULL,
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
         {"unbound_cells_are_not_checked", DOC_VNUMA, HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
         {"cells_on_one_pool_add_up",
                 "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
@@ -277,7 +280,9 @@ static void test_check_case(void **state) {
                         snprintf(x->subject, sizeof(x->subject), "'cell %ld'", row->cell);
                 else
                         snprintf(x->subject, sizeof(x->subject), "'x'");
-                assert_int_equal(nodeset_parse_libvirt(row->nodes, &x->nodes), 0);
+                /* "w1": node 1, and a shortfall only warns */
+                x->warn_only = row->nodes[0] == 'w';
+                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
         }
