@@ -32,7 +32,7 @@ struct binding_list {
  * Collects what libvirt will apply: the request's <memory> and <memnode>s
  * (req NULL at a check-only hook point), and those in the document's
  * <numatune> that the request does not replace. memnode_subjects[i] names
- * req->memnodes[i]; origin ("incoming", "saved" or NULL) starts the names
+ * req->memnodes[i]; origin ("existing", "incoming", "saved" or NULL) starts the names
  * of the document's elements. An existing element this hook cannot read is
  * left out (the checks skip what they cannot know). Returns 0 or -ENOMEM.
  */

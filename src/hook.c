@@ -106,8 +106,8 @@ static int load_host(struct run *r, const struct nodeset *only) {
 /*
  * Issue 11: huge pages (an error when strict or restrictive bindings lack
  * them) and locality warnings, on the bindings the VM will have: the
- * request's (NULL at a check-only hook point, where origin, "incoming" or
- * "saved", names the document's elements) and the document's. With
+ * request's (NULL at a check-only hook point) and the document's, whose
+ * messages start with origin ("existing", "incoming" or "saved"). With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
  * its other misfits are at a migration destination (VDSM replaces memnode
  * nodesets there).
@@ -339,7 +339,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         }
         for (size_t i = 0; i < memnodes.n; i++)
                 subjects[i] = memnodes.items[i].spec.subject;
-        k = check_placement(r, &nr, subjects, false, NULL);
+        k = check_placement(r, &nr, subjects, false, "existing");
         if (k < 0)
                 goto finish;
 

@@ -331,6 +331,13 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
+        /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
+                            HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
+                            &d) < 0);
+        assert_contains(d.message, "existing <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 "
+                                   "GiB pages on node 1");
+
         /* At the destination the incoming <memory> is held to the same rule... */
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                             HUGE_DOC("<numatune><memory mode='strict' nodeset='1'/></numatune>"), &d) < 0);
