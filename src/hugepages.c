@@ -86,6 +86,11 @@ int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_
 uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib) {
         uint64_t page = page_kib * 1024;
 
+        /* A page larger than any memory (a size read from a broken meminfo): one page, never a division by 0.
+         */
+        if (page_kib == 0 || page_kib > UINT64_MAX / 1024)
+                return bytes > 0;
+
         return bytes / page + (bytes % page != 0);
 }
 

@@ -68,6 +68,8 @@ static void test_needed_rounds_up(void **state) {
         assert_int_equal(hugepages_needed(1, 2048), 1);
         assert_int_equal(hugepages_needed(0, 2048), 0);
         assert_int_equal(hugepages_needed(1ULL << 30, 2048), 512);
+        assert_int_equal(hugepages_needed(1ULL << 30, UINT64_MAX / 512), 1);
+        assert_int_equal(hugepages_needed(0, UINT64_MAX / 512), 0);
 }
 
 struct judge_case {
