@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "topology.h"
@@ -18,3 +19,25 @@
  */
 int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret, struct diag *d);
 int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct diag *d);
+
+/* One <pages unit=... size=...>COUNT</pages> of a capabilities cell. */
+struct caps_page {
+        unsigned node;
+        uint64_t size_kib;
+        uint64_t count; /* total pages; the format has no free count */
+};
+
+struct caps_pages {
+        size_t n;
+        struct caps_page *items; /* in document order */
+};
+
+/*
+ * Reads each host/topology/cells/cell's <pages> (libvirt lists the base
+ * page first, then each huge page size). A separate pass over the file,
+ * made only for huge-page VMs and --topology.
+ * Returns 0, or a negative errno with d filled. Free with caps_pages_done().
+ */
+int capabilities_parse_pages(const char *buf, size_t len, struct caps_pages *ret, struct diag *d);
+int capabilities_load_pages(const char *path, struct caps_pages *ret, struct diag *d);
+void caps_pages_done(struct caps_pages *p);

@@ -43,6 +43,42 @@ struct domxml_numatune {
         size_t first_child_start;
 };
 
+/* <memoryBacking><hugepages><page size=... unit=... nodeset=.../>, attributes as written. */
+struct domxml_page {
+        char *size, *unit, *nodeset;
+};
+
+/* <cputune><vcpupin vcpu=... cpuset=.../>. */
+struct domxml_vcpupin {
+        char *vcpu, *cpuset;
+};
+
+/* A guest cell's vCPUs: <cpu><numa><cell id=... cpus=...>. */
+struct domxml_cell_cpus {
+        char *id, *cpus;
+};
+
+/* <hostdev mode='subsystem' type='pci'><source><address domain= bus= slot= function=>. */
+struct domxml_pci {
+        char *domain, *bus, *slot, *function;
+};
+
+/* Where the VM's pages come from and where it runs: the huge page and locality checks' input. */
+struct domxml_placement {
+        bool has_hugepages; /* <memoryBacking><hugepages> is there */
+        size_t n_pages;
+        struct domxml_page *pages;
+        char vcpus[24]; /* <vcpu>'s text, capped; "" when absent */
+        char *vcpu_cpuset;
+        size_t n_vcpupins;
+        struct domxml_vcpupin *vcpupins;
+        char *emulatorpin; /* <cputune><emulatorpin cpuset=...>, NULL when absent */
+        size_t n_cell_cpus;
+        struct domxml_cell_cpus *cell_cpus;
+        size_t n_pci;
+        struct domxml_pci *pci;
+};
+
 /*
  * What the hook needs to know about a domain XML document, found in one
  * streaming pass with no tree. Only direct children of <domain> in no
@@ -68,6 +104,8 @@ struct domxml_facts {
 
         size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...> */
         struct domxml_cell *cells;
+
+        struct domxml_placement placement;
 };
 
 /*

@@ -25,6 +25,8 @@ struct hook_request {
         const char *domxml_path;       /* NULL when _hook_domxml is unset */
         const char *capabilities_path; /* NULL: this host, through libnuma */
         bool dry_run;                  /* compute everything, write nothing */
+        const char *sysfs_root;        /* NULL: TOPOLOGY_SYSFS; set only by unit tests */
+        const char *meminfo_path;      /* NULL: TOPOLOGY_MEMINFO; set only by unit tests */
 };
 
 struct hook_result {

@@ -22,6 +22,7 @@ struct vm_facts {
         bool has_memory;
         uint64_t memory;          /* bytes, when has_memory */
         const char *memory_label; /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
+        bool hugepages;           /* backed by huge pages, which MemFree does not count */
 };
 
 /*

@@ -50,3 +50,58 @@ uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s);
 bool topology_numad_installed(void);
 
 void topology_done(struct topology *t);
+
+/*
+ * Huge pages and PCI devices: plain sysfs, which libnuma has no API for.
+ * The hook passes these paths; unit tests pass a directory of their own.
+ */
+#define TOPOLOGY_SYSFS   "/sys"
+#define TOPOLOGY_MEMINFO "/proc/meminfo"
+
+/* One node's pages of one size. */
+struct hugepage_node {
+        unsigned id;
+        uint64_t total, free, surplus; /* nr_, free_ and surplus_hugepages */
+};
+
+/* Pages of one size: per node, and the host-wide overcommit. */
+struct hugepage_pool {
+        uint64_t page_kib;
+        bool has_free;       /* false when from capabilities XML, which has totals only */
+        bool has_overcommit; /* overcommit and surplus are known */
+        uint64_t overcommit; /* nr_overcommit_hugepages: how many surplus pages the kernel may add */
+        uint64_t surplus;    /* surplus_hugepages: how many it has added */
+        size_t n_nodes;
+        struct hugepage_node *nodes; /* ascending id */
+};
+
+/* Whether <sysfs>/kernel/mm/hugepages/hugepages-<kib>kB exists: 1, 0, or a negative errno. */
+int topology_hugepage_size_exists(const char *sysfs, uint64_t kib);
+
+/* Every huge page size of the host, ascending, in KiB. Returns 0 or a negative errno. */
+int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n);
+
+/* The default huge page size ("Hugepagesize:" in meminfo), in KiB. Returns 0, -ENOENT or -errno. */
+int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib);
+
+/*
+ * Reads the pages of one size on the given nodes (nodes without the
+ * size's directory count as 0 pages), and the size's overcommit. Only
+ * these files are read, so a run costs a few reads per bound node.
+ * Returns 0 or a negative errno.
+ */
+int topology_hugepages_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+void hugepage_pool_done(struct hugepage_pool *p);
+
+/* The entry for node id, or NULL. */
+const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id);
+
+/*
+ * The node a PCI device is attached to, from
+ * <sysfs>/bus/pci/devices/DDDD:BB:SS.F/numa_node: 0 with *ret_node set
+ * (-1 when the kernel does not know), or a negative errno (-ENOENT: no
+ * such device here).
+ */
+int topology_pci_node(
+        const char *sysfs, unsigned domain, unsigned bus, unsigned slot, unsigned function, int *ret_node);

@@ -244,3 +244,136 @@ int capabilities_load(const char *path, unsigned flags, struct topology *ret, st
         file_data_done(&f);
         return r;
 }
+
+/* The <pages> pass: its own small state, so the cell pass above stays as it is. */
+struct pages_scan {
+        struct xml_reader reader; /* first: the callbacks get a pointer to it */
+        unsigned depth;
+        unsigned matched;
+        long cell;     /* the open cell's id, -1 when invalid */
+        bool in_pages; /* collecting a <pages>'s text */
+        char text[CELL_MEMORY_TEXT_MAX + 1];
+        size_t text_len;
+        bool text_too_long;
+        uint64_t size_kib; /* of the open <pages>; 0 when its size is invalid */
+        struct caps_pages pages;
+};
+
+static void pages_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+        struct pages_scan *s = ctx;
+        const char *n = (const char *) name;
+        _cleanup_free_ char *size = NULL, *unit = NULL;
+        uint64_t bytes;
+
+        (void) prefix;
+        (void) n_ns;
+        (void) ns;
+        (void) n_defaulted;
+
+        s->depth++;
+        if (uri)
+                return;
+        if (s->matched == s->depth - 1 && s->depth <= ELEMENTSOF(cell_path) &&
+                strcmp(n, cell_path[s->depth - 1]) == 0) {
+                s->matched = s->depth;
+                if (s->depth == ELEMENTSOF(cell_path))
+                        s->cell = attr_id(n_attrs, attrs, NODE_ID_MAX);
+                return;
+        }
+        if (s->matched != ELEMENTSOF(cell_path) || s->depth != ELEMENTSOF(cell_path) + 1 ||
+                strcmp(n, "pages") != 0)
+                return;
+
+        if (xml_attr_dup(n_attrs, attrs, "size", &size) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "unit", &unit) < 0) {
+                xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
+                return;
+        }
+        s->in_pages = true;
+        s->text_len = 0;
+        s->text_too_long = false;
+        s->size_kib = size && size_parse(size, unit, &bytes) == 0 && bytes >= 1024 ? bytes / 1024 : 0;
+}
+
+static void pages_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
+        struct pages_scan *s = ctx;
+        struct caps_page *p;
+        uint64_t count;
+
+        (void) name;
+        (void) prefix;
+        (void) uri;
+
+        if (s->in_pages && s->depth == ELEMENTSOF(cell_path) + 1) {
+                s->in_pages = false;
+                s->text[s->text_len] = '\0';
+                /* The count is a plain number: size_parse() with unit "b" reads it as is. */
+                if (s->cell < 0 || s->size_kib == 0 || s->text_too_long ||
+                        size_parse(s->text, "b", &count) < 0) {
+                        xml_reader_stop(&s->reader, -EINVAL,
+                                "capabilities XML cell %ld has an invalid <pages>", s->cell);
+                        return;
+                }
+                p = array_append(&s->pages.items, &s->pages.n, sizeof(*p));
+                if (!p) {
+                        xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
+                        return;
+                }
+                *p = (struct caps_page){.node = (unsigned) s->cell, .size_kib = s->size_kib, .count = count};
+        }
+        if (s->matched == s->depth)
+                s->matched--;
+        s->depth--;
+}
+
+static void pages_on_characters(void *ctx, const xmlChar *text, int len) {
+        struct pages_scan *s = ctx;
+
+        if (!s->in_pages || s->depth != ELEMENTSOF(cell_path) + 1)
+                return;
+        if (s->text_len + (size_t) len > CELL_MEMORY_TEXT_MAX) {
+                s->text_too_long = true;
+                return;
+        }
+        memcpy(s->text + s->text_len, text, (size_t) len);
+        s->text_len += (size_t) len;
+}
+
+int capabilities_parse_pages(const char *buf, size_t len, struct caps_pages *ret, struct diag *d) {
+        static const xmlSAXHandler sax = {
+                .startElementNs = pages_on_start,
+                .endElementNs = pages_on_end,
+                .characters = pages_on_characters,
+        };
+        struct pages_scan s = {
+                .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
+                .cell = -1,
+        };
+        int r;
+
+        r = xml_read(&s.reader, &sax);
+        if (r < 0) {
+                caps_pages_done(&s.pages);
+                return r;
+        }
+        *ret = s.pages;
+        return 0;
+}
+
+int capabilities_load_pages(const char *path, struct caps_pages *ret, struct diag *d) {
+        struct file_data f;
+        int r;
+
+        r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
+        if (r < 0)
+                return r;
+        r = capabilities_parse_pages(f.data, f.len, ret, d);
+        file_data_done(&f);
+        return r;
+}
+
+void caps_pages_done(struct caps_pages *p) {
+        free(p->items);
+        *p = (struct caps_pages){0};
+}

@@ -33,6 +33,7 @@ struct scan {
         bool in_cpu;             /* inside a direct <cpu> */
         bool in_cpu_numa;        /* inside its <numa> */
         bool current_is_anchor;  /* the open depth-2 element is an anchor */
+        unsigned char where[6];  /* placement_context of the open element at each depth up to 5 */
 };
 
 static bool is_name(const xmlChar *name, const char *want) {
@@ -170,6 +171,101 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
         }
 }
 
+/*
+ * The elements the huge page and locality checks read, by depth. An
+ * element's context is set when it opens, and a child looks only at its
+ * parent's, so no end-tag bookkeeping is needed: a sibling overwrites it.
+ */
+enum placement_context {
+        PLACE_OTHER,
+        PLACE_VCPU,           /* <domain><vcpu> */
+        PLACE_MEMORY_BACKING, /* <domain><memoryBacking> */
+        PLACE_HUGEPAGES,      /* ...<hugepages> */
+        PLACE_CPUTUNE,        /* <domain><cputune> */
+        PLACE_CPU,            /* <domain><cpu> */
+        PLACE_CPU_NUMA,       /* ...<numa> */
+        PLACE_DEVICES,        /* <domain><devices> */
+        PLACE_HOSTDEV_PCI,    /* ...<hostdev mode='subsystem' type='pci'> */
+        PLACE_HOSTDEV_SOURCE, /* ...<source> */
+};
+
+static void scan_placement(
+        struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs, const xmlChar **attrs) {
+        struct domxml_placement *p = &s->f->placement;
+        unsigned depth = s->depth;
+        unsigned char parent, here = PLACE_OTHER;
+        int r = 0;
+
+        if (depth >= ELEMENTSOF(s->where))
+                return;
+        parent = depth >= 2 ? s->where[depth - 1] : PLACE_OTHER;
+        s->where[depth] = PLACE_OTHER;
+        if (uri || (depth > 2 && parent == PLACE_OTHER))
+                return;
+
+        if (depth == 2) {
+                if (is_name(name, "vcpu")) {
+                        here = PLACE_VCPU;
+                        p->vcpus[0] = '\0';
+                        free(p->vcpu_cpuset);
+                        r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->vcpu_cpuset);
+                } else if (is_name(name, "memoryBacking"))
+                        here = PLACE_MEMORY_BACKING;
+                else if (is_name(name, "cputune"))
+                        here = PLACE_CPUTUNE;
+                else if (is_name(name, "cpu"))
+                        here = PLACE_CPU;
+                else if (is_name(name, "devices"))
+                        here = PLACE_DEVICES;
+        } else if (parent == PLACE_MEMORY_BACKING && is_name(name, "hugepages")) {
+                here = PLACE_HUGEPAGES;
+                p->has_hugepages = true;
+        } else if (parent == PLACE_HUGEPAGES && is_name(name, "page")) {
+                struct domxml_page *page = array_append(&p->pages, &p->n_pages, sizeof(*page));
+
+                if (!page || xml_attr_dup(n_attrs, attrs, "size", &page->size) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "unit", &page->unit) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "nodeset", &page->nodeset) < 0)
+                        r = -ENOMEM;
+        } else if (parent == PLACE_CPUTUNE && is_name(name, "vcpupin")) {
+                struct domxml_vcpupin *pin = array_append(&p->vcpupins, &p->n_vcpupins, sizeof(*pin));
+
+                if (!pin || xml_attr_dup(n_attrs, attrs, "vcpu", &pin->vcpu) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "cpuset", &pin->cpuset) < 0)
+                        r = -ENOMEM;
+        } else if (parent == PLACE_CPUTUNE && is_name(name, "emulatorpin")) {
+                free(p->emulatorpin);
+                p->emulatorpin = NULL;
+                r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->emulatorpin);
+        } else if (parent == PLACE_CPU && is_name(name, "numa"))
+                here = PLACE_CPU_NUMA;
+        else if (parent == PLACE_CPU_NUMA && is_name(name, "cell")) {
+                struct domxml_cell_cpus *c = array_append(&p->cell_cpus, &p->n_cell_cpus, sizeof(*c));
+
+                if (!c || xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "cpus", &c->cpus) < 0)
+                        r = -ENOMEM;
+        } else if (parent == PLACE_DEVICES && is_name(name, "hostdev")) {
+                if (xml_attr_equals(n_attrs, attrs, "mode", "subsystem") &&
+                        xml_attr_equals(n_attrs, attrs, "type", "pci"))
+                        here = PLACE_HOSTDEV_PCI;
+        } else if (parent == PLACE_HOSTDEV_PCI && is_name(name, "source"))
+                here = PLACE_HOSTDEV_SOURCE;
+        else if (parent == PLACE_HOSTDEV_SOURCE && is_name(name, "address")) {
+                struct domxml_pci *pci = array_append(&p->pci, &p->n_pci, sizeof(*pci));
+
+                if (!pci || xml_attr_dup(n_attrs, attrs, "domain", &pci->domain) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "bus", &pci->bus) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "slot", &pci->slot) < 0 ||
+                        xml_attr_dup(n_attrs, attrs, "function", &pci->function) < 0)
+                        r = -ENOMEM;
+        }
+
+        if (r < 0)
+                oom(s);
+        s->where[depth] = here;
+}
+
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
         const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
         struct scan *s = ctx;
@@ -180,6 +276,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         (void) n_defaulted;
 
         s->depth++;
+        scan_placement(s, name, uri, n_attrs, attrs); /* huge pages, pinning, PCI devices */
         if (!uri && s->depth == 3 && s->in_cpu && is_name(name, "numa"))
                 s->in_cpu_numa = true;
         else if (!uri && s->depth == 4 && s->in_cpu_numa && is_name(name, "cell"))
@@ -271,6 +368,17 @@ static void on_characters(void *ctx, const xmlChar *text, int len) {
         struct scan *s = ctx;
         size_t n = (size_t) len;
 
+        if (s->depth == 2 && s->where[2] == PLACE_VCPU) {
+                char *v = s->f->placement.vcpus;
+                size_t have = strlen(v);
+
+                /* A vCPU count has a few digits; longer text is cut, and then reads as invalid. */
+                if (n > sizeof(s->f->placement.vcpus) - 1 - have)
+                        n = sizeof(s->f->placement.vcpus) - 1 - have;
+                memcpy(v + have, text, n);
+                v[have + n] = '\0';
+                return;
+        }
         if (!s->in_memory || s->depth != 2)
                 return;
         if (s->memory_len + n > MEMORY_TEXT_MAX) {
@@ -322,8 +430,38 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
         return 0;
 }
 
+static void placement_done(struct domxml_placement *p) {
+        for (size_t i = 0; i < p->n_pages; i++) {
+                free(p->pages[i].size);
+                free(p->pages[i].unit);
+                free(p->pages[i].nodeset);
+        }
+        free(p->pages);
+        free(p->vcpu_cpuset);
+        for (size_t i = 0; i < p->n_vcpupins; i++) {
+                free(p->vcpupins[i].vcpu);
+                free(p->vcpupins[i].cpuset);
+        }
+        free(p->vcpupins);
+        free(p->emulatorpin);
+        for (size_t i = 0; i < p->n_cell_cpus; i++) {
+                free(p->cell_cpus[i].id);
+                free(p->cell_cpus[i].cpus);
+        }
+        free(p->cell_cpus);
+        for (size_t i = 0; i < p->n_pci; i++) {
+                free(p->pci[i].domain);
+                free(p->pci[i].bus);
+                free(p->pci[i].slot);
+                free(p->pci[i].function);
+        }
+        free(p->pci);
+}
+
 void domxml_facts_done(struct domxml_facts *f) {
         struct domxml_numatune *nt = &f->numatune;
+
+        placement_done(&f->placement);
 
         free(f->memory_text);
         free(f->memory_unit);

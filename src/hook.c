@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "binding.h"
 #include "capabilities.h"
 #include "domxml.h"
 #include "fileio.h"
 #include "hook.h"
+#include "hugepages.h"
+#include "locality.h"
 #include "macro.h"
 #include "numatune.h"
 #include "resolve.h"
@@ -47,7 +51,8 @@ static void run_done(struct run *r) {
 }
 
 static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, struct diag *d) {
-        struct vm_facts vm = {.vcpu_placement_auto = f->vcpu_placement_auto};
+        struct vm_facts vm = {
+                .vcpu_placement_auto = f->vcpu_placement_auto, .hugepages = f->placement.has_hugepages};
 
         if (f->has_memory) {
                 if (size_parse(f->memory_text, f->memory_unit, &vm.memory) < 0) {
@@ -84,13 +89,68 @@ static int load(struct run *r, unsigned file_flags) {
         return vm_facts_from(&r->facts, &r->vm, r->d);
 }
 
+/* Whether the domain pins vCPUs or emulator threads: only then does check_placement() need the CPUs. */
+static bool has_pinning(const struct domxml_placement *p) {
+        return p->vcpu_cpuset || p->n_vcpupins > 0 || p->emulatorpin;
+}
+
 /* The host's topology, with only `only`'s memory read (NULL: all nodes'). */
 static int load_host(struct run *r, const struct nodeset *only) {
         const struct hook_request *req = r->req;
+        unsigned flags = has_pinning(&r->facts.placement) ? TOPOLOGY_CPUS : 0;
 
         if (req->capabilities_path)
-                return capabilities_load(req->capabilities_path, 0, &r->topo, r->d);
-        return topology_load(0, only, &r->topo, r->d);
+                return capabilities_load(req->capabilities_path, flags, &r->topo, r->d);
+        return topology_load(flags, only, &r->topo, r->d);
+}
+
+/*
+ * Huge pages (an error when strict or restrictive bindings lack
+ * them) and locality warnings, on the bindings the VM will have: the
+ * request's (NULL at a check-only hook point) and the document's, whose
+ * messages start with origin ("existing", "incoming" or "saved"). With
+ * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
+ * its other misfits are at a migration destination (VDSM replaces memnode
+ * nodesets there).
+ */
+static int check_placement(struct run *r, const struct numatune_request *nr,
+        const char *const *memnode_subjects, bool memnodes_soft, const char *origin) {
+        const struct hook_request *req = r->req;
+        const char *sysfs = req->sysfs_root ? req->sysfs_root : TOPOLOGY_SYSFS;
+        struct caps_pages caps = {0};
+        struct binding_list bindings;
+        long page_size = sysconf(_SC_PAGESIZE);
+        int k;
+
+        if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < bindings.n_cells; i++)
+                bindings.cells[i].warn_only = memnodes_soft;
+
+        k = 0;
+        if (r->facts.placement.has_hugepages && req->capabilities_path)
+                k = capabilities_load_pages(req->capabilities_path, &caps, r->d);
+        if (k >= 0) {
+                struct hugepages_host h = {
+                        .sysfs = sysfs,
+                        .meminfo = req->meminfo_path ? req->meminfo_path : TOPOLOGY_MEMINFO,
+                        .caps = req->capabilities_path ? &caps : NULL,
+                        .present = &r->topo.present,
+                        .base_page_kib = page_size > 0 ? (uint64_t) page_size / 1024 : 4,
+                };
+
+                k = hugepages_check(&r->facts, &bindings, &h, r->d);
+        }
+        if (k >= 0) {
+                /* Another host's capabilities say nothing of this host's PCI devices. */
+                struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
+
+                locality_check(&r->facts, &bindings, &l, r->d);
+        }
+
+        caps_pages_done(&caps);
+        binding_list_done(&bindings);
+        return k;
 }
 
 /*
@@ -147,7 +207,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         _cleanup_free_ char *list = NULL;
 
         snprintf(label, label_size, "guest cell %u's memory", cell);
-        *ret = (struct vm_facts){.memory_label = label};
+        *ret = (struct vm_facts){.memory_label = label, .hugepages = f->placement.has_hugepages};
 
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
@@ -205,6 +265,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         struct numa_spec spec;
         struct memnode_list memnodes = {0};
         _cleanup_free_ struct memnode_binding *mb = NULL;
+        _cleanup_free_ const char **subjects = NULL;
         struct numa_binding memory;
         struct nodeset named;
         struct numatune_request nr = {0};
@@ -270,6 +331,18 @@ static int run_start(struct run *r, struct hook_result *res) {
         if (k < 0)
                 goto finish;
         res->changed = k > 0;
+
+        /* Huge pages and locality, once the bindings are known and before anything is written. */
+        subjects = calloc(memnodes.n + 1, sizeof(*subjects));
+        if (!subjects) {
+                k = diag_error(r->d, -ENOMEM, "out of memory");
+                goto finish;
+        }
+        for (size_t i = 0; i < memnodes.n; i++)
+                subjects[i] = memnodes.items[i].spec.subject;
+        k = check_placement(r, &nr, subjects, false, "existing");
+        if (k < 0)
+                goto finish;
 
         snprintf(from, sizeof(from), " from %s%s%s", req->spec ? spec.subject : "",
                 req->spec && req->memnode_spec ? " and " : "", req->memnode_spec ? memnodes_subject : "");
@@ -453,6 +526,11 @@ static int run_check(struct run *r, struct hook_result *res) {
                 for (size_t w = 0; w < scratch.n_warnings; w++)
                         diag_warn(r->d, "%s", scratch.warnings[w]);
         }
+
+        /* Huge pages and locality: VDSM has prepared the pages by now. */
+        k = check_placement(r, NULL, NULL, remappable, origin);
+        if (k < 0)
+                return k;
 
         if (n_misfits > 0)
                 snprintf(res->info, sizeof(res->info),

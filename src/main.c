@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "capabilities.h"
 #include "config.h"
 #include "diag.h"
 #include "fileio.h"
 #include "hook.h"
+#include "macro.h"
 #include "size.h"
 #include "spec.h"
 #include "topology.h"
@@ -107,6 +110,101 @@ static void print_topology(const struct topology *t, const char *source) {
         }
 }
 
+/* Huge pages per node and size: total/free from sysfs, or totals from capabilities XML. */
+static int print_hugepages(const struct topology *t, const char *capabilities_path, struct diag *d) {
+        _cleanup_free_ uint64_t *sizes = NULL;
+        struct caps_pages caps = {0};
+        struct hugepage_pool *pools;
+        size_t n = 0;
+        char s[SIZE_FORMAT_MAX];
+        int r;
+
+        if (capabilities_path) {
+                uint64_t base = UINT64_MAX;
+
+                r = capabilities_load_pages(capabilities_path, &caps, d);
+                if (r < 0)
+                        return r;
+                /* libvirt lists the base page first: the sizes above the smallest are the huge ones. */
+                for (size_t i = 0; i < caps.n; i++)
+                        if (caps.items[i].size_kib < base)
+                                base = caps.items[i].size_kib;
+                for (size_t i = 0; i < caps.n; i++) {
+                        bool seen = caps.items[i].size_kib == base;
+                        uint64_t *slot;
+
+                        for (size_t j = 0; j < n && !seen; j++)
+                                seen = sizes[j] == caps.items[i].size_kib;
+                        if (seen)
+                                continue;
+                        slot = array_append(&sizes, &n, sizeof(*slot));
+                        if (!slot) {
+                                caps_pages_done(&caps);
+                                return diag_error(d, -ENOMEM, "out of memory");
+                        }
+                        *slot = caps.items[i].size_kib;
+                }
+        } else {
+                r = topology_hugepage_sizes(TOPOLOGY_SYSFS, &sizes, &n);
+                if (r < 0)
+                        return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));
+        }
+
+        if (n == 0) {
+                printf("huge pages: none\n");
+                caps_pages_done(&caps);
+                return 0;
+        }
+        printf(capabilities_path ? "huge pages: total per node (capabilities XML has no free count)\n"
+                                 : "huge pages: total/free per node\n");
+
+        pools = calloc(n, sizeof(*pools));
+        if (!pools) {
+                caps_pages_done(&caps);
+                return diag_error(d, -ENOMEM, "out of memory");
+        }
+        r = 0;
+        for (size_t j = 0; j < n && !capabilities_path && r >= 0; j++)
+                r = topology_hugepages_read(TOPOLOGY_SYSFS, sizes[j], &t->present, &pools[j]);
+        if (r < 0)
+                diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
+        else {
+                printf("%-6s", "node");
+                for (size_t j = 0; j < n; j++)
+                        printf(j + 1 < n ? " %-16s" : " %s", size_format(sizes[j] * 1024, s));
+                printf("\n");
+                for (size_t i = 0; i < t->n_nodes; i++) {
+                        printf("%-6u", t->nodes[i].id);
+                        for (size_t j = 0; j < n; j++) {
+                                char cell[48];
+                                uint64_t total = 0;
+
+                                if (capabilities_path) {
+                                        for (size_t c = 0; c < caps.n; c++)
+                                                if (caps.items[c].node == t->nodes[i].id &&
+                                                        caps.items[c].size_kib == sizes[j])
+                                                        total = caps.items[c].count;
+                                        snprintf(cell, sizeof(cell), "%" PRIu64, total);
+                                } else {
+                                        const struct hugepage_node *hn =
+                                                hugepage_pool_node(&pools[j], t->nodes[i].id);
+
+                                        snprintf(cell, sizeof(cell), "%" PRIu64 "/%" PRIu64,
+                                                hn ? hn->total : 0, hn ? hn->free : 0);
+                                }
+                                printf(j + 1 < n ? " %-16s" : " %s", cell);
+                        }
+                        printf("\n");
+                }
+        }
+
+        for (size_t j = 0; j < n; j++)
+                hugepage_pool_done(&pools[j]);
+        free(pools);
+        caps_pages_done(&caps);
+        return r;
+}
+
 static int run_topology(const char *capabilities_path, struct diag *d) {
         struct topology t;
         int r;
@@ -119,8 +217,9 @@ static int run_topology(const char *capabilities_path, struct diag *d) {
                 return r;
 
         print_topology(&t, capabilities_path ? capabilities_path : "this host (libnuma)");
+        r = print_hugepages(&t, capabilities_path, d);
         topology_done(&t);
-        return 0;
+        return r;
 }
 
 static bool is_ascii_space(char c) {

@@ -91,6 +91,9 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
 
         if (!topo->has_free)
                 return 0;
+        /* Huge pages come from their own pool, which hugepages_check() judges; MemFree does not hold them. */
+        if (vm->hugepages)
+                return 0;
 
         free_bytes = topology_sum_free(topo, nodes);
         if (vm->memory > free_bytes)

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The only file that talks to libnuma. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <numa.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,4 +198,188 @@ void topology_done(struct topology *t) {
                 free(t->nodes[i].cpus);
         free(t->nodes);
         *t = (struct topology){0};
+}
+
+/* A small sysfs or procfs file, whole and NUL-terminated. Returns its length or a negative errno. */
+static ssize_t read_small(const char *path, char *buf, size_t size) {
+        ssize_t n;
+        int fd;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        do
+                n = read(fd, buf, size - 1);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                n = -errno;
+        close(fd);
+        if (n >= 0)
+                buf[n] = '\0';
+        return n;
+}
+
+/* A file holding one unsigned decimal number and a newline, as sysfs writes them. */
+static int read_u64(const char *path, uint64_t *ret) {
+        char buf[32], *end;
+        unsigned long long v;
+        ssize_t n;
+
+        n = read_small(path, buf, sizeof(buf));
+        if (n < 0)
+                return (int) n;
+        if (buf[0] < '0' || buf[0] > '9')
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(buf, &end, 10);
+        if (errno != 0 || (*end != '\0' && *end != '\n'))
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+int topology_hugepage_size_exists(const char *sysfs, uint64_t kib) {
+        char path[PATH_MAX];
+
+        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", sysfs, kib);
+        if (access(path, F_OK) == 0)
+                return 1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return (x > y) - (x < y);
+}
+
+int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
+        char path[PATH_MAX];
+        uint64_t *sizes = NULL;
+        size_t n = 0;
+        struct dirent *e;
+        DIR *dir;
+
+        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages", sysfs);
+        dir = opendir(path);
+        if (!dir) {
+                if (errno != ENOENT)
+                        return -errno;
+                *ret = NULL; /* a kernel without hugetlbfs */
+                *ret_n = 0;
+                return 0;
+        }
+        while ((e = readdir(dir))) {
+                unsigned long long kib;
+                char tail[4];
+                uint64_t *slot;
+
+                if (sscanf(e->d_name, "hugepages-%llu%3s", &kib, tail) != 2 || strcmp(tail, "kB") != 0)
+                        continue;
+                slot = array_append(&sizes, &n, sizeof(*slot));
+                if (!slot) {
+                        closedir(dir);
+                        free(sizes);
+                        return -ENOMEM;
+                }
+                *slot = kib;
+        }
+        closedir(dir);
+
+        qsort(sizes, n, sizeof(*sizes), cmp_u64);
+        *ret = sizes;
+        *ret_n = n;
+        return 0;
+}
+
+int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
+        char buf[8192];
+        unsigned long long kib;
+        ssize_t n;
+
+        n = read_small(meminfo, buf, sizeof(buf));
+        if (n < 0)
+                return (int) n;
+        for (const char *line = buf; line; line = strchr(line, '\n')) {
+                if (*line == '\n')
+                        line++;
+                if (sscanf(line, "Hugepagesize: %llu kB", &kib) == 1 && kib > 0) {
+                        *ret_kib = kib;
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}
+
+int topology_hugepages_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+        static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
+        struct hugepage_pool p = {.page_kib = kib, .has_free = true};
+        char path[PATH_MAX];
+        int r;
+
+        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_overcommit_hugepages",
+                sysfs, kib);
+        if (read_u64(path, &p.overcommit) == 0) {
+                snprintf(path, sizeof(path),
+                        "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
+                p.has_overcommit = read_u64(path, &p.surplus) == 0;
+        }
+
+        for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
+                struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
+                uint64_t *fields[] = {&node->total, &node->free, &node->surplus};
+
+                if (!node) {
+                        hugepage_pool_done(&p);
+                        return -ENOMEM;
+                }
+                node->id = (unsigned) id;
+                for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                        snprintf(path, sizeof(path),
+                                "%s/devices/system/node/node%d/hugepages/hugepages-%" PRIu64 "kB/%s", sysfs,
+                                id, kib, names[i]);
+                        r = read_u64(path, fields[i]);
+                        if (r == -ENOENT)
+                                *fields[i] = 0; /* no such node or size here: no pages */
+                        else if (r < 0) {
+                                hugepage_pool_done(&p);
+                                return r;
+                        }
+                }
+        }
+
+        *ret = p;
+        return 0;
+}
+
+const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
+        for (size_t i = 0; i < p->n_nodes; i++)
+                if (p->nodes[i].id == id)
+                        return &p->nodes[i];
+        return NULL;
+}
+
+void hugepage_pool_done(struct hugepage_pool *p) {
+        free(p->nodes);
+        *p = (struct hugepage_pool){0};
+}
+
+int topology_pci_node(
+        const char *sysfs, unsigned domain, unsigned bus, unsigned slot, unsigned function, int *ret_node) {
+        char path[PATH_MAX], buf[32], *end;
+        long v;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%x/numa_node", sysfs, domain, bus,
+                slot, function);
+        n = read_small(path, buf, sizeof(buf));
+        if (n < 0)
+                return (int) n;
+        errno = 0;
+        v = strtol(buf, &end, 10);
+        if (errno != 0 || end == buf || (*end != '\0' && *end != '\n') || v < -1 || v > NODE_ID_MAX)
+                return -EINVAL;
+        *ret_node = (int) v;
+        return 0;
 }

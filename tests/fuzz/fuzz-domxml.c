@@ -13,6 +13,8 @@
 #include "domxml.h"
 #include "fuzz.h"
 #include "macro.h"
+#include "hugepages.h"
+#include "locality.h"
 #include "numatune.h"
 
 /* A fixed request, chosen by the input's length so no input byte is spent on it. */
@@ -80,6 +82,38 @@ static void check_one_insertion(const char *in, size_t in_len, const char *out, 
                 CHECK(in[prefix] == '/');
 }
 
+/*
+ * The huge page and locality checks on the scan, against a fixed host
+ * given as capabilities (no sysfs is read): no crash, and every line they
+ * produce is one line.
+ */
+static void check_placement(const struct domxml_facts *f, const struct numatune_request *nr) {
+        static const struct caps_page pages[] = {{0, 4, 1000}, {0, 2048, 512}, {1, 4, 1000}, {1, 1048576, 3}};
+        static const char *const subjects[] = {"fuzz cell a", "fuzz cell b"};
+        struct caps_pages caps = {.n = ELEMENTSOF(pages), .items = (struct caps_page *) pages};
+        struct topology topo = {0};
+        struct hugepages_host h = {.caps = &caps, .present = &topo.present, .base_page_kib = 4};
+        struct locality_host l = {.topo = &topo};
+        struct binding_list b;
+        struct diag d;
+        char *cpus0 = strdup("0-1"), *cpus1 = strdup("2-3");
+
+        CHECK(cpus0 && cpus1);
+        CHECK(topology_add_node(&topo, 0, 1 << 30, 0, cpus0) == 0);
+        CHECK(topology_add_node(&topo, 1, 1 << 30, 0, cpus1) == 0);
+        CHECK(binding_list_collect(f, nr, subjects, NULL, &b) == 0);
+
+        diag_init(&d);
+        if (hugepages_check(f, &b, &h, &d) < 0)
+                check_message(&d);
+        locality_check(f, &b, &l, &d);
+        for (size_t i = 0; i < d.n_warnings; i++)
+                CHECK(strchr(d.warnings[i], '\n') == NULL);
+
+        binding_list_done(&b);
+        topology_done(&topo);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *in = (const char *) data;
         struct domxml_edit edit = {0}, again = {0};
@@ -97,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 check_message(&d);
                 return 0;
         }
+        check_placement(&f, &req.nr);
         r = numatune_plan(in, &f, &req.nr, &edit, &d);
         domxml_facts_done(&f);
         if (r < 0) {

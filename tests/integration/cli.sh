@@ -74,6 +74,9 @@ expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_ru
 expect "dry run without property shows the file" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
 expect "topology from capabilities" 0 "" "3      8 GiB        -            6-7" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[@]}" "$hook" --topology
+expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
+expect "topology gives each node's pages per size" 0 "" "1      0                3" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
+expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"

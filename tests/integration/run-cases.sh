@@ -96,6 +96,16 @@ cases=(
 "memnode-missing-host-node|vnuma.xml|caps-sparse.xml|numa_memnode=0=strict:1|2|same|node 1 does not exist on this host (host nodes: 0,2,5,9)"
 "memnode-bad-value|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0,,1|2|same|invalid numa_memnode value '0=strict:0,,1': expected a node number at position 12"
 "memnode-test-driver|test-driver-vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0 1=preferred:1|0|golden|<memnode cellid='1' mode='preferred' nodeset='1'/>"
+"hugepages-strict-fits|hugepages.xml|caps-hugepages.xml|numa=strict:0|0|golden|numa: warning: huge pages were checked against the totals in the capabilities XML; free pages were not checked"
+"hugepages-strict-short-refused|hugepages.xml|caps-hugepages.xml|numa=strict:1|2|same|numa: 'strict:1': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in /sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"
+"hugepages-exclusion-short-refused|hugepages.xml|caps-hugepages.xml|numa=strict:^0|2|same|numa: 'strict:^0': needs 8 1 GiB pages on node 1, which has 3 in total"
+"hugepages-interleave-short-warns|hugepages.xml|caps-hugepages.xml|numa=interleave:1|0|golden|numa: warning: 'interleave:1': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
+"hugepages-vcpus-remote-warn|hugepages.xml|caps-hugepages.xml|numa=preferred:1|0|golden|numa: warning: vCPUs 0-3 run on node 0 but memory is bound to node 1: every access is remote"
+"hugepages-emulator-remote-warns|hugepages.xml|caps-hugepages.xml|numa=preferred:1|0|golden|numa: warning: emulator threads run on node 0 but memory is bound to node 1: every access is remote"
+"hugepages-size-missing-refused|hugepages.xml|caps-2node.xml|numa=strict:0|2|same|numa: domain XML asks for 1 GiB huge pages, which this host does not have (huge page sizes: none)"
+"hugepages-vnuma-cells|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:0|0|golden|numa: warning: guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"
+"hugepages-vnuma-cell-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:1|2|same|numa: numa_memnode cell 1 'strict:1': needs 512 2 MiB pages on node 1, which has 0 in total (node 0 has 512)"
+"hugepages-vnuma-big-page-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:1 1=strict:0|2|same|numa: numa_memnode cell 0 'strict:1': needs 4 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
 )
 
 for row in "${cases[@]}"; do

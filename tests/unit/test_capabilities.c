@@ -102,11 +102,59 @@ static void test_caps_reads_fixture_file(void **state) {
         topology_done(&t);
 }
 
+static void test_caps_reads_pages(void **state) {
+        static const char xml[] =
+                "<capabilities><host><topology><cells>"
+                "<cell id='1'><memory>1</memory><pages unit='KiB' size='4'>100</pages>"
+                "<pages unit='MiB' size='2'>7</pages><pages size='1048576'>\n 3 </pages></cell>"
+                "<cell id='0'><pages unit='KiB' size='2048'>0</pages></cell>"
+                "</cells></topology></host><pages size='4'>1</pages></capabilities>";
+        struct caps_pages p;
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        if (capabilities_parse_pages(xml, strlen(xml), &p, &d) < 0)
+                fail_msg("%s", d.message);
+        assert_int_equal(p.n, 4); /* the <pages> outside a cell is not a cell's */
+        assert_int_equal(p.items[1].node, 1);
+        assert_int_equal(p.items[1].size_kib, 2048);
+        assert_int_equal(p.items[1].count, 7);
+        assert_int_equal(p.items[2].size_kib, 1048576);
+        assert_int_equal(p.items[2].count, 3);
+        assert_int_equal(p.items[3].node, 0);
+        caps_pages_done(&p);
+}
+
+static void test_caps_refuses_bad_pages(void **state) {
+        static const char *const bad[] = {
+                "<capabilities><host><topology><cells><cell id='0'><pages size='x'>1</pages></cell></cells>"
+                "</topology></host></capabilities>",
+                "<capabilities><host><topology><cells><cell id='0'><pages "
+                "size='2048'>many</pages></cell></cells>"
+                "</topology></host></capabilities>",
+                "<capabilities><host><topology><cells><cell><pages size='2048'>1</pages></cell></cells>"
+                "</topology></host></capabilities>",
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                struct caps_pages p;
+                struct diag d;
+
+                diag_init(&d);
+                assert_int_equal(capabilities_parse_pages(bad[i], strlen(bad[i]), &p, &d), -EINVAL);
+                assert_contains(d.message, "has an invalid <pages>");
+        }
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_caps_case);
         UNIT_TEST(&suite, test_caps_lists_cpus);
         UNIT_TEST(&suite, test_caps_reads_fixture_file);
+        UNIT_TEST(&suite, test_caps_reads_pages);
+        UNIT_TEST(&suite, test_caps_refuses_bad_pages);
         return UNIT_RUN(&suite, "capabilities");
 }

@@ -348,6 +348,108 @@ static void test_hook_reads_only_named_nodes(void **state) {
         assert_int_equal(size_queries, 1 + 4);
 }
 
+/* A huge-page VM through the whole run, on a fake sysfs tree: node 0 has 9 free 1 GiB pages, node 1 has 1. */
+static int run_hugepages(const char *root, enum hook_point point, const char *spec, const char *memnodes,
+        const char *doc, struct diag *d) {
+        struct bitmask *saved = numa_nodes_ptr;
+        char path[512], meminfo[512];
+        struct hook_request req = {
+                .spec = spec, .memnode_spec = memnodes, .point = point, .sysfs_root = root};
+        struct hook_result res = {0};
+        struct file_data f;
+        int fd, r;
+
+        snprintf(path, sizeof(path), "%s/dom.xml", dir);
+        snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
+        req.meminfo_path = meminfo;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t) strlen(doc));
+        close(fd);
+        req.domxml_path = path;
+
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 1);
+        numa_bitmask_clearall(fake_nodes);
+        numa_bitmask_setbit(fake_nodes, 0);
+        numa_bitmask_setbit(fake_nodes, 1);
+        numa_nodes_ptr = fake_nodes;
+        diag_init(d);
+        r = hook_run(&req, &res, d);
+        numa_nodes_ptr = saved;
+        hook_result_done(&res);
+
+        if (r < 0) {
+                /* A refusal leaves the file as it was. */
+                assert_int_equal(file_read(path, "x", 1 << 20, 0, &f, d), 0);
+                assert_string_equal(f.data, doc);
+                file_data_done(&f);
+        }
+        unlink(path);
+        return r;
+}
+
+#define HUGE_DOC(numatune)                                                                                   \
+        "<domain><memory unit='MiB'>1536</memory><memoryBacking><hugepages><page size='1048576'/>"           \
+        "</hugepages></memoryBacking><vcpu>1</vcpu>" numatune "<cpu><numa><cell id='0' cpus='0' "            \
+        "memory='1536' unit='MiB'/></numa></cpu></domain>"
+
+static void test_hook_checks_hugepages_at_both_points(void **state) {
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
+        struct diag d;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/nr_overcommit_hugepages", "0\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "0\n");
+        for (int n = 0; n < 2; n++)
+                for (int f = 0; f < 3; f++) {
+                        static const char *const files[] = {
+                                "nr_hugepages", "free_hugepages", "surplus_hugepages"};
+
+                        snprintf(rel, sizeof(rel),
+                                "devices/system/node/node%d/hugepages/hugepages-1048576kB/%s", n, files[f]);
+                        unit_write_file(root, rel, f == 2 ? "0\n" : n == 0 ? "9\n" : "1\n");
+                }
+
+        /* 1.5 GiB is more than the 1 GiB MemFree of node 0, but huge pages do not come from there. */
+        assert_int_equal(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d), 0);
+        assert_int_equal(d.n_warnings, 0);
+
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:1", NULL, HUGE_DOC(""), &d) < 0);
+        assert_string_equal(d.message,
+                "'strict:1': needs 2 free 1 GiB pages on node 1, which has 1 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind "
+                "elsewhere");
+
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
+        assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
+
+        /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
+                            HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
+                            &d) < 0);
+        assert_contains(d.message, "existing <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 "
+                                   "GiB pages on node 1");
+
+        /* At the destination the incoming <memory> is held to the same rule... */
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                            HUGE_DOC("<numatune><memory mode='strict' nodeset='1'/></numatune>"), &d) < 0);
+        assert_contains(d.message,
+                "incoming <memory mode='strict' nodeset='1'/>: needs 2 free 1 GiB pages on node 1");
+
+        /* ...and a <memnode>'s shortfall is a warning there, as its other checks are. */
+        assert_int_equal(
+                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                        HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"), &d),
+                0);
+        assert_int_equal(d.n_warnings, 1);
+        assert_contains(d.warnings[0],
+                "incoming <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 GiB");
+        unit_remove_tree(root);
+}
+
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
@@ -366,5 +468,6 @@ int main(void) {
         UNIT_TABLE(&suite, cases, test_hook_case);
         UNIT_TABLE(&suite, point_cases, test_point_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
+        UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }

@@ -217,6 +217,113 @@ static void test_topology_add_node_keeps_order(void **state) {
         topology_done(&t);
 }
 
+/* ---- huge pages and PCI devices, read from a fake sysfs tree ---- */
+
+static void test_topology_reads_hugepages_of_the_nodes_asked_for(void **state) {
+        char root[] = "/tmp/test-topology-XXXXXX";
+        const char *base = "devices/system/node";
+        struct hugepage_pool p;
+        struct nodeset nodes;
+        char rel[256];
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/nr_overcommit_hugepages", "4\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "1\n");
+        for (int n = 0; n < 3; n++) {
+                static const char *const files[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
+
+                for (int f = 0; f < 3; f++) {
+                        char v[16];
+
+                        snprintf(rel, sizeof(rel), "%s/node%d/hugepages/hugepages-1048576kB/%s", base, n,
+                                files[f]);
+                        snprintf(v, sizeof(v), "%d\n", 10 * n + f + 1);
+                        unit_write_file(root, rel, v);
+                }
+        }
+
+        nodeset_clear(&nodes);
+        nodeset_add(&nodes, 1);
+        nodeset_add(&nodes, 7); /* no such node here: no pages */
+        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p), 0);
+        assert_true(p.has_free);
+        assert_true(p.has_overcommit);
+        assert_int_equal(p.overcommit, 4);
+        assert_int_equal(p.surplus, 1);
+        assert_int_equal(p.n_nodes, 2);
+        assert_int_equal(p.nodes[0].id, 1);
+        assert_int_equal(p.nodes[0].total, 11);
+        assert_int_equal(p.nodes[0].free, 12);
+        assert_int_equal(p.nodes[0].surplus, 13);
+        assert_int_equal(p.nodes[1].id, 7);
+        assert_int_equal(p.nodes[1].total, 0);
+        assert_non_null(hugepage_pool_node(&p, 7));
+        assert_null(hugepage_pool_node(&p, 0)); /* not asked for, not read */
+        hugepage_pool_done(&p);
+
+        /* Garbage in a counter is an error, not a zero. */
+        snprintf(rel, sizeof(rel), "%s/node1/hugepages/hugepages-1048576kB/free_hugepages", base);
+        unit_write_file(root, rel, "lots\n");
+        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p), -EINVAL);
+        unit_remove_tree(root);
+}
+
+static void test_topology_lists_hugepage_sizes(void **state) {
+        char root[] = "/tmp/test-topology-XXXXXX";
+        _cleanup_free_ uint64_t *sizes = NULL;
+        size_t n = 99;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        assert_int_equal(topology_hugepage_sizes(root, &sizes, &n), 0); /* no hugetlbfs: none */
+        assert_int_equal(n, 0);
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "0\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "0\n");
+        unit_write_file(root, "kernel/mm/hugepages/README/x", "not a size\n");
+        assert_int_equal(topology_hugepage_sizes(root, &sizes, &n), 0);
+        assert_int_equal(n, 2);
+        assert_int_equal(sizes[0], 2048);
+        assert_int_equal(sizes[1], 1048576);
+        assert_int_equal(topology_hugepage_size_exists(root, 2048), 1);
+        assert_int_equal(topology_hugepage_size_exists(root, 4096), 0);
+        unit_remove_tree(root);
+}
+
+static void test_topology_reads_default_hugepage_size(void **state) {
+        char root[] = "/tmp/test-topology-XXXXXX", path[128];
+        uint64_t kib = 0;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        snprintf(path, sizeof(path), "%s/meminfo", root);
+        unit_write_file(
+                root, "meminfo", "MemTotal:  1000 kB\nHugePages_Total:  0\nHugepagesize:    1048576 kB\n");
+        assert_int_equal(topology_hugepage_default(path, &kib), 0);
+        assert_int_equal(kib, 1048576);
+        unit_write_file(root, "meminfo", "MemTotal:  1000 kB\n");
+        assert_int_equal(topology_hugepage_default(path, &kib), -ENOENT);
+        unit_remove_tree(root);
+}
+
+static void test_topology_reads_pci_node(void **state) {
+        char root[] = "/tmp/test-topology-XXXXXX";
+        int node = 42;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "bus/pci/devices/0001:af:1f.7/numa_node", "3\n");
+        unit_write_file(root, "bus/pci/devices/0000:00:02.0/numa_node", "-1\n");
+        unit_write_file(root, "bus/pci/devices/0000:00:03.0/numa_node", "x\n");
+        assert_int_equal(topology_pci_node(root, 1, 0xaf, 0x1f, 7, &node), 0);
+        assert_int_equal(node, 3);
+        assert_int_equal(topology_pci_node(root, 0, 0, 2, 0, &node), 0);
+        assert_int_equal(node, -1);
+        assert_int_equal(topology_pci_node(root, 0, 0, 3, 0, &node), -EINVAL);
+        assert_int_equal(topology_pci_node(root, 0, 0, 4, 0, &node), -ENOENT);
+        unit_remove_tree(root);
+}
+
 int main(void) {
         static struct unit_suite suite;
         int r;
@@ -227,6 +334,10 @@ int main(void) {
         UNIT_TEST(&suite, test_topology_forwards_libnuma_warnings);
         UNIT_TEST(&suite, test_topology_reads_only_the_nodes_asked_for);
         UNIT_TEST(&suite, test_topology_add_node_keeps_order);
+        UNIT_TEST(&suite, test_topology_reads_hugepages_of_the_nodes_asked_for);
+        UNIT_TEST(&suite, test_topology_lists_hugepage_sizes);
+        UNIT_TEST(&suite, test_topology_reads_default_hugepage_size);
+        UNIT_TEST(&suite, test_topology_reads_pci_node);
         r = UNIT_RUN(&suite, "topology");
         numa_bitmask_free(fake_nodes);
         return r;

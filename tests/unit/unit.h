@@ -50,3 +50,40 @@ struct unit_suite {
                 if (!h_ || !strstr(h_, n_))                                                                  \
                         fail_msg("expected \"%s\" to contain \"%s\"", h_ ? h_ : "(null)", n_);               \
         } while (0)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Writes root/rel with content, creating the directories on the way: a
+ * fake sysfs or procfs tree, so no test depends on this machine's pages
+ * or devices.
+ */
+static inline void unit_write_file(const char *root, const char *rel, const char *content) {
+        char path[4096];
+        size_t len;
+        int fd;
+
+        len = (size_t) snprintf(path, sizeof(path), "%s/%s", root, rel);
+        assert_true(len < sizeof(path));
+        for (char *p = path + strlen(root) + 1; *p; p++)
+                if (*p == '/') {
+                        *p = '\0';
+                        assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+                        *p = '/';
+                }
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, content, strlen(content)), (ssize_t) strlen(content));
+        close(fd);
+}
+
+/* Removes a tree made with unit_write_file(). */
+static inline void unit_remove_tree(const char *root) {
+        char cmd[4200];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+        assert_int_equal(system(cmd), 0);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "binding.h"
+#include "capabilities.h"
+#include "diag.h"
+#include "domxml.h"
+#include "topology.h"
+
+/* Where the host's huge pages are read. */
+struct hugepages_host {
+        const char *sysfs;             /* this host: TOPOLOGY_SYSFS */
+        const char *meminfo;           /* this host: TOPOLOGY_MEMINFO */
+        const struct caps_pages *caps; /* non-NULL: another host's <pages> totals; sysfs is not read */
+        const struct nodeset *present; /* the host's nodes, for the figures in messages */
+        uint64_t base_page_kib;        /* the normal page; a <page> of this size means no huge pages */
+};
+
+/*
+ * The <page> a guest cell's memory uses, as libvirt picks it: the first
+ * whose nodeset holds the cell, else the one without nodeset (cell -1, a
+ * VM without guest NUMA cells, only looks at that one). Returns 1 with
+ * *ret_kib set (0: the host's default size, as for <hugepages/> alone), 0
+ * when the cell gets no huge pages, -EINVAL for a <page> this hook
+ * cannot read (any nodeset; the chosen one's size), or -ENOMEM.
+ */
+int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib);
+
+/* Pages of page_kib needed for bytes of guest memory, rounded up. */
+uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib);
+
+enum hugepages_verdict {
+        HUGEPAGES_OK,
+        HUGEPAGES_WARN_SOFT,       /* short, but preferred/interleave fall back to other nodes */
+        HUGEPAGES_WARN_OVERCOMMIT, /* short, but the kernel may add surplus pages */
+        HUGEPAGES_SHORT,           /* short: QEMU would fail to map guest RAM */
+};
+
+/*
+ * The rule: need pages, have of them on the bound nodes (free ones, or
+ * totals from capabilities). strict and restrictive (hard) fail when
+ * short, unless nr_overcommit_hugepages leaves room above the current
+ * surplus for the missing pages; preferred and interleave only warn.
+ */
+enum hugepages_verdict hugepages_judge(
+        bool hard, uint64_t need, uint64_t have, const struct hugepage_pool *pool);
+
+/*
+ * For a VM with <memoryBacking><hugepages>: every page size it asks for
+ * exists on the host, and each binding's nodes hold enough pages of its
+ * size for the memory bound there (the VM's <memory>, or the sum of its
+ * guest cells; a cell with a <memnode> counts on that memnode's nodes).
+ * Reads sysfs only for the sizes and nodes the VM uses. Shortfalls are
+ * warnings or one error (see hugepages_judge()). Returns 0, or a negative
+ * errno with d filled. A VM without huge pages: 0, nothing read.
+ */
+int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
+        const struct hugepages_host *h, struct diag *d);

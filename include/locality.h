@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "binding.h"
+#include "diag.h"
+#include "domxml.h"
+#include "topology.h"
+
+/* Where vCPUs and devices sit on the host. */
+struct locality_host {
+        const struct topology *topo; /* with each node's CPUs (TOPOLOGY_CPUS) */
+        const char *sysfs;           /* this host's, for PCI devices; NULL: skip them (another host) */
+};
+
+/*
+ * The host nodes the CPUs in `cpus` belong to, from the topology's CPU
+ * lists (a struct nodeset doubles as a set of CPU ids below 4096).
+ */
+void locality_cpu_nodes(const struct topology *t, const struct nodeset *cpus, struct nodeset *ret);
+
+/*
+ * The host CPUs the vCPUs in `vcpus` may run on: each one's <vcpupin>,
+ * else <vcpu cpuset>. Returns 1 with *ret filled, 0 when one of them is
+ * not pinned (it may run anywhere), -EINVAL for a cpuset this hook cannot
+ * read.
+ */
+int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret);
+
+/*
+ * Warnings, never errors, for memory that is remote to what uses it:
+ * vCPUs (of the VM, or of each guest cell with its own <memnode>) and the
+ * emulator threads pinned entirely to nodes outside their memory's nodes,
+ * and PCI host devices attached to a node outside the VM's memory nodes.
+ * Whatever cannot be known (unpinned vCPUs, numad placement, unbound
+ * memory, a device node of -1) is passed over in silence.
+ */
+void locality_check(const struct domxml_facts *f, const struct binding_list *b, const struct locality_host *h,
+        struct diag *d);

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Huge pages: the page size each part of the VM uses, and whether its bound nodes hold enough of them. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "hugepages.h"
+#include "macro.h"
+#include "size.h"
+
+/* Per-node figures in a message beyond this many are cut with "...": the line must stay readable. */
+#define MESSAGE_NODES_MAX 8
+
+/* Which <page> each guest cell uses: an index into p->pages per cell id, -1 for none. */
+struct page_choice {
+        long fallback; /* the first <page> without nodeset, -1 */
+        long cell[NODE_ID_MAX + 1];
+};
+
+/*
+ * Parses each <page>'s nodeset once and walks its members, so the cost is
+ * pages x members, never pages x cells x parsing (hostile input may have
+ * tens of thousands of both).
+ */
+static int choose_pages(const struct domxml_placement *p, struct page_choice *ret) {
+        ret->fallback = -1;
+        for (size_t c = 0; c < ELEMENTSOF(ret->cell); c++)
+                ret->cell[c] = -1;
+
+        for (size_t i = 0; i < p->n_pages; i++) {
+                struct nodeset cells;
+
+                if (!p->pages[i].nodeset) {
+                        if (ret->fallback < 0)
+                                ret->fallback = (long) i;
+                        continue;
+                }
+                if (nodeset_parse_libvirt(p->pages[i].nodeset, &cells) < 0)
+                        return -EINVAL;
+                for (int c = nodeset_next(&cells, 0); c >= 0; c = nodeset_next(&cells, c + 1))
+                        if (ret->cell[c] < 0)
+                                ret->cell[c] = (long) i; /* the first <page> naming the cell wins */
+        }
+        return 0;
+}
+
+/* The page size for cell (-1: a VM without guest cells) from a choice; see hugepages_select(). */
+static int chosen_size(
+        const struct domxml_placement *p, const struct page_choice *choice, long cell, uint64_t *ret_kib) {
+        const struct domxml_page *page;
+        long i = cell >= 0 && cell <= NODE_ID_MAX ? choice->cell[cell] : -1;
+        uint64_t bytes;
+
+        if (!p->has_hugepages)
+                return 0;
+        if (p->n_pages == 0) {
+                *ret_kib = 0; /* <hugepages/> alone: the default size for all memory */
+                return 1;
+        }
+        if (i < 0)
+                i = choice->fallback;
+        if (i < 0)
+                return 0; /* libvirt gives such a cell normal memory */
+
+        page = &p->pages[i];
+        if (!page->size || size_parse(page->size, page->unit, &bytes) < 0 || bytes < 1024)
+                return -EINVAL;
+        *ret_kib = bytes / 1024;
+        return 1;
+}
+
+int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib) {
+        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+
+        if (!choice)
+                return -ENOMEM;
+        if (choose_pages(p, choice) < 0)
+                return -EINVAL;
+        return chosen_size(p, choice, cell, ret_kib);
+}
+
+uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib) {
+        uint64_t page = page_kib * 1024;
+
+        /* A page larger than any memory (a size read from a broken meminfo): one page, never a division by 0.
+         */
+        if (page_kib == 0 || page_kib > UINT64_MAX / 1024)
+                return bytes > 0;
+
+        return bytes / page + (bytes % page != 0);
+}
+
+enum hugepages_verdict hugepages_judge(
+        bool hard, uint64_t need, uint64_t have, const struct hugepage_pool *pool) {
+        if (need <= have)
+                return HUGEPAGES_OK;
+        if (!hard)
+                return HUGEPAGES_WARN_SOFT;
+        if (pool && pool->has_overcommit && pool->overcommit > pool->surplus &&
+                pool->overcommit - pool->surplus >= need - have)
+                return HUGEPAGES_WARN_OVERCOMMIT;
+        return HUGEPAGES_SHORT;
+}
+
+/* Pages needed of one size on one set of nodes, summed over the parts of the VM bound there. */
+struct group {
+        uint64_t kib;
+        struct nodeset nodes;
+        bool hard;
+        uint64_t need;
+        char subject[DIAG_LINE_MAX]; /* the first binding's; "X and Y", "X and N more bindings" */
+        const char *first, *second;
+        size_t n_subjects;
+};
+
+static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
+static void append(char *buf, size_t size, const char *fmt, ...) {
+        size_t len = strlen(buf);
+        va_list ap;
+
+        if (len + 1 >= size)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(buf + len, size - len, fmt, ap);
+        va_end(ap);
+}
+
+static uint64_t caps_base_kib(const struct caps_pages *c) {
+        uint64_t base = UINT64_MAX;
+
+        for (size_t i = 0; i < c->n; i++)
+                if (c->items[i].size_kib < base)
+                        base = c->items[i].size_kib;
+        return base;
+}
+
+/* libvirt lists the base page first; every larger size it lists is a huge page size. */
+static uint64_t base_kib(const struct hugepages_host *h) {
+        return h->caps ? caps_base_kib(h->caps) : h->base_page_kib;
+}
+
+static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
+        if (!h->caps)
+                return topology_hugepage_size_exists(h->sysfs, kib);
+        for (size_t i = 0; i < h->caps->n; i++)
+                if (h->caps->items[i].size_kib == kib)
+                        return 1;
+        return 0;
+}
+
+/* "2 MiB, 1 GiB", or "none". */
+static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t size) {
+        _cleanup_free_ uint64_t *sizes = NULL;
+        size_t n = 0;
+        char s[SIZE_FORMAT_MAX];
+
+        buf[0] = '\0';
+        if (h->caps) {
+                uint64_t base = caps_base_kib(h->caps), last = base;
+
+                /* Ascending, each size once: pick the next larger one each time. */
+                for (;;) {
+                        uint64_t next = UINT64_MAX;
+
+                        for (size_t i = 0; i < h->caps->n; i++)
+                                if (h->caps->items[i].size_kib > last && h->caps->items[i].size_kib < next)
+                                        next = h->caps->items[i].size_kib;
+                        if (next == UINT64_MAX)
+                                break;
+                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(next * 1024, s));
+                        last = next;
+                }
+        } else if (topology_hugepage_sizes(h->sysfs, &sizes, &n) == 0)
+                for (size_t i = 0; i < n; i++)
+                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(sizes[i] * 1024, s));
+        if (!buf[0])
+                snprintf(buf, size, "none");
+}
+
+static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
+        uint64_t best = UINT64_MAX, base;
+
+        if (!h->caps)
+                return topology_hugepage_default(h->meminfo, ret_kib);
+
+        /* Capabilities XML does not say which size is the default: take the smallest huge one. */
+        base = caps_base_kib(h->caps);
+        for (size_t i = 0; i < h->caps->n; i++)
+                if (h->caps->items[i].size_kib > base && h->caps->items[i].size_kib < best)
+                        best = h->caps->items[i].size_kib;
+        if (best == UINT64_MAX)
+                return -ENOENT;
+        *ret_kib = best;
+        return 0;
+}
+
+/* The pages of one size on nodes: sysfs, or the capabilities' totals. */
+static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
+        struct hugepage_pool *ret) {
+        struct hugepage_pool p = {.page_kib = kib};
+
+        if (!h->caps)
+                return topology_hugepages_read(h->sysfs, kib, nodes, ret);
+
+        for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
+                struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
+
+                if (!node) {
+                        hugepage_pool_done(&p);
+                        return -ENOMEM;
+                }
+                node->id = (unsigned) id;
+                for (size_t i = 0; i < h->caps->n; i++)
+                        if (h->caps->items[i].node == (unsigned) id && h->caps->items[i].size_kib == kib)
+                                node->total = h->caps->items[i].count;
+        }
+        *ret = p;
+        return 0;
+}
+
+static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *nodes) {
+        uint64_t sum = 0;
+
+        for (size_t i = 0; i < p->n_nodes; i++) {
+                uint64_t v = p->has_free ? p->nodes[i].free : p->nodes[i].total;
+
+                if (nodeset_contains(nodes, p->nodes[i].id))
+                        sum = v > UINT64_MAX - sum ? UINT64_MAX : sum + v;
+        }
+        return sum;
+}
+
+/*
+ * "'strict:1': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9)": the
+ * shortfall, then every other node's figure (all nodes' when several are bound), so
+ * the admin sees where the pages are.
+ */
+static void describe_shortfall(
+        const struct hugepages_host *h, const struct group *g, uint64_t have, char *buf, size_t size) {
+        struct hugepage_pool all = {0};
+        _cleanup_free_ char *set = NULL;
+        bool single = nodeset_count(&g->nodes) == 1;
+        char s[SIZE_FORMAT_MAX];
+        unsigned shown = 0;
+
+        (void) nodeset_format(&g->nodes, &set);
+        buf[0] = '\0';
+        append(buf, size, "%s: needs %" PRIu64 " %s%s pages on node%s %s, which ha%s %" PRIu64 "%s",
+                g->subject, g->need, h->caps ? "" : "free ", size_format(g->kib * 1024, s), single ? "" : "s",
+                set ? set : "?", single ? "s" : "ve", have, h->caps ? " in total" : "");
+
+        if (h->present && read_pool(h, g->kib, h->present, &all) == 0) {
+                for (size_t i = 0; i < all.n_nodes; i++) {
+                        const struct hugepage_node *n = &all.nodes[i];
+
+                        if (single && nodeset_contains(&g->nodes, n->id))
+                                continue;
+                        if (shown == MESSAGE_NODES_MAX) {
+                                append(buf, size, ", ...");
+                                break;
+                        }
+                        append(buf, size, "%snode %u has %" PRIu64, shown ? ", " : " (", n->id,
+                                all.has_free ? n->free : n->total);
+                        shown++;
+                }
+                if (shown)
+                        append(buf, size, ")");
+                hugepage_pool_done(&all);
+        }
+}
+
+static void describe_fix(const struct group *g, char *buf, size_t size) {
+        _cleanup_free_ char *set = NULL;
+
+        if (nodeset_count(&g->nodes) == 1)
+                append(buf, size,
+                        "; reserve them in /sys/devices/system/node/node%d/hugepages/hugepages-%" PRIu64
+                        "kB/nr_hugepages or bind elsewhere",
+                        nodeset_next(&g->nodes, 0), g->kib);
+        else {
+                (void) nodeset_format(&g->nodes, &set);
+                append(buf, size,
+                        "; reserve them in /sys/devices/system/node/nodeN/hugepages/hugepages-%" PRIu64
+                        "kB/nr_hugepages for N in %s, or bind elsewhere",
+                        g->kib, set ? set : "?");
+        }
+}
+
+static int check_group(const struct hugepages_host *h, const struct group *g, struct diag *d) {
+        struct hugepage_pool pool;
+        enum hugepages_verdict v;
+        char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
+        uint64_t have;
+        int r;
+
+        r = read_pool(h, g->kib, &g->nodes, &pool);
+        if (r < 0)
+                return diag_error(d, r, "%s: cannot read the %s huge pages of this host: %s", g->subject,
+                        size_format(g->kib * 1024, s), strerror(-r));
+        have = pool_have(&pool, &g->nodes);
+        v = hugepages_judge(g->hard, g->need, have, &pool);
+
+        switch (v) {
+        case HUGEPAGES_OK:
+                break;
+        case HUGEPAGES_SHORT:
+        case HUGEPAGES_WARN_SOFT:
+                describe_shortfall(h, g, have, msg, sizeof(msg));
+                describe_fix(g, msg, sizeof(msg));
+                if (v == HUGEPAGES_SHORT) {
+                        hugepage_pool_done(&pool);
+                        return diag_error(d, -ENOMEM, "%s", msg);
+                }
+                diag_warn(d, "%s", msg);
+                break;
+        case HUGEPAGES_WARN_OVERCOMMIT:
+                describe_shortfall(h, g, have, msg, sizeof(msg));
+                append(msg, sizeof(msg),
+                        "; overcommit may still supply them (nr_overcommit_hugepages %" PRIu64
+                        ", surplus %" PRIu64 ")",
+                        pool.overcommit, pool.surplus);
+                diag_warn(d, "%s", msg);
+                break;
+        }
+        hugepage_pool_done(&pool);
+        return 0;
+}
+
+/* One part of the VM's memory: a guest cell, or all of it when it has none. */
+struct part {
+        long cell;
+        uint64_t bytes;
+};
+
+/* The parts, with libvirt's rule: the guest cells' memory when there are cells, else <memory>. */
+static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t *ret_n, struct diag *d) {
+        struct part *parts = NULL, *p;
+        size_t n = 0;
+        uint64_t bytes;
+
+        if (f->n_cells == 0) {
+                if (!f->has_memory || size_parse(f->memory_text, f->memory_unit, &bytes) < 0) {
+                        *ret = NULL;
+                        *ret_n = 0;
+                        return 0; /* checked (and reported) where the VM's memory is read */
+                }
+                parts = calloc(1, sizeof(*parts));
+                if (!parts)
+                        return diag_error(d, -ENOMEM, "out of memory");
+                parts[0] = (struct part){.cell = -1, .bytes = bytes};
+                *ret = parts;
+                *ret_n = 1;
+                return 0;
+        }
+
+        for (size_t i = 0; i < f->n_cells; i++) {
+                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
+
+                if (id < 0 || !f->cells[i].memory)
+                        continue;
+                if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0) {
+                        free(parts);
+                        return diag_error(
+                                d, -EINVAL, "domain XML: guest cell %ld has an invalid memory size", id);
+                }
+                p = array_append(&parts, &n, sizeof(*p));
+                if (!p) {
+                        free(parts);
+                        return diag_error(d, -ENOMEM, "out of memory");
+                }
+                *p = (struct part){.cell = id, .bytes = bytes};
+        }
+        *ret = parts;
+        *ret_n = n;
+        return 0;
+}
+
+static int add_to_group(
+        struct group **groups, size_t *n, uint64_t kib, const struct binding *b, uint64_t need) {
+        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
+        struct group *g;
+
+        for (size_t i = 0; i < *n; i++) {
+                g = &(*groups)[i];
+                if (g->kib != kib || g->hard != hard || !nodeset_equal(&g->nodes, &b->nodes))
+                        continue;
+                g->need += need;
+                if (strcmp(g->first, b->subject) == 0 || (g->second && strcmp(g->second, b->subject) == 0))
+                        return 0;
+                if (!g->second)
+                        g->second = b->subject;
+                g->n_subjects++;
+                if (g->n_subjects == 2)
+                        snprintf(g->subject, sizeof(g->subject), "%s and %s", g->first, g->second);
+                else
+                        snprintf(g->subject, sizeof(g->subject), "%s and %zu more bindings", g->first,
+                                g->n_subjects - 1);
+                return 0;
+        }
+        g = array_append(groups, n, sizeof(*g));
+        if (!g)
+                return -ENOMEM;
+        *g = (struct group){.kib = kib,
+                .nodes = b->nodes,
+                .hard = hard,
+                .need = need,
+                .first = b->subject,
+                .n_subjects = 1};
+        snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
+        return 0;
+}
+
+/* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
+static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct hugepages_host *h, const struct part *p, uint64_t *ret_kib, struct diag *d) {
+        char s[SIZE_FORMAT_MAX], sizes[DIAG_LINE_MAX / 4];
+        uint64_t kib = 0;
+        int r;
+
+        r = chosen_size(&f->placement, choice, p->cell, &kib);
+        if (r < 0)
+                return diag_error(d, r,
+                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
+                        "(size, unit or nodeset)");
+        if (r == 0 || kib == base_kib(h)) {
+                *ret_kib = 0; /* libvirt backs this memory with normal pages */
+                return 0;
+        }
+        if (kib == 0) {
+                r = default_size(h, &kib);
+                if (r < 0) {
+                        host_sizes_text(h, sizes, sizeof(sizes));
+                        return diag_error(d, -EINVAL,
+                                "domain XML asks for huge pages of the default size, but %s has none (huge "
+                                "page "
+                                "sizes: %s)",
+                                h->caps ? "the capabilities XML lists" : "this host", sizes);
+                }
+        }
+
+        r = host_has_size(h, kib);
+        if (r < 0)
+                return diag_error(d, r, "cannot read the huge page sizes of this host: %s", strerror(-r));
+        if (r == 0) {
+                host_sizes_text(h, sizes, sizeof(sizes));
+                return diag_error(d, -EINVAL,
+                        "domain XML asks for %s huge pages, which this host does not have (huge page sizes: "
+                        "%s)",
+                        size_format(kib * 1024, s), sizes);
+        }
+        *ret_kib = kib;
+        return 0;
+}
+
+int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
+        const struct hugepages_host *h, struct diag *d) {
+        _cleanup_free_ struct part *parts = NULL;
+        _cleanup_free_ struct group *groups = NULL;
+        _cleanup_free_ struct page_choice *choice = NULL;
+        size_t n_parts = 0, n_groups = 0;
+        int r;
+
+        if (!f->placement.has_hugepages)
+                return 0;
+
+        choice = malloc(sizeof(*choice));
+        if (!choice)
+                return diag_error(d, -ENOMEM, "out of memory");
+        if (choose_pages(&f->placement, choice) < 0)
+                return diag_error(d, -EINVAL,
+                        "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
+                        "this hook cannot read");
+
+        r = collect_parts(f, &parts, &n_parts, d);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < n_parts; i++) {
+                const struct binding *bound = binding_for_cell(b, parts[i].cell);
+                uint64_t kib = 0;
+
+                r = part_size(f, choice, h, &parts[i], &kib, d);
+                if (r < 0)
+                        return r;
+                /* Unbound memory may come from any node; numad's choice is not known yet. */
+                if (kib == 0 || !bound || bound->placement_auto || nodeset_is_empty(&bound->nodes))
+                        continue;
+                if (add_to_group(&groups, &n_groups, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
+                        return diag_error(d, -ENOMEM, "out of memory");
+        }
+
+        for (size_t i = 0; i < n_groups; i++) {
+                r = check_group(h, &groups[i], d);
+                if (r < 0)
+                        return r;
+        }
+        if (h->caps && n_groups > 0)
+                diag_warn(d, "huge pages were checked against the totals in the capabilities XML; free pages "
+                             "were not checked");
+        return 0;
+}

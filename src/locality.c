@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Locality warnings: vCPUs, emulator threads and PCI devices on other nodes than the memory they use. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "locality.h"
+#include "macro.h"
+
+/* libvirt's limit on vCPUs is far higher, but a vCPU id set is a struct nodeset (4096 ids). */
+#define VCPUS_MAX (NODE_ID_MAX + 1)
+
+void locality_cpu_nodes(const struct topology *t, const struct nodeset *cpus, struct nodeset *ret) {
+        struct nodeset nodes;
+
+        nodeset_clear(&nodes);
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                struct nodeset node_cpus;
+
+                if (!t->nodes[i].cpus || nodeset_parse_libvirt(t->nodes[i].cpus, &node_cpus) < 0)
+                        continue;
+                nodeset_intersect(&node_cpus, cpus);
+                if (!nodeset_is_empty(&node_cpus))
+                        nodeset_add(&nodes, t->nodes[i].id);
+        }
+        *ret = nodes;
+}
+
+/* Each vCPU's cpuset string, indexed once: hostile input may pin tens of thousands of times. */
+struct vcpu_index {
+        const char *cpuset[VCPUS_MAX];
+};
+
+static void index_vcpus(const struct domxml_placement *p, struct vcpu_index *ret) {
+        for (size_t v = 0; v < VCPUS_MAX; v++)
+                ret->cpuset[v] = p->vcpu_cpuset;
+        for (size_t i = 0; i < p->n_vcpupins; i++) {
+                long v = parse_id_str(p->vcpupins[i].vcpu, VCPUS_MAX - 1);
+
+                if (v >= 0)
+                        ret->cpuset[v] = p->vcpupins[i].cpuset;
+        }
+}
+
+static int vcpu_cpus(const struct vcpu_index *x, const struct nodeset *vcpus, struct nodeset *ret) {
+        const char *last = NULL;
+        struct nodeset all, cpus;
+
+        nodeset_clear(&all);
+        for (int v = nodeset_next(vcpus, 0); v >= 0; v = nodeset_next(vcpus, v + 1)) {
+                const char *cpuset = x->cpuset[v];
+
+                if (!cpuset)
+                        return 0;
+                if (cpuset == last)
+                        continue; /* the same <vcpu cpuset> for many vCPUs: parsed once */
+                if (nodeset_parse_libvirt(cpuset, &cpus) < 0)
+                        return -EINVAL;
+                nodeset_union(&all, &cpus);
+                last = cpuset;
+        }
+        *ret = all;
+        return 1;
+}
+
+int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret) {
+        _cleanup_free_ struct vcpu_index *x = malloc(sizeof(*x));
+
+        if (!x)
+                return -ENOMEM;
+        index_vcpus(p, x);
+        return vcpu_cpus(x, vcpus, ret);
+}
+
+/* "vCPUs 0-3 run on node 0 but memory is bound to node 1: every access is remote". */
+static void warn_remote(const char *who, bool plural, const struct nodeset *on, const struct nodeset *memory,
+        const char *whose, struct diag *d) {
+        _cleanup_free_ char *on_s = NULL, *mem_s = NULL;
+
+        (void) nodeset_format(on, &on_s);
+        (void) nodeset_format(memory, &mem_s);
+        diag_warn(d, "%s run%s on node%s %s but %smemory is bound to node%s %s: every access is remote", who,
+                plural ? "" : "s", nodeset_count(on) == 1 ? "" : "s", on_s ? on_s : "?", whose,
+                nodeset_count(memory) == 1 ? "" : "s", mem_s ? mem_s : "?");
+}
+
+/* Warns when the host CPUs of vcpus lie entirely on nodes outside memory. */
+static void check_vcpus(const struct vcpu_index *x, const struct topology *t, const struct nodeset *vcpus,
+        const struct nodeset *memory, long cell, struct diag *d) {
+        _cleanup_free_ char *ids = NULL;
+        struct nodeset cpus, on;
+        char who[DIAG_LINE_MAX / 4];
+
+        if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || vcpu_cpus(x, vcpus, &cpus) <= 0)
+                return;
+        locality_cpu_nodes(t, &cpus, &on);
+        if (nodeset_is_empty(&on))
+                return; /* CPUs this host does not list: not ours to judge */
+        nodeset_intersect(&on, memory);
+        if (!nodeset_is_empty(&on))
+                return; /* some of them are local: no warning */
+
+        locality_cpu_nodes(t, &cpus, &on);
+        (void) nodeset_format(vcpus, &ids);
+        if (cell >= 0)
+                snprintf(who, sizeof(who), "guest cell %ld's vCPU%s %s", cell,
+                        nodeset_count(vcpus) == 1 ? "" : "s", ids ? ids : "?");
+        else
+                snprintf(
+                        who, sizeof(who), "vCPU%s %s", nodeset_count(vcpus) == 1 ? "" : "s", ids ? ids : "?");
+        warn_remote(who, nodeset_count(vcpus) > 1, &on, memory, cell >= 0 ? "its " : "", d);
+}
+
+/* The VM's vCPU ids, 0 to <vcpu> - 1 (libvirt's default is 1); false when <vcpu> is unreadable. */
+static bool all_vcpus(const struct domxml_placement *p, struct nodeset *ret) {
+        const char *s = p->vcpus;
+        long n = 1;
+
+        /* <vcpu> may be indented text: parse the digits between blanks. */
+        if (p->vcpus[0]) {
+                char buf[sizeof(p->vcpus)];
+                size_t len = 0;
+
+                while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+                        s++;
+                while (*s >= '0' && *s <= '9' && len < sizeof(buf) - 1)
+                        buf[len++] = *s++;
+                buf[len] = '\0';
+                n = parse_id_str(buf, VCPUS_MAX);
+        }
+        nodeset_clear(ret);
+        if (n <= 0)
+                return false;
+        nodeset_add_range(ret, 0, (unsigned) n - 1);
+        return true;
+}
+
+/* Every node the VM's memory may use; false when some of it is unbound or placed by numad. */
+static bool memory_nodes(const struct domxml_facts *f, const struct binding_list *b, struct nodeset *ret) {
+        nodeset_clear(ret);
+        if (b->has_memory) {
+                if (b->memory.placement_auto)
+                        return false;
+                nodeset_union(ret, &b->memory.nodes);
+        } else {
+                /* Without <memory>, every guest cell needs its own <memnode>. */
+                if (f->n_cells == 0)
+                        return false;
+                for (size_t i = 0; i < f->n_cells; i++)
+                        if (!binding_for_cell(b, parse_id_str(f->cells[i].id, NODE_ID_MAX)))
+                                return false;
+        }
+        for (size_t i = 0; i < b->n_cells; i++)
+                nodeset_union(ret, &b->cells[i].nodes);
+        return !nodeset_is_empty(ret);
+}
+
+static void check_cpus(const struct domxml_facts *f, const struct binding_list *b, const struct topology *t,
+        struct diag *d) {
+        const struct domxml_placement *p = &f->placement;
+        _cleanup_free_ struct vcpu_index *x = NULL;
+        struct nodeset rest, seen, cell_vcpus, memory;
+
+        if (!all_vcpus(p, &rest))
+                return;
+        x = malloc(sizeof(*x));
+        if (!x)
+                return; /* only warnings are at stake */
+        index_vcpus(p, x);
+
+        /* Each guest cell with its own <memnode>: its vCPUs against that memnode's nodes. */
+        nodeset_clear(&seen);
+        for (size_t i = 0; i < p->n_cell_cpus; i++) {
+                long id = parse_id_str(p->cell_cpus[i].id, NODE_ID_MAX);
+                const struct binding *cb = binding_for_cell(b, id);
+                struct nodeset overlap;
+
+                if (id < 0 || !cb || cb->cell != id || !p->cell_cpus[i].cpus ||
+                        nodeset_parse_libvirt(p->cell_cpus[i].cpus, &cell_vcpus) < 0)
+                        continue;
+                /* libvirt refuses cells sharing vCPUs; skipping them keeps the work linear. */
+                overlap = cell_vcpus;
+                nodeset_intersect(&overlap, &seen);
+                if (!nodeset_is_empty(&overlap))
+                        continue;
+                nodeset_union(&seen, &cell_vcpus);
+                check_vcpus(x, t, &cell_vcpus, &cb->nodes, id, d);
+                nodeset_subtract(&rest, &cell_vcpus);
+        }
+
+        /* The other vCPUs against <memory>. */
+        if (b->has_memory && !b->memory.placement_auto)
+                check_vcpus(x, t, &rest, &b->memory.nodes, -1, d);
+
+        if (p->emulatorpin && memory_nodes(f, b, &memory)) {
+                struct nodeset cpus, on, local;
+
+                if (nodeset_parse_libvirt(p->emulatorpin, &cpus) < 0)
+                        return;
+                locality_cpu_nodes(t, &cpus, &on);
+                local = on;
+                nodeset_intersect(&local, &memory);
+                if (!nodeset_is_empty(&on) && nodeset_is_empty(&local))
+                        warn_remote("emulator threads", true, &on, &memory, "", d);
+        }
+}
+
+/* A PCI address attribute: libvirt reads it with base 0 (0x1f or 31). */
+static bool pci_field(const char *s, unsigned long max, unsigned *ret) {
+        unsigned long v;
+        char *end;
+
+        if (!s || !*s || *s == '-' || *s == '+')
+                return false;
+        errno = 0;
+        v = strtoul(s, &end, 0);
+        if (errno != 0 || *end != '\0' || v > max)
+                return false;
+        *ret = (unsigned) v;
+        return true;
+}
+
+static void check_pci(
+        const struct domxml_facts *f, const struct binding_list *b, const char *sysfs, struct diag *d) {
+        const struct domxml_placement *p = &f->placement;
+        struct nodeset memory;
+
+        if (!sysfs || p->n_pci == 0 || !memory_nodes(f, b, &memory))
+                return;
+
+        for (size_t i = 0; i < p->n_pci; i++) {
+                const struct domxml_pci *a = &p->pci[i];
+                _cleanup_free_ char *mem_s = NULL;
+                unsigned domain, bus, slot, function;
+                int node;
+
+                if (!pci_field(a->domain, 0xffff, &domain) || !pci_field(a->bus, 0xff, &bus) ||
+                        !pci_field(a->slot, 0x1f, &slot) || !pci_field(a->function, 7, &function))
+                        continue;
+                /* -1 (the firmware does not say) and devices this host lacks: nothing to tell. */
+                if (topology_pci_node(sysfs, domain, bus, slot, function, &node) < 0 || node < 0 ||
+                        nodeset_contains(&memory, (unsigned) node))
+                        continue;
+                (void) nodeset_format(&memory, &mem_s);
+                diag_warn(d,
+                        "PCI device %04x:%02x:%02x.%x is on node %d but memory is bound to node%s %s: its "
+                        "DMA "
+                        "is remote",
+                        domain, bus, slot, function, node, nodeset_count(&memory) == 1 ? "" : "s",
+                        mem_s ? mem_s : "?");
+        }
+}
+
+void locality_check(const struct domxml_facts *f, const struct binding_list *b, const struct locality_host *h,
+        struct diag *d) {
+        check_cpus(f, b, h->topo, d);
+        check_pci(f, b, h->sysfs, d);
+}

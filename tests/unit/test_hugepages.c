@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Page size selection, pages needed, the overcommit rule, and the whole check on a fake sysfs tree. */
+#include "hugepages.h"
+#include "unit.h"
+
+/* ---- which <page> a guest cell uses ---- */
+
+struct page_row {
+        const char *size, *unit, *nodeset;
+};
+
+struct select_case {
+        const char *name;
+        bool has_hugepages;
+        struct page_row pages[3];
+        size_t n_pages;
+        long cell;
+        int want_r;
+        uint64_t want_kib;
+};
+
+/* clang-format off */
+static const struct select_case select_cases[] = {
+        {"select_none_without_hugepages", false, {{0}}, 0, -1, 0, 0},
+        {"select_default_for_bare_hugepages", true, {{0}}, 0, -1, 1, 0},
+        {"select_default_for_bare_hugepages_in_a_cell", true, {{0}}, 0, 3, 1, 0},
+        {"select_page_without_nodeset", true, {{"1048576", NULL, NULL}}, 1, -1, 1, 1048576},
+        {"select_honours_unit", true, {{"2", "M", NULL}}, 1, -1, 1, 2048},
+        {"select_honours_gib_unit", true, {{"1", "GiB", NULL}}, 1, -1, 1, 1048576},
+        {"select_page_whose_nodeset_has_the_cell", true, {{"2048", NULL, NULL}, {"1", "G", "1-2"}}, 2, 2, 1, 1048576},
+        {"select_falls_back_to_page_without_nodeset", true, {{"1", "G", "1"}, {"2048", NULL, NULL}}, 2, 0, 1, 2048},
+        {"select_first_matching_nodeset_wins", true, {{"1", "G", "0"}, {"2048", NULL, "0"}}, 2, 0, 1, 1048576},
+        {"select_nothing_for_an_uncovered_cell", true, {{"1", "G", "0"}}, 1, 1, 0, 0},
+        {"select_ignores_nodesets_without_cells", true, {{"1", "G", "0"}, {"2048", NULL, NULL}}, 2, -1, 1, 2048},
+        {"select_refuses_bad_size", true, {{"big", NULL, NULL}}, 1, -1, -EINVAL, 0},
+        {"select_refuses_bad_unit", true, {{"2", "parsec", NULL}}, 1, -1, -EINVAL, 0},
+        {"select_refuses_missing_size", true, {{NULL, NULL, NULL}}, 1, -1, -EINVAL, 0},
+        {"select_refuses_bad_nodeset", true, {{"2048", NULL, "x"}}, 1, 0, -EINVAL, 0},
+};
+/* clang-format on */
+
+static void test_select_case(void **state) {
+        const struct select_case *c = *state;
+        struct domxml_page pages[3];
+        struct domxml_placement p = {
+                .has_hugepages = c->has_hugepages, .n_pages = c->n_pages, .pages = pages};
+        uint64_t kib = 12345;
+        int r;
+
+        /* The scan's strings are mutable; these rows are literals the function only reads. */
+        for (size_t i = 0; i < ELEMENTSOF(pages); i++)
+                pages[i] = (struct domxml_page){
+                        (char *) c->pages[i].size, (char *) c->pages[i].unit, (char *) c->pages[i].nodeset};
+        r = hugepages_select(&p, c->cell, &kib);
+        if (r != c->want_r)
+                fail_msg("returned %d, expected %d", r, c->want_r);
+        if (r == 1 && kib != c->want_kib)
+                fail_msg("page size %llu KiB, expected %llu KiB", (unsigned long long) kib,
+                        (unsigned long long) c->want_kib);
+}
+
+/* ---- pages needed and the overcommit rule ---- */
+
+static void test_needed_rounds_up(void **state) {
+        (void) state;
+        assert_int_equal(hugepages_needed(8ULL << 30, 1048576), 8);
+        assert_int_equal(hugepages_needed((8ULL << 30) + 1, 1048576), 9);
+        assert_int_equal(hugepages_needed(1, 2048), 1);
+        assert_int_equal(hugepages_needed(0, 2048), 0);
+        assert_int_equal(hugepages_needed(1ULL << 30, 2048), 512);
+        assert_int_equal(hugepages_needed(1ULL << 30, UINT64_MAX / 512), 1);
+        assert_int_equal(hugepages_needed(0, UINT64_MAX / 512), 0);
+}
+
+struct judge_case {
+        const char *name;
+        bool hard;
+        uint64_t need, have;
+        bool has_overcommit;
+        uint64_t overcommit, surplus;
+        enum hugepages_verdict want;
+};
+
+/* clang-format off */
+static const struct judge_case judge_cases[] = {
+        {"judge_enough_is_ok", true, 8, 8, false, 0, 0, HUGEPAGES_OK},
+        {"judge_strict_short_fails", true, 8, 3, false, 0, 0, HUGEPAGES_SHORT},
+        {"judge_soft_short_warns", false, 8, 3, false, 0, 0, HUGEPAGES_WARN_SOFT},
+        {"judge_overcommit_covering_the_gap_warns", true, 8, 3, true, 7, 2, HUGEPAGES_WARN_OVERCOMMIT},
+        {"judge_overcommit_too_small_fails", true, 8, 3, true, 6, 2, HUGEPAGES_SHORT},
+        {"judge_overcommit_used_up_fails", true, 8, 3, true, 10, 10, HUGEPAGES_SHORT},
+        {"judge_surplus_above_overcommit_fails", true, 8, 3, true, 2, 5, HUGEPAGES_SHORT},
+        {"judge_overcommit_unknown_fails", true, 8, 3, false, 100, 0, HUGEPAGES_SHORT},
+};
+/* clang-format on */
+
+static void test_judge_case(void **state) {
+        const struct judge_case *c = *state;
+        struct hugepage_pool pool = {
+                .has_overcommit = c->has_overcommit, .overcommit = c->overcommit, .surplus = c->surplus};
+
+        assert_int_equal(hugepages_judge(c->hard, c->need, c->have, &pool), c->want);
+}
+
+/* ---- the whole check, on a fake sysfs tree ---- */
+
+enum host {
+        HOST_PLAIN,      /* node 0: 9 free 1 GiB and 512 free 2 MiB pages; node 1: 3 and 0; no overcommit */
+        HOST_OVERCOMMIT, /* the same, with nr_overcommit_hugepages 10 and surplus 2 for 1 GiB */
+        HOST_OVERCOMMITTED, /* overcommit 10, surplus 9: room for 1 */
+        HOST_CAPS,          /* capabilities <pages>: totals 9 and 3 of 1 GiB, 512 and 0 of 2 MiB */
+        HOST_NONE,          /* a sysfs root that does not exist: any read fails */
+};
+
+struct binding_row {
+        long cell; /* -1: <memory>; -2: ends the list */
+        enum numa_mode mode;
+        const char *nodes;
+};
+
+struct check_case {
+        const char *name;
+        const char *doc;
+        enum host host;
+        struct binding_row bindings[4];
+        const char *error;   /* the whole message; NULL: must pass */
+        const char *warning; /* the whole first warning; NULL: none */
+};
+
+#define DOC_MEM(mem, backing)                                                                                \
+        "<domain><memory unit='GiB'>" mem "</memory><memoryBacking>" backing "</memoryBacking></domain>"
+#define DOC_1G_8 DOC_MEM("8", "<hugepages><page size='1048576'/></hugepages>")
+#define DOC_VNUMA                                                                                            \
+        "<domain><memory unit='GiB'>5</memory><memoryBacking><hugepages><page size='1' unit='GiB' "          \
+        "nodeset='0'/><page size='2048'/></hugepages></memoryBacking><cpu><numa><cell id='0' cpus='0-1' "    \
+        "memory='4' unit='GiB'/><cell id='1' cpus='2-3' memory='1' unit='GiB'/></numa></cpu></domain>"
+#define END                                                                                                  \
+        { -2, 0, NULL }
+
+/* clang-format off */
+static const struct check_case check_cases[] = {
+        {"strict_fails_without_free_pages_on_its_node", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
+        {"strict_passes_with_free_pages", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
+        {"restrictive_is_as_hard_as_strict", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_RESTRICTIVE, "1"}, END},
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3", NULL},
+        {"strict_sums_its_nodes", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "0-1"}, END}, NULL, NULL},
+        {"strict_over_two_nodes_names_each", DOC_MEM("16", "<hugepages><page size='1' unit='G'/></hugepages>"),
+                HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "0-1"}, END},
+                "'x': needs 16 free 1 GiB pages on nodes 0-1, which have 12 (node 0 has 9, node 1 has 3); reserve them in "
+                "/sys/devices/system/node/nodeN/hugepages/hugepages-1048576kB/nr_hugepages for N in 0-1, or bind elsewhere",
+                NULL},
+        {"interleave_shortfall_warns", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_INTERLEAVE, "1"}, END}, NULL,
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"preferred_shortfall_warns", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_PREFERRED, "1"}, END}, NULL,
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"overcommit_turns_the_error_into_a_warning", DOC_1G_8, HOST_OVERCOMMIT, {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL,
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); overcommit may still supply them "
+                "(nr_overcommit_hugepages 10, surplus 2)"},
+        {"used_up_overcommit_fails", DOC_1G_8, HOST_OVERCOMMITTED, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3", NULL},
+        {"bare_hugepages_use_the_default_size", DOC_MEM("8", "<hugepages/>"), HOST_PLAIN,
+                {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 4096 free 2 MiB pages on node 1, which has 0 (node 0 has 512); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages or bind elsewhere", NULL},
+        {"size_the_host_lacks_fails", DOC_MEM("8", "<hugepages><page size='4096'/></hugepages>"), HOST_PLAIN,
+                {{-1, NUMA_MODE_STRICT, "0"}, END},
+                "domain XML asks for 4 MiB huge pages, which this host does not have (huge page sizes: 2 MiB, 1 GiB)", NULL},
+        {"size_the_host_lacks_fails_even_unbound", DOC_MEM("8", "<hugepages><page size='4096'/></hugepages>"), HOST_PLAIN,
+                {END}, "which this host does not have", NULL},
+        {"no_hugepages_reads_nothing", "<domain><memory unit='GiB'>8</memory></domain>", HOST_NONE,
+                {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL, NULL},
+        {"base_page_size_is_normal_memory", DOC_MEM("8", "<hugepages><page size='4'/></hugepages>"), HOST_NONE,
+                {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL, NULL},
+        {"cells_use_their_memnodes_nodes", DOC_VNUMA, HOST_PLAIN,
+                {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "1"}, END},
+                "'cell 1': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
+        {"cells_fit_where_their_pages_are", DOC_VNUMA, HOST_PLAIN,
+                {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
+        {"cells_without_memnode_follow_memory", DOC_VNUMA, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 4 free 1 GiB pages on node 1, which has 3 (node 0 has 9)", NULL},
+        {"warn_only_binding_warns", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "w1"}, END}, NULL,
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"unbound_cells_are_not_checked", DOC_VNUMA, HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
+        {"cells_on_one_pool_add_up",
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END},
+                "'cell 0' and 'cell 1': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"three_bindings_on_one_pool_are_named_short",
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='4' unit='GiB'/><cell id='1' memory='4' unit='GiB'/><cell id='2' memory='4' "
+                "unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {2, NUMA_MODE_STRICT, "0"}, END},
+                "'cell 0' and 2 more bindings: needs 12 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
+        {"capabilities_say_free_pages_were_not_checked", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "0"}, END}, NULL,
+                "huge pages were checked against the totals in the capabilities XML; free pages were not checked"},
+        {"capabilities_default_is_the_smallest_huge_size", DOC_MEM("2", "<hugepages/>"), HOST_CAPS,
+                {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 1024 2 MiB pages on node 1, which has 0 in total (node 0 has 512)", NULL},
+};
+/* clang-format on */
+
+static char root[] = "/tmp/test-hugepages-XXXXXX";
+
+static void write_u64(const char *rel, uint64_t v) {
+        char text[32];
+
+        snprintf(text, sizeof(text), "%llu\n", (unsigned long long) v);
+        unit_write_file(root, rel, text);
+}
+
+static void make_sysfs(enum host host) {
+        static const uint64_t kib[2] = {1048576, 2048};
+        static const uint64_t free_pages[2][2] = {{9, 3}, {512, 0}}; /* [size][node] */
+        char rel[256];
+
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+        unit_write_file(root, "meminfo", "MemTotal:       16384 kB\nHugepagesize:       2048 kB\n");
+        for (int s = 0; s < 2; s++) {
+                snprintf(rel, sizeof(rel), "kernel/mm/hugepages/hugepages-%llukB/nr_overcommit_hugepages",
+                        (unsigned long long) kib[s]);
+                write_u64(rel, s == 0 && host != HOST_PLAIN ? 10 : 0);
+                snprintf(rel, sizeof(rel), "kernel/mm/hugepages/hugepages-%llukB/surplus_hugepages",
+                        (unsigned long long) kib[s]);
+                write_u64(rel, s == 0 && host == HOST_OVERCOMMIT      ? 2
+                               : s == 0 && host == HOST_OVERCOMMITTED ? 9
+                                                                      : 0);
+                for (int n = 0; n < 2; n++) {
+                        static const char *const files[] = {
+                                "nr_hugepages", "free_hugepages", "surplus_hugepages"};
+
+                        for (int f = 0; f < 3; f++) {
+                                snprintf(rel, sizeof(rel),
+                                        "devices/system/node/node%d/hugepages/hugepages-%llukB/%s", n,
+                                        (unsigned long long) kib[s], files[f]);
+                                write_u64(rel, f == 2 ? 0 : free_pages[s][n] + (f == 0 ? 1 : 0));
+                        }
+                }
+        }
+}
+
+static void test_check_case(void **state) {
+        const struct check_case *c = *state;
+        static const struct caps_page caps_items[] = {
+                {0, 4, 1000}, {0, 2048, 512}, {0, 1048576, 9}, {1, 4, 1000}, {1, 2048, 0}, {1, 1048576, 3}};
+        struct caps_pages caps = {.n = ELEMENTSOF(caps_items), .items = (struct caps_page *) caps_items};
+        struct binding cells[4];
+        struct binding_list b = {.cells = cells};
+        struct domxml_facts f;
+        struct nodeset present;
+        char meminfo[512];
+        struct hugepages_host h = {
+                .sysfs = root, .meminfo = meminfo, .present = &present, .base_page_kib = 4};
+        struct diag d;
+        int r;
+
+        if (c->host == HOST_CAPS)
+                h.caps = &caps;
+        else if (c->host == HOST_NONE)
+                h.sysfs = "/nonexistent/sys";
+        else
+                make_sysfs(c->host);
+        snprintf(meminfo, sizeof(meminfo), "%s/meminfo", c->host == HOST_NONE ? "/nonexistent" : root);
+        nodeset_clear(&present);
+        nodeset_add_range(&present, 0, 1);
+
+        for (size_t i = 0; i < ELEMENTSOF(c->bindings) && c->bindings[i].cell != -2; i++) {
+                const struct binding_row *row = &c->bindings[i];
+                struct binding *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
+
+                *x = (struct binding){.cell = row->cell, .mode = row->mode};
+                if (row->cell > 0 || c->bindings[1].cell != -2)
+                        snprintf(x->subject, sizeof(x->subject), "'cell %ld'", row->cell);
+                else
+                        snprintf(x->subject, sizeof(x->subject), "'x'");
+                /* "w1": node 1, and a shortfall only warns */
+                x->warn_only = row->nodes[0] == 'w';
+                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
+                if (row->cell < 0)
+                        b.has_memory = true;
+        }
+
+        diag_init(&d);
+        assert_int_equal(domxml_scan(c->doc, strlen(c->doc), &f, &d), 0);
+        r = hugepages_check(&f, &b, &h, &d);
+        domxml_facts_done(&f);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("passed, expected \"%s\"", c->error);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (c->warning) {
+                if (d.n_warnings == 0)
+                        fail_msg("no warning, expected \"%s\"", c->warning);
+                assert_string_equal(d.warnings[0], c->warning);
+        } else if (d.n_warnings > 0)
+                fail_msg("unexpected warning \"%s\"", d.warnings[0]);
+}
+
+static int setup(void **state) {
+        (void) state;
+        return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+        (void) state;
+        unit_remove_tree(root);
+        return 0;
+}
+
+int main(void) {
+        static struct unit_suite suite;
+
+        UNIT_TABLE(&suite, select_cases, test_select_case);
+        UNIT_TEST(&suite, test_needed_rounds_up);
+        UNIT_TABLE(&suite, judge_cases, test_judge_case);
+        UNIT_TABLE(&suite, check_cases, test_check_case);
+        return _cmocka_run_group_tests("hugepages", suite.tests, suite.n, setup, teardown);
+}
