@@ -199,13 +199,28 @@ static void describe_request(const struct numatune_request *nr, const char *tail
                 snprintf(buf, size, "%s", text);
 }
 
+/* One warning for every node of unknown memory the bindings use: their checks were skipped. */
+static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
+        struct nodeset unknown = *used;
+        _cleanup_free_ char *list = NULL;
+
+        nodeset_intersect(&unknown, &r->topo.memory_unknown);
+        if (nodeset_is_empty(&unknown) || nodeset_format(&unknown, &list) < 0)
+                return;
+        diag_warn(r->d,
+                "the capabilities XML gives no <memory> for node%s %s; %s memory is unknown, so whether %s "
+                "memory and whether the VM fits is not checked",
+                nodeset_count(&unknown) == 1 ? "" : "s", list, nodeset_count(&unknown) == 1 ? "its" : "their",
+                nodeset_count(&unknown) == 1 ? "it has" : "they have");
+}
+
 static int run_start(struct run *r, struct hook_result *res) {
         const struct hook_request *req = r->req;
         struct numa_spec spec;
         struct memnode_list memnodes = {0};
         _cleanup_free_ struct memnode_binding *mb = NULL;
         struct numa_binding memory;
-        struct nodeset named;
+        struct nodeset named, used;
         struct numatune_request nr = {0};
         struct domxml_edit edit = {0};
         char memnodes_subject[sizeof(memnodes.quoted) + 32], from[2 * DIAG_LINE_MAX];
@@ -213,6 +228,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         size_t out_len = 0;
         int k;
 
+        nodeset_clear(&used);
         /* The properties first: a bad value fails before any file is touched. */
         if (req->spec) {
                 k = spec_parse(req->spec, &spec, r->d);
@@ -238,6 +254,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                         goto finish;
                 nr.memory = &memory;
                 nr.memory_subject = spec.subject;
+                used = memory.nodes;
                 if (memory.placement_auto && !req->capabilities_path && !topology_numad_installed())
                         diag_warn(r->d, "placement 'auto' needs numad, which is not installed on this host");
         }
@@ -260,7 +277,9 @@ static int run_start(struct run *r, struct hook_result *res) {
                 if (k < 0)
                         goto finish;
                 mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
+                nodeset_union(&used, &b.nodes);
         }
+        warn_unknown_memory(r, &used);
         nr.memnodes = mb;
         nr.n_memnodes = memnodes.n;
         nr.memnodes_subject = memnodes_subject;

@@ -142,6 +142,17 @@ fail:
         return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
+void topology_set_memory_unknown(struct topology *t, unsigned id) {
+        struct topology_node *node = (struct topology_node *) topology_node(t, id);
+
+        if (!node)
+                return;
+        node->memory_unknown = true;
+        node->total = node->free = 0;
+        nodeset_remove_range(&t->with_memory, id, id);
+        nodeset_add(&t->memory_unknown, id);
+}
+
 const struct topology_node *topology_node(const struct topology *t, unsigned id) {
         size_t lo = 0, hi = t->n_nodes;
 

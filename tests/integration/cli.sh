@@ -73,6 +73,10 @@ expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_ru
 expect "dry run without property shows the file" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
 expect "topology from capabilities" 0 "" "3      8 GiB        -            6-7" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[@]}" "$hook" --topology
+unknown=(--capabilities "$fixtures/caps-unknown-memory.xml")
+expect "topology: a cell without <memory> shows -" 0 "" "1      -            -            2-3" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "topology: a memory-only node has no CPUs" 0 "" "2      8 GiB        -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "unknown memory: one warning, checks skipped" 0 "numa: warning: the capabilities XML gives no <memory> for node 1" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${unknown[@]}"
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"
