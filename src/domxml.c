@@ -12,9 +12,14 @@
 /* <memory> holds a number; anything longer than this is not one. */
 #define MEMORY_TEXT_MAX 64
 
-/* The elements libvirt formats just before <numatune>, in its order. */
+/*
+ * The elements libvirt's formatter (virDomainDefFormatInternal) writes just
+ * before <numatune>, in its order: <vcpu> and then <vcpus> (both from the
+ * vCPU definition), the I/O threads, <cputune>.
+ */
 static const char *const anchor_names[] = {
         "vcpu",
+        "vcpus",
         "iothreads",
         "iothreadids",
         "defaultiothread",
