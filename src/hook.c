@@ -48,7 +48,8 @@ static void run_done(struct run *r) {
 static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, struct diag *d) {
         struct vm_facts vm = {.vcpu_placement_auto = f->vcpu_placement_auto};
 
-        if (f->has_memory) {
+        /* libvirt reads an empty <memory> as no <memory> at all (virXPathString gives NULL). */
+        if (f->has_memory && f->memory_text[0] != '\0') {
                 if (size_parse(f->memory_text, f->memory_unit, &vm.memory) < 0) {
                         const char *unit = f->memory_unit ? f->memory_unit : "KiB";
                         char t[160], u[80];
