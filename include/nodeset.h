@@ -69,6 +69,14 @@ static inline long parse_id_str(const char *s, unsigned long max) {
 }
 
 /*
+ * An unsigned attribute as libvirt reads it (virXMLPropUInt, base 10:
+ * strtoul after blanks and an optional '+', no '-', nothing after), e.g. a
+ * <cell id=' 1'> or <memnode cellid='+1'>. Returns the number, or -1 for
+ * NULL, anything else or a number above max.
+ */
+long parse_uint_libvirt(const char *s, unsigned long max);
+
+/*
  * Builds "0-3,8,10-11" from ascending ids; shared by the node set and the
  * CPU lists that --topology prints.
  */

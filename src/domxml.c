@@ -7,6 +7,7 @@
 #include "array.h"
 #include "domxml.h"
 #include "macro.h"
+#include "nodeset.h"
 #include "xml.h"
 
 /* <memory> holds a number; anything longer than this is not one. */
@@ -36,7 +37,8 @@ struct scan {
         bool in_numatune;        /* inside the first direct <numatune> */
         bool in_numatune_memory; /* inside its first <memory> */
         bool in_cpu;             /* inside a direct <cpu> */
-        bool in_cpu_numa;        /* inside its <numa> */
+        bool in_cpu_numa;        /* inside its first <numa> */
+        bool seen_cpu_numa;      /* libvirt reads ./cpu/numa[1]/cell only */
         bool current_is_anchor;  /* the open depth-2 element is an anchor */
 };
 
@@ -185,8 +187,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         (void) n_defaulted;
 
         s->depth++;
-        if (!uri && s->depth == 3 && s->in_cpu && is_name(name, "numa"))
-                s->in_cpu_numa = true;
+        if (!uri && s->depth == 3 && s->in_cpu && !s->seen_cpu_numa && is_name(name, "numa"))
+                s->in_cpu_numa = s->seen_cpu_numa = true;
         else if (!uri && s->depth == 4 && s->in_cpu_numa && is_name(name, "cell"))
                 on_guest_cell(s, n_attrs, attrs);
 
@@ -348,6 +350,34 @@ void domxml_facts_done(struct domxml_facts *f) {
         }
         free(f->cells);
         *f = (struct domxml_facts){0};
+}
+
+int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d) {
+        _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
+
+        if (!taken)
+                return diag_error(d, -ENOMEM, "out of memory");
+
+        for (size_t i = 0; i < f->n_cells; i++) {
+                const char *id = f->cells[i].id;
+                long n = id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
+
+                if (n < 0) {
+                        char q[80];
+
+                        diag_quote(id, strlen(id), 16, q, sizeof(q));
+                        return diag_error(d, -EINVAL,
+                                "guest NUMA cell %zu has id '%s'; libvirt needs a number below the number of "
+                                "cells (%zu)",
+                                i, q, f->n_cells);
+                }
+                if (taken[n])
+                        return diag_error(
+                                d, -EINVAL, "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
+                taken[n] = true;
+                ret[i] = (unsigned) n;
+        }
+        return 0;
 }
 
 int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len) {

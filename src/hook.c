@@ -139,12 +139,24 @@ static const struct nodeset *nodes_named(
         return buf;
 }
 
-/* The guest cell's memory as the facts for a memnode check; an error if the cell is not there. */
+/*
+ * The guest cell's memory as the facts for a memnode check; an error if
+ * the cell is not there. Cells are numbered as libvirt numbers them, so
+ * <cell> elements without an id count too.
+ */
 static int cell_facts(const struct run *r, unsigned cell, const char *subject, struct vm_facts *ret,
         char *label, size_t label_size) {
         const struct domxml_facts *f = &r->facts;
+        _cleanup_free_ unsigned *numbers = calloc(f->n_cells + 1, sizeof(unsigned));
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
+        struct diag inner;
+
+        if (!numbers)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        diag_init(&inner);
+        if (domxml_cell_numbers(f, numbers, &inner) < 0)
+                return diag_error(r->d, inner.error, "%s: %s", subject, inner.message);
 
         snprintf(label, label_size, "guest cell %u's memory", cell);
         *ret = (struct vm_facts){.memory_label = label};
@@ -152,7 +164,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
 
-                if (parse_id_str(c->id, NODE_ID_MAX) != (long) cell)
+                if (numbers[i] != cell)
                         continue;
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)
@@ -163,12 +175,9 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
                 return 0;
         }
 
-        for (size_t i = 0; i < f->n_cells; i++) {
-                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
-
-                if (id >= 0)
-                        range_writer_add(&ids, (unsigned) id);
-        }
+        /* Valid numbers are 0 to n - 1, each once. */
+        for (size_t i = 0; i < f->n_cells; i++)
+                range_writer_add(&ids, (unsigned) i);
         (void) range_writer_finish(&ids, &list);
         return diag_error(r->d, -EINVAL,
                 "%s: the domain has no guest NUMA cell %u (<cpu><numa><cell id=...>: %s)", subject, cell,

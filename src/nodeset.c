@@ -138,6 +138,18 @@ long parse_id(const char *s, size_t len, unsigned long max) {
         return (long) v;
 }
 
+long parse_uint_libvirt(const char *s, unsigned long max) {
+        const char *p = s;
+
+        if (!s)
+                return -1;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+                p++;
+        if (*p == '+')
+                p++;
+        return parse_id(p, strlen(p), max);
+}
+
 /* libvirt skips what C's isspace() calls blank (virSkipSpaces). */
 static const char *skip_blanks(const char *p) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')

@@ -68,9 +68,9 @@ int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **
         return 0;
 }
 
-/* An existing <memnode>'s cell id, or -1 when it has none that parses. */
+/* An existing <memnode>'s cell id as libvirt reads it, or -1 when it has none that parses. */
 static long memnode_cell(const struct domxml_memnode *m) {
-        return parse_id_str(m->cellid, NODE_ID_MAX);
+        return parse_uint_libvirt(m->cellid, NODE_ID_MAX);
 }
 
 static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {

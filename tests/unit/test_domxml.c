@@ -212,6 +212,59 @@ static void test_scan_refuses_deep_nesting(void **state) {
         assert_contains(d.message, "not well-formed");
 }
 
+struct cells_case {
+        const char *name;
+        const char *cells;   /* the <cell> elements inside <cpu><numa> */
+        const char *error;   /* part of the message, or NULL */
+        const char *numbers; /* libvirt's number of each cell in document order, e.g. "1,0" */
+};
+
+/* clang-format off */
+static const struct cells_case cells_cases[] = {
+        {"cells_without_id_count_in_order", "<cell cpus='0'/><cell cpus='1'/>", NULL, "0,1"},
+        {"ids_may_reorder", "<cell id='1'/><cell id='0'/>", NULL, "1,0"},
+        {"ids_and_no_ids_mix", "<cell/><cell id='1'/>", NULL, "0,1"},
+        {"id_read_as_libvirt_reads_it", "<cell id=' 1'/><cell id='+0'/>", NULL, "1,0"},
+        {"leading_zeros", "<cell id='01'/><cell id='00'/>", NULL, "1,0"},
+        {"rejects_mix_that_repeats", "<cell id='1'/><cell/>", "guest NUMA cell 1 is defined twice", NULL},
+        {"rejects_repeated_id", "<cell/><cell id='0'/>", "guest NUMA cell 0 is defined twice", NULL},
+        {"rejects_id_beyond_count", "<cell id='2'/><cell/>", "has id '2'", NULL},
+        {"rejects_trailing_blank", "<cell id='1 '/><cell/>", "has id '1 '", NULL},
+        {"rejects_empty_id", "<cell id=''/>", "has id ''", NULL},
+        {"rejects_negative_id", "<cell id='-0'/>", "has id '-0'", NULL},
+};
+/* clang-format on */
+
+static void test_cells_case(void **state) {
+        const struct cells_case *c = *state;
+        char xml[512], got[128] = "";
+        unsigned numbers[8];
+        struct domxml_facts f;
+        struct diag d;
+        int r;
+
+        snprintf(xml, sizeof(xml), "<domain><cpu><numa>%s</numa><numa><cell id='7'/></numa></cpu></domain>",
+                c->cells);
+        diag_init(&d);
+        assert_int_equal(domxml_scan(xml, strlen(xml), &f, &d), 0);
+        assert_true(f.n_cells <= ELEMENTSOF(numbers));
+        r = domxml_cell_numbers(&f, numbers, &d);
+        for (size_t i = 0; r == 0 && i < f.n_cells; i++)
+                snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%u", i ? "," : "", numbers[i]);
+        domxml_facts_done(&f);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("numbered %s, expected \"%s\"", got, c->error);
+                assert_int_equal(r, -EINVAL);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        assert_string_equal(got, c->numbers);
+}
+
 static void test_splice_inserts_and_replaces(void **state) {
         static const char in[] = "abcdef";
         struct domxml_edit insert = {.offset = 3, .text = (char *) "XY"};
@@ -241,6 +294,7 @@ int main(void) {
         UNIT_TEST(&suite, test_scan_records_numatune_memory_span);
         UNIT_TEST(&suite, test_scan_survives_many_attributes);
         UNIT_TEST(&suite, test_scan_refuses_deep_nesting);
+        UNIT_TABLE(&suite, cells_cases, test_cells_case);
         UNIT_TEST(&suite, test_splice_inserts_and_replaces);
         return UNIT_RUN(&suite, "domxml");
 }

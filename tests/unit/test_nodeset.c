@@ -143,6 +143,33 @@ static void test_set_operations(void **state) {
         assert_int_equal(nodeset_next(&b, 6), 70);
 }
 
+/* virXMLPropUInt's reading, as libvirt's test driver showed it for <cell id> and <memnode cellid>. */
+static void test_parse_uint_libvirt(void **state) {
+        static const struct {
+                const char *s;
+                long id;
+        } cases[] = {
+                {"1", 1},
+                {" 1", 1},
+                {"+1", 1},
+                {" \t+01", 1},
+                {"1 ", -1},
+                {"", -1},
+                {"-0", -1},
+                {"+ 1", -1},
+                {"++1", -1},
+                {"0x1", -1},
+                {"4096", -1},
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                if (parse_uint_libvirt(cases[i].s, NODE_ID_MAX) != cases[i].id)
+                        fail_msg("parse_uint_libvirt(\"%s\") = %ld, expected %ld", cases[i].s,
+                                parse_uint_libvirt(cases[i].s, NODE_ID_MAX), cases[i].id);
+        assert_int_equal(parse_uint_libvirt(NULL, 10), -1);
+}
+
 static void test_formats_worst_case(void **state) {
         _cleanup_free_ char *str = NULL;
         struct nodeset s;
@@ -172,6 +199,7 @@ int main(void) {
         UNIT_TEST(&suite, test_format_round_trips);
         UNIT_TEST(&suite, test_set_operations);
         UNIT_TEST(&suite, test_parse_id);
+        UNIT_TEST(&suite, test_parse_uint_libvirt);
         UNIT_TEST(&suite, test_formats_worst_case);
         UNIT_TEST(&suite, test_range_writer_empty_gives_empty_string);
         return UNIT_RUN(&suite, "nodeset");
