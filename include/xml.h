@@ -5,10 +5,11 @@
  * Safe streaming parse with libxml2's SAX2 interface: no tree, no DTD, no
  * entity or file is ever loaded, and the offsets the callbacks get are
  * byte offsets into the caller's buffer. UTF-8 is parsed as it is. A
- * document that declares a single-byte ASCII-compatible encoding
- * (US-ASCII, ISO-8859-*, windows-125*, KOI8-R, ...) is parsed as a UTF-8
- * copy, each byte converted on its own, and offsets are mapped back through
- * the width of each byte in the copy; every other encoding is refused.
+ * document that declares another ASCII-compatible encoding is parsed as a
+ * UTF-8 copy, each byte converted on its own, and offsets are mapped back
+ * through the width of each byte in the copy: any such encoding when the
+ * document is pure ASCII, only single-byte ones (US-ASCII, ISO-8859-*,
+ * windows-125*, KOI8-R, ...) when it is not. Everything else is refused.
  * domxml.c and capabilities.c build on it; nothing else includes libxml2.
  */
 
@@ -29,7 +30,7 @@ struct xml_reader {
         char first_error[DIAG_LINE_MAX];
         int first_error_line;
 
-        /* Set by xml_read() for a single-byte encoding: what libxml2 parses instead of buf. */
+        /* Set by xml_read() for an encoding other than UTF-8: what libxml2 parses instead of buf. */
         char *copy;
         size_t copy_len;
         unsigned char width[256];       /* bytes in the copy for each byte of buf */

@@ -238,22 +238,26 @@ static bool is_wide_encoding(const char *name) {
         return false;
 }
 
-/* What one byte of a single-byte encoding becomes in UTF-8. */
+/* What each byte of the document becomes in UTF-8, converted on its own. */
 struct byte_map {
         unsigned char width[256]; /* 0: the byte is not defined in the encoding */
         char utf8[256][8];
+        unsigned char bad; /* the byte that made byte_map_build() fail */
 };
 
 /*
- * Converts each of the 256 bytes on its own through iconv, and accepts the
- * encoding only if it is single-byte and ASCII-compatible: bytes below
- * 0x80 stay themselves, every other byte is undefined or becomes non-ASCII
- * UTF-8, and no byte is the start of a longer sequence or a shift. So
- * '<', '>', quotes and newlines sit at the same places in both, and
- * nothing but those bytes changes width. Returns 0, -ENOENT when iconv
- * does not know the name, or -EPROTONOSUPPORT for any other encoding.
+ * Converts each byte value the document holds (present[b]) on its own
+ * through iconv. The document can be read byte for byte, with '<', '>',
+ * quotes and newlines where they are, when every ASCII byte in it is
+ * itself in the encoding, and every other byte is undefined (width 0) or
+ * one non-ASCII character, never the start of a longer sequence or a
+ * shift. So a pure-ASCII document in any ASCII-compatible encoding
+ * (Shift_JIS, EUC-JP, ...) passes, and a non-ASCII one only in a
+ * single-byte encoding. Returns 0; -ENOENT when iconv does not know the
+ * name; -EPROTO when an ASCII byte is something else (EBCDIC, UTF-7's
+ * '+'); -EPROTONOSUPPORT when a byte starts a multi-byte sequence.
  */
-static int single_byte_map(const char *name, struct byte_map *ret) {
+static int byte_map_build(const char *name, const bool present[static 256], struct byte_map *ret) {
         iconv_t cd = iconv_open("UTF-8", name);
         int r = 0;
 
@@ -262,24 +266,31 @@ static int single_byte_map(const char *name, struct byte_map *ret) {
 
         for (unsigned b = 0; b < 256 && r == 0; b++) {
                 char in = (char) b, *inp = &in, *out = ret->utf8[b];
-                size_t in_left = 1, out_left = sizeof(ret->utf8[b]);
+                size_t in_left = 1, out_left = sizeof(ret->utf8[b]), width;
 
-                iconv(cd, NULL, NULL, NULL, NULL);
                 ret->width[b] = 0;
+                if (!present[b])
+                        continue;
+                ret->bad = (unsigned char) b;
+                iconv(cd, NULL, NULL, NULL, NULL);
                 if (iconv(cd, &inp, &in_left, &out, &out_left) == (size_t) -1) {
-                        /* EILSEQ: not defined here; EINVAL: the start of a multi-byte sequence. */
-                        if (errno != EILSEQ || b < 0x80)
+                        /* EILSEQ: not defined here; EINVAL: the start of a longer sequence. */
+                        if (b < 0x80)
+                                r = -EPROTO;
+                        else if (errno != EILSEQ)
                                 r = -EPROTONOSUPPORT;
                         continue;
                 }
                 if (iconv(cd, NULL, NULL, &out, &out_left) == (size_t) -1) {
-                        r = -EPROTONOSUPPORT;
+                        r = b < 0x80 ? -EPROTO : -EPROTONOSUPPORT;
                         continue;
                 }
-                ret->width[b] = (unsigned char) (sizeof(ret->utf8[b]) - out_left);
-                if (b < 0x80 ? ret->width[b] != 1 || ret->utf8[b][0] != (char) b
-                             : ret->width[b] == 0 || !(ret->utf8[b][0] & 0x80))
+                width = sizeof(ret->utf8[b]) - out_left;
+                if (b < 0x80 && (width != 1 || ret->utf8[b][0] != (char) b))
+                        r = -EPROTO;
+                else if (b >= 0x80 && (width == 0 || !(ret->utf8[b][0] & 0x80)))
                         r = -EPROTONOSUPPORT;
+                ret->width[b] = (unsigned char) width;
         }
         iconv_close(cd);
         return r;
@@ -310,27 +321,41 @@ static bool string_parse_honours_encoding(void) {
         return answer;
 }
 
-/* The UTF-8 copy of a document in a single-byte encoding, with the width table for offsets. */
+/* The UTF-8 copy of a document in another ASCII-compatible encoding, with the width table for offsets. */
 static int transcode(struct xml_reader *r, const char *encoding) {
         const unsigned char *s = (const unsigned char *) r->buf;
         _cleanup_free_ struct byte_map *map = malloc(sizeof(*map));
         char q[ENCODING_NAME_MAX * 4];
-        size_t n = 0;
+        bool present[256] = {false};
+        size_t n = 0, first_high = r->len;
         int k;
 
         if (!map)
                 return diag_error(r->d, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < r->len; i++) {
+                present[s[i]] = true;
+                if (s[i] >= 0x80 && first_high == r->len)
+                        first_high = i;
+        }
         diag_quote(encoding, strlen(encoding), ENCODING_NAME_MAX, q, sizeof(q));
-        k = single_byte_map(encoding, map);
+        k = byte_map_build(encoding, present, map);
         if (k == -ENOENT)
                 return diag_error(r->d, -EINVAL,
                         "%s declares encoding '%s', which this system cannot convert", r->what, q);
+        if (k == -EPROTO)
+                return diag_error(r->d, -EINVAL,
+                        "%s declares encoding '%s', which is not ASCII-compatible (byte 0x%02x is not itself "
+                        "in "
+                        "it); only UTF-8 and ASCII-compatible encodings are supported",
+                        r->what, q, map->bad);
         if (k < 0)
                 return diag_error(r->d, -EINVAL,
-                        "%s declares encoding '%s', which is not single-byte and ASCII-compatible; only "
-                        "UTF-8 and "
-                        "such encodings (US-ASCII, ISO-8859-*, windows-125*, ...) are supported",
-                        r->what, q);
+                        "%s declares encoding '%s', a multi-byte encoding, and has non-ASCII bytes (line "
+                        "%zu, "
+                        "offset %zu); only UTF-8 and single-byte encodings (ISO-8859-*, windows-125*, ...) "
+                        "may "
+                        "have them",
+                        r->what, q, line_of(s, first_high), first_high);
 
         for (size_t i = 0; i < r->len; i++) {
                 if (s[i] == 0)
@@ -342,18 +367,13 @@ static int transcode(struct xml_reader *r, const char *encoding) {
                                 line_of(s, i), i, s[i]);
                 n += map->width[s[i]];
         }
-        if (n != r->len && !string_parse_honours_encoding()) {
-                size_t i = 0;
-
-                while (s[i] < 0x80)
-                        i++;
+        if (first_high < r->len && !string_parse_honours_encoding())
                 return diag_error(r->d, -EINVAL,
                         "%s declares encoding '%s' and has a non-ASCII byte at line %zu (offset %zu); "
                         "libvirt "
                         "would refuse it, since this libxml2 reads XML from a string as UTF-8 whatever it "
                         "declares",
-                        r->what, q, line_of(s, i), i);
-        }
+                        r->what, q, line_of(s, first_high), first_high);
         if (n > (size_t) INT32_MAX)
                 return diag_error(r->d, -EFBIG, "%s is too large", r->what);
 
@@ -370,7 +390,7 @@ static int transcode(struct xml_reader *r, const char *encoding) {
 }
 
 /*
- * Decides how to parse: 0 for UTF-8 as it is, 1 for a single-byte
+ * Decides how to parse: 0 for UTF-8 as it is, 1 for another
  * encoding through the copy transcode() made, or a negative errno with d
  * filled for everything else.
  */
@@ -382,17 +402,17 @@ static int check_encoding(struct xml_reader *r) {
         if (r->len >= 4 && ((s[0] == 0 && s[1] == 0 && s[2] == 0xfe && s[3] == 0xff) ||
                                    (s[0] == 0xff && s[1] == 0xfe && s[2] == 0 && s[3] == 0)))
                 return diag_error(r->d, -EINVAL,
-                        "%s is UTF-32; only UTF-8 and single-byte ASCII-compatible "
+                        "%s is UTF-32; only UTF-8 and ASCII-compatible "
                         "encodings are supported",
                         r->what);
         if (r->len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff)))
                 return diag_error(r->d, -EINVAL,
-                        "%s is UTF-16; only UTF-8 and single-byte ASCII-compatible "
+                        "%s is UTF-16; only UTF-8 and ASCII-compatible "
                         "encodings are supported",
                         r->what);
         if (r->len >= 4 && memcmp(s, "\x4c\x6f\xa7\x94", 4) == 0)
                 return diag_error(r->d, -EINVAL,
-                        "%s is EBCDIC; only UTF-8 and single-byte ASCII-compatible "
+                        "%s is EBCDIC; only UTF-8 and ASCII-compatible "
                         "encodings are supported",
                         r->what);
         if (r->len >= 2 && s[0] == 0x1f && s[1] == 0x8b)
@@ -407,8 +427,8 @@ static int check_encoding(struct xml_reader *r) {
                                 q);
                 if (is_wide_encoding(encoding))
                         return diag_error(r->d, -EINVAL,
-                                "%s declares encoding '%s'; only UTF-8 and single-byte ASCII-compatible "
-                                "encodings are supported",
+                                "%s declares encoding '%s'; only UTF-8 and ASCII-compatible encodings are "
+                                "supported",
                                 r->what, q);
                 return transcode(r, encoding) < 0 ? r->d->error : 1;
         }
