@@ -354,13 +354,10 @@ static int check_rules(
         if (e.present && e.placement_auto && existing + added > 0) {
                 if (e.from_vcpu)
                         return diag_error(d, -EINVAL,
-                                "%s: the domain has <vcpu placement='auto'> and no <memory> in <numatune>, "
-                                "so "
-                                "libvirt places its memory automatically, which cannot go with <memnode> "
-                                "elements "
-                                "(libvirt forbids per-node binding with automatic placement); set numa too, "
-                                "e.g. "
-                                "'strict:0-1'",
+                                "%s: the domain has <vcpu placement='auto'> and no <memory> in "
+                                "<numatune>, so libvirt places its memory automatically, which cannot go "
+                                "with <memnode> elements (libvirt forbids per-node binding with automatic "
+                                "placement); set numa too, e.g. 'strict:0-1'",
                                 subject);
                 if (e.ours)
                         return diag_error(d, -EINVAL,

@@ -344,17 +344,14 @@ static int transcode(struct xml_reader *r, const char *encoding) {
                         "%s declares encoding '%s', which this system cannot convert", r->what, q);
         if (k == -EPROTO)
                 return diag_error(r->d, -EINVAL,
-                        "%s declares encoding '%s', which is not ASCII-compatible (byte 0x%02x is not itself "
-                        "in "
-                        "it); only UTF-8 and ASCII-compatible encodings are supported",
+                        "%s declares encoding '%s', which is not ASCII-compatible (byte 0x%02x is not "
+                        "itself in it); only UTF-8 and ASCII-compatible encodings are supported",
                         r->what, q, map->bad);
         if (k < 0)
                 return diag_error(r->d, -EINVAL,
-                        "%s declares encoding '%s', a multi-byte encoding, and has non-ASCII bytes (line "
-                        "%zu, "
-                        "offset %zu); only UTF-8 and single-byte encodings (ISO-8859-*, windows-125*, ...) "
-                        "may "
-                        "have them",
+                        "%s declares encoding '%s', a multi-byte encoding, and has non-ASCII bytes "
+                        "(line %zu, offset %zu); only UTF-8 and single-byte encodings (ISO-8859-*, "
+                        "windows-125*, ...) may have them",
                         r->what, q, line_of(s, first_high), first_high);
 
         for (size_t i = 0; i < r->len; i++) {
@@ -370,9 +367,8 @@ static int transcode(struct xml_reader *r, const char *encoding) {
         if (first_high < r->len && !string_parse_honours_encoding())
                 return diag_error(r->d, -EINVAL,
                         "%s declares encoding '%s' and has a non-ASCII byte at line %zu (offset %zu); "
-                        "libvirt "
-                        "would refuse it, since this libxml2 reads XML from a string as UTF-8 whatever it "
-                        "declares",
+                        "libvirt would refuse it, since this libxml2 reads XML from a string as UTF-8 "
+                        "whatever it declares",
                         r->what, q, line_of(s, first_high), first_high);
         if (n > (size_t) INT32_MAX)
                 return diag_error(r->d, -EFBIG, "%s is too large", r->what);
@@ -390,9 +386,9 @@ static int transcode(struct xml_reader *r, const char *encoding) {
 }
 
 /*
- * Decides how to parse: 0 for UTF-8 as it is, 1 for another
- * encoding through the copy transcode() made, or a negative errno with d
- * filled for everything else.
+ * Decides how to parse: 0 for UTF-8 as it is, 1 for another encoding
+ * through the copy transcode() made, or a negative errno with d filled
+ * for everything else.
  */
 static int check_encoding(struct xml_reader *r) {
         const unsigned char *s = (const unsigned char *) r->buf;
@@ -402,19 +398,13 @@ static int check_encoding(struct xml_reader *r) {
         if (r->len >= 4 && ((s[0] == 0 && s[1] == 0 && s[2] == 0xfe && s[3] == 0xff) ||
                                    (s[0] == 0xff && s[1] == 0xfe && s[2] == 0 && s[3] == 0)))
                 return diag_error(r->d, -EINVAL,
-                        "%s is UTF-32; only UTF-8 and ASCII-compatible "
-                        "encodings are supported",
-                        r->what);
+                        "%s is UTF-32; only UTF-8 and ASCII-compatible encodings are supported", r->what);
         if (r->len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff)))
                 return diag_error(r->d, -EINVAL,
-                        "%s is UTF-16; only UTF-8 and ASCII-compatible "
-                        "encodings are supported",
-                        r->what);
+                        "%s is UTF-16; only UTF-8 and ASCII-compatible encodings are supported", r->what);
         if (r->len >= 4 && memcmp(s, "\x4c\x6f\xa7\x94", 4) == 0)
                 return diag_error(r->d, -EINVAL,
-                        "%s is EBCDIC; only UTF-8 and ASCII-compatible "
-                        "encodings are supported",
-                        r->what);
+                        "%s is EBCDIC; only UTF-8 and ASCII-compatible encodings are supported", r->what);
         if (r->len >= 2 && s[0] == 0x1f && s[1] == 0x8b)
                 return diag_error(r->d, -EINVAL, "%s is gzip-compressed, not XML", r->what);
 
@@ -427,8 +417,8 @@ static int check_encoding(struct xml_reader *r) {
                                 q);
                 if (is_wide_encoding(encoding))
                         return diag_error(r->d, -EINVAL,
-                                "%s declares encoding '%s'; only UTF-8 and ASCII-compatible encodings are "
-                                "supported",
+                                "%s declares encoding '%s'; only UTF-8 and ASCII-compatible encodings "
+                                "are supported",
                                 r->what, q);
                 return transcode(r, encoding) < 0 ? r->d->error : 1;
         }
