@@ -352,15 +352,23 @@ void domxml_facts_done(struct domxml_facts *f) {
         *f = (struct domxml_facts){0};
 }
 
+/* A cell's number as libvirt gives it, or -1 when its id is not one. */
+static long cell_number(const struct domxml_facts *f, size_t i) {
+        const char *id = f->cells[i].id;
+
+        return id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
+}
+
 int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d) {
         _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
 
         if (!taken)
                 return diag_error(d, -ENOMEM, "out of memory");
 
+        /* Check them all first, so that ret is written only on success. */
         for (size_t i = 0; i < f->n_cells; i++) {
                 const char *id = f->cells[i].id;
-                long n = id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
+                long n = cell_number(f, i);
 
                 if (n < 0) {
                         char q[80];
@@ -375,8 +383,9 @@ int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag
                         return diag_error(
                                 d, -EINVAL, "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
                 taken[n] = true;
-                ret[i] = (unsigned) n;
         }
+        for (size_t i = 0; i < f->n_cells; i++)
+                ret[i] = (unsigned) cell_number(f, i);
         return 0;
 }
 
