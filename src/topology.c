@@ -143,14 +143,17 @@ fail:
 }
 
 void topology_set_memory_unknown(struct topology *t, unsigned id) {
-        struct topology_node *node = (struct topology_node *) topology_node(t, id);
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                struct topology_node *node = &t->nodes[i];
 
-        if (!node)
+                if (node->id != id)
+                        continue;
+                node->memory_unknown = true;
+                node->total = node->free = 0;
+                nodeset_remove_range(&t->with_memory, id, id);
+                nodeset_add(&t->memory_unknown, id);
                 return;
-        node->memory_unknown = true;
-        node->total = node->free = 0;
-        nodeset_remove_range(&t->with_memory, id, id);
-        nodeset_add(&t->memory_unknown, id);
+        }
 }
 
 const struct topology_node *topology_node(const struct topology *t, unsigned id) {
