@@ -8,10 +8,8 @@
 #include "domxml.h"
 #include "macro.h"
 #include "nodeset.h"
+#include "strbuf.h"
 #include "xml.h"
-
-/* <memory> holds a number; anything longer than this is not one. */
-#define MEMORY_TEXT_MAX 64
 
 /*
  * The elements libvirt's formatter (virDomainDefFormatInternal) writes just
@@ -30,16 +28,15 @@ static const char *const anchor_names[] = {
 struct scan {
         struct xml_reader reader; /* first: the callbacks get a pointer to it */
         struct domxml_facts *f;
-        unsigned depth; /* of the element being opened or closed; root is 1 */
-        bool in_memory; /* collecting <domain><memory>'s text */
-        size_t memory_len;
-        bool memory_too_long;
-        bool in_numatune;        /* inside the first direct <numatune> */
-        bool in_numatune_memory; /* inside its first <memory> */
-        bool in_cpu;             /* inside a direct <cpu> */
-        bool in_cpu_numa;        /* inside its first <numa> */
-        bool seen_cpu_numa;      /* libvirt reads ./cpu/numa[1]/cell only */
-        bool current_is_anchor;  /* the open depth-2 element is an anchor */
+        unsigned depth;            /* of the element being opened or closed; root is 1 */
+        bool in_memory;            /* collecting <domain><memory>'s text */
+        struct strbuf memory_text; /* no cap: libvirt has none, and leading blanks and zeros are valid */
+        bool in_numatune;          /* inside the first direct <numatune> */
+        bool in_numatune_memory;   /* inside its first <memory> */
+        bool in_cpu;               /* inside a direct <cpu> */
+        bool in_cpu_numa;          /* inside its first <numa> */
+        bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
+        bool current_is_anchor;    /* the open depth-2 element is an anchor */
 };
 
 static bool is_name(const xmlChar *name, const char *want) {
@@ -111,8 +108,7 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                 f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
         else if (is_name(name, "memory") && !f->has_memory) {
                 f->has_memory = true;
-                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0 ||
-                        !(f->memory_text = calloc(1, MEMORY_TEXT_MAX + 1))) {
+                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0) {
                         oom(s);
                         return;
                 }
@@ -276,16 +272,10 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
 
 static void on_characters(void *ctx, const xmlChar *text, int len) {
         struct scan *s = ctx;
-        size_t n = (size_t) len;
 
         if (!s->in_memory || s->depth != 2)
                 return;
-        if (s->memory_len + n > MEMORY_TEXT_MAX) {
-                s->memory_too_long = true;
-                return;
-        }
-        memcpy(s->f->memory_text + s->memory_len, text, n);
-        s->memory_len += n;
+        strbuf_add(&s->memory_text, (const char *) text, (size_t) len);
 }
 
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d) {
@@ -308,6 +298,9 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 f.bom = 3;
 
         r = xml_read(&s.reader, &sax);
+        if (r >= 0 && f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0)
+                r = diag_error(d, -ENOMEM, "out of memory");
+        free(s.memory_text.p);
         if (r < 0) {
                 domxml_facts_done(&f);
                 return r;
@@ -315,14 +308,6 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
         if (f.root.tag_end == 0) {
                 domxml_facts_done(&f);
                 return diag_error(d, -EINVAL, "domain XML has no root element");
-        }
-        if (s.memory_too_long) {
-                free(f.memory_text);
-                f.memory_text = strdup("(too long)");
-                if (!f.memory_text) {
-                        domxml_facts_done(&f);
-                        return diag_error(d, -ENOMEM, "out of memory");
-                }
         }
 
         *ret = f;
