@@ -89,7 +89,7 @@ struct domxml_facts {
         char quote; /* the quote of the first attribute in the document, or 0 */
         struct domxml_span root;
 
-        bool has_anchor; /* the last of vcpu, iothreads, iothreadids, defaultiothread, cputune */
+        bool has_anchor; /* the last of vcpu, vcpus, iothreads, iothreadids, defaultiothread, cputune */
         struct domxml_span anchor;
         bool has_child; /* any child element of <domain> */
         struct domxml_span last_child;
@@ -102,7 +102,8 @@ struct domxml_facts {
         size_t n_numatune;
         struct domxml_numatune numatune; /* the first one */
 
-        size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...> */
+        size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...>, first <numa> only
+                         */
         struct domxml_cell *cells;
 
         struct domxml_placement placement;
@@ -116,6 +117,17 @@ struct domxml_facts {
  */
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d);
 void domxml_facts_done(struct domxml_facts *f);
+
+/*
+ * libvirt's numbering of the guest NUMA cells (virDomainNumaDefParseXML):
+ * the i-th <cell> of <cpu><numa>, counted from 0 in document order, is
+ * cell i unless its id attribute (read as libvirt reads unsigned
+ * attributes) names another; every number must be below the number of
+ * cells and used once, so ids and no ids can mix. Fills ret[i] for each of
+ * f->n_cells cells. Returns 0, or -EINVAL with d filled where libvirt
+ * would refuse the cells.
+ */
+int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d);
 
 /* One change to the document: remove bytes [offset, offset + remove), insert text there. */
 struct domxml_edit {

@@ -43,15 +43,18 @@ int nodeset_next(const struct nodeset *s, int from);
 int nodeset_format(const struct nodeset *s, char **ret);
 
 /*
- * Parses a nodeset attribute the way libvirt does (virBitmapParse):
+ * Parses a nodeset attribute exactly as libvirt does (virBitmapParse, then
+ * the non-empty check of <memory> and <memnode>):
  *
- *   list := item ( ',' item )*        blanks allowed around items
- *   item := N | N '-' M | '^' N        N <= M, applied left to right
+ *   list  := B item ( B ',' B item )* B [ ',' B ]    a trailing ',' is fine
+ *   item  := '^' N  |  N [ B '-' B [ '+' ] M ]        N <= M, left to right
+ *   B     := blanks (space, \t, \n, \r, \v, \f), possibly none
  *
- * so "^" only removes what an earlier item added. This reads <numatune>
- * elements already in a domain; the hook's own grammar lives in spec.c.
- * Returns 0, or -EINVAL for a malformed string, -ERANGE for a node id
- * above NODE_ID_MAX.
+ * so "0 - 1" is 0-1, and "^" only removes what an earlier item added
+ * ("^3,1-4" is 1-4). This reads <numatune> elements already in a domain;
+ * the hook's own grammar lives in spec.c. Returns 0, or -EINVAL for a
+ * malformed string or an empty result, -ERANGE for a node id above
+ * NODE_ID_MAX.
  */
 int nodeset_parse_libvirt(const char *str, struct nodeset *ret);
 
@@ -64,6 +67,14 @@ long parse_id(const char *s, size_t len, unsigned long max);
 static inline long parse_id_str(const char *s, unsigned long max) {
         return s ? parse_id(s, __builtin_strlen(s), max) : -1;
 }
+
+/*
+ * An unsigned attribute as libvirt reads it (virXMLPropUInt, base 10:
+ * strtoul after blanks and an optional '+', no '-', nothing after), e.g. a
+ * <cell id=' 1'> or <memnode cellid='+1'>. Returns the number, or -1 for
+ * NULL, anything else or a number above max.
+ */
+long parse_uint_libvirt(const char *s, unsigned long max);
 
 /*
  * Builds "0-3,8,10-11" from ascending ids; shared by the node set and the

@@ -17,6 +17,15 @@ enum numa_mode numatune_mode_or_default(const char *mode);
 /* Whether an existing <memory> places automatically, libvirt's default placement applied. */
 bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto);
 
+/*
+ * libvirt's effective memory placement for a document as it stands
+ * (virDomainNumatuneParseXML): the one <numatune>'s <memory> decides, with
+ * libvirt's defaults; without a <memory>, <vcpu placement='auto'> makes it
+ * automatic. libvirt refuses any <memnode> when this is true. For every
+ * hook point that has to decide it (start, migration destination, ...).
+ */
+bool numatune_effective_placement_auto(const struct domxml_facts *f);
+
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
@@ -47,14 +56,15 @@ struct numatune_request {
 /*
  * Decides the one edit that puts the request into the document, where
  * libvirt's own formatter would put it and laid out like its neighbours:
- *   - no <numatune>: a new one after the last of vcpu, iothreads,
+ *   - no <numatune>: a new one after the last of vcpu, vcpus, iothreads,
  *     iothreadids, defaultiothread and cputune, else as the last child;
  *   - a <numatune> without <memory>: ours, then our memnodes, become its
  *     first children; with a <memory> that matches: our memnodes follow it;
  *   - a <memory> or a <memnode> for the same cell that says something
  *     else, or two <numatune>: an error naming both, nothing changed;
- *   - libvirt's rules: no memnode with placement 'auto', and a restrictive
- *     <memory> only with restrictive memnodes.
+ *   - libvirt's rules: no memnode with placement 'auto' (also the one a
+ *     <vcpu placement='auto'> gives when there is no <memory>), and a
+ *     restrictive <memory> only with restrictive memnodes.
  * Everything already in place is left alone, so a second run is a no-op.
  * Returns 1 with *ret filled, 0 when nothing is to change, or a negative errno.
  */

@@ -30,7 +30,10 @@ struct vm_facts {
  * admin would otherwise meet as a failed VM start, each with the value
  * quoted (nodes exist; strict and restrictive need memory on every node,
  * preferred and interleave on one; preferred takes one node; the VM's
- * memory fits). Soft findings become warnings in d. Returns 0 or -EINVAL.
+ * memory fits). Soft findings become warnings in d. Nodes of unknown
+ * memory (topology.memory_unknown) are skipped by the memory checks and
+ * make the capacity check impossible, so it is skipped; the caller says so
+ * once. Returns 0 or -EINVAL.
  */
 int resolve(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
         struct numa_binding *ret, struct diag *d);

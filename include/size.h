@@ -4,14 +4,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* libvirt's bound on a memory size (virMemoryMaxValue on 64-bit hosts: off_t). */
+#define SIZE_BYTES_MAX ((uint64_t) INT64_MAX)
+
 /*
- * A libvirt scaled integer, as in <memory unit='GiB'>4</memory>: decimal
- * digits (blanks around them allowed) and a unit, matched without regard
- * to case as libvirt does: b or bytes; K, M, G, T, P, E alone or with iB
- * for powers of 1024; KB, MB, ... for powers of 1000. A NULL or empty unit
- * means KiB, libvirt's default for both <memory> and capabilities cells.
- * Returns 0, -EINVAL for a malformed number or unknown unit, or -ERANGE
- * when the result does not fit 64 bits.
+ * A memory size as libvirt reads it (virParseScaledValue, virScaleInteger,
+ * virDomainParseMemory), e.g. <memory unit='GiB'>4</memory>:
+ *
+ *   number := B [ '+' ] DIGIT+        B: blanks (isspace); nothing may follow,
+ *                                     not even a blank; no '-', no hex
+ *   unit   := (none or empty: KiB) | b | byte | bytes
+ *           | P | P 'iB'              powers of 1024
+ *           | P 'B'                   powers of 1000    (P: k m g t p e)
+ *
+ * units matched without regard to case. The bytes must not exceed
+ * SIZE_BYTES_MAX, and libvirt keeps the size in KiB rounded up, which must
+ * stay below SIZE_BYTES_MAX / 1024 rounded up; *ret_bytes is that rounded
+ * size. An empty number is -EINVAL here (libvirt reads an empty <memory>
+ * as absent; that is the caller's to decide). Returns 0, -EINVAL for a
+ * malformed number or unknown unit, or -ERANGE for a size out of range.
  */
 int size_parse(const char *number, const char *unit, uint64_t *ret_bytes);
 

@@ -10,17 +10,19 @@
 
 struct topology_node {
         unsigned id;
-        uint64_t total; /* bytes; 0 for a memoryless node */
-        uint64_t free;  /* bytes; meaningful only when topology.has_free */
-        char *cpus;     /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
+        uint64_t total;      /* bytes; 0 for a memoryless node, and when memory_unknown */
+        uint64_t free;       /* bytes; meaningful only when topology.has_free */
+        char *cpus;          /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
+        bool memory_unknown; /* the source did not say (capabilities without <memory>) */
 };
 
 /* The host's NUMA layout as the hook sees it: plain data, no libnuma types. */
 struct topology {
-        struct nodeset present;     /* ids may be sparse */
-        struct nodeset with_memory; /* present nodes whose total is > 0 */
-        bool has_free;              /* false when read from capabilities XML */
-        bool partial;               /* only some nodes' memory was read; the rest counts as none */
+        struct nodeset present;        /* ids may be sparse */
+        struct nodeset with_memory;    /* present nodes whose total is > 0 */
+        struct nodeset memory_unknown; /* present nodes whose memory nobody knows: not checked */
+        bool has_free;                 /* false when read from capabilities XML */
+        bool partial;                  /* only some nodes' memory was read; the rest counts as none */
         size_t n_nodes;
         struct topology_node *nodes; /* ascending id */
 };
@@ -39,6 +41,12 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
 
 /* Adds a node while building a topology; ids must ascend. Returns 0 or -ENOMEM. */
 int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus);
+
+/*
+ * Marks a node already added as of unknown memory: it is neither
+ * memoryless nor counted, so the memory and capacity checks skip it.
+ */
+void topology_set_memory_unknown(struct topology *t, unsigned id);
 
 const struct topology_node *topology_node(const struct topology *t, unsigned id);
 

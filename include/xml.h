@@ -3,8 +3,13 @@
 
 /*
  * Safe streaming parse with libxml2's SAX2 interface: no tree, no DTD, no
- * entity or file is ever loaded, and only UTF-8 is accepted, so that the
- * byte offsets the callbacks see are offsets into the caller's buffer.
+ * entity or file is ever loaded, and the offsets the callbacks get are
+ * byte offsets into the caller's buffer. UTF-8 is parsed as it is. A
+ * document that declares another ASCII-compatible encoding is parsed as a
+ * UTF-8 copy, each byte converted on its own, and offsets are mapped back
+ * through the width of each byte in the copy: any such encoding when the
+ * document is pure ASCII, only single-byte ones (US-ASCII, ISO-8859-*,
+ * windows-125*, KOI8-R, ...) when it is not. Everything else is refused.
  * domxml.c and capabilities.c build on it; nothing else includes libxml2.
  */
 
@@ -24,6 +29,12 @@ struct xml_reader {
         bool doctype;
         char first_error[DIAG_LINE_MAX];
         int first_error_line;
+
+        /* Set by xml_read() for an encoding other than UTF-8: what libxml2 parses instead of buf. */
+        char *copy;
+        size_t copy_len;
+        unsigned char width[256];       /* bytes in the copy for each byte of buf */
+        size_t cursor_copy, cursor_buf; /* the last mapped offset pair, for the next mapping */
 };
 
 /*

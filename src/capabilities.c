@@ -17,7 +17,8 @@
 static const char *const cell_path[] = {"capabilities", "host", "topology", "cells", "cell"};
 
 struct cell {
-        long id; /* -1: missing or invalid */
+        long id;         /* -1: missing or invalid */
+        bool has_memory; /* a <memory> element was there; without one the size is unknown */
         char memory[CELL_MEMORY_TEXT_MAX + 1];
         size_t memory_len;
         bool memory_too_long;
@@ -86,6 +87,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
 
         if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "memory") == 0) {
                 s->in_memory = true;
+                c->has_memory = true;
                 c->memory_len = 0;
                 free(c->unit);
                 if (xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
@@ -155,7 +157,9 @@ static int cmp_unsigned(const void *a, const void *b) {
 static int cell_cpus(struct cell *c, char **ret) {
         struct range_writer w = RANGE_WRITER_INIT;
 
-        qsort(c->cpus, c->n_cpus, sizeof(*c->cpus), cmp_unsigned);
+        /* A memory-only node (<cpus num='0'/>) has no array: qsort(NULL, 0, ...) is undefined. */
+        if (c->n_cpus > 0)
+                qsort(c->cpus, c->n_cpus, sizeof(*c->cpus), cmp_unsigned);
         for (size_t i = 0; i < c->n_cpus; i++)
                 if (i == 0 || c->cpus[i] != c->cpus[i - 1])
                         range_writer_add(&w, c->cpus[i]);
@@ -199,6 +203,9 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         diag_error(d, r, "out of memory");
                         goto fail;
                 }
+                /* Older libvirt and some hosts write no <memory>: unknown, which is not 0. */
+                if (!c->has_memory)
+                        topology_set_memory_unknown(&t, (unsigned) c->id);
         }
 
         *ret = t;
@@ -296,6 +303,25 @@ static void pages_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix
         s->size_kib = size && size_parse(size, unit, &bytes) == 0 && bytes >= 1024 ? bytes / 1024 : 0;
 }
 
+/* A page count as libvirt formats it: decimal digits, blanks around them allowed. */
+static int parse_count(const char *text, uint64_t *ret) {
+        uint64_t v = 0;
+        const char *p = text;
+
+        p += strspn(p, " \t\r\n");
+        if (*p < '0' || *p > '9')
+                return -EINVAL;
+        for (; *p >= '0' && *p <= '9'; p++) {
+                if (v > (UINT64_MAX - (uint64_t) (*p - '0')) / 10)
+                        return -ERANGE;
+                v = v * 10 + (uint64_t) (*p - '0');
+        }
+        p += strspn(p, " \t\r\n");
+        if (*p)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
 static void pages_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
         struct pages_scan *s = ctx;
         struct caps_page *p;
@@ -308,9 +334,7 @@ static void pages_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, 
         if (s->in_pages && s->depth == ELEMENTSOF(cell_path) + 1) {
                 s->in_pages = false;
                 s->text[s->text_len] = '\0';
-                /* The count is a plain number: size_parse() with unit "b" reads it as is. */
-                if (s->cell < 0 || s->size_kib == 0 || s->text_too_long ||
-                        size_parse(s->text, "b", &count) < 0) {
+                if (s->cell < 0 || s->size_kib == 0 || s->text_too_long || parse_count(s->text, &count) < 0) {
                         xml_reader_stop(&s->reader, -EINVAL,
                                 "capabilities XML cell %ld has an invalid <pages>", s->cell);
                         return;

@@ -7,14 +7,18 @@
 #include "array.h"
 #include "domxml.h"
 #include "macro.h"
+#include "nodeset.h"
+#include "strbuf.h"
 #include "xml.h"
 
-/* <memory> holds a number; anything longer than this is not one. */
-#define MEMORY_TEXT_MAX 64
-
-/* The elements libvirt formats just before <numatune>, in its order. */
+/*
+ * The elements libvirt's formatter (virDomainDefFormatInternal) writes just
+ * before <numatune>, in its order: <vcpu> and then <vcpus> (both from the
+ * vCPU definition), the I/O threads, <cputune>.
+ */
 static const char *const anchor_names[] = {
         "vcpu",
+        "vcpus",
         "iothreads",
         "iothreadids",
         "defaultiothread",
@@ -24,16 +28,16 @@ static const char *const anchor_names[] = {
 struct scan {
         struct xml_reader reader; /* first: the callbacks get a pointer to it */
         struct domxml_facts *f;
-        unsigned depth; /* of the element being opened or closed; root is 1 */
-        bool in_memory; /* collecting <domain><memory>'s text */
-        size_t memory_len;
-        bool memory_too_long;
-        bool in_numatune;        /* inside the first direct <numatune> */
-        bool in_numatune_memory; /* inside its first <memory> */
-        bool in_cpu;             /* inside a direct <cpu> */
-        bool in_cpu_numa;        /* inside its <numa> */
-        bool current_is_anchor;  /* the open depth-2 element is an anchor */
-        unsigned char where[6];  /* placement_context of the open element at each depth up to 5 */
+        unsigned depth;            /* of the element being opened or closed; root is 1 */
+        bool in_memory;            /* collecting <domain><memory>'s text */
+        struct strbuf memory_text; /* no cap: libvirt has none, and leading blanks and zeros are valid */
+        bool in_numatune;          /* inside the first direct <numatune> */
+        bool in_numatune_memory;   /* inside its first <memory> */
+        bool in_cpu;               /* inside a direct <cpu> */
+        bool in_cpu_numa;          /* inside its first <numa> */
+        bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
+        bool current_is_anchor;    /* the open depth-2 element is an anchor */
+        unsigned char where[6];    /* placement_context of the open element at each depth up to 5 */
 };
 
 static bool is_name(const xmlChar *name, const char *want) {
@@ -105,8 +109,7 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                 f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
         else if (is_name(name, "memory") && !f->has_memory) {
                 f->has_memory = true;
-                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0 ||
-                        !(f->memory_text = calloc(1, MEMORY_TEXT_MAX + 1))) {
+                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0) {
                         oom(s);
                         return;
                 }
@@ -277,8 +280,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
 
         s->depth++;
         scan_placement(s, name, uri, n_attrs, attrs); /* huge pages, pinning, PCI devices */
-        if (!uri && s->depth == 3 && s->in_cpu && is_name(name, "numa"))
-                s->in_cpu_numa = true;
+        if (!uri && s->depth == 3 && s->in_cpu && !s->seen_cpu_numa && is_name(name, "numa"))
+                s->in_cpu_numa = s->seen_cpu_numa = true;
         else if (!uri && s->depth == 4 && s->in_cpu_numa && is_name(name, "cell"))
                 on_guest_cell(s, n_attrs, attrs);
 
@@ -381,12 +384,7 @@ static void on_characters(void *ctx, const xmlChar *text, int len) {
         }
         if (!s->in_memory || s->depth != 2)
                 return;
-        if (s->memory_len + n > MEMORY_TEXT_MAX) {
-                s->memory_too_long = true;
-                return;
-        }
-        memcpy(s->f->memory_text + s->memory_len, text, n);
-        s->memory_len += n;
+        strbuf_add(&s->memory_text, (const char *) text, n);
 }
 
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d) {
@@ -409,6 +407,9 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 f.bom = 3;
 
         r = xml_read(&s.reader, &sax);
+        if (r >= 0 && f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0)
+                r = diag_error(d, -ENOMEM, "out of memory");
+        free(s.memory_text.p);
         if (r < 0) {
                 domxml_facts_done(&f);
                 return r;
@@ -416,14 +417,6 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
         if (f.root.tag_end == 0) {
                 domxml_facts_done(&f);
                 return diag_error(d, -EINVAL, "domain XML has no root element");
-        }
-        if (s.memory_too_long) {
-                free(f.memory_text);
-                f.memory_text = strdup("(too long)");
-                if (!f.memory_text) {
-                        domxml_facts_done(&f);
-                        return diag_error(d, -ENOMEM, "out of memory");
-                }
         }
 
         *ret = f;
@@ -481,6 +474,43 @@ void domxml_facts_done(struct domxml_facts *f) {
         }
         free(f->cells);
         *f = (struct domxml_facts){0};
+}
+
+/* A cell's number as libvirt gives it, or -1 when its id is not one. */
+static long cell_number(const struct domxml_facts *f, size_t i) {
+        const char *id = f->cells[i].id;
+
+        return id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
+}
+
+int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d) {
+        _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
+
+        if (!taken)
+                return diag_error(d, -ENOMEM, "out of memory");
+
+        /* Check them all first, so that ret is written only on success. */
+        for (size_t i = 0; i < f->n_cells; i++) {
+                const char *id = f->cells[i].id;
+                long n = cell_number(f, i);
+
+                if (n < 0) {
+                        char q[80];
+
+                        diag_quote(id, strlen(id), 16, q, sizeof(q));
+                        return diag_error(d, -EINVAL,
+                                "guest NUMA cell %zu has id '%s'; libvirt needs a number below the number of "
+                                "cells (%zu)",
+                                i, q, f->n_cells);
+                }
+                if (taken[n])
+                        return diag_error(
+                                d, -EINVAL, "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
+                taken[n] = true;
+        }
+        for (size_t i = 0; i < f->n_cells; i++)
+                ret[i] = (unsigned) cell_number(f, i);
+        return 0;
 }
 
 int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len) {

@@ -54,7 +54,8 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
         struct vm_facts vm = {
                 .vcpu_placement_auto = f->vcpu_placement_auto, .hugepages = f->placement.has_hugepages};
 
-        if (f->has_memory) {
+        /* libvirt reads an empty <memory> as no <memory> at all (virXPathString gives NULL). */
+        if (f->has_memory && f->memory_text[0] != '\0') {
                 if (size_parse(f->memory_text, f->memory_unit, &vm.memory) < 0) {
                         const char *unit = f->memory_unit ? f->memory_unit : "KiB";
                         char t[160], u[80];
@@ -199,12 +200,24 @@ static const struct nodeset *nodes_named(
         return buf;
 }
 
-/* The guest cell's memory as the facts for a memnode check; an error if the cell is not there. */
+/*
+ * The guest cell's memory as the facts for a memnode check; an error if
+ * the cell is not there. Cells are numbered as libvirt numbers them, so
+ * <cell> elements without an id count too.
+ */
 static int cell_facts(const struct run *r, unsigned cell, const char *subject, struct vm_facts *ret,
         char *label, size_t label_size) {
         const struct domxml_facts *f = &r->facts;
+        _cleanup_free_ unsigned *numbers = calloc(f->n_cells + 1, sizeof(unsigned));
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
+        struct diag inner;
+
+        if (!numbers)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        diag_init(&inner);
+        if (domxml_cell_numbers(f, numbers, &inner) < 0)
+                return diag_error(r->d, inner.error, "%s: %s", subject, inner.message);
 
         snprintf(label, label_size, "guest cell %u's memory", cell);
         *ret = (struct vm_facts){.memory_label = label, .hugepages = f->placement.has_hugepages};
@@ -212,7 +225,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
 
-                if (parse_id_str(c->id, NODE_ID_MAX) != (long) cell)
+                if (numbers[i] != cell)
                         continue;
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)
@@ -223,12 +236,9 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
                 return 0;
         }
 
-        for (size_t i = 0; i < f->n_cells; i++) {
-                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
-
-                if (id >= 0)
-                        range_writer_add(&ids, (unsigned) id);
-        }
+        /* Valid numbers are 0 to n - 1, each once. */
+        for (size_t i = 0; i < f->n_cells; i++)
+                range_writer_add(&ids, (unsigned) i);
         (void) range_writer_finish(&ids, &list);
         return diag_error(r->d, -EINVAL,
                 "%s: the domain has no guest NUMA cell %u (<cpu><numa><cell id=...>: %s)", subject, cell,
@@ -260,6 +270,21 @@ static void describe_request(const struct numatune_request *nr, const char *tail
                 snprintf(buf, size, "%s", text);
 }
 
+/* One warning for every node of unknown memory the bindings use: their checks were skipped. */
+static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
+        struct nodeset unknown = *used;
+        _cleanup_free_ char *list = NULL;
+
+        nodeset_intersect(&unknown, &r->topo.memory_unknown);
+        if (nodeset_is_empty(&unknown) || nodeset_format(&unknown, &list) < 0)
+                return;
+        diag_warn(r->d,
+                "the capabilities XML gives no <memory> for node%s %s; %s memory is unknown, so whether %s "
+                "memory and whether the VM fits is not checked",
+                nodeset_count(&unknown) == 1 ? "" : "s", list, nodeset_count(&unknown) == 1 ? "its" : "their",
+                nodeset_count(&unknown) == 1 ? "it has" : "they have");
+}
+
 static int run_start(struct run *r, struct hook_result *res) {
         const struct hook_request *req = r->req;
         struct numa_spec spec;
@@ -267,7 +292,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         _cleanup_free_ struct memnode_binding *mb = NULL;
         _cleanup_free_ const char **subjects = NULL;
         struct numa_binding memory;
-        struct nodeset named;
+        struct nodeset named, used;
         struct numatune_request nr = {0};
         struct domxml_edit edit = {0};
         char memnodes_subject[sizeof(memnodes.quoted) + 32], from[2 * DIAG_LINE_MAX];
@@ -275,6 +300,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         size_t out_len = 0;
         int k;
 
+        nodeset_clear(&used);
         /* The properties first: a bad value fails before any file is touched. */
         if (req->spec) {
                 k = spec_parse(req->spec, &spec, r->d);
@@ -300,6 +326,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                         goto finish;
                 nr.memory = &memory;
                 nr.memory_subject = spec.subject;
+                used = memory.nodes;
                 if (memory.placement_auto && !req->capabilities_path && !topology_numad_installed())
                         diag_warn(r->d, "placement 'auto' needs numad, which is not installed on this host");
         }
@@ -322,7 +349,9 @@ static int run_start(struct run *r, struct hook_result *res) {
                 if (k < 0)
                         goto finish;
                 mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
+                nodeset_union(&used, &b.nodes);
         }
+        warn_unknown_memory(r, &used);
         nr.memnodes = mb;
         nr.n_memnodes = memnodes.n;
         nr.memnodes_subject = memnodes_subject;

@@ -104,7 +104,7 @@ static void print_topology(const struct topology *t, const char *source) {
         for (size_t i = 0; i < t->n_nodes; i++) {
                 const struct topology_node *n = &t->nodes[i];
 
-                printf("%-6u %-12s %-12s %s\n", n->id, size_format(n->total, total),
+                printf("%-6u %-12s %-12s %s\n", n->id, n->memory_unknown ? "-" : size_format(n->total, total),
                         t->has_free ? size_format(n->free, free_s) : "-",
                         n->cpus && n->cpus[0] ? n->cpus : "-");
         }

@@ -138,8 +138,21 @@ long parse_id(const char *s, size_t len, unsigned long max) {
         return (long) v;
 }
 
+long parse_uint_libvirt(const char *s, unsigned long max) {
+        const char *p = s;
+
+        if (!s)
+                return -1;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+                p++;
+        if (*p == '+')
+                p++;
+        return parse_id(p, strlen(p), max);
+}
+
+/* libvirt skips what C's isspace() calls blank (virSkipSpaces). */
 static const char *skip_blanks(const char *p) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
                 p++;
         return p;
 }
@@ -165,33 +178,40 @@ static int read_id(const char **p, unsigned *ret) {
 
 int nodeset_parse_libvirt(const char *str, struct nodeset *ret) {
         struct nodeset s;
-        const char *p = str;
+        const char *p = skip_blanks(str);
         int r;
 
         nodeset_clear(&s);
+        if (*p == '\0')
+                return -EINVAL;
 
-        for (;;) {
+        while (*p != '\0') {
                 bool neg = false;
                 unsigned first, last;
 
-                p = skip_blanks(p);
                 if (*p == '^') {
                         neg = true;
                         p++;
                 }
-
                 r = read_id(&p, &first);
                 if (r < 0)
                         return r;
                 last = first;
+                p = skip_blanks(p);
 
-                if (!neg && *p == '-') {
-                        p++;
+                if (*p == '-') {
+                        if (neg)
+                                return -EINVAL;
+                        /* libvirt reads M with strtol(): blanks, then an optional sign. */
+                        p = skip_blanks(p + 1);
+                        if (*p == '+')
+                                p++;
                         r = read_id(&p, &last);
                         if (r < 0)
                                 return r;
                         if (last < first)
                                 return -EINVAL;
+                        p = skip_blanks(p);
                 }
 
                 if (neg)
@@ -199,13 +219,15 @@ int nodeset_parse_libvirt(const char *str, struct nodeset *ret) {
                 else
                         nodeset_add_range(&s, first, last);
 
-                p = skip_blanks(p);
-                if (*p == '\0')
-                        break;
-                if (*p != ',')
+                if (*p == ',')
+                        p = skip_blanks(p + 1); /* so a trailing ',' ends the list */
+                else if (*p != '\0')
                         return -EINVAL;
-                p++;
         }
+
+        /* libvirt refuses a <memory> or <memnode> nodeset that leaves nothing. */
+        if (nodeset_is_empty(&s))
+                return -EINVAL;
 
         *ret = s;
         return 0;

@@ -68,9 +68,9 @@ int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **
         return 0;
 }
 
-/* An existing <memnode>'s cell id, or -1 when it has none that parses. */
+/* An existing <memnode>'s cell id as libvirt reads it, or -1 when it has none that parses. */
 static long memnode_cell(const struct domxml_memnode *m) {
-        return parse_id_str(m->cellid, NODE_ID_MAX);
+        return parse_uint_libvirt(m->cellid, NODE_ID_MAX);
 }
 
 static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {
@@ -299,12 +299,19 @@ static int append_after_memory(
         return text_finish(&t, m->end, 0, ret);
 }
 
-/* The <memory> libvirt will apply: ours, else the one in the document. */
+bool numatune_effective_placement_auto(const struct domxml_facts *f) {
+        if (f->n_numatune == 1 && f->numatune.n_memory > 0)
+                return numatune_memory_placement_auto(&f->numatune.memory, f->vcpu_placement_auto);
+        return f->vcpu_placement_auto;
+}
+
+/* The <memory> libvirt will apply: ours, else the one in the document, else <vcpu>'s placement. */
 struct effective_memory {
         bool present;
         enum numa_mode mode;
         bool placement_auto;
         bool ours;
+        bool from_vcpu; /* no <memory>: libvirt places automatically because <vcpu> does */
 };
 
 static struct effective_memory effective_memory(
@@ -317,8 +324,14 @@ static struct effective_memory effective_memory(
                         .mode = req->memory->mode,
                         .placement_auto = req->memory->placement_auto,
                         .ours = true};
-        if (f->n_numatune != 1 || nt->n_memory == 0)
+        if (f->n_numatune != 1 || nt->n_memory == 0) {
+                if (numatune_effective_placement_auto(f))
+                        e = (struct effective_memory){.present = true,
+                                .mode = NUMA_MODE_STRICT,
+                                .placement_auto = true,
+                                .from_vcpu = true};
                 return e;
+        }
 
         e.present = true;
         e.mode = numatune_mode_or_default(nt->memory.mode);
@@ -339,6 +352,13 @@ static int check_rules(
         subject = e.ours ? req->memory_subject : req->memnodes_subject;
 
         if (e.present && e.placement_auto && existing + added > 0) {
+                if (e.from_vcpu)
+                        return diag_error(d, -EINVAL,
+                                "%s: the domain has <vcpu placement='auto'> and no <memory> in "
+                                "<numatune>, so libvirt places its memory automatically, which cannot go "
+                                "with <memnode> elements (libvirt forbids per-node binding with automatic "
+                                "placement); set numa too, e.g. 'strict:0-1'",
+                                subject);
                 if (e.ours)
                         return diag_error(d, -EINVAL,
                                 "%s: placement 'auto' cannot go with the <memnode> elements (libvirt forbids "

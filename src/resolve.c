@@ -38,7 +38,9 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
         struct nodeset memoryless = *nodes;
         _cleanup_free_ char *m = NULL, *with = NULL;
 
+        /* A node of unknown memory may have some: only the known memoryless ones count. */
         nodeset_subtract(&memoryless, &topo->with_memory);
+        nodeset_subtract(&memoryless, &topo->memory_unknown);
         if (nodeset_is_empty(&memoryless))
                 return 0;
 
@@ -69,9 +71,11 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
         _cleanup_free_ char *set = NULL;
         uint64_t total, free_bytes;
         const char *what;
+        struct nodeset unknown = *nodes;
 
-        if (!vm->has_memory)
-                return 0;
+        nodeset_intersect(&unknown, &topo->memory_unknown);
+        if (!vm->has_memory || !nodeset_is_empty(&unknown))
+                return 0; /* with a node of unknown size, nobody can tell whether it fits */
 
         total = topology_sum_total(topo, nodes);
         set = fmt_set(nodes);
@@ -135,7 +139,13 @@ int resolve(const struct numa_spec *spec, const struct topology *topo, const str
         if (r < 0)
                 return r;
 
-        b.nodes = spec->has_include ? spec->include : topo->with_memory;
+        if (spec->has_include)
+                b.nodes = spec->include;
+        else {
+                /* The base of "^3": every node that has memory, or may have. */
+                b.nodes = topo->with_memory;
+                nodeset_union(&b.nodes, &topo->memory_unknown);
+        }
         nodeset_subtract(&b.nodes, &spec->exclude);
         if (nodeset_is_empty(&b.nodes)) {
                 _cleanup_free_ char *with = fmt_set(&topo->with_memory);

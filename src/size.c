@@ -7,8 +7,9 @@
 
 #include "size.h"
 
+/* strtoull()'s leading blanks: C's isspace(). */
 static bool is_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 static int unit_scale(const char *unit, uint64_t *ret) {
@@ -21,7 +22,7 @@ static int unit_scale(const char *unit, uint64_t *ret) {
                 *ret = 1024;
                 return 0;
         }
-        if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "bytes") == 0) {
+        if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "byte") == 0 || strcasecmp(unit, "bytes") == 0) {
                 *ret = 1;
                 return 0;
         }
@@ -47,7 +48,7 @@ static int unit_scale(const char *unit, uint64_t *ret) {
 }
 
 int size_parse(const char *number, const char *unit, uint64_t *ret_bytes) {
-        uint64_t v = 0, scale;
+        uint64_t v = 0, scale, kib;
         const char *p = number;
         int r;
 
@@ -56,6 +57,8 @@ int size_parse(const char *number, const char *unit, uint64_t *ret_bytes) {
                 return r;
 
         while (is_blank(*p))
+                p++;
+        if (*p == '+')
                 p++;
         if (*p < '0' || *p > '9')
                 return -EINVAL;
@@ -66,15 +69,19 @@ int size_parse(const char *number, const char *unit, uint64_t *ret_bytes) {
                         return -ERANGE;
                 v = v * 10 + digit;
         }
-        while (is_blank(*p))
-                p++;
         if (*p)
                 return -EINVAL;
 
-        if (v > UINT64_MAX / scale)
+        if (v > SIZE_BYTES_MAX / scale)
+                return -ERANGE;
+        v *= scale;
+
+        /* libvirt keeps KiB, rounded up, and wants fewer than SIZE_BYTES_MAX / 1024 of them. */
+        kib = v / 1024 + (v % 1024 != 0);
+        if (kib >= SIZE_BYTES_MAX / 1024 + 1)
                 return -ERANGE;
 
-        *ret_bytes = v * scale;
+        *ret_bytes = kib * 1024;
         return 0;
 }
 

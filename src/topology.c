@@ -146,6 +146,20 @@ fail:
         return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
+void topology_set_memory_unknown(struct topology *t, unsigned id) {
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                struct topology_node *node = &t->nodes[i];
+
+                if (node->id != id)
+                        continue;
+                node->memory_unknown = true;
+                node->total = node->free = 0;
+                nodeset_remove_range(&t->with_memory, id, id);
+                nodeset_add(&t->memory_unknown, id);
+                return;
+        }
+}
+
 const struct topology_node *topology_node(const struct topology *t, unsigned id) {
         size_t lo = 0, hi = t->n_nodes;
 

@@ -77,6 +77,10 @@ expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[
 expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology gives each node's pages per size" 0 "" "1      0                3" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+unknown=(--capabilities "$fixtures/caps-unknown-memory.xml")
+expect "topology: a cell without <memory> shows -" 0 "" "1      -            -            2-3" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "topology: a memory-only node has no CPUs" 0 "" "2      8 GiB        -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "unknown memory: one warning, checks skipped" 0 "numa: warning: the capabilities XML gives no <memory> for node 1" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${unknown[@]}"
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"

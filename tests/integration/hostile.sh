@@ -133,7 +133,13 @@ printf "<domain type='kvm'><name>\xc0\xbc</name><vcpu>1</vcpu></domain>" > "$tmp
 printf "<domain type='kvm'><name>\xed\xa0\x80</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "UTF-8 surrogate"
 iconv -f UTF-8 -t UTF-16 "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "UTF-16 with BOM"
 iconv -f UTF-8 -t UTF-16LE "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "UTF-16 without BOM"
-xml "<?xml version='1.0' encoding='ISO-8859-1'?>$DOM</domain>"; xml_case "Latin-1 declaration"
+printf "<?xml version='1.0' encoding='Shift_JIS'?><domain type='kvm'><name>\x82\xa0</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "Shift_JIS non-ASCII bytes"
+xml "<?xml version='1.0' encoding='UTF-16'?>$DOM</domain>"; xml_case "UTF-16 declaration in ASCII bytes"
+iconv -f UTF-8 -t UTF-32 "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "UTF-32 with BOM"
+{ printf '<?xml version="1.0" encoding="IBM037"?>'; cat "$fixtures/libvirt.xml"; } | iconv -f UTF-8 -t IBM037 > "$tmp/in.xml"; xml_case "EBCDIC"
+printf "<?xml version='1.0' encoding='US-ASCII'?><domain type='kvm'><name>\xe9</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "byte outside US-ASCII"
+# Accepted where libxml2 honours the declaration of a string, as libvirt would then.
+printf "<?xml version='1.0' encoding='ISO-8859-1'?><domain type='kvm'><name>\xe9</name><vcpu>1</vcpu></domain>" > "$tmp/in.xml"; xml_case "Latin-1 non-ASCII byte" legal
 gzip -c "$fixtures/libvirt.xml" > "$tmp/in.xml"; xml_case "gzip-compressed"
 { printf '%s' "$DOM"; head -c $((70 * 1024 * 1024)) /dev/zero | tr '\0' ' '; printf '</domain>'; } > "$tmp/in.xml"
 # Refused from its size alone: under a 48 MiB address-space cap, reading it

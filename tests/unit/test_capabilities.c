@@ -15,16 +15,17 @@ struct caps_case {
         const char *error; /* part of the message, or NULL */
         const char *present;
         const char *with_memory;
-        uint64_t total; /* bytes over all nodes */
+        uint64_t total;             /* bytes over all nodes */
+        const char *memory_unknown; /* "" when none */
 };
 
 /* clang-format off */
 static const struct caps_case cases[] = {
         {"reads_two_cells", CAPS(CELL(0, 1024) CELL(1, 2048)), NULL, "0-1", "0-1", 3u << 20},
         {"sorts_cells_by_id", CAPS(CELL(3, 1024) CELL(1, 1024)), NULL, "1,3", "1,3", 2u << 20},
-        {"cell_without_memory_is_memoryless",
-                CAPS("<cell id='0'><cpus num='0'/></cell>" CELL(1, 1024)), NULL, "0-1", "1", 1u << 20},
-        {"zero_memory_is_memoryless", CAPS(CELL(0, 0) CELL(1, 4)), NULL, "0-1", "1", 4096},
+        {"cell_without_memory_is_unknown_not_memoryless",
+                CAPS("<cell id='0'><cpus num='0'/></cell>" CELL(1, 1024)), NULL, "0-1", "1", 1u << 20, "0"},
+        {"zero_memory_is_memoryless", CAPS(CELL(0, 0) CELL(1, 4)), NULL, "0-1", "1", 4096, ""},
         {"honours_memory_unit", CAPS("<cell id='0'><memory unit='GiB'>2</memory></cell>"), NULL, "0", "0", 2u << 30},
         {"ignores_other_elements",
                 "<capabilities><host><uuid>x</uuid><cpu><topology sockets='1'/></cpu><topology><cells num='1'>"
@@ -65,6 +66,9 @@ static void test_caps_case(void **state) {
         assert_string_equal(present, c->present);
         assert_string_equal(memory, c->with_memory);
         assert_true(topology_sum_total(&t, &t.present) == c->total);
+        free(memory);
+        assert_int_equal(nodeset_format(&t.memory_unknown, &memory), 0);
+        assert_string_equal(memory, c->memory_unknown ? c->memory_unknown : "");
         topology_done(&t);
 }
 
@@ -148,6 +152,31 @@ static void test_caps_refuses_bad_pages(void **state) {
         }
 }
 
+/* A memory-only node (<cpus num='0'/>) once reached qsort(NULL, 0, ...), which UBSan stops at. */
+static void test_caps_memory_only_node_has_no_cpus(void **state) {
+        const char *dir = getenv("TEST_FIXTURES");
+        char path[4096];
+        _cleanup_free_ char *unknown = NULL;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        if (!dir)
+                skip();
+        snprintf(path, sizeof(path), "%s/caps-unknown-memory.xml", dir);
+        diag_init(&d);
+        if (capabilities_load(path, TOPOLOGY_CPUS, &t, &d) < 0)
+                fail_msg("%s", d.message);
+        assert_int_equal(t.n_nodes, 3);
+        assert_string_equal(t.nodes[0].cpus, "0-1");
+        assert_string_equal(t.nodes[2].cpus, "");
+        assert_true(t.nodes[2].total == UINT64_C(8) << 30);
+        assert_true(t.nodes[1].memory_unknown);
+        assert_int_equal(nodeset_format(&t.memory_unknown, &unknown), 0);
+        assert_string_equal(unknown, "1");
+        topology_done(&t);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
@@ -156,5 +185,6 @@ int main(void) {
         UNIT_TEST(&suite, test_caps_reads_fixture_file);
         UNIT_TEST(&suite, test_caps_reads_pages);
         UNIT_TEST(&suite, test_caps_refuses_bad_pages);
+        UNIT_TEST(&suite, test_caps_memory_only_node_has_no_cpus);
         return UNIT_RUN(&suite, "capabilities");
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 
+#include <libxml/parser.h>
+
 #include "domxml.h"
 #include "unit.h"
 
@@ -19,6 +21,24 @@ struct scan_case {
         size_t n_memnodes;
         size_t n_memory; /* <memory> inside the numatune */
 };
+
+/*
+ * libvirt parses a string with xmlCtxtReadDoc; libxml2 2.9's ignores the
+ * encoding declaration, so the hook refuses non-ASCII bytes of a declared
+ * single-byte encoding there. Here it answers like a libxml2 that honours
+ * it, so that the offset mapping of such documents is tested too.
+ */
+xmlDoc *__wrap_xmlCtxtReadDoc(
+        xmlParserCtxt *ctxt, const xmlChar *cur, const char *url, const char *encoding, int options);
+xmlDoc *__wrap_xmlCtxtReadDoc(
+        xmlParserCtxt *ctxt, const xmlChar *cur, const char *url, const char *encoding, int options) {
+        (void) ctxt;
+        (void) cur;
+        (void) url;
+        (void) encoding;
+        (void) options;
+        return xmlNewDoc((const xmlChar *) "1.0");
+}
 
 /* clang-format off */
 static const struct scan_case cases[] = {
@@ -48,6 +68,16 @@ static const struct scan_case cases[] = {
                 false, "<vcpu>1</vcpu>", "\n4\n", '\''},
         {"accepts_utf8_declaration", "<?xml version='1.0' encoding='UTF-8'?><domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
         {"accepts_lowercase_utf8_declaration", "<?xml version='1.0' encoding='utf-8'?>\n<domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
+        {"accepts_latin1_declaration", "<?xml version='1.0' encoding='ISO-8859-1'?>\n<domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
+        {"accepts_us_ascii_declaration", "<?xml version=\"1.0\" encoding=\"US-ASCII\"?><domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
+        {"accepts_latin1_bytes_before_the_anchor",
+                "<?xml version='1.0' encoding='latin1'?><domain><description>caf\xe9 \xff\xe0</description><vcpu placement='auto'>1</vcpu>"
+                "<memory>\xa0</memory></domain>", 0, NULL, 0, true, "<vcpu placement='auto'>1</vcpu>", "\xc2\xa0", '\''},
+        {"accepts_pure_ascii_shift_jis", "<?xml version='1.0' encoding='Shift_JIS'?><domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
+        {"accepts_pure_ascii_gb18030", "<?xml version='1.0' encoding='GB18030'?><domain><vcpu>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu>1</vcpu>", NULL, 0},
+        {"accepts_three_byte_characters_before_the_anchor",
+                "<?xml version='1.0' encoding='windows-1252'?><domain><d a='\x80\x80'>\x80</d><cputune/></domain>", 0, NULL, 0, false,
+                "<cputune/>", NULL, '\''},
         {"handles_gt_in_attribute", "<domain><vcpu x='a>b'>1</vcpu></domain>", 0, NULL, 0, false, "<vcpu x='a>b'>1</vcpu>", NULL, '\''},
         {"handles_comments_and_cdata", "<domain><!-- <vcpu> --><vcpu>1<![CDATA[<numatune/>]]></vcpu></domain>", 0, NULL, 0, false, "<vcpu>1<![CDATA[<numatune/>]]></vcpu>", NULL, 0},
 
@@ -65,8 +95,32 @@ static const struct scan_case cases[] = {
         {"refuses_comment_only", "<!-- x -->", 0, "not well-formed", 0},
         {"refuses_unclosed_tag", "<domain><vcpu>1</domain>", 0, "domain XML is not well-formed: line 1", 0},
         {"refuses_two_roots", "<domain></domain><domain></domain>", 0, "not well-formed", 0},
-        {"refuses_latin1_declaration", "<?xml version='1.0' encoding='ISO-8859-1'?><domain/>", 0, "declares encoding 'ISO-8859-1'", 0},
+        {"refuses_shift_jis_with_non_ascii", "<?xml version='1.0' encoding='Shift_JIS'?>\n<domain><name>\x82\xa0</name><vcpu>1</vcpu></domain>", 0,
+                "declares encoding 'Shift_JIS', a multi-byte encoding, and has non-ASCII bytes (line 2, offset 57)", 0},
+        {"refuses_euc_jp_with_non_ascii", "<?xml version='1.0' encoding='EUC-JP'?><domain><name>\xa4\xa2</name></domain>", 0,
+                "a multi-byte encoding, and has non-ASCII bytes", 0},
+        {"refuses_gb18030_with_non_ascii", "<?xml version='1.0' encoding='GB18030'?><domain><name>\x81\x30\x81\x30</name></domain>", 0,
+                "a multi-byte encoding", 0},
+        {"refuses_utf7_plus", "<?xml version='1.0' encoding='UTF-7'?><domain><name>a+b</name></domain>", 0,
+                "declares encoding 'UTF-7', which is not ASCII-compatible (byte 0x2b is not itself in it)", 0},
+        {"refuses_ebcdic_declaration_in_ascii", "<?xml version='1.0' encoding='IBM037'?><domain><vcpu>1</vcpu></domain>", 0,
+                "which is not ASCII-compatible", 0},
+        {"refuses_utf16_declaration", "<?xml version='1.0' encoding='UTF-16'?><domain><vcpu>1</vcpu></domain>", 0,
+                "declares encoding 'UTF-16'; only UTF-8 and ASCII-compatible encodings are supported", 0},
+        {"refuses_utf32_declaration", "<?xml version=\"1.0\" encoding=\"UTF-32LE\"?><domain/>", 0, "declares encoding 'UTF-32LE'", 0},
+        {"refuses_unknown_encoding", "<?xml version='1.0' encoding='x-no-such-thing'?><domain/>", 0,
+                "declares encoding 'x-no-such-thing', which this system cannot convert", 0},
+        {"refuses_bom_with_latin1_declaration", "\xef\xbb\xbf<?xml version='1.0' encoding='ISO-8859-1'?><domain/>", 0,
+                "starts with a UTF-8 byte order mark but declares encoding 'ISO-8859-1'", 0},
+        {"refuses_byte_undefined_in_us_ascii", "<?xml version='1.0' encoding='US-ASCII'?>\n<domain>\xe9</domain>", 0,
+                "is not valid US-ASCII at line 2 (offset 50): byte 0xe9", 0},
+        {"refuses_byte_undefined_in_windows_1252", "<?xml version='1.0' encoding='windows-1252'?><domain>\x81</domain>", 0,
+                "is not valid windows-1252", 0},
+        {"refuses_nul_in_latin1", "<?xml version='1.0' encoding='ISO-8859-1'?><domain>\0</domain>", 61, "NUL byte", 0},
+        {"refuses_ill_formed_latin1", "<?xml version='1.0' encoding='ISO-8859-1'?><domain><a></domain>", 0, "not well-formed", 0},
         {"refuses_utf16_bom", "\xff\xfe<\0d\0", 6, "UTF-16", 0},
+        {"refuses_utf32_bom", "\0\0\xfe\xff\0\0\0<", 8, "is UTF-32", 0},
+        {"refuses_ebcdic", "\x4c\x6f\xa7\x94\x93\x40", 6, "is EBCDIC", 0},
         {"refuses_utf16_without_bom", "<\0d\0o\0m\0", 8, "NUL byte", 0},
         {"refuses_nul_byte", "<domain>\0</domain>", 18, "NUL byte at line 1 (offset 8)", 0},
         {"refuses_invalid_utf8", "<domain>\n\xff</domain>", 0, "not valid UTF-8 at line 2", 0},
@@ -212,6 +266,59 @@ static void test_scan_refuses_deep_nesting(void **state) {
         assert_contains(d.message, "not well-formed");
 }
 
+struct cells_case {
+        const char *name;
+        const char *cells;   /* the <cell> elements inside <cpu><numa> */
+        const char *error;   /* part of the message, or NULL */
+        const char *numbers; /* libvirt's number of each cell in document order, e.g. "1,0" */
+};
+
+/* clang-format off */
+static const struct cells_case cells_cases[] = {
+        {"cells_without_id_count_in_order", "<cell cpus='0'/><cell cpus='1'/>", NULL, "0,1"},
+        {"ids_may_reorder", "<cell id='1'/><cell id='0'/>", NULL, "1,0"},
+        {"ids_and_no_ids_mix", "<cell/><cell id='1'/>", NULL, "0,1"},
+        {"id_read_as_libvirt_reads_it", "<cell id=' 1'/><cell id='+0'/>", NULL, "1,0"},
+        {"leading_zeros", "<cell id='01'/><cell id='00'/>", NULL, "1,0"},
+        {"rejects_mix_that_repeats", "<cell id='1'/><cell/>", "guest NUMA cell 1 is defined twice", NULL},
+        {"rejects_repeated_id", "<cell/><cell id='0'/>", "guest NUMA cell 0 is defined twice", NULL},
+        {"rejects_id_beyond_count", "<cell id='2'/><cell/>", "has id '2'", NULL},
+        {"rejects_trailing_blank", "<cell id='1 '/><cell/>", "has id '1 '", NULL},
+        {"rejects_empty_id", "<cell id=''/>", "has id ''", NULL},
+        {"rejects_negative_id", "<cell id='-0'/>", "has id '-0'", NULL},
+};
+/* clang-format on */
+
+static void test_cells_case(void **state) {
+        const struct cells_case *c = *state;
+        char xml[512], got[128] = "";
+        unsigned numbers[8];
+        struct domxml_facts f;
+        struct diag d;
+        int r;
+
+        snprintf(xml, sizeof(xml), "<domain><cpu><numa>%s</numa><numa><cell id='7'/></numa></cpu></domain>",
+                c->cells);
+        diag_init(&d);
+        assert_int_equal(domxml_scan(xml, strlen(xml), &f, &d), 0);
+        assert_true(f.n_cells <= ELEMENTSOF(numbers));
+        r = domxml_cell_numbers(&f, numbers, &d);
+        for (size_t i = 0; r == 0 && i < f.n_cells; i++)
+                snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%u", i ? "," : "", numbers[i]);
+        domxml_facts_done(&f);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("numbered %s, expected \"%s\"", got, c->error);
+                assert_int_equal(r, -EINVAL);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        assert_string_equal(got, c->numbers);
+}
+
 static void test_splice_inserts_and_replaces(void **state) {
         static const char in[] = "abcdef";
         struct domxml_edit insert = {.offset = 3, .text = (char *) "XY"};
@@ -241,6 +348,7 @@ int main(void) {
         UNIT_TEST(&suite, test_scan_records_numatune_memory_span);
         UNIT_TEST(&suite, test_scan_survives_many_attributes);
         UNIT_TEST(&suite, test_scan_refuses_deep_nesting);
+        UNIT_TABLE(&suite, cells_cases, test_cells_case);
         UNIT_TEST(&suite, test_splice_inserts_and_replaces);
         return UNIT_RUN(&suite, "domxml");
 }

@@ -20,10 +20,30 @@ static const struct parse_case parse_cases[] = {
         {"caret_before_item_removes_nothing", "^3,1-4", 0, "1-4"},
         {"unsorted_input", "7,0,3-4", 0, "0,3-4,7"},
         {"blanks_around_items", " 0 , 1 ", 0, "0-1"},
+        {"blanks_around_dash", "0 - 1", 0, "0-1"},
+        {"blank_after_dash", "0- 1", 0, "0-1"},
+        {"blank_before_dash", "0 -1", 0, "0-1"},
+        {"plus_before_range_end", "0-+1", 0, "0-1"},
+        {"other_blanks", "0,\t1\n-\r2", 0, "0-2"},
+        {"leading_zero_is_decimal", "010", 0, "10"},
+        {"trailing_comma", "1,", 0, "1"},
+        {"trailing_comma_and_blank", "1, ", 0, "1"},
+        {"caret_removes_earlier_item", "0,^0,1", 0, "1"},
         {"largest_id", "4095", 0, "4095"},
-        {"empty_result", "1,^1", 0, ""},
+        {"rejects_empty_result", "1,^1", -EINVAL, NULL},
+        {"rejects_lone_caret", "^3", -EINVAL, NULL},
         {"rejects_empty", "", -EINVAL, NULL},
-        {"rejects_trailing_comma", "1,", -EINVAL, NULL},
+        {"rejects_blanks_only", " ", -EINVAL, NULL},
+        {"rejects_double_comma", "0,,1", -EINVAL, NULL},
+        {"rejects_leading_comma", ",0", -EINVAL, NULL},
+        {"rejects_blank_between_numbers", "1 2", -EINVAL, NULL},
+        {"rejects_blank_after_caret", "^ 1,0", -EINVAL, NULL},
+        {"rejects_caret_as_range_end", "0-^1", -EINVAL, NULL},
+        {"rejects_plus_before_first", "+0", -EINVAL, NULL},
+        {"rejects_blank_after_plus", "0-+ 1", -EINVAL, NULL},
+        {"rejects_negative_end", "0--1", -EINVAL, NULL},
+        {"rejects_double_range", "0-1-2", -EINVAL, NULL},
+        {"rejects_hex", "0x1", -EINVAL, NULL},
         {"rejects_reversed", "4-1", -EINVAL, NULL},
         {"rejects_caret_range", "^1-3", -EINVAL, NULL},
         {"rejects_letters", "a", -EINVAL, NULL},
@@ -123,6 +143,33 @@ static void test_set_operations(void **state) {
         assert_int_equal(nodeset_next(&b, 6), 70);
 }
 
+/* virXMLPropUInt's reading, as libvirt's test driver showed it for <cell id> and <memnode cellid>. */
+static void test_parse_uint_libvirt(void **state) {
+        static const struct {
+                const char *s;
+                long id;
+        } cases[] = {
+                {"1", 1},
+                {" 1", 1},
+                {"+1", 1},
+                {" \t+01", 1},
+                {"1 ", -1},
+                {"", -1},
+                {"-0", -1},
+                {"+ 1", -1},
+                {"++1", -1},
+                {"0x1", -1},
+                {"4096", -1},
+        };
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                if (parse_uint_libvirt(cases[i].s, NODE_ID_MAX) != cases[i].id)
+                        fail_msg("parse_uint_libvirt(\"%s\") = %ld, expected %ld", cases[i].s,
+                                parse_uint_libvirt(cases[i].s, NODE_ID_MAX), cases[i].id);
+        assert_int_equal(parse_uint_libvirt(NULL, 10), -1);
+}
+
 static void test_formats_worst_case(void **state) {
         _cleanup_free_ char *str = NULL;
         struct nodeset s;
@@ -152,6 +199,7 @@ int main(void) {
         UNIT_TEST(&suite, test_format_round_trips);
         UNIT_TEST(&suite, test_set_operations);
         UNIT_TEST(&suite, test_parse_id);
+        UNIT_TEST(&suite, test_parse_uint_libvirt);
         UNIT_TEST(&suite, test_formats_worst_case);
         UNIT_TEST(&suite, test_range_writer_empty_gives_empty_string);
         return UNIT_RUN(&suite, "nodeset");

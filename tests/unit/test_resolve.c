@@ -12,6 +12,7 @@ enum topo_id {
         TMEM,    /* 0 and 2 with 8 GiB, 1 and 3 memoryless */
         TSPARSE, /* nodes 0, 2, 5, 9 */
         TCAPS,   /* like T4 but from capabilities XML: no free memory known */
+        TUNK,    /* capabilities: 0 with 8 GiB, 1 of unknown memory, 2 memoryless */
 };
 
 static void make_topology(enum topo_id id, struct topology *t) {
@@ -30,6 +31,12 @@ static void make_topology(enum topo_id id, struct topology *t) {
                 for (unsigned n = 0; n < 4; n++)
                         assert_int_equal(
                                 topology_add_node(t, n, n % 2 ? 0 : 8 * GIB, n % 2 ? 0 : 6 * GIB, NULL), 0);
+                break;
+        case TUNK:
+                assert_int_equal(topology_add_node(t, 0, 8 * GIB, 0, NULL), 0);
+                assert_int_equal(topology_add_node(t, 1, 0, 0, NULL), 0);
+                assert_int_equal(topology_add_node(t, 2, 0, 0, NULL), 0);
+                topology_set_memory_unknown(t, 1);
                 break;
         case TSPARSE:
                 for (size_t i = 0; i < ELEMENTSOF(sparse); i++)
@@ -86,6 +93,11 @@ static const struct resolve_case cases[] = {
         {"preferred_alone_suggests_one_node", "preferred", T4, false, 0, "e.g. 'preferred:0'", NULL, NULL},
         {"sparse_missing_lists_host_nodes", "strict:1", TSPARSE, false, 0, "(host nodes: 0,2,5,9)", NULL, NULL},
         {"sparse_exclusion", "strict:^2", TSPARSE, false, 0, NULL, "0,5,9", NULL},
+        {"unknown_memory_is_not_memoryless", "strict:1", TUNK, false, 0, NULL, "1", NULL},
+        {"unknown_memory_skips_capacity", "strict:0-1", TUNK, false, 64 * GIB, NULL, "0-1", NULL},
+        {"known_nodes_keep_capacity_check", "strict:0", TUNK, false, 9 * GIB, "larger than all memory of node 0", NULL, NULL},
+        {"known_memoryless_still_refused", "strict:1-2", TUNK, false, 0, "node 2 has no memory", NULL, NULL},
+        {"unknown_memory_in_exclusion_base", "interleave:^0", TUNK, false, 0, NULL, "1", NULL},
 };
 /* clang-format on */
 
