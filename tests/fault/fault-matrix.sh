@@ -7,7 +7,8 @@
 #       with the same inode and mode, and no temporary left; or
 #   (b) succeeds with the complete result (a fault the hook may rightly
 #       ignore, like close() of a file it only read).
-# Then SIGKILL at every write, real ENOSPC/EFBIG, and permission cases.
+# Then SIGKILL at every write, real ENOSPC/EFBIG, another writer between
+# the read and the rename, and permission cases.
 #
 #   fault-matrix.sh HOOK SHIM FIXTURES
 #
@@ -83,12 +84,16 @@ outcome() {
 
 # op | errno values to inject
 matrix=(
+"read|EIO"
 "write|ENOSPC EIO EDQUOT EFBIG"
 "close|EIO ENOSPC"
 "fchmod|EPERM EIO"
 "fchown|EPERM"
-"rename|EXDEV EPERM EIO"
-"mkostemp|ENOSPC EACCES"
+"openat|ENOSPC EACCES EIO"
+"renameat|EXDEV EPERM EIO"
+"faccessat|EACCES EROFS"
+"flock|EIO"
+"fstatat|EIO"
 )
 
 for row in "${matrix[@]}"; do
@@ -146,6 +151,37 @@ for at in $(seq 1 20); do
     rm -f "$tmp"/work/.numa-*
 done
 
+# Faults the hook rightly works around: a filesystem without flock()
+# (the check before the rename still guards the file), and a kernel or C
+# library without faccessat2() (the check goes through /proc/self/fd).
+for fault in "flock ENOLCK" "faccessat EINVAL"; do
+    fresh_doc
+    inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+    faulted "${fault% *}" 1 "${fault#* }"
+    if [ -f "$tmp/hits" ] && [ "$rc" = 0 ]; then
+        outcome "$fault: worked around" "$rc" "$inode" "$mode"
+    else
+        not_ok "$fault: exit $rc (hit: $([ -f "$tmp/hits" ] && echo yes || echo no)): $(head -c 300 "$tmp/err")"
+    fi
+done
+
+# Another writer between the read and the rename (here: when the hook sets
+# the temporary's mode): the hook removes its temporary and refuses, and
+# the other writer's file stays as that writer left it.
+fresh_doc
+FAULT_FILE=$doc faulted fchmod 1 replace
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "^numa: .*changed while the hook ran" "$tmp/err" \
+    && grep -q "other writer" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "another writer renamed over the file: $(cat "$tmp/err")"
+else
+    not_ok "another writer renamed over the file: exit $rc, $(grep -c . "$doc") lines, leftovers '$(leftovers)': $(head -c 300 "$tmp/err")"
+fi
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+FAULT_FILE=$doc faulted fchmod 1 touch
+outcome "another writer touched the file" "$rc" "$inode" "$mode"
+[ "$rc" = 2 ] && grep -q "changed while the hook ran" "$tmp/err" && ok "touched: the message says so" || not_ok "touched: exit $rc: $(cat "$tmp/err")"
+
 # Real ENOSPC on a tiny tmpfs, where this machine lets us mount one.
 mkdir "$tmp/tiny"
 if mount -t tmpfs -o size=16k tmpfs "$tmp/tiny" 2> /dev/null; then
@@ -170,6 +206,22 @@ fresh_doc
 inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
 bash -c 'ulimit -f 1; exec "$@"' _ env numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
 outcome "ulimit -f 1 (EFBIG)" $? "$inode" "$mode"
+
+# As root: the result keeps the owner, the group and the mode, set-group-ID bit included.
+for owner_mode in "65534:65534 2640" "0:65534 0604" "65534:0 0600"; do
+    cp "$fixtures/ovirt.xml" "$doc"
+    chown "${owner_mode% *}" "$doc" 2> /dev/null
+    chmod "${owner_mode#* }" "$doc"
+    before=$(stat -c '%u:%g %a' "$doc") inode=$(stat -c %i "$doc")
+    numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    after=$(stat -c '%u:%g %a' "$doc")
+    if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ "$before" = "$after" ] && [ "$(stat -c %i "$doc")" != "$inode" ]; then
+        ok "owner, group and mode kept: $after"
+    else
+        not_ok "owner, group and mode: exit $rc, $before -> $after: $(head -c 300 "$tmp/err")"
+    fi
+done
 
 # A full disk under a dry run's standard output.
 "$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > /dev/full 2> "$tmp/err"
@@ -203,7 +255,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
 
     mkdir "$tmp/ro"
     cp "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"
-    chown nobody "$tmp/ro/dom.xml"
+    chown nobody:"$(id -g nobody)" "$tmp/ro/dom.xml"
     chmod 0555 "$tmp/ro"
     "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/ro/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
     rc=$?
@@ -214,6 +266,47 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
         not_ok "read-only directory: exit $rc: $(cat "$tmp/err")"
     fi
     chmod 0755 "$tmp/ro"
+
+    # A directory nobody may write, holding files nobody could not replace
+    # as they are: refused before anything changes (before, the rename went
+    # through and the file became nobody's).
+    mkdir "$tmp/nb"
+    chown nobody "$tmp/nb"
+    # name mode owner expected-message
+    for row in "read-only file of its own|0444|nobody:$(id -g nobody)|is not writable by this user" \
+        "root's 0644 file|0644|0:0|is not writable by this user" \
+        "root's world-writable file|0666|0:0|belongs to uid 0" \
+        "a file in a group nobody is not in|0664|nobody:0|which this user (uid $(id -u nobody)) is not in"; do
+        IFS='|' read -r name fmode owner message <<< "$row"
+        cp "$fixtures/libvirt.xml" "$tmp/nb/dom.xml"
+        chown "$owner" "$tmp/nb/dom.xml"
+        chmod "$fmode" "$tmp/nb/dom.xml"
+        before=$(stat -c '%i %U:%G %a' "$tmp/nb/dom.xml")
+        "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/nb/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
+        rc=$?
+        after=$(stat -c '%i %U:%G %a' "$tmp/nb/dom.xml")
+        if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "$message" "$tmp/err" \
+            && cmp -s "$fixtures/libvirt.xml" "$tmp/nb/dom.xml" && [ "$before" = "$after" ] && [ "$(ls -A "$tmp/nb")" = dom.xml ]; then
+            ok "$name (as nobody): refused: $(cat "$tmp/err")"
+        else
+            not_ok "$name (as nobody): exit $rc, $before -> $after, $(ls -A "$tmp/nb" | tr '\n' ' '): $(head -c 300 "$tmp/err")"
+        fi
+        rm -f "$tmp/nb"/* "$tmp/nb"/.numa-*
+    done
+    # Its own file, in its own group: replaced, and still nobody's.
+    cp "$fixtures/libvirt.xml" "$tmp/nb/dom.xml"
+    chown nobody:"$(id -g nobody)" "$tmp/nb/dom.xml"
+    chmod 0640 "$tmp/nb/dom.xml"
+    before=$(stat -c '%U:%G %a' "$tmp/nb/dom.xml")
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/nb/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    after=$(stat -c '%U:%G %a' "$tmp/nb/dom.xml")
+    if [ "$rc" = 0 ] && grep -q "<numatune>" "$tmp/nb/dom.xml" && [ "$before" = "$after" ] && [ "$(ls -A "$tmp/nb")" = dom.xml ]; then
+        ok "its own file (as nobody): replaced, still $after"
+    else
+        not_ok "its own file (as nobody): exit $rc, $before -> $after: $(head -c 300 "$tmp/err")"
+    fi
+    rm -rf "$tmp/nb"
 else
     echo "# SKIP permission cases: they need root, setpriv and a 'nobody' user to drop to"
 fi
