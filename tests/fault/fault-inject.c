@@ -11,6 +11,7 @@
  *                EINVAL | ENOLCK: fail with it
  *                short: write only part of the buffer (a legal short write)
  *                kill:  write half of the buffer, then SIGKILL the process
+ *                sleep: stall for 60 s (a hung disk or NFS server), then do the call
  *                replace: another writer renames a new file over FAULT_FILE, then the call is done
  *                touch: another writer sets FAULT_FILE's mtime, then the call is done
  *   FAULT_EVERY  set: every call from the Nth on faults (for "short": every write is short)
@@ -99,6 +100,10 @@ static bool mode_is(const char *m) {
 static bool act(void) {
         const char *file = getenv("FAULT_FILE");
 
+        if (mode_is("sleep")) {
+                sleep(60);
+                return true;
+        }
         if (mode_is("touch") && file) {
                 struct timespec t[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
 
@@ -148,6 +153,8 @@ ssize_t write(int fd, const void *buf, size_t n) {
 
 int close(int fd) {
         if (fd > 2 && fire("close")) {
+                if (act())
+                        return REAL(close)(fd);
                 /* Like NFS reporting a deferred write error: the descriptor is gone all the same. */
                 REAL(close)(fd);
                 errno = fault_errno();

@@ -8,7 +8,8 @@
 #   (b) succeeds with the complete result (a fault the hook may rightly
 #       ignore, like close() of a file it only read).
 # Then SIGKILL at every write, real ENOSPC/EFBIG, another writer between
-# the read and the rename, and permission cases.
+# the read and the rename, the wall-clock watchdog under a stall, and
+# permission cases.
 #
 #   fault-matrix.sh HOOK SHIM FIXTURES
 #
@@ -181,6 +182,54 @@ inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
 FAULT_FILE=$doc faulted fchmod 1 touch
 outcome "another writer touched the file" "$rc" "$inode" "$mode"
 [ "$rc" = 2 ] && grep -q "changed while the hook ran" "$tmp/err" && ok "touched: the message says so" || not_ok "touched: exit $rc: $(cat "$tmp/err")"
+
+# The wall-clock watchdog: a read that stalls (a hung disk or NFS server)
+# uses no CPU, and VDSM waits for a hook with no timeout. This waits the
+# real 10 s once.
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+start=$(date +%s)
+faulted read 1 sleep
+took=$(($(date +%s) - start))
+outcome "a read stalls: the watchdog ends the run after ${took} s" "$rc" "$inode" "$mode"
+if grep -q "wall-clock time limit reached (watchdog); domain XML left unchanged" "$tmp/err" && [ "$took" -ge 9 ] && [ "$took" -le 20 ]; then
+    ok "a read stalls: the wall-clock limit fired at 10 s: $(cat "$tmp/err")"
+else
+    not_ok "a read stalls: after ${took} s: $(head -c 300 "$tmp/err")"
+fi
+# stalled OP AT: like faulted with a stall, started by a parent that set
+# alarm(2) and blocked SIGALRM and SIGXCPU: the hook unblocks them, and
+# keeps a sooner alarm() pending across exec, so this takes 2 s, not 10.
+stalled() {
+    rm -f "$tmp/hits"
+    start=$(date +%s)
+    perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM, SIGXCPU)); alarm shift; exec @ARGV or die "exec: $!"' 2 \
+        env FAULT_OP="$1" FAULT_AT="$2" FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" \
+        LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$? took=$(($(date +%s) - start))
+}
+# A stall while the temporary exists: the handler removes it.
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+stalled write 1
+outcome "the temporary's write stalls (signals blocked, alarm 2 s inherited)" "$rc" "$inode" "$mode"
+if [ -f "$tmp/hits" ] && grep -q "wall-clock time limit reached" "$tmp/err" && [ "$took" -le 6 ]; then
+    ok "the temporary's write stalls: ended after ${took} s, temporary removed"
+else
+    not_ok "the temporary's write stalls: after ${took} s: $(head -c 300 "$tmp/err")"
+fi
+# A stall after the rename (closing the file that was read: the third
+# close, after the capabilities file's and the temporary's): the edit is
+# done, so the handler must not say "unchanged", nor exit 2.
+fresh_doc
+stalled close 3
+if [ -f "$tmp/hits" ] && [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ] \
+    && [ "$(cat "$tmp/err")" = "numa: warning: wall-clock time limit reached (watchdog) after the domain XML was replaced; the change stands" ]; then
+    ok "a stall after the rename: exit 0, the result, $(cat "$tmp/err")"
+else
+    not_ok "a stall after the rename: exit $rc after ${took} s: $(head -c 300 "$tmp/err")"
+fi
 
 # Real ENOSPC on a tiny tmpfs, where this machine lets us mount one.
 mkdir "$tmp/tiny"
