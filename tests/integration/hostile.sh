@@ -208,11 +208,14 @@ hooks_at_once() {
 # Eight hooks bind eight guest cells of one file at once. Each must end
 # with success or one clean refusal line, and the file must hold every
 # edit that reported success (before the flock, several "succeeded" and
-# all but the last rename were lost).
+# all but the last rename were lost). 4 MB of comment make each run take
+# long enough that the eight overlap.
 {
     printf "<domain type='kvm'><name>cells</name><memory unit='MiB'>512</memory><vcpu>8</vcpu><cpu><numa>"
     for i in 0 1 2 3 4 5 6 7; do printf "<cell id='%d' cpus='%d' memory='64' unit='MiB'/>" "$i" "$i"; done
-    printf "</numa></cpu></domain>\n"
+    printf "</numa></cpu><!-- "
+    head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
+    printf " --></domain>\n"
 } > "$tmp/in.xml"
 specs=() all=""
 for i in 0 1 2 3 4 5 6 7; do specs+=("numa_memnode=$i=strict:$((i % 4))"); all="$all $i=strict:$((i % 4))"; done
@@ -241,6 +244,7 @@ rm -f "$tmp/in.xml"
 
 # The same value eight times at once: one run edits, seven find it done.
 valid
+{ printf '<!-- '; head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' 'x'; printf ' -->\n'; } >> "$tmp/in.xml"
 timeout 30 env -i numa=strict:0 "$hook" --capabilities "$caps" --domxml "$tmp/in.xml" --dry-run > "$tmp/expected.xml" 2> /dev/null
 hooks_at_once "same" numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0
 set_lines=0 noop_lines=0
