@@ -197,38 +197,43 @@ if grep -q "wall-clock time limit reached (watchdog); domain XML left unchanged"
 else
     not_ok "a read stalls: after ${took} s: $(head -c 300 "$tmp/err")"
 fi
-# stalled OP AT: like faulted with a stall, started by a parent that set
-# alarm(2) and blocked SIGALRM and SIGXCPU: the hook unblocks them, and
-# keeps a sooner alarm() pending across exec, so this takes 2 s, not 10.
-stalled() {
-    rm -f "$tmp/hits"
-    start=$(date +%s)
-    perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM, SIGXCPU)); alarm shift; exec @ARGV or die "exec: $!"' 2 \
-        env FAULT_OP="$1" FAULT_AT="$2" FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" \
-        LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-        numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
-    rc=$? took=$(($(date +%s) - start))
-}
-# A stall while the temporary exists: the handler removes it.
-fresh_doc
-inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
-stalled write 1
-outcome "the temporary's write stalls (signals blocked, alarm 2 s inherited)" "$rc" "$inode" "$mode"
-if [ -f "$tmp/hits" ] && grep -q "wall-clock time limit reached" "$tmp/err" && [ "$took" -le 6 ]; then
-    ok "the temporary's write stalls: ended after ${took} s, temporary removed"
+# Perl sets up the parent below; a package build root may not have it.
+if command -v perl > /dev/null; then
+    # stalled OP AT: like faulted with a stall, started by a parent that set
+    # alarm(2) and blocked SIGALRM and SIGXCPU: the hook unblocks them, and
+    # keeps a sooner alarm() pending across exec, so this takes 2 s, not 10.
+    stalled() {
+        rm -f "$tmp/hits"
+        start=$(date +%s)
+        perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM, SIGXCPU)); alarm shift; exec @ARGV or die "exec: $!"' 2 \
+            env FAULT_OP="$1" FAULT_AT="$2" FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" \
+            LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+            numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+        rc=$? took=$(($(date +%s) - start))
+    }
+    # A stall while the temporary exists: the handler removes it.
+    fresh_doc
+    inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+    stalled write 1
+    outcome "the temporary's write stalls (signals blocked, alarm 2 s inherited)" "$rc" "$inode" "$mode"
+    if [ -f "$tmp/hits" ] && grep -q "wall-clock time limit reached" "$tmp/err" && [ "$took" -le 6 ]; then
+        ok "the temporary's write stalls: ended after ${took} s, temporary removed"
+    else
+        not_ok "the temporary's write stalls: after ${took} s: $(head -c 300 "$tmp/err")"
+    fi
+    # A stall after the rename (closing the file that was read: the third
+    # close, after the capabilities file's and the temporary's): the edit is
+    # done, so the handler must not say "unchanged", nor exit 2.
+    fresh_doc
+    stalled close 3
+    if [ -f "$tmp/hits" ] && [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ] \
+        && [ "$(cat "$tmp/err")" = "numa: warning: wall-clock time limit reached (watchdog) after the domain XML was replaced; the change stands" ]; then
+        ok "a stall after the rename: exit 0, the result, $(cat "$tmp/err")"
+    else
+        not_ok "a stall after the rename: exit $rc after ${took} s: $(head -c 300 "$tmp/err")"
+    fi
 else
-    not_ok "the temporary's write stalls: after ${took} s: $(head -c 300 "$tmp/err")"
-fi
-# A stall after the rename (closing the file that was read: the third
-# close, after the capabilities file's and the temporary's): the edit is
-# done, so the handler must not say "unchanged", nor exit 2.
-fresh_doc
-stalled close 3
-if [ -f "$tmp/hits" ] && [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ] \
-    && [ "$(cat "$tmp/err")" = "numa: warning: wall-clock time limit reached (watchdog) after the domain XML was replaced; the change stands" ]; then
-    ok "a stall after the rename: exit 0, the result, $(cat "$tmp/err")"
-else
-    not_ok "a stall after the rename: exit $rc after ${took} s: $(head -c 300 "$tmp/err")"
+    echo "# SKIP stalls with an inherited alarm and blocked signals: they need perl"
 fi
 
 # Real ENOSPC on a tiny tmpfs, where this machine lets us mount one.
