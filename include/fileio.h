@@ -10,13 +10,30 @@
 struct file_data {
         char *data; /* NUL-terminated beyond len, for convenience */
         size_t len;
-        struct stat st;
+        struct stat st; /* the file as it was read; for FILE_EDIT, taken under the lock */
+
+        /* FILE_EDIT only: what file_replace() needs. */
+        bool held;        /* dir_fd and fd are open; file_data_done() closes them */
+        int dir_fd;       /* O_PATH of the directory, resolved once */
+        int fd;           /* the file as read, holding its flock() until file_data_done() */
+        char *path;       /* as given, for messages */
+        const char *name; /* the last component of path, inside it */
 };
 
 enum {
         FILE_NOFOLLOW = 1 << 0,    /* refuse a symlink as the last component */
         FILE_SINGLE_LINK = 1 << 1, /* refuse a file with other hard links */
+        /*
+         * Read it to replace it with file_replace(): keep the directory and
+         * the file open, hold flock(LOCK_EX) until file_data_done(), and refuse
+         * a file this user could not open for writing or whose owner and
+         * group a replacement could not keep. Implies FILE_NOFOLLOW.
+         */
+        FILE_EDIT = 1 << 2,
 };
+
+/* How long FILE_EDIT waits for another process's lock on the file, in ms. */
+#define FILE_LOCK_WAIT_MS 5000
 
 /*
  * Reads a whole regular file, refusing anything larger than max before
@@ -29,18 +46,24 @@ int file_read(const char *path, const char *what, size_t max, unsigned flags, st
 void file_data_done(struct file_data *f);
 
 /*
- * Replaces path with data, all or nothing: a temporary file in the same
- * directory gets the data and orig's mode (and owner, as root), then is
- * renamed over path. On any failure the temporary is removed and path is
- * untouched. Returns 0, or a negative errno with d filled.
+ * Replaces the file f was read from (with FILE_EDIT) with data, all or
+ * nothing: a temporary file in the same directory gets the data and f's
+ * owner, group and mode, and is renamed over the file only if the file
+ * is still the one that was read. On any failure the temporary is removed
+ * and the file is untouched. Returns 0, or a negative errno with d filled.
  */
-int file_replace(const char *path, const struct stat *orig, const char *data, size_t len, struct diag *d);
+int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d);
 
 /* write(2) until all is written, through short writes and EINTR. Returns 0 or a negative errno. */
 int write_all(int fd, const char *data, size_t len);
 
-/* Removes a temporary file that file_replace() left open; async-signal-safe. */
-void file_replace_abort(void);
+/*
+ * For a signal handler that ends the run: removes the temporary that
+ * file_replace() is writing, if any, and returns whether file_replace()
+ * has already replaced the file (then the run must not claim that the
+ * file is unchanged). Async-signal-safe.
+ */
+bool file_replace_abort(void);
 
 /* The temporary's name: the target's name with this in front and a random suffix. */
 #define FILE_TEMP_PREFIX ".numa-"

@@ -2,27 +2,54 @@
 /* Reads the domain XML whole and replaces it atomically, all or nothing. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "macro.h"
 
-/*
- * The temporary being written, so that the CPU watchdog's signal handler
- * can remove it. The only global state here, and only a signal needs it.
- */
-static char temp_path[PATH_MAX];
-static volatile sig_atomic_t temp_active;
+/* How often FILE_EDIT reopens a name that was replaced while it waited for the lock. */
+#define FILE_REOPEN_MAX 64
+/* How many random temporary names to try before giving up on EEXIST. */
+#define TEMP_ATTEMPTS_MAX 100
+/* The random part of the temporary's name: ".XXXXXX", as mkstemp() had it. */
+#define TEMP_SUFFIX_LEN 6
 
-void file_replace_abort(void) {
+/*
+ * What a signal handler that ends the run needs: the temporary being
+ * written (its directory and name, so that unlinkat() removes it without
+ * resolving the path again) and whether the file has been replaced. The
+ * only global state here, and only a signal needs it. file_replace()
+ * changes it with every signal blocked, so a handler sees it before or
+ * after a step, never in between.
+ */
+static int temp_dir_fd = -1;
+static char temp_name[NAME_MAX + 1];
+static volatile sig_atomic_t temp_active, replaced;
+
+bool file_replace_abort(void) {
         if (temp_active)
-                unlink(temp_path);
+                (void) unlinkat(temp_dir_fd, temp_name, 0);
+        return replaced;
+}
+
+static void signals_block(sigset_t *ret_old) {
+        sigset_t all;
+
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, ret_old);
+}
+
+static void signals_restore(const sigset_t *old) {
+        sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 static int fail_errno(struct diag *d, int err, const char *what, const char *path, const char *action) {
@@ -32,86 +59,330 @@ static int fail_errno(struct diag *d, int err, const char *what, const char *pat
         return diag_error(d, -err, "cannot %s %s '%s': %s", action, what, q, strerror(err));
 }
 
+/* The same inode, and nothing written to it since a was taken. */
+static bool same_version(const struct stat *a, const struct stat *b) {
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+               a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+               a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static bool temp_name_fits(const char *name) {
+        return strlen(FILE_TEMP_PREFIX) + strlen(name) + 1 + TEMP_SUFFIX_LEN <= NAME_MAX;
+}
+
+static long ms_since(const struct timespec *start) {
+        struct timespec now;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return (long) (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/*
+ * flock(LOCK_EX), polling until FILE_LOCK_WAIT_MS after start. Not a
+ * blocking flock(): a process that holds the lock forever would hold the
+ * VM start with it, and a bounded wait can say what happened (the wall
+ * clock watchdog would only say that time ran out). Returns 0, 1 when the
+ * filesystem has no flock() (the check before the rename still catches a
+ * concurrent change, as a conflict), or a negative errno.
+ */
+static int lock_exclusive(int fd, const struct timespec *start) {
+        long delay_ms = 1;
+
+        for (;;) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno == EINTR)
+                        continue;
+                if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS)
+                        return 1;
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                if (ms_since(start) >= FILE_LOCK_WAIT_MS)
+                        return -EWOULDBLOCK;
+                (void) nanosleep(&(struct timespec){.tv_nsec = delay_ms * 1000000L}, NULL);
+                if (delay_ms < 32)
+                        delay_ms *= 2;
+        }
+}
+
+/*
+ * Whether this user could open the inode behind fd for writing, with the
+ * effective ids as open() uses them: faccessat2() on the descriptor itself
+ * (Linux 5.8), else the same question through /proc/self/fd. Either way
+ * it is the inode that was opened, not whatever the path names by now.
+ * Returns 0 or a negative errno (EACCES, EROFS, EPERM when immutable...).
+ */
+static int writable(int fd) {
+        char proc[64];
+
+        if (faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == 0)
+                return 0;
+        /* EINVAL, ENOSYS: an older kernel or C library; EPERM: maybe a seccomp filter that does not know
+         * faccessat2. */
+        if (errno != EINVAL && errno != ENOSYS && errno != EPERM)
+                return -errno;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        return faccessat(AT_FDCWD, proc, W_OK, AT_EACCESS) < 0 ? -errno : 0;
+}
+
+/* Whether this (non-root) user may chgrp its own file to gid, or a setgid directory gives it that group. */
+static bool can_keep_group(gid_t gid, int dir_fd) {
+        _cleanup_free_ gid_t *groups = NULL;
+        struct stat dir;
+        int n;
+
+        if (gid == getegid())
+                return true;
+        if (fstat(dir_fd, &dir) == 0 && (dir.st_mode & S_ISGID) && dir.st_gid == gid)
+                return true;
+        n = getgroups(0, NULL);
+        if (n <= 0)
+                return false;
+        groups = calloc((size_t) n, sizeof(*groups));
+        if (!groups)
+                return false;
+        n = getgroups(n, groups);
+        for (int i = 0; i < n; i++)
+                if (groups[i] == gid)
+                        return true;
+        return false;
+}
+
+/*
+ * The refusals of FILE_EDIT, before anything is changed: a replacement
+ * must be a file this user could have written in place, with the owner
+ * and group the file has now. Root can give it any owner; anyone else
+ * creates files owned by themselves, in a group they are in.
+ */
+static int check_replaceable(const struct file_data *f, const char *what, const char *q, struct diag *d) {
+        uid_t uid = geteuid();
+        int r;
+
+        if (!temp_name_fits(f->name))
+                return diag_error(d, -ENAMETOOLONG,
+                        "%s '%s': the name is too long for a temporary file beside it", what, q);
+
+        r = writable(f->fd);
+        if (r < 0)
+                return diag_error(d, r,
+                        "%s '%s' is not writable by this user (uid %ju): %s; refusing to replace it", what, q,
+                        (uintmax_t) uid, strerror(-r));
+        if (uid == 0)
+                return 0;
+        if (f->st.st_uid != uid)
+                return diag_error(d, -EPERM,
+                        "%s '%s' belongs to uid %ju; this user (uid %ju) cannot give a replacement that "
+                        "owner; "
+                        "refusing to replace it",
+                        what, q, (uintmax_t) f->st.st_uid, (uintmax_t) uid);
+        if (!can_keep_group(f->st.st_gid, f->dir_fd))
+                return diag_error(d, -EPERM,
+                        "%s '%s' has group %ju, which this user (uid %ju) is not in; a replacement could not "
+                        "keep it; refusing to replace it",
+                        what, q, (uintmax_t) f->st.st_gid, (uintmax_t) uid);
+        return 0;
+}
+
+/* Opens the directory path is in, once; *ret_name points into path. */
+static int open_parent(const char *path, int *ret_dir_fd, const char **ret_name) {
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *dir = NULL;
+        int fd;
+
+        if (slash) {
+                dir = strndup(path, slash == path ? 1 : (size_t) (slash - path));
+                if (!dir)
+                        return -ENOMEM;
+        }
+        fd = open(dir ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_dir_fd = fd;
+        *ret_name = slash ? slash + 1 : path;
+        return 0;
+}
+
+/*
+ * Opens name in dir_fd and takes its lock. While we waited, the holder
+ * may have renamed its result over the name, so the descriptor would be
+ * a file nobody will read again: then open the name anew.
+ */
+static int open_locked(
+        int dir_fd, const char *name, const char *what, const char *path, int *ret_fd, struct diag *d) {
+        struct timespec start;
+        char q[256];
+
+        diag_quote(path, strlen(path), 128, q, sizeof(q));
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (unsigned attempt = 0;; attempt++) {
+                struct stat held, now;
+                int fd, r;
+
+                fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+                if (fd < 0) {
+                        if (errno == ELOOP)
+                                return diag_error(
+                                        d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
+                        return fail_errno(d, errno, what, path, "open");
+                }
+                if (fstat(fd, &held) < 0) {
+                        r = errno;
+                        close(fd);
+                        return fail_errno(d, r, what, path, "stat");
+                }
+                /* Only a regular file is worth waiting for; the caller refuses the rest. */
+                if (!S_ISREG(held.st_mode)) {
+                        *ret_fd = fd;
+                        return 0;
+                }
+
+                r = lock_exclusive(fd, &start);
+                if (r < 0) {
+                        close(fd);
+                        if (r == -EWOULDBLOCK)
+                                return diag_error(d, r,
+                                        "%s '%s' is locked by another process; gave up after %d s", what, q,
+                                        FILE_LOCK_WAIT_MS / 1000);
+                        return fail_errno(d, -r, what, path, "lock");
+                }
+
+                if (fstatat(dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) < 0) {
+                        r = errno;
+                        close(fd);
+                        return fail_errno(d, r, what, path, "stat");
+                }
+                if (now.st_dev == held.st_dev && now.st_ino == held.st_ino) {
+                        *ret_fd = fd;
+                        return 0;
+                }
+                close(fd);
+                if (attempt + 1 >= FILE_REOPEN_MAX)
+                        return diag_error(d, -EAGAIN,
+                                "%s '%s' kept being replaced while the hook waited for it", what, q);
+        }
+}
+
 int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
         struct diag *d) {
-        struct file_data f = {0};
+        struct file_data f = {.dir_fd = -1, .fd = -1};
         char q[256];
         size_t got = 0;
-        int fd;
+        int fd, r;
 
         diag_quote(path, strlen(path), 128, q, sizeof(q));
         if (path[0] == '\0')
                 return diag_error(d, -EINVAL, "%s path is empty", what);
 
-        fd = open(path,
-                O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
-        if (fd < 0) {
-                if (errno == ELOOP && (flags & FILE_NOFOLLOW))
-                        return diag_error(d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
-                return fail_errno(d, errno, what, path, "open");
+        if (flags & FILE_EDIT) {
+                /* Resolve the path once: every later step works relative to this directory. */
+                f.path = strdup(path);
+                if (!f.path)
+                        return diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
+                r = open_parent(f.path, &f.dir_fd, &f.name);
+                if (r < 0) {
+                        file_data_done(&f);
+                        return fail_errno(d, -r, what, path, "open the directory of");
+                }
+                f.held = true;
+                if (f.name[0] == '\0') {
+                        file_data_done(&f);
+                        return diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
+                }
+                r = open_locked(f.dir_fd, f.name, what, path, &f.fd, d);
+                if (r < 0) {
+                        file_data_done(&f);
+                        return r;
+                }
+                fd = f.fd;
+        } else {
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                                        ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
+                if (fd < 0) {
+                        if (errno == ELOOP && (flags & FILE_NOFOLLOW))
+                                return diag_error(
+                                        d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
+                        return fail_errno(d, errno, what, path, "open");
+                }
+                f.fd = fd;
         }
 
+        /* For FILE_EDIT under the lock: this is the version file_replace() expects to replace. */
         if (fstat(fd, &f.st) < 0) {
-                int err = errno;
-
-                close(fd);
-                return fail_errno(d, err, what, path, "stat");
+                r = fail_errno(d, errno, what, path, "stat");
+                goto fail;
         }
         if (!S_ISREG(f.st.st_mode)) {
-                close(fd);
-                return diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
+                r = diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
+                goto fail;
         }
         if ((flags & FILE_SINGLE_LINK) && f.st.st_nlink > 1) {
-                close(fd);
-                return diag_error(d, -EMLINK,
+                r = diag_error(d, -EMLINK,
                         "%s '%s' has %ju hard links; refusing to replace a file that is linked elsewhere",
                         what, q, (uintmax_t) f.st.st_nlink);
+                goto fail;
         }
         if ((uintmax_t) f.st.st_size > max) {
-                close(fd);
-                return diag_error(d, -EFBIG, "%s '%s' is %jd bytes, more than the limit of %zu", what, q,
+                r = diag_error(d, -EFBIG, "%s '%s' is %jd bytes, more than the limit of %zu", what, q,
                         (intmax_t) f.st.st_size, max);
+                goto fail;
+        }
+        if (flags & FILE_EDIT) {
+                r = check_replaceable(&f, what, q, d);
+                if (r < 0)
+                        goto fail;
         }
 
         /* One byte more than stat said, to notice a file that grows while we read. */
         f.data = malloc((size_t) f.st.st_size + 2);
         if (!f.data) {
-                close(fd);
-                return diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
+                r = diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
+                goto fail;
         }
 
         for (;;) {
                 ssize_t n = read(fd, f.data + got, (size_t) f.st.st_size + 1 - got);
 
                 if (n < 0) {
-                        int err = errno;
-
-                        if (err == EINTR)
+                        if (errno == EINTR)
                                 continue;
-                        close(fd);
-                        file_data_done(&f);
-                        return fail_errno(d, err, what, path, "read");
+                        r = fail_errno(d, errno, what, path, "read");
+                        goto fail;
                 }
                 if (n == 0)
                         break;
                 got += (size_t) n;
                 if (got > (size_t) f.st.st_size) {
-                        close(fd);
-                        file_data_done(&f);
-                        return diag_error(d, -EAGAIN, "%s '%s' changed while it was read", what, q);
+                        r = diag_error(d, -EAGAIN, "%s '%s' changed while it was read", what, q);
+                        goto fail;
                 }
         }
-        close(fd);
+        if (!f.held) {
+                close(fd);
+                f.fd = -1;
+        }
 
         f.data[got] = '\0';
         f.len = got;
         *ret = f;
         return 0;
+
+fail:
+        if (!f.held)
+                close(fd);
+        file_data_done(&f);
+        return r;
 }
 
 void file_data_done(struct file_data *f) {
         free(f->data);
-        *f = (struct file_data){0};
+        free(f->path);
+        /* Closing the file also drops its lock. */
+        if (f->held) {
+                if (f->fd >= 0)
+                        close(f->fd);
+                close(f->dir_fd);
+        }
+        *f = (struct file_data){.dir_fd = -1, .fd = -1};
 }
 
 int write_all(int fd, const char *data, size_t len) {
@@ -132,32 +403,115 @@ int write_all(int fd, const char *data, size_t len) {
         return 0;
 }
 
-int file_replace(const char *path, const struct stat *orig, const char *data, size_t len, struct diag *d) {
-        const char *slash = strrchr(path, '/');
-        size_t dir_len = slash ? (size_t) (slash - path) + 1 : 0;
-        const char *action;
-        int fd, r;
+/*
+ * temp_name gets FILE_TEMP_PREFIX, name, '.' and six random letters or
+ * digits. Only uniqueness matters (O_EXCL makes the create safe), so
+ * before the kernel has entropy the time and pid stand in.
+ */
+static void temp_name_make(const char *name, unsigned attempt) {
+        static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        unsigned char rnd[TEMP_SUFFIX_LEN];
+        char suffix[TEMP_SUFFIX_LEN + 1];
 
-        if (dir_len + strlen(FILE_TEMP_PREFIX) + strlen(path + dir_len) + 8 > sizeof(temp_path))
-                return diag_error(d, -ENAMETOOLONG, "domain XML path is too long");
+        if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t) sizeof(rnd)) {
+                struct timespec ts;
+                uint64_t x;
 
-        /* Same directory, so rename() stays on one filesystem and is atomic. */
-        snprintf(temp_path, sizeof(temp_path), "%.*s%s%s.XXXXXX", (int) dir_len, path, FILE_TEMP_PREFIX,
-                path + dir_len);
-        fd = mkostemp(temp_path, O_CLOEXEC);
-        if (fd < 0)
-                return fail_errno(d, errno, "a temporary file for", path, "create");
-        temp_active = 1;
-
-        action = "set the mode of";
-        r = fchmod(fd, orig->st_mode & 07777) < 0 ? -errno : 0;
-        if (r == 0 && geteuid() == 0 && (orig->st_uid != 0 || orig->st_gid != 0)) {
-                action = "set the owner of";
-                r = fchown(fd, orig->st_uid, orig->st_gid) < 0 ? -errno : 0;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                x = (uint64_t) ts.tv_nsec ^ ((uint64_t) ts.tv_sec << 30) ^ ((uint64_t) getpid() << 16) ^
+                    (attempt * UINT64_C(0x9E3779B97F4A7C15));
+                for (size_t i = 0; i < sizeof(rnd); i++)
+                        rnd[i] = (unsigned char) (x >> (i * 8));
         }
+        for (size_t i = 0; i < sizeof(rnd); i++)
+                suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+        suffix[TEMP_SUFFIX_LEN] = '\0';
+        snprintf(temp_name, sizeof(temp_name), "%s%s.%s", FILE_TEMP_PREFIX, name, suffix);
+}
+
+/*
+ * Creates the temporary beside name, 0600 until it is complete, and marks
+ * it for the signal handler in the same step, so that no signal can leave
+ * a created temporary unmarked or a marked name that is someone else's.
+ */
+static int temp_create(int dir_fd, const char *name, int *ret_fd) {
+        for (unsigned attempt = 0; attempt < TEMP_ATTEMPTS_MAX; attempt++) {
+                sigset_t old;
+                int fd, err;
+
+                temp_name_make(name, attempt);
+                signals_block(&old);
+                fd = openat(dir_fd, temp_name,
+                        O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+                err = errno;
+                if (fd >= 0) {
+                        temp_dir_fd = dir_fd;
+                        temp_active = 1;
+                }
+                signals_restore(&old);
+                if (fd >= 0) {
+                        *ret_fd = fd;
+                        return 0;
+                }
+                if (err != EEXIST)
+                        return -err;
+        }
+        return -EEXIST;
+}
+
+/*
+ * Gives the temporary the original's owner and group where they differ
+ * (a file is created with our uid, and our gid or a setgid directory's),
+ * then its mode. chown() clears set-user-ID and set-group-ID bits, and a
+ * write by anyone but root does too, so the mode comes last.
+ */
+static int temp_match(int fd, const struct stat *orig, const char **ret_action) {
+        struct stat st;
+
+        *ret_action = "stat a temporary file for";
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_uid != orig->st_uid || st.st_gid != orig->st_gid) {
+                *ret_action = "set the owner of";
+                if (fchown(fd, st.st_uid != orig->st_uid ? orig->st_uid : (uid_t) -1,
+                            st.st_gid != orig->st_gid ? orig->st_gid : (gid_t) -1) < 0)
+                        return -errno;
+        }
+        *ret_action = "set the mode of";
+        if (fchmod(fd, orig->st_mode & 07777) < 0)
+                return -errno;
+        return 0;
+}
+
+int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d) {
+        const char *action = "write";
+        struct stat st, now;
+        bool mismatch = false, changed = false;
+        sigset_t old;
+        char q[256];
+        int fd = -1, r;
+
+        if (!f->held)
+                return diag_error(d, -EINVAL, "internal error: the domain XML was not read for editing");
+        diag_quote(f->path, strlen(f->path), 128, q, sizeof(q));
+        replaced = 0;
+
+        r = temp_create(f->dir_fd, f->name, &fd);
+        if (r < 0)
+                return fail_errno(d, -r, "a temporary file for", f->path, "create");
+
+        r = write_all(fd, data, len);
+        if (r == 0)
+                r = temp_match(fd, &f->st, &action);
+        /* What the kernel made of it: a set-group-ID bit it dropped, a filesystem that ignores owners... */
         if (r == 0) {
-                action = "write";
-                r = write_all(fd, data, len);
+                action = "stat a temporary file for";
+                r = fstat(fd, &st) < 0 ? -errno : 0;
+        }
+        if (r == 0 && (st.st_uid != f->st.st_uid || st.st_gid != f->st.st_gid ||
+                              (st.st_mode & 07777) != (f->st.st_mode & 07777))) {
+                mismatch = true;
+                r = -EPERM;
         }
         if (close(fd) < 0 && r == 0) {
                 action = "write";
@@ -168,16 +522,41 @@ int file_replace(const char *path, const struct stat *orig, const char *data, si
          * and rename() alone gives every reader the old or the new file,
          * never a mix. git and systemd make the same choice by default.
          */
+
+        /* From the last look at the file to the rename and the state after it: no handler in between. */
+        signals_block(&old);
+        if (r == 0) {
+                action = "stat";
+                r = fstatat(f->dir_fd, f->name, &now, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+        }
+        /* Removed counts as changed: whoever removed it did not ask for our version. */
+        if (r == -ENOENT || (r == 0 && !same_version(&f->st, &now))) {
+                changed = true;
+                r = -ESTALE;
+        }
         if (r == 0) {
                 action = "replace";
-                r = rename(temp_path, path) < 0 ? -errno : 0;
+                r = renameat(f->dir_fd, temp_name, f->dir_fd, f->name) < 0 ? -errno : 0;
         }
-
-        if (r < 0) {
-                unlink(temp_path);
-                temp_active = 0;
-                return fail_errno(d, -r, "domain XML", path, action);
-        }
+        if (r == 0)
+                replaced = 1;
+        else
+                (void) unlinkat(f->dir_fd, temp_name, 0);
         temp_active = 0;
+        signals_restore(&old);
+
+        if (changed)
+                return diag_error(d, r,
+                        "domain XML '%s' changed while the hook ran; leaving the other change alone", q);
+        if (mismatch)
+                return diag_error(d, r,
+                        "a replacement for domain XML '%s' would be %ju:%ju mode %04o, not %ju:%ju mode "
+                        "%04o; "
+                        "refusing to replace it",
+                        q, (uintmax_t) st.st_uid, (uintmax_t) st.st_gid, (unsigned) (st.st_mode & 07777),
+                        (uintmax_t) f->st.st_uid, (uintmax_t) f->st.st_gid,
+                        (unsigned) (f->st.st_mode & 07777));
+        if (r < 0)
+                return fail_errno(d, -r, "domain XML", f->path, action);
         return 0;
 }

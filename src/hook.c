@@ -314,7 +314,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         }
         snprintf(memnodes_subject, sizeof(memnodes_subject), "numa_memnode '%s'", memnodes.quoted);
 
-        k = load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK);
+        k = load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK | FILE_EDIT);
         if (k >= 0)
                 k = load_host(r, nodes_named(req->spec ? &spec : NULL, &memnodes, &named));
         if (k < 0)
@@ -385,7 +385,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                 if (k < 0)
                         goto finish;
                 if (!req->dry_run) {
-                        k = file_replace(req->domxml_path, &r->file.st, out, out_len, r->d);
+                        k = file_replace(&r->file, out, out_len, r->d);
                         if (k < 0)
                                 goto finish;
                 }

@@ -29,25 +29,68 @@
 /* VDSM treats any non-zero code as failure; 2 also stops the hook chain. */
 #define EXIT_HOOK_FAILED 2
 
-/* No input may hold a VM start longer than this much CPU time. */
-#define WATCHDOG_CPU_SECONDS 10
+/*
+ * No input may hold a VM start longer than this much CPU time, and no
+ * stall (a slow disk, a lock, a hung NFS server) longer than this much
+ * wall-clock time: VDSM waits for a hook without a timeout.
+ */
+#define WATCHDOG_CPU_SECONDS  10
+#define WATCHDOG_WALL_SECONDS 10
 
-static void on_cpu_limit(int sig) {
-        static const char msg[] =
+/*
+ * SIGXCPU (RLIMIT_CPU) and SIGALRM (the wall clock) end the run here.
+ * Until the rename the domain XML is untouched: remove the temporary and
+ * refuse. After it the edit is done and stands, and exit 2 would claim an
+ * unchanged file; file_replace() blocks signals across the rename and the
+ * state change, so the answer below is never stale.
+ */
+static void on_watchdog(int sig) {
+        static const char cpu[] =
                 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n";
+        static const char wall[] =
+                "numa: gave up: wall-clock time limit reached (watchdog); domain XML left unchanged\n";
+        static const char cpu_late[] =
+                "numa: warning: CPU time limit reached (watchdog) after the domain XML "
+                "was replaced; the change stands\n";
+        static const char wall_late[] =
+                "numa: warning: wall-clock time limit reached (watchdog) after the domain XML "
+                "was replaced; the change stands\n";
+        bool wall_clock = sig == SIGALRM;
 
-        (void) sig;
-        file_replace_abort();
-        (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        if (file_replace_abort()) {
+                if (wall_clock)
+                        (void) !write(STDERR_FILENO, wall_late, sizeof(wall_late) - 1);
+                else
+                        (void) !write(STDERR_FILENO, cpu_late, sizeof(cpu_late) - 1);
+                _exit(EXIT_SUCCESS);
+        }
+        if (wall_clock)
+                (void) !write(STDERR_FILENO, wall, sizeof(wall) - 1);
+        else
+                (void) !write(STDERR_FILENO, cpu, sizeof(cpu) - 1);
         _exit(EXIT_HOOK_FAILED);
 }
 
 static void watchdog_start(void) {
         struct rlimit rl;
-        struct sigaction sa = {.sa_handler = on_cpu_limit};
+        struct sigaction sa = {.sa_handler = on_watchdog};
+        sigset_t ours;
+        unsigned pending;
 
-        sigemptyset(&sa.sa_mask);
+        /* One handler at a time: the first limit to fire decides the message. */
+        sigemptyset(&ours);
+        sigaddset(&ours, SIGXCPU);
+        sigaddset(&ours, SIGALRM);
+        sa.sa_mask = ours;
         sigaction(SIGXCPU, &sa, NULL);
+        sigaction(SIGALRM, &sa, NULL);
+        /* A blocked signal mask survives exec: a parent that blocked these would disarm both limits. */
+        sigprocmask(SIG_UNBLOCK, &ours, NULL);
+
+        /* An alarm() pending across exec is kept when it is sooner, as a lower RLIMIT_CPU is below. */
+        pending = alarm(WATCHDOG_WALL_SECONDS);
+        if (pending > 0 && pending < WATCHDOG_WALL_SECONDS)
+                alarm(pending);
 
         if (getrlimit(RLIMIT_CPU, &rl) < 0)
                 return;

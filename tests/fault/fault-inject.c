@@ -3,14 +3,20 @@
  * LD_PRELOAD shim for fault injection, SQLite-style: the Nth call of one
  * operation fails, for N = 1, 2, ... until a run hits no fault.
  *
- *   FAULT_OP     write | close | fchmod | fchown | rename | mkostemp
- *   FAULT_AT     N, counting calls of FAULT_OP (write and close count only
- *                descriptors above 2, so stdout and stderr are not faulted)
- *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG: fail with it
+ *   FAULT_OP     read | write | close | fchmod | fchown | openat | renameat |
+ *                faccessat | flock | fstatat
+ *   FAULT_AT     N, counting calls of FAULT_OP (read, write and close count only
+ *                descriptors above 2, so the standard streams are not faulted)
+ *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
+ *                EINVAL | ENOLCK: fail with it
  *                short: write only part of the buffer (a legal short write)
  *                kill:  write half of the buffer, then SIGKILL the process
+ *                sleep: stall for 60 s (a hung disk or NFS server), then do the call
+ *                replace: another writer renames a new file over FAULT_FILE, then the call is done
+ *                touch: another writer sets FAULT_FILE's mtime, then the call is done
  *   FAULT_EVERY  set: every call from the Nth on faults (for "short": every write is short)
  *   FAULT_LOG    a file that gets "hit" appended when the fault fires
+ *   FAULT_FILE   the file "replace" and "touch" change
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -19,7 +25,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static long counter;
@@ -64,6 +74,9 @@ static int fault_errno(void) {
                 {"EPERM", EPERM},
                 {"EFBIG", EFBIG},
                 {"EACCES", EACCES},
+                {"EROFS", EROFS},
+                {"EINVAL", EINVAL},
+                {"ENOLCK", ENOLCK},
         };
         const char *e = getenv("FAULT_ERRNO");
 
@@ -79,6 +92,49 @@ static bool mode_is(const char *m) {
         return e && strcmp(e, m) == 0;
 }
 
+/*
+ * The modes that do not fail the call: they act, and return true when the
+ * real call should then be made. Another writer works through the real
+ * calls, so that it is not counted or faulted itself.
+ */
+static bool act(void) {
+        const char *file = getenv("FAULT_FILE");
+
+        if (mode_is("sleep")) {
+                sleep(60);
+                return true;
+        }
+        if (mode_is("touch") && file) {
+                struct timespec t[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
+
+                utimensat(AT_FDCWD, file, t, 0);
+                return true;
+        }
+        if (mode_is("replace") && file) {
+                static const char other[] = "<domain type='kvm'><name>other writer</name></domain>\n";
+                char next[4096];
+                int fd;
+
+                snprintf(next, sizeof(next), "%s.other-writer", file);
+                fd = REAL(openat64)(AT_FDCWD, next, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                if (fd >= 0) {
+                        (void) !REAL(write)(fd, other, sizeof(other) - 1);
+                        REAL(close)(fd);
+                        REAL(renameat)(AT_FDCWD, next, AT_FDCWD, file);
+                }
+                return true;
+        }
+        return false;
+}
+
+ssize_t read(int fd, void *buf, size_t n) {
+        if (fd > 2 && fire("read") && !act()) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(read)(fd, buf, n);
+}
+
 ssize_t write(int fd, const void *buf, size_t n) {
         if (fd > 2 && fire("write")) {
                 if (mode_is("short"))
@@ -87,6 +143,8 @@ ssize_t write(int fd, const void *buf, size_t n) {
                         (void) !REAL(write)(fd, buf, n / 2);
                         raise(SIGKILL);
                 }
+                if (act())
+                        return REAL(write)(fd, buf, n);
                 errno = fault_errno();
                 return -1;
         }
@@ -95,6 +153,8 @@ ssize_t write(int fd, const void *buf, size_t n) {
 
 int close(int fd) {
         if (fd > 2 && fire("close")) {
+                if (act())
+                        return REAL(close)(fd);
                 /* Like NFS reporting a deferred write error: the descriptor is gone all the same. */
                 REAL(close)(fd);
                 errno = fault_errno();
@@ -104,7 +164,7 @@ int close(int fd) {
 }
 
 int fchmod(int fd, mode_t mode) {
-        if (fire("fchmod")) {
+        if (fire("fchmod") && !act()) {
                 errno = fault_errno();
                 return -1;
         }
@@ -119,18 +179,52 @@ int fchown(int fd, uid_t uid, gid_t gid) {
         return REAL(fchown)(fd, uid, gid);
 }
 
-int rename(const char *from, const char *to) {
-        if (fire("rename")) {
+/* The hook is built with 64-bit file offsets, so it calls the *64 names. */
+int openat64(int dirfd, const char *path, int flags, ...) {
+        mode_t mode = 0;
+
+        if (flags & (O_CREAT | O_TMPFILE)) {
+                va_list ap;
+
+                va_start(ap, flags);
+                mode = va_arg(ap, mode_t);
+                va_end(ap);
+        }
+        if (fire("openat")) {
                 errno = fault_errno();
                 return -1;
         }
-        return REAL(rename)(from, to);
+        return REAL(openat64)(dirfd, path, flags, mode);
 }
 
-int mkostemp(char *template, int flags) {
-        if (fire("mkostemp")) {
+int renameat(int olddirfd, const char *from, int newdirfd, const char *to) {
+        if (fire("renameat")) {
                 errno = fault_errno();
                 return -1;
         }
-        return REAL(mkostemp)(template, flags);
+        return REAL(renameat)(olddirfd, from, newdirfd, to);
+}
+
+int faccessat(int dirfd, const char *path, int mode, int flags) {
+        if (fire("faccessat")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(faccessat)(dirfd, path, mode, flags);
+}
+
+int flock(int fd, int op) {
+        if (fire("flock") && !act()) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(flock)(fd, op);
+}
+
+int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags) {
+        if (fire("fstatat")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fstatat64)(dirfd, path, st, flags);
 }

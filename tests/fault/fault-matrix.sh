@@ -7,7 +7,9 @@
 #       with the same inode and mode, and no temporary left; or
 #   (b) succeeds with the complete result (a fault the hook may rightly
 #       ignore, like close() of a file it only read).
-# Then SIGKILL at every write, real ENOSPC/EFBIG, and permission cases.
+# Then SIGKILL at every write, real ENOSPC/EFBIG, another writer between
+# the read and the rename, the wall-clock watchdog under a stall, and
+# permission cases.
 #
 #   fault-matrix.sh HOOK SHIM FIXTURES
 #
@@ -83,12 +85,16 @@ outcome() {
 
 # op | errno values to inject
 matrix=(
+"read|EIO"
 "write|ENOSPC EIO EDQUOT EFBIG"
 "close|EIO ENOSPC"
 "fchmod|EPERM EIO"
 "fchown|EPERM"
-"rename|EXDEV EPERM EIO"
-"mkostemp|ENOSPC EACCES"
+"openat|ENOSPC EACCES EIO"
+"renameat|EXDEV EPERM EIO"
+"faccessat|EACCES EROFS"
+"flock|EIO"
+"fstatat|EIO"
 )
 
 for row in "${matrix[@]}"; do
@@ -146,6 +152,90 @@ for at in $(seq 1 20); do
     rm -f "$tmp"/work/.numa-*
 done
 
+# Faults the hook rightly works around: a filesystem without flock()
+# (the check before the rename still guards the file), and a kernel or C
+# library without faccessat2() (the check goes through /proc/self/fd).
+for fault in "flock ENOLCK" "faccessat EINVAL"; do
+    fresh_doc
+    inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+    faulted "${fault% *}" 1 "${fault#* }"
+    if [ -f "$tmp/hits" ] && [ "$rc" = 0 ]; then
+        outcome "$fault: worked around" "$rc" "$inode" "$mode"
+    else
+        not_ok "$fault: exit $rc (hit: $([ -f "$tmp/hits" ] && echo yes || echo no)): $(head -c 300 "$tmp/err")"
+    fi
+done
+
+# Another writer between the read and the rename (here: when the hook sets
+# the temporary's mode): the hook removes its temporary and refuses, and
+# the other writer's file stays as that writer left it.
+fresh_doc
+FAULT_FILE=$doc faulted fchmod 1 replace
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "^numa: .*changed while the hook ran" "$tmp/err" \
+    && grep -q "other writer" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "another writer renamed over the file: $(cat "$tmp/err")"
+else
+    not_ok "another writer renamed over the file: exit $rc, $(grep -c . "$doc") lines, leftovers '$(leftovers)': $(head -c 300 "$tmp/err")"
+fi
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+FAULT_FILE=$doc faulted fchmod 1 touch
+outcome "another writer touched the file" "$rc" "$inode" "$mode"
+[ "$rc" = 2 ] && grep -q "changed while the hook ran" "$tmp/err" && ok "touched: the message says so" || not_ok "touched: exit $rc: $(cat "$tmp/err")"
+
+# The wall-clock watchdog: a read that stalls (a hung disk or NFS server)
+# uses no CPU, and VDSM waits for a hook with no timeout. This waits the
+# real 10 s once.
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+start=$(date +%s)
+faulted read 1 sleep
+took=$(($(date +%s) - start))
+outcome "a read stalls: the watchdog ends the run after ${took} s" "$rc" "$inode" "$mode"
+if grep -q "wall-clock time limit reached (watchdog); domain XML left unchanged" "$tmp/err" && [ "$took" -ge 9 ] && [ "$took" -le 20 ]; then
+    ok "a read stalls: the wall-clock limit fired at 10 s: $(cat "$tmp/err")"
+else
+    not_ok "a read stalls: after ${took} s: $(head -c 300 "$tmp/err")"
+fi
+# Perl sets up the parent below; a package build root may not have it.
+if command -v perl > /dev/null; then
+    # stalled OP AT: like faulted with a stall, started by a parent that set
+    # alarm(2) and blocked SIGALRM and SIGXCPU: the hook unblocks them, and
+    # keeps a sooner alarm() pending across exec, so this takes 2 s, not 10.
+    stalled() {
+        rm -f "$tmp/hits"
+        start=$(date +%s)
+        perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM, SIGXCPU)); alarm shift; exec @ARGV or die "exec: $!"' 2 \
+            env FAULT_OP="$1" FAULT_AT="$2" FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" \
+            LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+            numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+        rc=$? took=$(($(date +%s) - start))
+    }
+    # A stall while the temporary exists: the handler removes it.
+    fresh_doc
+    inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+    stalled write 1
+    outcome "the temporary's write stalls (signals blocked, alarm 2 s inherited)" "$rc" "$inode" "$mode"
+    if [ -f "$tmp/hits" ] && grep -q "wall-clock time limit reached" "$tmp/err" && [ "$took" -le 6 ]; then
+        ok "the temporary's write stalls: ended after ${took} s, temporary removed"
+    else
+        not_ok "the temporary's write stalls: after ${took} s: $(head -c 300 "$tmp/err")"
+    fi
+    # A stall after the rename (closing the file that was read: the third
+    # close, after the capabilities file's and the temporary's): the edit is
+    # done, so the handler must not say "unchanged", nor exit 2.
+    fresh_doc
+    stalled close 3
+    if [ -f "$tmp/hits" ] && [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ -z "$(leftovers)" ] \
+        && [ "$(cat "$tmp/err")" = "numa: warning: wall-clock time limit reached (watchdog) after the domain XML was replaced; the change stands" ]; then
+        ok "a stall after the rename: exit 0, the result, $(cat "$tmp/err")"
+    else
+        not_ok "a stall after the rename: exit $rc after ${took} s: $(head -c 300 "$tmp/err")"
+    fi
+else
+    echo "# SKIP stalls with an inherited alarm and blocked signals: they need perl"
+fi
+
 # Real ENOSPC on a tiny tmpfs, where this machine lets us mount one.
 mkdir "$tmp/tiny"
 if mount -t tmpfs -o size=16k tmpfs "$tmp/tiny" 2> /dev/null; then
@@ -170,6 +260,22 @@ fresh_doc
 inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
 bash -c 'ulimit -f 1; exec "$@"' _ env numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
 outcome "ulimit -f 1 (EFBIG)" $? "$inode" "$mode"
+
+# As root: the result keeps the owner, the group and the mode, set-group-ID bit included.
+for owner_mode in "65534:65534 2640" "0:65534 0604" "65534:0 0600"; do
+    cp "$fixtures/ovirt.xml" "$doc"
+    chown "${owner_mode% *}" "$doc" 2> /dev/null
+    chmod "${owner_mode#* }" "$doc"
+    before=$(stat -c '%u:%g %a' "$doc") inode=$(stat -c %i "$doc")
+    numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    after=$(stat -c '%u:%g %a' "$doc")
+    if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$doc" && [ "$before" = "$after" ] && [ "$(stat -c %i "$doc")" != "$inode" ]; then
+        ok "owner, group and mode kept: $after"
+    else
+        not_ok "owner, group and mode: exit $rc, $before -> $after: $(head -c 300 "$tmp/err")"
+    fi
+done
 
 # A full disk under a dry run's standard output.
 "$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > /dev/full 2> "$tmp/err"
@@ -203,7 +309,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
 
     mkdir "$tmp/ro"
     cp "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"
-    chown nobody "$tmp/ro/dom.xml"
+    chown nobody:"$(id -g nobody)" "$tmp/ro/dom.xml"
     chmod 0555 "$tmp/ro"
     "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/ro/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
     rc=$?
@@ -214,6 +320,47 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
         not_ok "read-only directory: exit $rc: $(cat "$tmp/err")"
     fi
     chmod 0755 "$tmp/ro"
+
+    # A directory nobody may write, holding files nobody could not replace
+    # as they are: refused before anything changes (before, the rename went
+    # through and the file became nobody's).
+    mkdir "$tmp/nb"
+    chown nobody "$tmp/nb"
+    # name mode owner expected-message
+    for row in "read-only file of its own|0444|nobody:$(id -g nobody)|is not writable by this user" \
+        "root's 0644 file|0644|0:0|is not writable by this user" \
+        "root's world-writable file|0666|0:0|belongs to uid 0" \
+        "a file in a group nobody is not in|0664|nobody:0|which this user (uid $(id -u nobody)) is not in"; do
+        IFS='|' read -r name fmode owner message <<< "$row"
+        cp "$fixtures/libvirt.xml" "$tmp/nb/dom.xml"
+        chown "$owner" "$tmp/nb/dom.xml"
+        chmod "$fmode" "$tmp/nb/dom.xml"
+        before=$(stat -c '%i %U:%G %a' "$tmp/nb/dom.xml")
+        "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/nb/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
+        rc=$?
+        after=$(stat -c '%i %U:%G %a' "$tmp/nb/dom.xml")
+        if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "$message" "$tmp/err" \
+            && cmp -s "$fixtures/libvirt.xml" "$tmp/nb/dom.xml" && [ "$before" = "$after" ] && [ "$(ls -A "$tmp/nb")" = dom.xml ]; then
+            ok "$name (as nobody): refused: $(cat "$tmp/err")"
+        else
+            not_ok "$name (as nobody): exit $rc, $before -> $after, $(ls -A "$tmp/nb" | tr '\n' ' '): $(head -c 300 "$tmp/err")"
+        fi
+        rm -f "$tmp/nb"/* "$tmp/nb"/.numa-*
+    done
+    # Its own file, in its own group: replaced, and still nobody's.
+    cp "$fixtures/libvirt.xml" "$tmp/nb/dom.xml"
+    chown nobody:"$(id -g nobody)" "$tmp/nb/dom.xml"
+    chmod 0640 "$tmp/nb/dom.xml"
+    before=$(stat -c '%U:%G %a' "$tmp/nb/dom.xml")
+    "${as_nobody[@]}" env numa=$spec _hook_domxml="$tmp/nb/dom.xml" "$hook_nobody" "${caps_nobody[@]}" > /dev/null 2> "$tmp/err"
+    rc=$?
+    after=$(stat -c '%U:%G %a' "$tmp/nb/dom.xml")
+    if [ "$rc" = 0 ] && grep -q "<numatune>" "$tmp/nb/dom.xml" && [ "$before" = "$after" ] && [ "$(ls -A "$tmp/nb")" = dom.xml ]; then
+        ok "its own file (as nobody): replaced, still $after"
+    else
+        not_ok "its own file (as nobody): exit $rc, $before -> $after: $(head -c 300 "$tmp/err")"
+    fi
+    rm -rf "$tmp/nb"
 else
     echo "# SKIP permission cases: they need root, setpriv and a 'nobody' user to drop to"
 fi

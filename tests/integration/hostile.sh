@@ -184,5 +184,111 @@ valid; ln "$tmp/in.xml" "$tmp/second-name.xml"
 run "path file with two hard links" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
 rm -f "$tmp/second-name.xml"
 
+# --- runs at the same time -------------------------------------------------
+# (flock(1) from util-linux holds the locks here; a package build root may lack it.)
+if command -v flock > /dev/null; then
+    # hooks_at_once NAME SPECS...: one hook per spec on $tmp/in.xml, all let go
+    # at the same moment (they wait on a shared flock of a barrier file that
+    # this shell holds); rcs and errs get each run's exit code and message.
+    hooks_at_once() {
+        local name=$1 i=0 pid
+        shift
+        local pids=()
+        exec 8> "$tmp/barrier"
+        flock -x 8
+        for spec in "$@"; do
+            (exec 8>&-; flock -w 10 -s "$tmp/barrier" true; cd "$tmp" && exec timeout 30 env -i PATH="$PATH" $spec _hook_domxml="$tmp/in.xml" \
+                "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/err.$i" < /dev/null) &
+            pids+=($!)
+            i=$((i + 1))
+        done
+        sleep 0.3
+        exec 8>&-
+        rcs=() errs=()
+        for i in "${!pids[@]}"; do
+            wait "${pids[$i]}"
+            rcs+=($?)
+            errs+=("$(cat "$tmp/err.$i")")
+        done
+        rm -f "$tmp"/err.* "$tmp/barrier"
+    }
+
+    # Eight hooks bind eight guest cells of one file at once. Each must end
+    # with success or one clean refusal line, and the file must hold every
+    # edit that reported success (before the flock, several "succeeded" and
+    # all but the last rename were lost). 4 MB of comment make each run take
+    # long enough that the eight overlap.
+    {
+        printf "<domain type='kvm'><name>cells</name><memory unit='MiB'>512</memory><vcpu>8</vcpu><cpu><numa>"
+        for i in 0 1 2 3 4 5 6 7; do printf "<cell id='%d' cpus='%d' memory='64' unit='MiB'/>" "$i" "$i"; done
+        printf "</numa></cpu><!-- "
+        head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
+        printf " --></domain>\n"
+    } > "$tmp/in.xml"
+    specs=() all=""
+    for i in 0 1 2 3 4 5 6 7; do specs+=("numa_memnode=$i=strict:$((i % 4))"); all="$all $i=strict:$((i % 4))"; done
+    hooks_at_once "cells" "${specs[@]}"
+    succeeded=0 bad=""
+    for i in "${!rcs[@]}"; do
+        if [ "${rcs[$i]}" = 0 ]; then
+            succeeded=$((succeeded + 1))
+            grep -q "<memnode cellid='$i'" "$tmp/in.xml" || bad="$bad cell $i reported success but its edit is lost;"
+        elif [ "${rcs[$i]}" != 2 ] || [ "$(printf '%s\n' "${errs[$i]}" | wc -l)" != 1 ] || [[ "${errs[$i]}" != "numa: "* ]]; then
+            bad="$bad cell $i: exit ${rcs[$i]}: ${errs[$i]};"
+        elif grep -q "<memnode cellid='$i'" "$tmp/in.xml"; then
+            bad="$bad cell $i was refused but its edit is there;"
+        fi
+    done
+    [ -z "$bad" ] && ok "8 hooks at once, one cell each: $succeeded succeeded, each of their edits is in the file" \
+        || not_ok "8 hooks at once:$bad"
+    [ "$succeeded" = 8 ] && ok "8 hooks at once: they took turns, none had to refuse" \
+        || not_ok "8 hooks at once: only $succeeded of 8 succeeded: ${errs[*]}"
+    # The file is whole and holds exactly these bindings: a run that asks for all of them has nothing to do.
+    timeout 30 env -i numa_memnode="${all# }" _hook_domxml="$tmp/in.xml" "$hook" --capabilities "$caps" 2> "$tmp/err" > /dev/null
+    grep -q "is already in the domain XML" "$tmp/err" && [ "$(grep -o '<memnode ' "$tmp/in.xml" | wc -l)" = 8 ] \
+        && ok "8 hooks at once: the result is one well-formed <numatune> with all 8 cells" \
+        || not_ok "8 hooks at once: the result: $(cat "$tmp/err")"
+    rm -f "$tmp/in.xml"
+
+    # The same value eight times at once: one run edits, seven find it done.
+    valid
+    { printf '<!-- '; head -c $((4 * 1024 * 1024)) /dev/zero | tr '\0' 'x'; printf ' -->\n'; } >> "$tmp/in.xml"
+    timeout 30 env -i numa=strict:0 "$hook" --capabilities "$caps" --domxml "$tmp/in.xml" --dry-run > "$tmp/expected.xml" 2> /dev/null
+    hooks_at_once "same" numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0 numa=strict:0
+    set_lines=0 noop_lines=0
+    for i in "${!rcs[@]}"; do
+        [ "${rcs[$i]}" = 0 ] && [[ "${errs[$i]}" == "numa: set "* ]] && set_lines=$((set_lines + 1))
+        [ "${rcs[$i]}" = 0 ] && [[ "${errs[$i]}" == *"nothing to change" ]] && noop_lines=$((noop_lines + 1))
+    done
+    if [ "$set_lines" = 1 ] && [ "$noop_lines" = 7 ] && cmp -s "$tmp/expected.xml" "$tmp/in.xml"; then
+        ok "the same value 8 times at once: one edit, 7 no-ops, the result of one run"
+    else
+        not_ok "the same value 8 times at once: $set_lines edits, $noop_lines no-ops: ${errs[*]}"
+    fi
+    rm -f "$tmp/in.xml" "$tmp/expected.xml"
+
+    # A process that holds the file's lock and never lets go: the hook waits
+    # 5 s, then refuses with one line, the file untouched.
+    valid
+    cp "$tmp/in.xml" "$tmp/orig.xml"
+    (exec 7< "$tmp/in.xml"; flock -x 7; exec sleep 60) &
+    holder=$!
+    for _ in $(seq 100); do flock -n -s "$tmp/in.xml" true || break; sleep 0.05; done
+    start=$(date +%s)
+    timeout 30 env -i numa=strict:0 _hook_domxml="$tmp/in.xml" "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/err"
+    rc=$? took=$(($(date +%s) - start))
+    kill "$holder" 2> /dev/null
+    wait "$holder" 2> /dev/null
+    if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "^numa: .* is locked by another process; gave up after 5 s" "$tmp/err" \
+        && cmp -s "$tmp/orig.xml" "$tmp/in.xml" && [ "$took" -ge 4 ] && [ "$took" -le 8 ]; then
+        ok "a lock held forever: refused after ${took} s: $(cat "$tmp/err")"
+    else
+        not_ok "a lock held forever: exit $rc after ${took} s: $(head -c 300 "$tmp/err")"
+    fi
+    rm -f "$tmp/in.xml" "$tmp/orig.xml"
+else
+    echo "# SKIP runs at the same time: they need flock(1)"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

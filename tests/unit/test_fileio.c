@@ -2,7 +2,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -33,6 +36,8 @@ enum setup {
         MISSING,
         HARDLINKED, /* "doc.xml" with a second name */
         EMPTY_PATH,
+        TRAILING_SLASH, /* "sub/" */
+        MISSING_DIR,    /* "nonexistent/doc.xml" */
 };
 
 struct read_case {
@@ -57,6 +62,15 @@ static const struct read_case read_cases[] = {
         {"refuses_hard_linked_file", HARDLINKED, FILE_SINGLE_LINK, 1024, "has 2 hard links"},
         {"reads_hard_linked_file_when_allowed", HARDLINKED, 0, 1024, NULL},
         {"refuses_empty_path", EMPTY_PATH, 0, 1024, "path is empty"},
+        {"reads_regular_file_for_editing", REGULAR, FILE_EDIT | FILE_SINGLE_LINK, 1024, NULL},
+        {"refuses_symlink_for_editing", SYMLINK, FILE_EDIT, 1024, "is a symlink; refusing to follow it"},
+        {"refuses_fifo_for_editing_without_hanging", FIFO, FILE_EDIT, 1024, "is not a regular file"},
+        {"refuses_directory_for_editing", DIRECTORY, FILE_EDIT, 1024, "is not a regular file"},
+        {"refuses_trailing_slash_for_editing", TRAILING_SLASH, FILE_EDIT, 1024, "is not a regular file"},
+        {"refuses_hard_linked_file_for_editing", HARDLINKED, FILE_EDIT | FILE_SINGLE_LINK, 1024, "has 2 hard links"},
+        {"refuses_file_over_limit_for_editing", REGULAR, FILE_EDIT, 4, "more than the limit of 4"},
+        {"reports_missing_file_for_editing", MISSING, FILE_EDIT, 1024, "No such file or directory"},
+        {"reports_missing_directory_for_editing", MISSING_DIR, FILE_EDIT, 1024, "cannot open the directory of"},
 };
 /* clang-format on */
 
@@ -103,6 +117,13 @@ static void test_read_case(void **state) {
         case EMPTY_PATH:
                 path[0] = '\0';
                 break;
+        case TRAILING_SLASH:
+                path_in_dir(path, sizeof(path), "sub/");
+                assert_int_equal(mkdir(path, 0700), 0);
+                break;
+        case MISSING_DIR:
+                path_in_dir(path, sizeof(path), "nonexistent/doc.xml");
+                break;
         }
 
         diag_init(&d);
@@ -111,10 +132,10 @@ static void test_read_case(void **state) {
         /* Clean the directory for the next row. */
         path_in_dir(other, sizeof(other), "other-name.xml");
         unlink(other);
-        if (c->setup == DIRECTORY)
+        if (c->setup == DIRECTORY || c->setup == TRAILING_SLASH)
                 rmdir(path);
         else if (c->setup != REGULAR && c->setup != DEV_ZERO && c->setup != HARDLINKED &&
-                 c->setup != EMPTY_PATH)
+                 c->setup != EMPTY_PATH && c->setup != MISSING_DIR)
                 unlink(path);
         unlink(doc);
 
@@ -128,6 +149,7 @@ static void test_read_case(void **state) {
                 fail_msg("read failed: %s", d.message);
         assert_int_equal(f.len, 9);
         assert_string_equal(f.data, "<domain/>");
+        assert_int_equal(f.held, (c->flags & FILE_EDIT) != 0);
         file_data_done(&f);
 }
 
@@ -144,61 +166,304 @@ static size_t count_entries(void) {
         return n;
 }
 
-static void test_replace_keeps_mode_and_leaves_no_temp(void **state) {
-        char path[512];
+static void assert_content(const char *path, const char *want) {
+        struct file_data f;
+        struct diag d;
+
+        diag_init(&d);
+        if (file_read(path, "x", 1024, 0, &f, &d) < 0)
+                fail_msg("cannot read back %s: %s", path, d.message);
+        assert_string_equal(f.data, want);
+        file_data_done(&f);
+}
+
+/* What another writer does between the hook's read and its replace. */
+enum meanwhile {
+        NOTHING,
+        RENAMED_OVER,     /* an editor's atomic save: a new inode under the name */
+        WRITTEN_IN_PLACE, /* the same inode, longer */
+        TOUCHED,          /* the same inode and size, another mtime */
+        CHMODED,          /* only the ctime moves */
+        REMOVED,
+};
+
+struct replace_case {
+        const char *name;
+        enum meanwhile meanwhile;
+        const char *error;  /* part of the message, or NULL */
+        const char *result; /* the file afterwards */
+};
+
+/* clang-format off */
+static const struct replace_case replace_cases[] = {
+        {"replace_writes_data_and_keeps_owner_group_mode", NOTHING, NULL, "new content"},
+        {"replace_refuses_file_renamed_over_meanwhile", RENAMED_OVER, "changed while the hook ran", "other"},
+        {"replace_refuses_file_written_in_place_meanwhile", WRITTEN_IN_PLACE, "changed while the hook ran", "old+"},
+        {"replace_refuses_file_touched_meanwhile", TOUCHED, "changed while the hook ran", "old"},
+        {"replace_refuses_file_chmodded_meanwhile", CHMODED, "changed while the hook ran", "old"},
+        {"replace_refuses_file_removed_meanwhile", REMOVED, "changed while the hook ran", NULL},
+};
+/* clang-format on */
+
+static void test_replace_case(void **state) {
+        const struct replace_case *c = *state;
+        char path[512], other[512];
         struct file_data f;
         struct stat before, after;
+        struct diag d;
+        int fd, r;
+
+        path_in_dir(path, sizeof(path), "doc.xml");
+        write_file(path, "old", 0640);
+        /* As root, someone else's file: the replacement must get its owner back. */
+        if (geteuid() == 0)
+                assert_int_equal(chown(path, 65534, 65534), 0);
+        assert_int_equal(stat(path, &before), 0);
+
+        diag_init(&d);
+        if (file_read(path, "domain XML", 1024, FILE_EDIT | FILE_SINGLE_LINK, &f, &d) < 0)
+                fail_msg("read failed: %s", d.message);
+
+        /* Past the filesystem's timestamp granularity, so that a change shows in mtime and ctime. */
+        if (c->meanwhile != NOTHING)
+                usleep(20000);
+        switch (c->meanwhile) {
+        case NOTHING:
+                break;
+        case RENAMED_OVER:
+                path_in_dir(other, sizeof(other), "other.xml");
+                write_file(other, "other", 0644);
+                assert_int_equal(rename(other, path), 0);
+                break;
+        case WRITTEN_IN_PLACE:
+                fd = open(path, O_WRONLY | O_APPEND);
+                assert_true(fd >= 0);
+                assert_int_equal(write(fd, "+", 1), 1);
+                close(fd);
+                break;
+        case TOUCHED:
+                assert_int_equal(
+                        utimensat(AT_FDCWD, path,
+                                (struct timespec[]){{.tv_sec = 1000000000}, {.tv_sec = 1000000000}}, 0),
+                        0);
+                break;
+        case CHMODED:
+                assert_int_equal(chmod(path, 0600), 0);
+                break;
+        case REMOVED:
+                assert_int_equal(unlink(path), 0);
+                break;
+        }
+
+        r = file_replace(&f, "new content", 11, &d);
+        file_data_done(&f);
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("replace succeeded, expected \"%s\"", c->error);
+                assert_contains(d.message, c->error);
+                assert_false(file_replace_abort());
+        } else {
+                if (r < 0)
+                        fail_msg("replace failed: %s", d.message);
+                /* A watchdog firing now must not say that the file is unchanged. */
+                assert_true(file_replace_abort());
+                assert_int_equal(stat(path, &after), 0);
+                assert_int_equal(after.st_mode, before.st_mode);
+                assert_int_equal(after.st_uid, before.st_uid);
+                assert_int_equal(after.st_gid, before.st_gid);
+                assert_int_not_equal(after.st_ino, before.st_ino);
+        }
+        if (c->result) {
+                assert_content(path, c->result);
+                assert_int_equal(count_entries(), 1); /* no temporary left */
+        } else {
+                assert_int_equal(count_entries(), 0);
+        }
+        unlink(path);
+}
+
+static void test_replace_needs_a_read_for_editing(void **state) {
+        char path[512];
+        struct file_data f;
         struct diag d;
 
         (void) state;
         path_in_dir(path, sizeof(path), "doc.xml");
-        write_file(path, "old", 0640);
-        assert_int_equal(stat(path, &before), 0);
-
+        write_file(path, "old", 0600);
         diag_init(&d);
-        assert_int_equal(file_replace(path, &before, "new content", 11, &d), 0);
-        assert_int_equal(stat(path, &after), 0);
-        assert_int_equal(after.st_mode & 07777, 0640);
-        assert_int_equal(after.st_uid, before.st_uid);
-        assert_int_equal(count_entries(), 1);
-
-        assert_int_equal(file_read(path, "x", 1024, 0, &f, &d), 0);
-        assert_string_equal(f.data, "new content");
+        assert_int_equal(file_read(path, "x", 1024, FILE_NOFOLLOW, &f, &d), 0);
+        assert_true(file_replace(&f, "new", 3, &d) < 0);
+        assert_contains(d.message, "not read for editing");
         file_data_done(&f);
+        assert_content(path, "old");
+        assert_int_equal(count_entries(), 1);
         unlink(path);
 }
 
-/* rename() onto a directory fails: the temporary goes, the target stays. */
-static void test_replace_failure_removes_temp(void **state) {
-        char path[512], inside[600];
-        struct stat st;
+/* flock(LOCK_EX) from the read until file_data_done(), and only for editing. */
+static void test_read_for_editing_holds_the_lock(void **state) {
+        char path[512];
+        struct file_data f;
         struct diag d;
+        int fd;
 
         (void) state;
-        path_in_dir(path, sizeof(path), "target");
-        assert_int_equal(mkdir(path, 0700), 0);
-        snprintf(inside, sizeof(inside), "%s/keep", path);
-        write_file(inside, "x", 0600);
-        assert_int_equal(stat(path, &st), 0);
+        path_in_dir(path, sizeof(path), "doc.xml");
+        write_file(path, "old", 0600);
+        fd = open(path, O_RDONLY);
+        assert_true(fd >= 0);
 
         diag_init(&d);
-        assert_true(file_replace(path, &st, "data", 4, &d) < 0);
-        assert_contains(d.message, "cannot replace domain XML");
-        assert_int_equal(count_entries(), 1);
-        assert_int_equal(stat(inside, &st), 0);
+        assert_int_equal(file_read(path, "x", 1024, FILE_NOFOLLOW, &f, &d), 0);
+        file_data_done(&f);
+        assert_int_equal(flock(fd, LOCK_SH | LOCK_NB), 0);
+        assert_int_equal(flock(fd, LOCK_UN), 0);
 
-        unlink(inside);
-        rmdir(path);
+        assert_int_equal(file_read(path, "x", 1024, FILE_EDIT, &f, &d), 0);
+        assert_int_equal(flock(fd, LOCK_SH | LOCK_NB), -1);
+        assert_int_equal(errno, EWOULDBLOCK);
+        file_data_done(&f);
+        assert_int_equal(flock(fd, LOCK_SH | LOCK_NB), 0);
+
+        close(fd);
+        unlink(path);
 }
 
-static void test_replace_reports_missing_directory(void **state) {
-        struct stat st = {.st_mode = 0600};
+/*
+ * Another instance holds the lock, then renames its result over the name:
+ * the waiting read must read that result, not the inode it first opened.
+ */
+static void test_read_for_editing_waits_and_reads_the_lock_holders_result(void **state) {
+        char path[512], next[512], c;
+        struct file_data f;
         struct diag d;
+        int ready[2], status;
+        pid_t pid;
 
         (void) state;
+        path_in_dir(path, sizeof(path), "doc.xml");
+        path_in_dir(next, sizeof(next), "next.xml");
+        write_file(path, "first", 0600);
+        assert_int_equal(pipe(ready), 0);
+
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                int fd = open(path, O_RDONLY);
+
+                if (fd < 0 || flock(fd, LOCK_EX) < 0)
+                        _exit(1);
+                (void) !write(ready[1], "x", 1);
+                usleep(300000);
+                fd = open(next, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (fd < 0 || write(fd, "second", 6) != 6 || rename(next, path) < 0)
+                        _exit(1);
+                _exit(0);
+        }
+        close(ready[1]);
+        assert_int_equal(read(ready[0], &c, 1), 1);
+        close(ready[0]);
+
         diag_init(&d);
-        assert_true(file_replace("/nonexistent-dir/doc.xml", &st, "x", 1, &d) < 0);
-        assert_contains(d.message, "cannot create a temporary file for");
+        if (file_read(path, "x", 1024, FILE_EDIT, &f, &d) < 0)
+                fail_msg("read failed: %s", d.message);
+        assert_string_equal(f.data, "second");
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(file_replace(&f, "third", 5, &d), 0);
+        file_data_done(&f);
+        assert_content(path, "third");
+        unlink(path);
+}
+
+/* Who may replace what: run as uid and gid 65534 (nobody), in a directory nobody may write. */
+struct permission_case {
+        const char *name;
+        uid_t uid; /* the file's owner */
+        gid_t gid;
+        mode_t mode;
+        bool setgid_dir; /* the directory is set-group-ID, group gid */
+        const char *error;
+};
+
+/* clang-format off */
+static const struct permission_case permission_cases[] = {
+        {"nobody_replaces_own_file", 65534, 65534, 0640, false, NULL},
+        {"nobody_keeps_group_from_setgid_directory", 65534, 0, 0644, true, NULL},
+        /* The kernel drops a set-group-ID bit for a group the user is not in: seen only after fchmod(). */
+        {"nobody_refuses_setgid_bit_it_cannot_keep", 65534, 0, 02644, true, "would be 65534:0 mode 0644, not 65534:0 mode 2644"},
+        {"nobody_refuses_own_read_only_file", 65534, 65534, 0444, false, "is not writable by this user (uid 65534)"},
+        {"nobody_refuses_roots_file_in_own_directory", 0, 0, 0644, false, "is not writable by this user (uid 65534)"},
+        {"nobody_refuses_roots_world_writable_file", 0, 0, 0666, false, "belongs to uid 0; this user (uid 65534) cannot"},
+        {"nobody_refuses_file_in_group_it_is_not_in", 65534, 0, 0664, false, "has group 0, which this user (uid 65534) is not in"},
+};
+/* clang-format on */
+
+static void test_permission_case(void **state) {
+        const struct permission_case *c = *state;
+        char sub[512], path[600], msg[DIAG_LINE_MAX] = "";
+        struct stat before, after;
+        int report[2], status;
+        pid_t pid;
+
+        if (geteuid() != 0)
+                skip();
+        path_in_dir(sub, sizeof(sub), "sub");
+        snprintf(path, sizeof(path), "%s/doc.xml", sub);
+        assert_int_equal(mkdir(sub, 0755), 0);
+        assert_int_equal(chown(sub, 65534, c->setgid_dir ? c->gid : 65534), 0);
+        assert_int_equal(chmod(sub, c->setgid_dir ? 02755 : 0755), 0);
+        write_file(path, "old", c->mode);
+        assert_int_equal(chown(path, c->uid, c->gid), 0);
+        assert_int_equal(chmod(path, c->mode), 0);
+        assert_int_equal(stat(path, &before), 0);
+        /* The test directory is root's 0700: let nobody through to sub. */
+        assert_int_equal(chmod(dir, 0711), 0);
+        assert_int_equal(pipe(report), 0);
+
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                struct file_data f;
+                struct diag d;
+                int r;
+
+                if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+                        setresuid(65534, 65534, 65534) < 0)
+                        _exit(3);
+                diag_init(&d);
+                r = file_read(path, "domain XML", 1024, FILE_EDIT | FILE_SINGLE_LINK, &f, &d);
+                if (r >= 0)
+                        r = file_replace(&f, "new", 3, &d);
+                (void) !write(report[1], d.message, strlen(d.message));
+                _exit(r < 0 ? 1 : 0);
+        }
+        close(report[1]);
+        (void) !read(report[0], msg, sizeof(msg) - 1);
+        close(report[0]);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_int_equal(chmod(dir, 0700), 0);
+        assert_true(WIFEXITED(status));
+
+        assert_int_equal(stat(path, &after), 0);
+        if (c->error) {
+                if (WEXITSTATUS(status) != 1)
+                        fail_msg("exit %d, expected a refusal \"%s\"", WEXITSTATUS(status), c->error);
+                assert_contains(msg, c->error);
+                assert_content(path, "old");
+                assert_int_equal(after.st_ino, before.st_ino);
+        } else {
+                if (WEXITSTATUS(status) != 0)
+                        fail_msg("exit %d: %s", WEXITSTATUS(status), msg);
+                assert_content(path, "new");
+        }
+        assert_int_equal(after.st_uid, before.st_uid);
+        assert_int_equal(after.st_gid, before.st_gid);
+        assert_int_equal(after.st_mode, before.st_mode);
+
+        unlink(path);
+        assert_int_equal(rmdir(sub), 0); /* nothing else in it: no temporary left */
 }
 
 static int make_dir(void **state) {
@@ -215,8 +480,10 @@ int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, read_cases, test_read_case);
-        UNIT_TEST(&suite, test_replace_keeps_mode_and_leaves_no_temp);
-        UNIT_TEST(&suite, test_replace_failure_removes_temp);
-        UNIT_TEST(&suite, test_replace_reports_missing_directory);
+        UNIT_TABLE(&suite, replace_cases, test_replace_case);
+        UNIT_TEST(&suite, test_replace_needs_a_read_for_editing);
+        UNIT_TEST(&suite, test_read_for_editing_holds_the_lock);
+        UNIT_TEST(&suite, test_read_for_editing_waits_and_reads_the_lock_holders_result);
+        UNIT_TABLE(&suite, permission_cases, test_permission_case);
         return _cmocka_run_group_tests("fileio", suite.tests, suite.n, make_dir, remove_dir);
 }
