@@ -29,7 +29,7 @@ struct domxml_memnode {
 
 /* A guest NUMA cell, attributes as written (NULL when absent). */
 struct domxml_cell {
-        char *id, *memory, *unit;
+        char *id, *cpus, *memory, *unit;
 };
 
 struct domxml_numatune {
@@ -53,11 +53,6 @@ struct domxml_vcpupin {
         char *vcpu, *cpuset;
 };
 
-/* A guest cell's vCPUs: <cpu><numa><cell id=... cpus=...>. */
-struct domxml_cell_cpus {
-        char *id, *cpus;
-};
-
 /* <hostdev mode='subsystem' type='pci'><source><address domain= bus= slot= function=>. */
 struct domxml_pci {
         char *domain, *bus, *slot, *function;
@@ -73,8 +68,6 @@ struct domxml_placement {
         size_t n_vcpupins;
         struct domxml_vcpupin *vcpupins;
         char *emulatorpin; /* <cputune><emulatorpin cpuset=...>, NULL when absent */
-        size_t n_cell_cpus;
-        struct domxml_cell_cpus *cell_cpus;
         size_t n_pci;
         struct domxml_pci *pci;
 };
@@ -102,8 +95,8 @@ struct domxml_facts {
         size_t n_numatune;
         struct domxml_numatune numatune; /* the first one */
 
-        size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...>, first <numa> only
-                         */
+        /* Guest NUMA cells, <cpu><numa><cell id=... cpus=... memory=... unit=...>, first <numa> only. */
+        size_t n_cells;
         struct domxml_cell *cells;
 
         struct domxml_placement placement;

@@ -134,6 +134,7 @@ static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
                 return;
         }
         if (xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "cpus", &c->cpus) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "memory", &c->memory) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
                 oom(s);
@@ -185,8 +186,6 @@ enum placement_context {
         PLACE_MEMORY_BACKING, /* <domain><memoryBacking> */
         PLACE_HUGEPAGES,      /* ...<hugepages> */
         PLACE_CPUTUNE,        /* <domain><cputune> */
-        PLACE_CPU,            /* <domain><cpu> */
-        PLACE_CPU_NUMA,       /* ...<numa> */
         PLACE_DEVICES,        /* <domain><devices> */
         PLACE_HOSTDEV_PCI,    /* ...<hostdev mode='subsystem' type='pci'> */
         PLACE_HOSTDEV_SOURCE, /* ...<source> */
@@ -216,8 +215,6 @@ static void scan_placement(
                         here = PLACE_MEMORY_BACKING;
                 else if (is_name(name, "cputune"))
                         here = PLACE_CPUTUNE;
-                else if (is_name(name, "cpu"))
-                        here = PLACE_CPU;
                 else if (is_name(name, "devices"))
                         here = PLACE_DEVICES;
         } else if (parent == PLACE_MEMORY_BACKING && is_name(name, "hugepages")) {
@@ -240,14 +237,6 @@ static void scan_placement(
                 free(p->emulatorpin);
                 p->emulatorpin = NULL;
                 r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->emulatorpin);
-        } else if (parent == PLACE_CPU && is_name(name, "numa"))
-                here = PLACE_CPU_NUMA;
-        else if (parent == PLACE_CPU_NUMA && is_name(name, "cell")) {
-                struct domxml_cell_cpus *c = array_append(&p->cell_cpus, &p->n_cell_cpus, sizeof(*c));
-
-                if (!c || xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "cpus", &c->cpus) < 0)
-                        r = -ENOMEM;
         } else if (parent == PLACE_DEVICES && is_name(name, "hostdev")) {
                 if (xml_attr_equals(n_attrs, attrs, "mode", "subsystem") &&
                         xml_attr_equals(n_attrs, attrs, "type", "pci"))
@@ -437,11 +426,6 @@ static void placement_done(struct domxml_placement *p) {
         }
         free(p->vcpupins);
         free(p->emulatorpin);
-        for (size_t i = 0; i < p->n_cell_cpus; i++) {
-                free(p->cell_cpus[i].id);
-                free(p->cell_cpus[i].cpus);
-        }
-        free(p->cell_cpus);
         for (size_t i = 0; i < p->n_pci; i++) {
                 free(p->pci[i].domain);
                 free(p->pci[i].bus);
@@ -469,6 +453,7 @@ void domxml_facts_done(struct domxml_facts *f) {
         free(nt->memnodes);
         for (size_t i = 0; i < f->n_cells; i++) {
                 free(f->cells[i].id);
+                free(f->cells[i].cpus);
                 free(f->cells[i].memory);
                 free(f->cells[i].unit);
         }

@@ -203,9 +203,11 @@ static void test_scan_reads_guest_cells(void **state) {
         assert_int_equal(domxml_scan(xml, strlen(xml), &f, &d), 0);
         assert_int_equal(f.n_cells, 2);
         assert_string_equal(f.cells[0].id, "0");
+        assert_string_equal(f.cells[0].cpus, "0");
         assert_string_equal(f.cells[0].memory, "1048576");
         assert_null(f.cells[0].unit);
         assert_string_equal(f.cells[1].id, "1");
+        assert_string_equal(f.cells[1].cpus, "1");
         assert_string_equal(f.cells[1].unit, "GiB");
         domxml_facts_done(&f);
 }

@@ -111,6 +111,13 @@ static const struct check_case check_cases[] = {
         {"auto_placement_silences", PINNED(ON_NODE0), "auto", {NULL}, false, {NULL}},
         {"guest_cells_against_their_memnodes", VNUMA, NULL, {"0", "1"}, false,
                 {"guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"}},
+        {"guest_cells_of_a_second_numa_are_not_cells", /* libvirt reads the first <numa> only */
+                "<domain><vcpu>6</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='0'/>"
+                "<vcpupin vcpu='2' cpuset='2'/><vcpupin vcpu='3' cpuset='2'/><vcpupin vcpu='4' cpuset='0'/>"
+                "<vcpupin vcpu='5' cpuset='0'/></cputune><cpu><numa><cell id='0' cpus='0-1' memory='1' unit='GiB'/>"
+                "<cell id='1' cpus='2-3' memory='1' unit='GiB'/></numa><numa><cell id='1' cpus='4-5' memory='1' "
+                "unit='GiB'/></numa></cpu></domain>",
+                NULL, {"0", "1"}, false, {NULL}},
         {"guest_cells_without_memnode_use_memory", VNUMA, "0", {NULL, "1"}, false,
                 {"vCPUs 0-1 run on node 1 but memory is bound to node 0: every access is remote"}},
         {"emulator_threads_warn", "<domain><vcpu>1</vcpu><cputune><emulatorpin cpuset='2-3'/></cputune></domain>",
