@@ -208,16 +208,11 @@ static const struct nodeset *nodes_named(
 static int cell_facts(const struct run *r, unsigned cell, const char *subject, struct vm_facts *ret,
         char *label, size_t label_size) {
         const struct domxml_facts *f = &r->facts;
-        _cleanup_free_ unsigned *numbers = calloc(f->n_cells + 1, sizeof(unsigned));
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
-        struct diag inner;
 
-        if (!numbers)
-                return diag_error(r->d, -ENOMEM, "out of memory");
-        diag_init(&inner);
-        if (domxml_cell_numbers(f, numbers, &inner) < 0)
-                return diag_error(r->d, inner.error, "%s: %s", subject, inner.message);
+        if (f->cells_refused)
+                return diag_error(r->d, -EINVAL, "%s: %s", subject, f->cells_refused);
 
         snprintf(label, label_size, "guest cell %u's memory", cell);
         *ret = (struct vm_facts){.memory_label = label, .hugepages = f->placement.has_hugepages};
@@ -225,7 +220,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
 
-                if (numbers[i] != cell)
+                if (c->number != (long) cell)
                         continue;
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)

@@ -147,7 +147,7 @@ static bool memory_nodes(const struct domxml_facts *f, const struct binding_list
                 if (f->n_cells == 0)
                         return false;
                 for (size_t i = 0; i < f->n_cells; i++)
-                        if (!binding_for_cell(b, parse_id_str(f->cells[i].id, NODE_ID_MAX)))
+                        if (!binding_for_cell(b, f->cells[i].number))
                                 return false;
         }
         for (size_t i = 0; i < b->n_cells; i++)
@@ -171,7 +171,7 @@ static void check_cpus(const struct domxml_facts *f, const struct binding_list *
         /* Each guest cell with its own <memnode>: its vCPUs against that memnode's nodes. */
         nodeset_clear(&seen);
         for (size_t i = 0; i < f->n_cells; i++) {
-                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
+                long id = f->cells[i].number;
                 const struct binding *cb = binding_for_cell(b, id);
                 struct nodeset overlap;
 

@@ -426,6 +426,14 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
+        /* A cell without id is cell 0 to libvirt, and so to the huge page check. */
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
+                            "<domain><memory unit='MiB'>1536</memory><memoryBacking><hugepages><page "
+                            "size='1048576'/></hugepages></memoryBacking><vcpu>1</vcpu><cpu><numa><cell "
+                            "cpus='0' memory='1536' unit='MiB'/></numa></cpu></domain>",
+                            &d) < 0);
+        assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
+
         /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
                             HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
