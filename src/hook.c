@@ -441,7 +441,7 @@ static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const
  */
 static int check_memnode(
         struct run *r, const char *origin, const struct domxml_memnode *mn, struct diag *scratch) {
-        long cell = parse_id_str(mn->cellid, NODE_ID_MAX);
+        long cell = numatune_memnode_cell(mn);
         char element[DIAG_LINE_MAX / 2], label[64];
         struct vm_facts facts;
         struct numa_spec s;
