@@ -496,9 +496,7 @@ static int run_check(struct run *r, struct hook_result *res) {
                 return diag_error(r->d, -EINVAL, "%s domain XML has %zu <numatune> elements", origin,
                         r->facts.n_numatune);
 
-        /* libvirt: without <memory> the placement is <vcpu>'s; with one, its own or its default. */
-        placement_auto = nt->n_memory > 0 ? numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)
-                                          : r->facts.vcpu_placement_auto;
+        placement_auto = numatune_effective_placement_auto(&r->facts);
 
         if (nt->n_memory > 0) {
                 numatune_describe_memory(m, element, sizeof(element));
