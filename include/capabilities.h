@@ -10,16 +10,6 @@
 /* `virsh capabilities` is a few hundred KiB on the largest hosts. */
 #define CAPABILITIES_SIZE_MAX (16u * 1024 * 1024)
 
-/*
- * Reads another host's topology from `virsh capabilities` XML: each
- * host/topology/cells/cell with its id, <memory unit=...> (absent or 0:
- * memoryless) and, with TOPOLOGY_CPUS, its cpus/cpu ids. The format has no
- * free memory, so the result has has_free = false.
- * Returns 0, or a negative errno with d filled.
- */
-int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret, struct diag *d);
-int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct diag *d);
-
 /* One <pages unit=... size=...>COUNT</pages> of a capabilities cell. */
 struct caps_page {
         unsigned node;
@@ -33,11 +23,18 @@ struct caps_pages {
 };
 
 /*
- * Reads each host/topology/cells/cell's <pages> (libvirt lists the base
- * page first, then each huge page size). A separate pass over the file,
- * made only for huge-page VMs and --topology.
- * Returns 0, or a negative errno with d filled. Free with caps_pages_done().
+ * Reads another host's topology from `virsh capabilities` XML, in one
+ * pass: each host/topology/cells/cell with its id, <memory unit=...>
+ * (absent or 0: memoryless) and, with TOPOLOGY_CPUS, its cpus/cpu ids.
+ * The format has no free memory, so the result has has_free = false.
+ * With ret_pages (only huge-page VMs and --topology need them), the same
+ * pass reads each cell's <pages> (libvirt lists the base page first, then
+ * each huge page size); an invalid one is an error only then. NULL skips
+ * them. Returns 0, or a negative errno with d filled. Free ret_pages with
+ * caps_pages_done().
  */
-int capabilities_parse_pages(const char *buf, size_t len, struct caps_pages *ret, struct diag *d);
-int capabilities_load_pages(const char *path, struct caps_pages *ret, struct diag *d);
+int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
+        struct caps_pages *ret_pages, struct diag *d);
+int capabilities_load(
+        const char *path, unsigned flags, struct topology *ret, struct caps_pages *ret_pages, struct diag *d);
 void caps_pages_done(struct caps_pages *p);

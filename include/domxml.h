@@ -27,9 +27,10 @@ struct domxml_memnode {
         char *cellid, *mode, *nodeset;
 };
 
-/* A guest NUMA cell, attributes as written (NULL when absent). */
+/* A guest NUMA cell, attributes as written (NULL when absent), and its number. */
 struct domxml_cell {
-        char *id, *memory, *unit;
+        char *id, *cpus, *memory, *unit;
+        long number; /* libvirt's (see domxml_facts.cells); -1 when libvirt refuses the cells */
 };
 
 struct domxml_numatune {
@@ -53,11 +54,6 @@ struct domxml_vcpupin {
         char *vcpu, *cpuset;
 };
 
-/* A guest cell's vCPUs: <cpu><numa><cell id=... cpus=...>. */
-struct domxml_cell_cpus {
-        char *id, *cpus;
-};
-
 /* <hostdev mode='subsystem' type='pci'><source><address domain= bus= slot= function=>. */
 struct domxml_pci {
         char *domain, *bus, *slot, *function;
@@ -73,8 +69,6 @@ struct domxml_placement {
         size_t n_vcpupins;
         struct domxml_vcpupin *vcpupins;
         char *emulatorpin; /* <cputune><emulatorpin cpuset=...>, NULL when absent */
-        size_t n_cell_cpus;
-        struct domxml_cell_cpus *cell_cpus;
         size_t n_pci;
         struct domxml_pci *pci;
 };
@@ -102,9 +96,19 @@ struct domxml_facts {
         size_t n_numatune;
         struct domxml_numatune numatune; /* the first one */
 
-        size_t n_cells; /* guest NUMA cells, <cpu><numa><cell id=... memory=... unit=...>, first <numa> only
-                         */
+        /*
+         * Guest NUMA cells, <cpu><numa><cell id=... cpus=... memory=... unit=...>,
+         * first <numa> only, numbered as libvirt numbers them
+         * (virDomainNumaDefParseXML): the i-th cell, counted from 0 in document
+         * order, is cell i unless its id attribute (read as libvirt reads
+         * unsigned attributes) names another; every number must be below the
+         * number of cells and used once, so ids and no ids can mix. Where
+         * libvirt would refuse them, every number is -1 and cells_refused says
+         * why; the scan itself does not fail, as only some checks need them.
+         */
+        size_t n_cells;
         struct domxml_cell *cells;
+        char *cells_refused; /* NULL when libvirt accepts the numbering */
 
         struct domxml_placement placement;
 };
@@ -117,17 +121,6 @@ struct domxml_facts {
  */
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d);
 void domxml_facts_done(struct domxml_facts *f);
-
-/*
- * libvirt's numbering of the guest NUMA cells (virDomainNumaDefParseXML):
- * the i-th <cell> of <cpu><numa>, counted from 0 in document order, is
- * cell i unless its id attribute (read as libvirt reads unsigned
- * attributes) names another; every number must be below the number of
- * cells and used once, so ids and no ids can mix. Fills ret[i] for each of
- * f->n_cells cells. Returns 0, or -EINVAL with d filled where libvirt
- * would refuse the cells.
- */
-int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d);
 
 /* One change to the document: remove bytes [offset, offset + remove), insert text there. */
 struct domxml_edit {

@@ -34,6 +34,12 @@ bool numatune_memory_matches(
 void numatune_describe_memory(const struct domxml_memory *m, char *buf, size_t size);
 void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t size);
 
+/*
+ * An existing <memnode>'s cellid as libvirt reads it (an unsigned
+ * attribute: ' 1' and '+1' are cell 1), or -1 when libvirt would refuse it.
+ */
+long numatune_memnode_cell(const struct domxml_memnode *m);
+
 /* One guest cell's binding: <memnode cellid=... mode=... nodeset=.../>. */
 struct memnode_binding {
         unsigned cell;

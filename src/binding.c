@@ -59,7 +59,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
 
         for (size_t i = 0; f->n_numatune > 0 && i < nt->n_memnodes; i++) {
                 const struct domxml_memnode *m = &nt->memnodes[i];
-                long cell = parse_id_str(m->cellid, NODE_ID_MAX);
+                long cell = numatune_memnode_cell(m);
                 struct binding b = {.cell = cell}, *slot;
 
                 /* The request's memnode for the same cell wins (the plan refuses a conflict). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reads another host's NUMA topology from `virsh capabilities` XML. */
+/* Reads another host's NUMA topology, and its huge pages, from `virsh capabilities` XML. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +11,22 @@
 #include "size.h"
 #include "xml.h"
 
-/* A cell's <memory> holds a number; anything longer is not one. */
-#define CELL_MEMORY_TEXT_MAX 64
+/* A cell's <memory> and <pages> hold a number; anything longer is not one. */
+#define CELL_TEXT_MAX 64
 
 static const char *const cell_path[] = {"capabilities", "host", "topology", "cells", "cell"};
+
+/* The text of a cell's child element, capped. */
+struct cell_text {
+        char text[CELL_TEXT_MAX + 1];
+        size_t len;
+        bool too_long;
+};
 
 struct cell {
         long id;         /* -1: missing or invalid */
         bool has_memory; /* a <memory> element was there; without one the size is unknown */
-        char memory[CELL_MEMORY_TEXT_MAX + 1];
-        size_t memory_len;
-        bool memory_too_long;
+        struct cell_text memory;
         char *unit;
         unsigned *cpus;
         size_t n_cpus;
@@ -32,9 +37,18 @@ struct caps_scan {
         unsigned flags;
         unsigned depth;
         unsigned matched; /* how many leading elements of cell_path the open ones match */
-        bool in_memory, in_cpus;
+        bool in_cpus;
+        struct cell_text *text; /* the open <memory>'s or <pages>'s text, NULL when none (no cell is
+                                   added while one is open, so a pointer into cells stays valid) */
         struct cell *cells;
         size_t n_cells;
+
+        bool want_pages;
+        struct cell_text pages_text;
+        uint64_t pages_kib; /* of the open <pages>; 0 when its size is invalid */
+        struct caps_pages pages;
+        bool bad_pages; /* an invalid <pages>: an error once the cells are known good */
+        long bad_pages_cell;
 };
 
 static int oom(struct caps_scan *s) {
@@ -49,6 +63,20 @@ static long attr_id(int n_attrs, const xmlChar **attrs, unsigned long limit) {
         if (!xml_attr(n_attrs, attrs, "id", &v, &len))
                 return -1;
         return parse_id(v, len, limit);
+}
+
+static void on_pages_start(struct caps_scan *s, int n_attrs, const xmlChar **attrs) {
+        _cleanup_free_ char *size = NULL, *unit = NULL;
+        uint64_t bytes;
+
+        if (xml_attr_dup(n_attrs, attrs, "size", &size) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "unit", &unit) < 0) {
+                oom(s);
+                return;
+        }
+        s->pages_text = (struct cell_text){0};
+        s->text = &s->pages_text;
+        s->pages_kib = size && size_parse(size, unit, &bytes) == 0 && bytes >= 1024 ? bytes / 1024 : 0;
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
@@ -86,13 +114,17 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         c = &s->cells[s->n_cells - 1];
 
         if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "memory") == 0) {
-                s->in_memory = true;
+                /* A second <memory> replaces the first's text; one too long stays an error. */
+                s->text = &c->memory;
                 c->has_memory = true;
-                c->memory_len = 0;
+                c->memory.len = 0;
+                c->memory.text[0] = '\0';
                 free(c->unit);
                 if (xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
                         oom(s);
-        } else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "cpus") == 0)
+        } else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "pages") == 0 && s->want_pages)
+                on_pages_start(s, n_attrs, attrs);
+        else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "cpus") == 0)
                 s->in_cpus = true;
         else if (s->in_cpus && s->depth == ELEMENTSOF(cell_path) + 2 && strcmp(n, "cpu") == 0 &&
                  (s->flags & TOPOLOGY_CPUS)) {
@@ -110,6 +142,47 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         }
 }
 
+/* A page count as libvirt formats it: decimal digits, blanks around them allowed. */
+static int parse_count(const char *text, uint64_t *ret) {
+        uint64_t v = 0;
+        const char *p = text;
+
+        p += strspn(p, " \t\r\n");
+        if (*p < '0' || *p > '9')
+                return -EINVAL;
+        for (; *p >= '0' && *p <= '9'; p++) {
+                if (v > (UINT64_MAX - (uint64_t) (*p - '0')) / 10)
+                        return -ERANGE;
+                v = v * 10 + (uint64_t) (*p - '0');
+        }
+        p += strspn(p, " \t\r\n");
+        if (*p)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+static void on_pages_end(struct caps_scan *s) {
+        long cell = s->cells[s->n_cells - 1].id;
+        struct caps_page *p;
+        uint64_t count;
+
+        if (cell < 0 || s->pages_kib == 0 || s->pages_text.too_long ||
+                parse_count(s->pages_text.text, &count) < 0) {
+                if (!s->bad_pages) {
+                        s->bad_pages = true;
+                        s->bad_pages_cell = cell;
+                }
+                return;
+        }
+        p = array_append(&s->pages.items, &s->pages.n, sizeof(*p));
+        if (!p) {
+                oom(s);
+                return;
+        }
+        *p = (struct caps_page){.node = (unsigned) cell, .size_kib = s->pages_kib, .count = count};
+}
+
 static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
         struct caps_scan *s = ctx;
 
@@ -118,7 +191,9 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
         (void) uri;
 
         if (s->depth == ELEMENTSOF(cell_path) + 1) {
-                s->in_memory = false;
+                if (s->text == &s->pages_text)
+                        on_pages_end(s);
+                s->text = NULL;
                 s->in_cpus = false;
         }
         if (s->matched == s->depth)
@@ -128,18 +203,17 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
 
 static void on_characters(void *ctx, const xmlChar *text, int len) {
         struct caps_scan *s = ctx;
-        struct cell *c;
+        struct cell_text *t = s->text;
 
-        if (!s->in_memory || s->depth != ELEMENTSOF(cell_path) + 1)
+        if (!t || s->depth != ELEMENTSOF(cell_path) + 1)
                 return;
-        c = &s->cells[s->n_cells - 1];
-        if (c->memory_len + (size_t) len > CELL_MEMORY_TEXT_MAX) {
-                c->memory_too_long = true;
+        if (t->len + (size_t) len > CELL_TEXT_MAX) {
+                t->too_long = true;
                 return;
         }
-        memcpy(c->memory + c->memory_len, text, (size_t) len);
-        c->memory_len += (size_t) len;
-        c->memory[c->memory_len] = '\0';
+        memcpy(t->text + t->len, text, (size_t) len);
+        t->len += (size_t) len;
+        t->text[t->len] = '\0';
 }
 
 static int cmp_cell(const void *a, const void *b) {
@@ -188,7 +262,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         r = diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
                         goto fail;
                 }
-                if (c->memory_too_long || (c->memory_len > 0 && size_parse(c->memory, c->unit, &total) < 0)) {
+                if (c->memory.too_long ||
+                        (c->memory.len > 0 && size_parse(c->memory.text, c->unit, &total) < 0)) {
                         r = diag_error(
                                 d, -EINVAL, "capabilities XML cell %ld has an invalid <memory>", c->id);
                         goto fail;
@@ -216,7 +291,8 @@ fail:
         return r;
 }
 
-int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret, struct diag *d) {
+int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
+        struct caps_pages *ret_pages, struct diag *d) {
         static const xmlSAXHandler sax = {
                 .startElementNs = on_start,
                 .endElementNs = on_end,
@@ -225,174 +301,45 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
         struct caps_scan s = {
                 .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
                 .flags = flags,
+                .want_pages = ret_pages != NULL,
         };
+        struct topology t;
         int r;
 
         r = xml_read(&s.reader, &sax);
         if (r >= 0)
-                r = build_topology(&s, ret, d);
+                r = build_topology(&s, &t, d);
+        /* The cells first: a <pages> of a cell without a valid id is that cell's fault. */
+        if (r >= 0 && s.bad_pages) {
+                topology_done(&t);
+                r = diag_error(
+                        d, -EINVAL, "capabilities XML cell %ld has an invalid <pages>", s.bad_pages_cell);
+        }
 
         for (size_t i = 0; i < s.n_cells; i++) {
                 free(s.cells[i].unit);
                 free(s.cells[i].cpus);
         }
         free(s.cells);
-        return r;
-}
-
-int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct diag *d) {
-        struct file_data f;
-        int r;
-
-        r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
-        if (r < 0)
-                return r;
-        r = capabilities_parse(f.data, f.len, flags, ret, d);
-        file_data_done(&f);
-        return r;
-}
-
-/* The <pages> pass: its own small state, so the cell pass above stays as it is. */
-struct pages_scan {
-        struct xml_reader reader; /* first: the callbacks get a pointer to it */
-        unsigned depth;
-        unsigned matched;
-        long cell;     /* the open cell's id, -1 when invalid */
-        bool in_pages; /* collecting a <pages>'s text */
-        char text[CELL_MEMORY_TEXT_MAX + 1];
-        size_t text_len;
-        bool text_too_long;
-        uint64_t size_kib; /* of the open <pages>; 0 when its size is invalid */
-        struct caps_pages pages;
-};
-
-static void pages_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
-        int n_ns, const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
-        struct pages_scan *s = ctx;
-        const char *n = (const char *) name;
-        _cleanup_free_ char *size = NULL, *unit = NULL;
-        uint64_t bytes;
-
-        (void) prefix;
-        (void) n_ns;
-        (void) ns;
-        (void) n_defaulted;
-
-        s->depth++;
-        if (uri)
-                return;
-        if (s->matched == s->depth - 1 && s->depth <= ELEMENTSOF(cell_path) &&
-                strcmp(n, cell_path[s->depth - 1]) == 0) {
-                s->matched = s->depth;
-                if (s->depth == ELEMENTSOF(cell_path))
-                        s->cell = attr_id(n_attrs, attrs, NODE_ID_MAX);
-                return;
-        }
-        if (s->matched != ELEMENTSOF(cell_path) || s->depth != ELEMENTSOF(cell_path) + 1 ||
-                strcmp(n, "pages") != 0)
-                return;
-
-        if (xml_attr_dup(n_attrs, attrs, "size", &size) < 0 ||
-                xml_attr_dup(n_attrs, attrs, "unit", &unit) < 0) {
-                xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
-                return;
-        }
-        s->in_pages = true;
-        s->text_len = 0;
-        s->text_too_long = false;
-        s->size_kib = size && size_parse(size, unit, &bytes) == 0 && bytes >= 1024 ? bytes / 1024 : 0;
-}
-
-/* A page count as libvirt formats it: decimal digits, blanks around them allowed. */
-static int parse_count(const char *text, uint64_t *ret) {
-        uint64_t v = 0;
-        const char *p = text;
-
-        p += strspn(p, " \t\r\n");
-        if (*p < '0' || *p > '9')
-                return -EINVAL;
-        for (; *p >= '0' && *p <= '9'; p++) {
-                if (v > (UINT64_MAX - (uint64_t) (*p - '0')) / 10)
-                        return -ERANGE;
-                v = v * 10 + (uint64_t) (*p - '0');
-        }
-        p += strspn(p, " \t\r\n");
-        if (*p)
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-static void pages_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
-        struct pages_scan *s = ctx;
-        struct caps_page *p;
-        uint64_t count;
-
-        (void) name;
-        (void) prefix;
-        (void) uri;
-
-        if (s->in_pages && s->depth == ELEMENTSOF(cell_path) + 1) {
-                s->in_pages = false;
-                s->text[s->text_len] = '\0';
-                if (s->cell < 0 || s->size_kib == 0 || s->text_too_long || parse_count(s->text, &count) < 0) {
-                        xml_reader_stop(&s->reader, -EINVAL,
-                                "capabilities XML cell %ld has an invalid <pages>", s->cell);
-                        return;
-                }
-                p = array_append(&s->pages.items, &s->pages.n, sizeof(*p));
-                if (!p) {
-                        xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
-                        return;
-                }
-                *p = (struct caps_page){.node = (unsigned) s->cell, .size_kib = s->size_kib, .count = count};
-        }
-        if (s->matched == s->depth)
-                s->matched--;
-        s->depth--;
-}
-
-static void pages_on_characters(void *ctx, const xmlChar *text, int len) {
-        struct pages_scan *s = ctx;
-
-        if (!s->in_pages || s->depth != ELEMENTSOF(cell_path) + 1)
-                return;
-        if (s->text_len + (size_t) len > CELL_MEMORY_TEXT_MAX) {
-                s->text_too_long = true;
-                return;
-        }
-        memcpy(s->text + s->text_len, text, (size_t) len);
-        s->text_len += (size_t) len;
-}
-
-int capabilities_parse_pages(const char *buf, size_t len, struct caps_pages *ret, struct diag *d) {
-        static const xmlSAXHandler sax = {
-                .startElementNs = pages_on_start,
-                .endElementNs = pages_on_end,
-                .characters = pages_on_characters,
-        };
-        struct pages_scan s = {
-                .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
-                .cell = -1,
-        };
-        int r;
-
-        r = xml_read(&s.reader, &sax);
         if (r < 0) {
                 caps_pages_done(&s.pages);
                 return r;
         }
-        *ret = s.pages;
+        *ret = t;
+        if (ret_pages)
+                *ret_pages = s.pages;
         return 0;
 }
 
-int capabilities_load_pages(const char *path, struct caps_pages *ret, struct diag *d) {
+int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct caps_pages *ret_pages,
+        struct diag *d) {
         struct file_data f;
         int r;
 
         r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
         if (r < 0)
                 return r;
-        r = capabilities_parse_pages(f.data, f.len, ret, d);
+        r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
         file_data_done(&f);
         return r;
 }

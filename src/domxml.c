@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scans the domain XML in one streaming pass for what the hook needs, and splices an edit into it. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +134,9 @@ static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
                 oom(s);
                 return;
         }
+        c->number = -1; /* until number_cells() */
         if (xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
+                xml_attr_dup(n_attrs, attrs, "cpus", &c->cpus) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "memory", &c->memory) < 0 ||
                 xml_attr_dup(n_attrs, attrs, "unit", &c->unit) < 0)
                 oom(s);
@@ -185,8 +188,6 @@ enum placement_context {
         PLACE_MEMORY_BACKING, /* <domain><memoryBacking> */
         PLACE_HUGEPAGES,      /* ...<hugepages> */
         PLACE_CPUTUNE,        /* <domain><cputune> */
-        PLACE_CPU,            /* <domain><cpu> */
-        PLACE_CPU_NUMA,       /* ...<numa> */
         PLACE_DEVICES,        /* <domain><devices> */
         PLACE_HOSTDEV_PCI,    /* ...<hostdev mode='subsystem' type='pci'> */
         PLACE_HOSTDEV_SOURCE, /* ...<source> */
@@ -216,8 +217,6 @@ static void scan_placement(
                         here = PLACE_MEMORY_BACKING;
                 else if (is_name(name, "cputune"))
                         here = PLACE_CPUTUNE;
-                else if (is_name(name, "cpu"))
-                        here = PLACE_CPU;
                 else if (is_name(name, "devices"))
                         here = PLACE_DEVICES;
         } else if (parent == PLACE_MEMORY_BACKING && is_name(name, "hugepages")) {
@@ -240,14 +239,6 @@ static void scan_placement(
                 free(p->emulatorpin);
                 p->emulatorpin = NULL;
                 r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->emulatorpin);
-        } else if (parent == PLACE_CPU && is_name(name, "numa"))
-                here = PLACE_CPU_NUMA;
-        else if (parent == PLACE_CPU_NUMA && is_name(name, "cell")) {
-                struct domxml_cell_cpus *c = array_append(&p->cell_cpus, &p->n_cell_cpus, sizeof(*c));
-
-                if (!c || xml_attr_dup(n_attrs, attrs, "id", &c->id) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "cpus", &c->cpus) < 0)
-                        r = -ENOMEM;
         } else if (parent == PLACE_DEVICES && is_name(name, "hostdev")) {
                 if (xml_attr_equals(n_attrs, attrs, "mode", "subsystem") &&
                         xml_attr_equals(n_attrs, attrs, "type", "pci"))
@@ -387,6 +378,51 @@ static void on_characters(void *ctx, const xmlChar *text, int len) {
         strbuf_add(&s->memory_text, (const char *) text, n);
 }
 
+/* A cell's number as libvirt gives it, or -1 when its id is not one. */
+static long cell_number(const struct domxml_facts *f, size_t i) {
+        const char *id = f->cells[i].id;
+
+        return id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
+}
+
+/*
+ * Numbers the cells (see domxml_facts.cells), checking them all first so
+ * that a refusal leaves every number -1. Returns 0, or -ENOMEM.
+ */
+static int number_cells(struct domxml_facts *f) {
+        _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
+        char why[DIAG_LINE_MAX] = "";
+
+        if (!taken)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < f->n_cells && !why[0]; i++) {
+                const char *id = f->cells[i].id;
+                long n = cell_number(f, i);
+
+                if (n < 0) {
+                        char q[80];
+
+                        diag_quote(id, strlen(id), 16, q, sizeof(q));
+                        snprintf(why, sizeof(why),
+                                "guest NUMA cell %zu has id '%s'; libvirt needs a number below the number of "
+                                "cells (%zu)",
+                                i, q, f->n_cells);
+                } else if (taken[n])
+                        snprintf(why, sizeof(why),
+                                "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
+                else
+                        taken[n] = true;
+        }
+        if (why[0]) {
+                f->cells_refused = strdup(why);
+                return f->cells_refused ? 0 : -ENOMEM;
+        }
+        for (size_t i = 0; i < f->n_cells; i++)
+                f->cells[i].number = cell_number(f, i);
+        return 0;
+}
+
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d) {
         static const xmlSAXHandler sax = {
                 .startElementNs = on_start,
@@ -407,7 +443,8 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 f.bom = 3;
 
         r = xml_read(&s.reader, &sax);
-        if (r >= 0 && f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0)
+        if (r >= 0 &&
+                ((f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0) || number_cells(&f) < 0))
                 r = diag_error(d, -ENOMEM, "out of memory");
         free(s.memory_text.p);
         if (r < 0) {
@@ -437,11 +474,6 @@ static void placement_done(struct domxml_placement *p) {
         }
         free(p->vcpupins);
         free(p->emulatorpin);
-        for (size_t i = 0; i < p->n_cell_cpus; i++) {
-                free(p->cell_cpus[i].id);
-                free(p->cell_cpus[i].cpus);
-        }
-        free(p->cell_cpus);
         for (size_t i = 0; i < p->n_pci; i++) {
                 free(p->pci[i].domain);
                 free(p->pci[i].bus);
@@ -469,48 +501,13 @@ void domxml_facts_done(struct domxml_facts *f) {
         free(nt->memnodes);
         for (size_t i = 0; i < f->n_cells; i++) {
                 free(f->cells[i].id);
+                free(f->cells[i].cpus);
                 free(f->cells[i].memory);
                 free(f->cells[i].unit);
         }
         free(f->cells);
+        free(f->cells_refused);
         *f = (struct domxml_facts){0};
-}
-
-/* A cell's number as libvirt gives it, or -1 when its id is not one. */
-static long cell_number(const struct domxml_facts *f, size_t i) {
-        const char *id = f->cells[i].id;
-
-        return id ? parse_uint_libvirt(id, f->n_cells - 1) : (long) i;
-}
-
-int domxml_cell_numbers(const struct domxml_facts *f, unsigned *ret, struct diag *d) {
-        _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
-
-        if (!taken)
-                return diag_error(d, -ENOMEM, "out of memory");
-
-        /* Check them all first, so that ret is written only on success. */
-        for (size_t i = 0; i < f->n_cells; i++) {
-                const char *id = f->cells[i].id;
-                long n = cell_number(f, i);
-
-                if (n < 0) {
-                        char q[80];
-
-                        diag_quote(id, strlen(id), 16, q, sizeof(q));
-                        return diag_error(d, -EINVAL,
-                                "guest NUMA cell %zu has id '%s'; libvirt needs a number below the number of "
-                                "cells (%zu)",
-                                i, q, f->n_cells);
-                }
-                if (taken[n])
-                        return diag_error(
-                                d, -EINVAL, "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
-                taken[n] = true;
-        }
-        for (size_t i = 0; i < f->n_cells; i++)
-                ret[i] = (unsigned) cell_number(f, i);
-        return 0;
 }
 
 int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len) {

@@ -41,10 +41,12 @@ struct run {
         struct file_data file;
         struct domxml_facts facts;
         struct topology topo;
+        struct caps_pages caps_pages; /* with --capabilities, for a huge-page VM: the host's <pages> */
         struct vm_facts vm;
 };
 
 static void run_done(struct run *r) {
+        caps_pages_done(&r->caps_pages);
         topology_done(&r->topo);
         domxml_facts_done(&r->facts);
         file_data_done(&r->file);
@@ -95,13 +97,17 @@ static bool has_pinning(const struct domxml_placement *p) {
         return p->vcpu_cpuset || p->n_vcpupins > 0 || p->emulatorpin;
 }
 
-/* The host's topology, with only `only`'s memory read (NULL: all nodes'). */
+/*
+ * The host's topology, with only `only`'s memory read (NULL: all nodes').
+ * From capabilities XML, a huge-page VM's pages come in the same pass.
+ */
 static int load_host(struct run *r, const struct nodeset *only) {
         const struct hook_request *req = r->req;
         unsigned flags = has_pinning(&r->facts.placement) ? TOPOLOGY_CPUS : 0;
 
         if (req->capabilities_path)
-                return capabilities_load(req->capabilities_path, flags, &r->topo, r->d);
+                return capabilities_load(req->capabilities_path, flags, &r->topo,
+                        r->facts.placement.has_hugepages ? &r->caps_pages : NULL, r->d);
         return topology_load(flags, only, &r->topo, r->d);
 }
 
@@ -118,9 +124,17 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
         const char *const *memnode_subjects, bool memnodes_soft, const char *origin) {
         const struct hook_request *req = r->req;
         const char *sysfs = req->sysfs_root ? req->sysfs_root : TOPOLOGY_SYSFS;
-        struct caps_pages caps = {0};
-        struct binding_list bindings;
         long page_size = sysconf(_SC_PAGESIZE);
+        struct hugepages_host h = {
+                .sysfs = sysfs,
+                .meminfo = req->meminfo_path ? req->meminfo_path : TOPOLOGY_MEMINFO,
+                .caps = req->capabilities_path ? &r->caps_pages : NULL, /* read with the topology */
+                .present = &r->topo.present,
+                .base_page_kib = page_size > 0 ? (uint64_t) page_size / 1024 : 4,
+        };
+        /* Another host's capabilities say nothing of this host's PCI devices. */
+        struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
+        struct binding_list bindings;
         int k;
 
         if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
@@ -128,28 +142,10 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
         for (size_t i = 0; i < bindings.n_cells; i++)
                 bindings.cells[i].warn_only = memnodes_soft;
 
-        k = 0;
-        if (r->facts.placement.has_hugepages && req->capabilities_path)
-                k = capabilities_load_pages(req->capabilities_path, &caps, r->d);
-        if (k >= 0) {
-                struct hugepages_host h = {
-                        .sysfs = sysfs,
-                        .meminfo = req->meminfo_path ? req->meminfo_path : TOPOLOGY_MEMINFO,
-                        .caps = req->capabilities_path ? &caps : NULL,
-                        .present = &r->topo.present,
-                        .base_page_kib = page_size > 0 ? (uint64_t) page_size / 1024 : 4,
-                };
-
-                k = hugepages_check(&r->facts, &bindings, &h, r->d);
-        }
-        if (k >= 0) {
-                /* Another host's capabilities say nothing of this host's PCI devices. */
-                struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
-
+        k = hugepages_check(&r->facts, &bindings, &h, r->d);
+        if (k >= 0)
                 locality_check(&r->facts, &bindings, &l, r->d);
-        }
 
-        caps_pages_done(&caps);
         binding_list_done(&bindings);
         return k;
 }
@@ -208,16 +204,11 @@ static const struct nodeset *nodes_named(
 static int cell_facts(const struct run *r, unsigned cell, const char *subject, struct vm_facts *ret,
         char *label, size_t label_size) {
         const struct domxml_facts *f = &r->facts;
-        _cleanup_free_ unsigned *numbers = calloc(f->n_cells + 1, sizeof(unsigned));
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
-        struct diag inner;
 
-        if (!numbers)
-                return diag_error(r->d, -ENOMEM, "out of memory");
-        diag_init(&inner);
-        if (domxml_cell_numbers(f, numbers, &inner) < 0)
-                return diag_error(r->d, inner.error, "%s: %s", subject, inner.message);
+        if (f->cells_refused)
+                return diag_error(r->d, -EINVAL, "%s: %s", subject, f->cells_refused);
 
         snprintf(label, label_size, "guest cell %u's memory", cell);
         *ret = (struct vm_facts){.memory_label = label, .hugepages = f->placement.has_hugepages};
@@ -225,7 +216,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         for (size_t i = 0; i < f->n_cells; i++) {
                 const struct domxml_cell *c = &f->cells[i];
 
-                if (numbers[i] != cell)
+                if (c->number != (long) cell)
                         continue;
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)
@@ -446,7 +437,7 @@ static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const
  */
 static int check_memnode(
         struct run *r, const char *origin, const struct domxml_memnode *mn, struct diag *scratch) {
-        long cell = parse_id_str(mn->cellid, NODE_ID_MAX);
+        long cell = numatune_memnode_cell(mn);
         char element[DIAG_LINE_MAX / 2], label[64];
         struct vm_facts facts;
         struct numa_spec s;
@@ -501,9 +492,7 @@ static int run_check(struct run *r, struct hook_result *res) {
                 return diag_error(r->d, -EINVAL, "%s domain XML has %zu <numatune> elements", origin,
                         r->facts.n_numatune);
 
-        /* libvirt: without <memory> the placement is <vcpu>'s; with one, its own or its default. */
-        placement_auto = nt->n_memory > 0 ? numatune_memory_placement_auto(m, r->facts.vcpu_placement_auto)
-                                          : r->facts.vcpu_placement_auto;
+        placement_auto = numatune_effective_placement_auto(&r->facts);
 
         if (nt->n_memory > 0) {
                 numatune_describe_memory(m, element, sizeof(element));

@@ -358,8 +358,9 @@ static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t
         }
 
         for (size_t i = 0; i < f->n_cells; i++) {
-                long id = parse_id_str(f->cells[i].id, NODE_ID_MAX);
+                long id = f->cells[i].number;
 
+                /* Cells libvirt refuses are not numbered: the domain will not start anyway. */
                 if (id < 0 || !f->cells[i].memory)
                         continue;
                 if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0) {

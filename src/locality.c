@@ -147,7 +147,7 @@ static bool memory_nodes(const struct domxml_facts *f, const struct binding_list
                 if (f->n_cells == 0)
                         return false;
                 for (size_t i = 0; i < f->n_cells; i++)
-                        if (!binding_for_cell(b, parse_id_str(f->cells[i].id, NODE_ID_MAX)))
+                        if (!binding_for_cell(b, f->cells[i].number))
                                 return false;
         }
         for (size_t i = 0; i < b->n_cells; i++)
@@ -170,13 +170,13 @@ static void check_cpus(const struct domxml_facts *f, const struct binding_list *
 
         /* Each guest cell with its own <memnode>: its vCPUs against that memnode's nodes. */
         nodeset_clear(&seen);
-        for (size_t i = 0; i < p->n_cell_cpus; i++) {
-                long id = parse_id_str(p->cell_cpus[i].id, NODE_ID_MAX);
+        for (size_t i = 0; i < f->n_cells; i++) {
+                long id = f->cells[i].number;
                 const struct binding *cb = binding_for_cell(b, id);
                 struct nodeset overlap;
 
-                if (id < 0 || !cb || cb->cell != id || !p->cell_cpus[i].cpus ||
-                        nodeset_parse_libvirt(p->cell_cpus[i].cpus, &cell_vcpus) < 0)
+                if (id < 0 || !cb || cb->cell != id || !f->cells[i].cpus ||
+                        nodeset_parse_libvirt(f->cells[i].cpus, &cell_vcpus) < 0)
                         continue;
                 /* libvirt refuses cells sharing vCPUs; skipping them keeps the work linear. */
                 overlap = cell_vcpus;

@@ -153,39 +153,33 @@ static void print_topology(const struct topology *t, const char *source) {
         }
 }
 
-/* Huge pages per node and size: total/free from sysfs, or totals from capabilities XML. */
-static int print_hugepages(const struct topology *t, const char *capabilities_path, struct diag *d) {
+/* Huge pages per node and size: total/free from sysfs, or totals from capabilities XML (caps). */
+static int print_hugepages(const struct topology *t, const struct caps_pages *caps, struct diag *d) {
         _cleanup_free_ uint64_t *sizes = NULL;
-        struct caps_pages caps = {0};
         struct hugepage_pool *pools;
         size_t n = 0;
         char s[SIZE_FORMAT_MAX];
         int r;
 
-        if (capabilities_path) {
+        if (caps) {
                 uint64_t base = UINT64_MAX;
 
-                r = capabilities_load_pages(capabilities_path, &caps, d);
-                if (r < 0)
-                        return r;
                 /* libvirt lists the base page first: the sizes above the smallest are the huge ones. */
-                for (size_t i = 0; i < caps.n; i++)
-                        if (caps.items[i].size_kib < base)
-                                base = caps.items[i].size_kib;
-                for (size_t i = 0; i < caps.n; i++) {
-                        bool seen = caps.items[i].size_kib == base;
+                for (size_t i = 0; i < caps->n; i++)
+                        if (caps->items[i].size_kib < base)
+                                base = caps->items[i].size_kib;
+                for (size_t i = 0; i < caps->n; i++) {
+                        bool seen = caps->items[i].size_kib == base;
                         uint64_t *slot;
 
                         for (size_t j = 0; j < n && !seen; j++)
-                                seen = sizes[j] == caps.items[i].size_kib;
+                                seen = sizes[j] == caps->items[i].size_kib;
                         if (seen)
                                 continue;
                         slot = array_append(&sizes, &n, sizeof(*slot));
-                        if (!slot) {
-                                caps_pages_done(&caps);
+                        if (!slot)
                                 return diag_error(d, -ENOMEM, "out of memory");
-                        }
-                        *slot = caps.items[i].size_kib;
+                        *slot = caps->items[i].size_kib;
                 }
         } else {
                 r = topology_hugepage_sizes(TOPOLOGY_SYSFS, &sizes, &n);
@@ -195,19 +189,16 @@ static int print_hugepages(const struct topology *t, const char *capabilities_pa
 
         if (n == 0) {
                 printf("huge pages: none\n");
-                caps_pages_done(&caps);
                 return 0;
         }
-        printf(capabilities_path ? "huge pages: total per node (capabilities XML has no free count)\n"
-                                 : "huge pages: total/free per node\n");
+        printf(caps ? "huge pages: total per node (capabilities XML has no free count)\n"
+                    : "huge pages: total/free per node\n");
 
         pools = calloc(n, sizeof(*pools));
-        if (!pools) {
-                caps_pages_done(&caps);
+        if (!pools)
                 return diag_error(d, -ENOMEM, "out of memory");
-        }
         r = 0;
-        for (size_t j = 0; j < n && !capabilities_path && r >= 0; j++)
+        for (size_t j = 0; j < n && !caps && r >= 0; j++)
                 r = topology_hugepages_read(TOPOLOGY_SYSFS, sizes[j], &t->present, &pools[j]);
         if (r < 0)
                 diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
@@ -222,11 +213,11 @@ static int print_hugepages(const struct topology *t, const char *capabilities_pa
                                 char cell[48];
                                 uint64_t total = 0;
 
-                                if (capabilities_path) {
-                                        for (size_t c = 0; c < caps.n; c++)
-                                                if (caps.items[c].node == t->nodes[i].id &&
-                                                        caps.items[c].size_kib == sizes[j])
-                                                        total = caps.items[c].count;
+                                if (caps) {
+                                        for (size_t c = 0; c < caps->n; c++)
+                                                if (caps->items[c].node == t->nodes[i].id &&
+                                                        caps->items[c].size_kib == sizes[j])
+                                                        total = caps->items[c].count;
                                         snprintf(cell, sizeof(cell), "%" PRIu64, total);
                                 } else {
                                         const struct hugepage_node *hn =
@@ -244,23 +235,24 @@ static int print_hugepages(const struct topology *t, const char *capabilities_pa
         for (size_t j = 0; j < n; j++)
                 hugepage_pool_done(&pools[j]);
         free(pools);
-        caps_pages_done(&caps);
         return r;
 }
 
 static int run_topology(const char *capabilities_path, struct diag *d) {
+        struct caps_pages caps = {0};
         struct topology t;
         int r;
 
         if (capabilities_path)
-                r = capabilities_load(capabilities_path, TOPOLOGY_CPUS, &t, d);
+                r = capabilities_load(capabilities_path, TOPOLOGY_CPUS, &t, &caps, d);
         else
                 r = topology_load(TOPOLOGY_CPUS, NULL, &t, d);
         if (r < 0)
                 return r;
 
         print_topology(&t, capabilities_path ? capabilities_path : "this host (libnuma)");
-        r = print_hugepages(&t, capabilities_path, d);
+        r = print_hugepages(&t, capabilities_path ? &caps : NULL, d);
+        caps_pages_done(&caps);
         topology_done(&t);
         return r;
 }

@@ -68,22 +68,21 @@ int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **
         return 0;
 }
 
-/* An existing <memnode>'s cell id as libvirt reads it, or -1 when it has none that parses. */
-static long memnode_cell(const struct domxml_memnode *m) {
+long numatune_memnode_cell(const struct domxml_memnode *m) {
         return parse_uint_libvirt(m->cellid, NODE_ID_MAX);
 }
 
 static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {
         struct nodeset nodes;
 
-        return memnode_cell(m) == (long) b->cell && numatune_mode_or_default(m->mode) == b->mode &&
+        return numatune_memnode_cell(m) == (long) b->cell && numatune_mode_or_default(m->mode) == b->mode &&
                m->nodeset && nodeset_parse_libvirt(m->nodeset, &nodes) == 0 &&
                nodeset_equal(&nodes, &b->nodes);
 }
 
 static const struct domxml_memnode *find_memnode(const struct domxml_numatune *nt, unsigned cell) {
         for (size_t i = 0; i < nt->n_memnodes; i++)
-                if (memnode_cell(&nt->memnodes[i]) == (long) cell)
+                if (numatune_memnode_cell(&nt->memnodes[i]) == (long) cell)
                         return &nt->memnodes[i];
         return NULL;
 }

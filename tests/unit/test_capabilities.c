@@ -46,12 +46,22 @@ static const struct caps_case cases[] = {
 static void test_caps_case(void **state) {
         const struct caps_case *c = *state;
         _cleanup_free_ char *present = NULL, *memory = NULL;
+        struct caps_pages pages = {0};
+        char without_pages[DIAG_LINE_MAX];
         struct topology t;
         struct diag d;
         int r;
 
+        /* Not asking for the <pages> (there are none) gives the same verdict. */
         diag_init(&d);
-        r = capabilities_parse(c->xml, strlen(c->xml), 0, &t, &d);
+        r = capabilities_parse(c->xml, strlen(c->xml), 0, &t, NULL, &d);
+        if (r >= 0)
+                topology_done(&t);
+        snprintf(without_pages, sizeof(without_pages), "%s", d.message);
+
+        diag_init(&d);
+        r = capabilities_parse(c->xml, strlen(c->xml), 0, &t, &pages, &d);
+        assert_string_equal(d.message, without_pages);
         if (c->error) {
                 assert_true(r < 0);
                 assert_contains(d.message, c->error);
@@ -69,6 +79,7 @@ static void test_caps_case(void **state) {
         free(memory);
         assert_int_equal(nodeset_format(&t.memory_unknown, &memory), 0);
         assert_string_equal(memory, c->memory_unknown ? c->memory_unknown : "");
+        assert_int_equal(pages.n, 0);
         topology_done(&t);
 }
 
@@ -80,7 +91,7 @@ static void test_caps_lists_cpus(void **state) {
 
         (void) state;
         diag_init(&d);
-        assert_int_equal(capabilities_parse(xml, strlen(xml), TOPOLOGY_CPUS, &t, &d), 0);
+        assert_int_equal(capabilities_parse(xml, strlen(xml), TOPOLOGY_CPUS, &t, NULL, &d), 0);
         assert_string_equal(t.nodes[0].cpus, "1-3,7");
         topology_done(&t);
 }
@@ -97,7 +108,7 @@ static void test_caps_reads_fixture_file(void **state) {
                 skip();
         snprintf(path, sizeof(path), "%s/caps-memoryless.xml", dir);
         diag_init(&d);
-        if (capabilities_load(path, 0, &t, &d) < 0)
+        if (capabilities_load(path, 0, &t, NULL, &d) < 0)
                 fail_msg("%s", d.message);
         assert_int_equal(nodeset_format(&t.present, &present), 0);
         assert_int_equal(nodeset_format(&t.with_memory, &memory), 0);
@@ -106,6 +117,7 @@ static void test_caps_reads_fixture_file(void **state) {
         topology_done(&t);
 }
 
+/* The cells and their <pages> in one pass. */
 static void test_caps_reads_pages(void **state) {
         static const char xml[] =
                 "<capabilities><host><topology><cells>"
@@ -113,43 +125,81 @@ static void test_caps_reads_pages(void **state) {
                 "<pages unit='MiB' size='2'>7</pages><pages size='1048576'>\n 3 </pages></cell>"
                 "<cell id='0'><pages unit='KiB' size='2048'>0</pages></cell>"
                 "</cells></topology></host><pages size='4'>1</pages></capabilities>";
+        _cleanup_free_ char *present = NULL;
         struct caps_pages p;
+        struct topology t;
         struct diag d;
 
         (void) state;
         diag_init(&d);
-        if (capabilities_parse_pages(xml, strlen(xml), &p, &d) < 0)
+        if (capabilities_parse(xml, strlen(xml), 0, &t, &p, &d) < 0)
                 fail_msg("%s", d.message);
+        assert_int_equal(nodeset_format(&t.present, &present), 0);
+        assert_string_equal(present, "0-1");
         assert_int_equal(p.n, 4); /* the <pages> outside a cell is not a cell's */
+        assert_int_equal(p.items[0].node, 1);
+        assert_int_equal(p.items[0].size_kib, 4);
+        assert_int_equal(p.items[0].count, 100);
         assert_int_equal(p.items[1].node, 1);
         assert_int_equal(p.items[1].size_kib, 2048);
         assert_int_equal(p.items[1].count, 7);
         assert_int_equal(p.items[2].size_kib, 1048576);
         assert_int_equal(p.items[2].count, 3);
         assert_int_equal(p.items[3].node, 0);
+        assert_int_equal(p.items[3].size_kib, 2048);
+        assert_int_equal(p.items[3].count, 0);
         caps_pages_done(&p);
+        topology_done(&t);
 }
 
-static void test_caps_refuses_bad_pages(void **state) {
-        static const char *const bad[] = {
-                "<capabilities><host><topology><cells><cell id='0'><pages size='x'>1</pages></cell></cells>"
-                "</topology></host></capabilities>",
-                "<capabilities><host><topology><cells><cell id='0'><pages "
-                "size='2048'>many</pages></cell></cells>"
-                "</topology></host></capabilities>",
-                "<capabilities><host><topology><cells><cell><pages size='2048'>1</pages></cell></cells>"
-                "</topology></host></capabilities>",
-        };
+#define CAPS_PAGES(cell, pages) CAPS("<cell" cell "><memory>1</memory>" pages "</cell>")
 
-        (void) state;
-        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                struct caps_pages p;
-                struct diag d;
+struct pages_case {
+        const char *name;
+        const char *xml;
+        bool want_pages;   /* ask for the <pages> */
+        const char *error; /* part of the message, or NULL */
+};
 
-                diag_init(&d);
-                assert_int_equal(capabilities_parse_pages(bad[i], strlen(bad[i]), &p, &d), -EINVAL);
-                assert_contains(d.message, "has an invalid <pages>");
+/* clang-format off */
+static const struct pages_case pages_cases[] = {
+        {"pages_refuses_bad_size", CAPS_PAGES(" id='0'", "<pages size='x'>1</pages>"), true, "cell 0 has an invalid <pages>"},
+        {"pages_refuses_bad_count", CAPS_PAGES(" id='0'", "<pages size='2048'>many</pages>"), true, "cell 0 has an invalid <pages>"},
+        {"pages_refuses_long_count", CAPS_PAGES(" id='3'", "<pages size='2048'>1" "0000000000000000000000000000000000000000000000000000000000000000</pages>"),
+                true, "cell 3 has an invalid <pages>"},
+        {"pages_refuses_count_beyond_64_bits", CAPS_PAGES(" id='0'", "<pages size='2048'>18446744073709551616</pages>"), true,
+                "cell 0 has an invalid <pages>"},
+        {"pages_refuses_size_zero", CAPS_PAGES(" id='0'", "<pages size='0'>1</pages>"), true,
+                "cell 0 has an invalid <pages>"},
+        /* The cell is refused first, whether or not the pages are read. */
+        {"pages_of_a_cell_without_id_refuse_the_cell", CAPS_PAGES("", "<pages size='2048'>1</pages>"), true,
+                "capabilities XML has a <cell> without a valid id (0-4095)"},
+        {"pages_after_broken_xml_say_so", "<capabilities><host><topology><cells><cell id='0'><pages size='x'>1</pages></cell>", true,
+                "not well-formed"},
+        {"pages_not_asked_for_are_not_judged", CAPS_PAGES(" id='0'", "<pages size='x'>1</pages>"), false, NULL},
+};
+/* clang-format on */
+
+static void test_pages_case(void **state) {
+        const struct pages_case *c = *state;
+        struct caps_pages p = {0};
+        struct topology t;
+        struct diag d;
+        int r;
+
+        diag_init(&d);
+        r = capabilities_parse(c->xml, strlen(c->xml), 0, &t, c->want_pages ? &p : NULL, &d);
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("parsed, expected \"%s\"", c->error);
+                assert_int_equal(r, -EINVAL);
+                assert_contains(d.message, c->error);
+                return;
         }
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        assert_int_equal(p.n, 0);
+        topology_done(&t);
 }
 
 /* A memory-only node (<cpus num='0'/>) once reached qsort(NULL, 0, ...), which UBSan stops at. */
@@ -165,7 +215,7 @@ static void test_caps_memory_only_node_has_no_cpus(void **state) {
                 skip();
         snprintf(path, sizeof(path), "%s/caps-unknown-memory.xml", dir);
         diag_init(&d);
-        if (capabilities_load(path, TOPOLOGY_CPUS, &t, &d) < 0)
+        if (capabilities_load(path, TOPOLOGY_CPUS, &t, NULL, &d) < 0)
                 fail_msg("%s", d.message);
         assert_int_equal(t.n_nodes, 3);
         assert_string_equal(t.nodes[0].cpus, "0-1");
@@ -184,7 +234,7 @@ int main(void) {
         UNIT_TEST(&suite, test_caps_lists_cpus);
         UNIT_TEST(&suite, test_caps_reads_fixture_file);
         UNIT_TEST(&suite, test_caps_reads_pages);
-        UNIT_TEST(&suite, test_caps_refuses_bad_pages);
+        UNIT_TABLE(&suite, pages_cases, test_pages_case);
         UNIT_TEST(&suite, test_caps_memory_only_node_has_no_cpus);
         return UNIT_RUN(&suite, "capabilities");
 }

@@ -158,6 +158,11 @@ static const struct hook_case cases[] = {
                 MIGRATE, .error = "incoming <memory mode='strict' nodeset='0-3'/>: nodes 2-3 do not exist on this host (host nodes: 0-1)"},
         {"migration_memory_capacity_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/>"),
                 .topo = CAPS_SMALL, MIGRATE, .error = "incoming <memory mode='strict' nodeset='0'/>: the VM's memory (2 GiB) is larger than all memory of node 0 (1 GiB)"},
+        /* libvirt reads cellid as an unsigned attribute (blanks and a '+' before it); so does the hook. */
+        {"migration_reads_cellid_as_libvirt_does", .doc = CELLS("", "<memnode cellid=' 1' mode='strict' nodeset='1'/><memnode cellid='+0' mode='strict' nodeset='0'/>"),
+                MIGRATE, .info = "incoming <numatune> fits this host"},
+        {"migration_refuses_cellid_libvirt_refuses", .doc = CELLS("", "<memnode cellid='1 ' mode='strict' nodeset='1'/>"),
+                MIGRATE, .error = "incoming <memnode cellid='1 ' mode='strict' nodeset='1'/>: no cell id this hook can read"},
         {"migration_refuses_memnode_without_guest_cell", .doc = CELLS("", "<memnode cellid='2' mode='strict' nodeset='5'/>"),
                 MIGRATE, .error = "incoming <memnode cellid='2' mode='strict' nodeset='5'/>: the domain has no guest NUMA cell 2"},
         {"migration_refuses_memnode_unknown_mode", .doc = CELLS("", "<memnode cellid='0' mode='lax' nodeset='5'/>"),
@@ -182,6 +187,8 @@ static const struct hook_case cases[] = {
                 .error = "saved <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host (host nodes: 0-1)"},
         {"dehibernate_refuses_memnode_capacity", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='1'/>"),
                 .topo = CAPS_SMALL, DEHIBERNATE, .error = "saved <memnode cellid='1' mode='strict' nodeset='1'/>: guest cell 1's memory"},
+        {"dehibernate_finds_the_cell_of_a_signed_cellid", .doc = CELLS("", "<memnode cellid='+1' mode='strict' nodeset='1'/>"),
+                .topo = CAPS_SMALL, DEHIBERNATE, .error = "saved <memnode cellid='+1' mode='strict' nodeset='1'/>: guest cell 1's memory"},
         {"dehibernate_refuses_unreadable_memnode_nodeset", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='x'/>"), DEHIBERNATE,
                 .error = "saved <memnode cellid='1' mode='strict' nodeset='x'/>: no nodeset this hook can read"},
         {"dehibernate_refuses_memnodes_with_vcpu_auto_placement", .doc = CELLS(" placement='auto'", "<memnode cellid='0' mode='strict' nodeset='0'/>"),
@@ -426,6 +433,14 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
+        /* A cell without id is cell 0 to libvirt, and so to the huge page check. */
+        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
+                            "<domain><memory unit='MiB'>1536</memory><memoryBacking><hugepages><page "
+                            "size='1048576'/></hugepages></memoryBacking><vcpu>1</vcpu><cpu><numa><cell "
+                            "cpus='0' memory='1536' unit='MiB'/></numa></cpu></domain>",
+                            &d) < 0);
+        assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
+
         /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
         assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
                             HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
@@ -447,6 +462,16 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_int_equal(d.n_warnings, 1);
         assert_contains(d.warnings[0],
                 "incoming <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 GiB");
+
+        /* The same <memnode> with cellid=' 0', which libvirt reads as 0. */
+        assert_int_equal(
+                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                        HUGE_DOC("<numatune><memnode cellid=' 0' mode='strict' nodeset='1'/></numatune>"),
+                        &d),
+                0);
+        assert_int_equal(d.n_warnings, 1);
+        assert_contains(d.warnings[0],
+                "incoming <memnode cellid=' 0' mode='strict' nodeset='1'/>: needs 2 free 1 GiB");
         unit_remove_tree(root);
 }
 

@@ -178,6 +178,18 @@ static const struct check_case check_cases[] = {
         {"cells_use_their_memnodes_nodes", DOC_VNUMA, HOST_PLAIN,
                 {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "1"}, END},
                 "'cell 1': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
+        {"cells_without_id_use_their_memnodes_nodes", /* libvirt numbers them by position */
+                "<domain><memory unit='GiB'>5</memory><memoryBacking><hugepages><page size='1' unit='GiB' "
+                "nodeset='0'/><page size='2048'/></hugepages></memoryBacking><cpu><numa><cell cpus='0-1' "
+                "memory='4' unit='GiB'/><cell cpus='2-3' memory='1' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "1"}, END},
+                "'cell 1': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
+        {"cell_ids_are_read_as_libvirt_reads_them",
+                "<domain><memory unit='GiB'>5</memory><memoryBacking><hugepages><page size='1' unit='GiB' "
+                "nodeset='0'/><page size='2048'/></hugepages></memoryBacking><cpu><numa><cell id=' 1' cpus='2-3' "
+                "memory='1' unit='GiB'/><cell id='+0' cpus='0-1' memory='4' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "1"}, END},
+                "'cell 1': needs 512 free 2 MiB pages on node 1, which has 0 (node 0 has 512)", NULL},
         {"cells_fit_where_their_pages_are", DOC_VNUMA, HOST_PLAIN,
                 {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL},
         {"cells_without_memnode_follow_memory", DOC_VNUMA, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},

@@ -111,6 +111,26 @@ static const struct check_case check_cases[] = {
         {"auto_placement_silences", PINNED(ON_NODE0), "auto", {NULL}, false, {NULL}},
         {"guest_cells_against_their_memnodes", VNUMA, NULL, {"0", "1"}, false,
                 {"guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"}},
+        {"guest_cells_without_id_are_numbered_by_position",
+                "<domain><vcpu>4</vcpu><cputune><vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='2'/>"
+                "<vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='3' cpuset='3'/></cputune><cpu><numa><cell "
+                "cpus='0-1' memory='1' unit='GiB'/><cell cpus='2-3' memory='1' unit='GiB'/></numa></cpu></domain>",
+                NULL, {"0", "1"}, false,
+                {"guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"}},
+        {"guest_cell_ids_are_read_as_libvirt_reads_them",
+                "<domain><vcpu>4</vcpu><cputune><vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='2'/>"
+                "<vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='3' cpuset='3'/></cputune><cpu><numa><cell id=' 1' "
+                "cpus='2-3' memory='1' unit='GiB'/><cell id='+0' cpus='0-1' memory='1' unit='GiB'/></numa></cpu>"
+                "</domain>",
+                NULL, {"0", "1"}, false,
+                {"guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"}},
+        {"guest_cells_of_a_second_numa_are_not_cells", /* libvirt reads the first <numa> only */
+                "<domain><vcpu>6</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='0'/>"
+                "<vcpupin vcpu='2' cpuset='2'/><vcpupin vcpu='3' cpuset='2'/><vcpupin vcpu='4' cpuset='0'/>"
+                "<vcpupin vcpu='5' cpuset='0'/></cputune><cpu><numa><cell id='0' cpus='0-1' memory='1' unit='GiB'/>"
+                "<cell id='1' cpus='2-3' memory='1' unit='GiB'/></numa><numa><cell id='1' cpus='4-5' memory='1' "
+                "unit='GiB'/></numa></cpu></domain>",
+                NULL, {"0", "1"}, false, {NULL}},
         {"guest_cells_without_memnode_use_memory", VNUMA, "0", {NULL, "1"}, false,
                 {"vCPUs 0-1 run on node 1 but memory is bound to node 0: every access is remote"}},
         {"emulator_threads_warn", "<domain><vcpu>1</vcpu><cputune><emulatorpin cpuset='2-3'/></cputune></domain>",
@@ -126,6 +146,9 @@ static const struct check_case check_cases[] = {
         {"pci_skipped_when_memory_is_partly_unbound", "<domain><vcpu>1</vcpu><cpu><numa><cell id='0' memory='1'/><cell id='1' memory='1'/></numa></cpu><devices>"
                 HOSTDEV("0x0000", "0x3b", "0x00", "0x0") "</devices></domain>", NULL, {"0", NULL}, true, {NULL}},
         {"pci_with_memnodes_everywhere", "<domain><vcpu>1</vcpu><cpu><numa><cell id='0' memory='1'/><cell id='1' memory='1'/></numa></cpu><devices>"
+                HOSTDEV("0x0000", "0x3b", "0x00", "0x0") "</devices></domain>", NULL, {"0", "0"}, true,
+                {"PCI device 0000:3b:00.0 is on node 1 but memory is bound to node 0: its DMA is remote"}},
+        {"pci_with_memnodes_on_cells_without_id", "<domain><vcpu>1</vcpu><cpu><numa><cell memory='1'/><cell memory='1'/></numa></cpu><devices>"
                 HOSTDEV("0x0000", "0x3b", "0x00", "0x0") "</devices></domain>", NULL, {"0", "0"}, true,
                 {"PCI device 0000:3b:00.0 is on node 1 but memory is bound to node 0: its DMA is remote"}},
         {"hostdev_of_other_type_ignored", DEVICES("<hostdev mode='subsystem' type='usb'><source><address bus='0x3b' device='1'/></source></hostdev>"),
