@@ -364,12 +364,28 @@ static int transcode(struct xml_reader *r, const char *encoding) {
                                 line_of(s, i), i, s[i]);
                 n += map->width[s[i]];
         }
-        if (first_high < r->len && !string_parse_honours_encoding())
-                return diag_error(r->d, -EINVAL,
-                        "%s declares encoding '%s' and has a non-ASCII byte at line %zu (offset %zu); "
-                        "libvirt would refuse it, since this libxml2 reads XML from a string as UTF-8 "
-                        "whatever it declares",
-                        r->what, q, line_of(s, first_high), first_high);
+        if (first_high < r->len && !string_parse_honours_encoding()) {
+                /*
+                 * libvirt here reads the bytes as UTF-8 whatever the
+                 * declaration says: valid UTF-8 it accepts, so read it
+                 * the same way, byte for byte (every width 1).
+                 */
+                size_t bad = utf8_invalid_at(s, r->len);
+
+                if (bad < r->len)
+                        return diag_error(r->d, -EINVAL,
+                                "%s declares encoding '%s' and has a byte that is not UTF-8 at line %zu "
+                                "(offset %zu); libvirt would refuse it, since this libxml2 reads XML from "
+                                "a string as UTF-8 whatever it declares",
+                                r->what, q, line_of(s, bad), bad);
+                r->copy = malloc(r->len);
+                if (!r->copy)
+                        return diag_error(r->d, -ENOMEM, "out of memory");
+                memcpy(r->copy, r->buf, r->len);
+                r->copy_len = r->len;
+                memset(r->width, 1, sizeof(r->width));
+                return 0;
+        }
         if (n > (size_t) INT32_MAX)
                 return diag_error(r->d, -EFBIG, "%s is too large", r->what);
 
