@@ -312,8 +312,11 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
         /* The cells first: a <pages> of a cell without a valid id is that cell's fault. */
         if (r >= 0 && s.bad_pages) {
                 topology_done(&t);
-                r = diag_error(
-                        d, -EINVAL, "capabilities XML cell %ld has an invalid <pages>", s.bad_pages_cell);
+                r = diag_error(d, -EINVAL,
+                        "capabilities XML cell %ld has an invalid <pages> (libvirt writes <pages "
+                        "unit='KiB' size='2048'>COUNT</pages>: a size above 0, a decimal count); save "
+                        "that host's `virsh capabilities` again",
+                        s.bad_pages_cell);
         }
 
         for (size_t i = 0; i < s.n_cells; i++) {

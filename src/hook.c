@@ -448,7 +448,10 @@ static int check_memnode(
         if (k < 0)
                 return k;
         if (cell < 0)
-                return diag_error(r->d, -EINVAL, "%s: no cell id this hook can read", s.subject);
+                return diag_error(r->d, -EINVAL,
+                        "%s: no cell id this hook can read; libvirt refuses it too (it needs a "
+                        "decimal cellid, e.g. cellid='1')",
+                        s.subject);
         k = cell_facts(r, (unsigned) cell, s.subject, &facts, label, sizeof(label));
         if (k < 0)
                 return k;

@@ -426,7 +426,8 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
         if (r < 0)
                 return diag_error(d, r,
                         "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
-                        "(size, unit or nodeset)");
+                        "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
+                        "(KiB by default), e.g. <page size='1' unit='GiB'/>");
         if (r == 0 || kib == base_kib(h)) {
                 *ret_kib = 0; /* libvirt backs this memory with normal pages */
                 return 0;
@@ -474,7 +475,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         if (choose_pages(&f->placement, choice) < 0)
                 return diag_error(d, -EINVAL,
                         "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
-                        "this hook cannot read");
+                        "this hook cannot read; libvirt needs guest cell numbers, e.g. nodeset='0-1'");
 
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
