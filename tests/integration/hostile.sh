@@ -166,6 +166,52 @@ xml_case "30 000 <memnode> elements" legal
 xml "$DOM<metadata><x:numatune xmlns:x='urn:x'><x:memory nodeset='&lt;&amp;'/></x:numatune></metadata></domain>"; xml_case "escaped entities in foreign metadata" legal
 xml "$DOM<![CDATA[</domain>]]></domain>"; xml_case "CDATA holding an end tag" legal
 
+# --- huge pages, and another host's <pages> ---------------------------------
+# On the two-node fixture with 2 MiB and 1 GiB pages (512 and 9 on node 0).
+caps=$fixtures/caps-hugepages.xml
+HP="<domain type='kvm'><name>h</name><memory unit='MiB'>64</memory><vcpu>2</vcpu>"
+CELLS="<cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB'/></numa></cpu>"
+hp_case() { # hp_case NAME PAGES [legal]: <hugepages> holding PAGES, with guest cells
+    xml "$HP<memoryBacking><hugepages>$2</hugepages></memoryBacking>$CELLS</domain>"
+    xml_case "huge pages $1" ${3:-}
+}
+hp_case "size 0" "<page size='0'/>"
+hp_case "negative size" "<page size='-2048'/>"
+hp_case "20-digit size" "<page size='99999999999999999999'/>"
+hp_case "size with a trailing blank" "<page size='2048 '/>"
+hp_case "empty size" "<page size=''/>"
+hp_case "no size" "<page unit='KiB'/>"
+hp_case "unknown unit" "<page size='2048' unit='furlongs'/>"
+hp_case "8 EiB (overflows)" "<page size='8' unit='EiB'/>"
+hp_case "1 EiB (no such size)" "<page size='1' unit='EiB'/>"
+hp_case "2 MB (1954 KiB, no such size)" "<page size='2' unit='MB'/>"
+hp_case "nodeset not a set" "<page size='2048' nodeset='x'/>"
+hp_case "empty nodeset" "<page size='2048' nodeset=''/>"
+hp_case "size with a leading blank and +" "<page size=' +2' unit='M'/>" legal
+hp_case "in bytes" "<page size='2097152' unit='bytes'/>" legal
+hp_case "nodeset naming an absent cell" "<page size='2048' nodeset='5'/>" legal
+xml "<domain type='kvm'><name>h</name><memory unit='GiB'>4</memory><vcpu>1</vcpu><memoryBacking><hugepages><page size='1' unit='GiB'/></hugepages></memoryBacking></domain>"
+run "huge pages more than the host's total" -- numa=strict:1 _hook_domxml="$tmp/in.xml"
+pages_case() { # pages_case NAME REPLACEMENT [legal]: node 0's 2 MiB <pages> replaced
+    sed "0,/<pages unit='KiB' size='2048'>512<\/pages>/s//$2/" "$fixtures/caps-hugepages.xml" > "$tmp/caps.xml"
+    caps=$tmp/caps.xml
+    xml "$HP<memoryBacking><hugepages><page size='2048'/></hugepages></memoryBacking></domain>"
+    run "capabilities <pages> $1" ${3:-} -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+}
+pages_case "size 0" "<pages unit='KiB' size='0'>512<\/pages>"
+pages_case "no size" "<pages unit='KiB'>512<\/pages>"
+pages_case "unknown unit" "<pages unit='furlong' size='2048'>512<\/pages>"
+pages_case "negative count" "<pages unit='KiB' size='2048'>-512<\/pages>"
+pages_case "count not a number" "<pages unit='KiB' size='2048'>lots<\/pages>"
+pages_case "25-digit count" "<pages unit='KiB' size='2048'>9999999999999999999999999<\/pages>"
+pages_case "in MiB, blanks around the count" "<pages unit='MiB' size='2'> 512 <\/pages>" legal
+sed -e "0,/<memory unit='KiB'>16777216<\/memory>/s///" -e "/<cpu id='[01]' /d" -e "0,/<cpus num='2'>/s//<cpus num='0'>/" \
+    "$fixtures/caps-hugepages.xml" > "$tmp/caps.xml"
+caps=$tmp/caps.xml
+xml "$HP<memoryBacking><hugepages><page size='2048'/></hugepages></memoryBacking></domain>"
+run "capabilities cell with no <memory> and <cpus num='0'>" legal -- numa=strict:0 _hook_domxml="$tmp/in.xml"
+caps=$fixtures/caps-4node.xml
+
 # --- the path -----------------------------------------------------------------
 valid; run "path _hook_domxml unset" -- numa=strict:0
 valid; run "path _hook_domxml empty" -- numa=strict:0 _hook_domxml=
