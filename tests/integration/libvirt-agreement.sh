@@ -271,6 +271,35 @@ for enc in ISO-8859-1 ISO-8859-15 KOI8-R; do
     encoding_case "encoding='$enc', UTF-8 bytes in <description>" "$tmp/enc.xml"
 done
 
+# --- 6b. pinning and devices the locality warnings read: odd forms libvirt
+# accepts are never a reason to refuse (the hook warns at most)
+NT="  <numatune><memory mode='strict' nodeset='0'/></numatune>"
+pin_rows=(
+"  <cputune><vcpupin vcpu='0' cpuset=' 0 , 1 '/></cputune>"
+"  <cputune><vcpupin vcpu='0' cpuset='0-3,^2'/></cputune>"
+"  <cputune><vcpupin vcpu='1' cpuset='500'/></cputune>"
+"  <cputune><emulatorpin cpuset='0,'/></cputune>"
+"  <cputune><emulatorpin cpuset='2-3'/><vcpupin vcpu='0' cpuset='3'/></cputune>"
+)
+for row in "${pin_rows[@]}"; do
+    splice "$fixtures/test-driver.xml" 4 "$row" "$tmp/in.xml"
+    splice "$tmp/in.xml" 5 "$NT" "$tmp/cand.xml"
+    agree "${row#  }" "$tmp/in.xml" "$tmp/cand.xml" numa=strict:0
+done
+sed "s|<vcpu placement='static'>|<vcpu placement='static' cpuset='0-+1'>|" "$fixtures/test-driver.xml" > "$tmp/in.xml"
+splice "$tmp/in.xml" 4 "$NT" "$tmp/cand.xml"
+agree "<vcpu cpuset='0-+1'>" "$tmp/in.xml" "$tmp/cand.xml" numa=strict:0
+hostdev_rows=(
+"domain='0' bus='59' slot='0' function='0'"
+"bus='0x3b' slot='0x00' function='0x0'"
+"domain='0x10000' bus='0x3b' slot='0x00' function='0x0'"
+)
+for row in "${hostdev_rows[@]}"; do
+    splice "$fixtures/test-driver.xml" 7 "  <devices><hostdev mode='subsystem' type='pci' managed='yes'><source><address $row/></source></hostdev></devices>" "$tmp/in.xml"
+    splice "$tmp/in.xml" 4 "$NT" "$tmp/cand.xml"
+    agree "<hostdev> PCI address $row" "$tmp/in.xml" "$tmp/cand.xml" numa=strict:0
+done
+
 # --- 7. capabilities cells without <memory>: unknown, not memoryless
 for spec in strict:1 interleave:^0 strict:2; do
     cp "$fixtures/test-driver.xml" "$tmp/work.xml"
