@@ -264,8 +264,10 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                 }
                 if (c->memory.too_long ||
                         (c->memory.len > 0 && size_parse(c->memory.text, c->unit, &total) < 0)) {
-                        r = diag_error(
-                                d, -EINVAL, "capabilities XML cell %ld has an invalid <memory>", c->id);
+                        r = diag_error(d, -EINVAL,
+                                "capabilities XML cell %ld has an invalid <memory> (libvirt writes <memory "
+                                "unit='KiB'>SIZE</memory>); save that host's `virsh capabilities` again",
+                                c->id);
                         goto fail;
                 }
                 if ((s->flags & TOPOLOGY_CPUS) && cell_cpus(c, &cpus) < 0) {
