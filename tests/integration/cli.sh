@@ -86,6 +86,12 @@ expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- 
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"
 cp "$fixtures/libvirt.xml" "$tmp/caps-wrong.xml"
 expect "capabilities without cells" 2 "no host/topology/cells/cell" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-wrong.xml" --topology
+sed "0,/<memory unit='KiB'>16777216</s//<memory unit='KiB'>lots</" "$fixtures/caps-2node.xml" > "$tmp/caps-bad-memory.xml"
+expect "capabilities <memory> not a size: says how to fix it" 2 "cell 0 has an invalid <memory> (libvirt writes <memory unit='KiB'>SIZE</memory>); save that host's \`virsh capabilities\` again" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-bad-memory.xml" --topology
+sed "0,/<pages unit='KiB' size='2048'>512</s//<pages unit='MiB' size='2'>512</" "$fixtures/caps-hugepages.xml" > "$tmp/caps-pages-mib.xml"
+expect "topology: capabilities <pages> in MiB are the 2 MiB column" 0 "" "0      512              9" -- "${env_run[@]}" "$hook" --topology --capabilities "$tmp/caps-pages-mib.xml"
+sed "0,/<pages unit='KiB' size='2048'>512</s//<pages unit='KiB' size='2048'>many</" "$fixtures/caps-hugepages.xml" > "$tmp/caps-pages-bad.xml"
+expect "topology: a <pages> count that is no number is refused" 2 "cell 0 has an invalid <pages>" "" -- "${env_run[@]}" "$hook" --topology --capabilities "$tmp/caps-pages-bad.xml"
 
 # Paths VDSM would never hand over, refused without touching anything.
 ln -sf "$tmp/dom.xml" "$tmp/link.xml"
