@@ -476,10 +476,14 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
                                 goto oom;
                         b.n++;
                 }
-        if (b.n == 0)
-                return 0;
-
+        /*
+         * The rules hold for the result even when nothing is added: a
+         * document that already breaks them is what libvirt refuses, and
+         * the check-only hook points refuse it too.
+         */
         r = check_rules(f, req, add, d);
+        if (r >= 0 && b.n == 0)
+                return 0;
         if (r >= 0) {
                 if (f->n_numatune == 0)
                         r = new_numatune(buf, f, &b, ret);

@@ -86,6 +86,13 @@ agree "vcpu auto, numa_memnode with a static numa" "$auto" "$tmp/cand.xml" numa=
 splice "$auto" 3 "  <numatune><memnode cellid='1' mode='strict' nodeset='1'/></numatune>" "$tmp/in.xml"
 splice "$auto" 3 "  <numatune><memnode cellid='1' mode='strict' nodeset='1'/><memnode cellid='0' mode='strict' nodeset='0'/></numatune>" "$tmp/cand.xml"
 agree "vcpu auto, memnode-only <numatune>, numa_memnode" "$tmp/in.xml" "$tmp/cand.xml" numa_memnode='0=strict:0'
+# The same <memnode> already there: nothing to add, but the document is what
+# libvirt refuses, as the check-only hook points say too.
+splice "$auto" 3 "  <numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>" "$tmp/in.xml"
+agree "vcpu auto, the requested <memnode> already there" "$tmp/in.xml" "$tmp/in.xml" numa_memnode='0=strict:0'
+# A restrictive <memory> that matches numa, beside an existing strict <memnode>.
+splice "$fixtures/test-driver-vnuma.xml" 4 "  <numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/></numatune>" "$tmp/in.xml"
+agree "restrictive <memory> already there, beside a strict <memnode>" "$tmp/in.xml" "$tmp/in.xml" numa=restrictive:0
 
 # --- 2. guest cells without an id: libvirt numbers them in document order
 noid=$fixtures/test-driver-cells-noid.xml
