@@ -26,6 +26,13 @@ bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_pla
  */
 bool numatune_effective_placement_auto(const struct domxml_facts *f);
 
+/*
+ * libvirt's rule for a restrictive <memory>: every <memnode> in nt must be
+ * restrictive too. Returns 0, or -EINVAL with d filled, naming subject.
+ */
+int numatune_check_memnodes_restrictive(
+        const struct domxml_numatune *nt, const char *subject, struct diag *d);
+
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);

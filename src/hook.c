@@ -528,6 +528,17 @@ static int run_check(struct run *r, struct hook_result *res) {
                         origin, element, why);
         }
 
+        /* Nor does VDSM's remapping change a mode: libvirt refuses this mix on any host. */
+        if (nt->n_memory > 0 && numatune_mode_or_default(m->mode) == NUMA_MODE_RESTRICTIVE) {
+                char subject[sizeof(element) + 16];
+
+                numatune_describe_memory(m, element, sizeof(element));
+                snprintf(subject, sizeof(subject), "%s %s", origin, element);
+                k = numatune_check_memnodes_restrictive(nt, subject, r->d);
+                if (k < 0)
+                        return k;
+        }
+
         for (size_t i = 0; i < nt->n_memnodes; i++) {
                 struct diag scratch;
 

@@ -338,6 +338,25 @@ static struct effective_memory effective_memory(
         return e;
 }
 
+/* Under a restrictive <memory>, libvirt refuses any <memnode> that is not restrictive too. */
+int numatune_check_memnodes_restrictive(
+        const struct domxml_numatune *nt, const char *subject, struct diag *d) {
+        for (size_t i = 0; i < nt->n_memnodes; i++)
+                if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
+                        char cell[64], mode[160];
+                        const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
+                        const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
+
+                        diag_quote(c, strlen(c), 16, cell, sizeof(cell));
+                        diag_quote(m, strlen(m), 32, mode, sizeof(mode));
+                        return diag_error(d, -EINVAL,
+                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %s "
+                                "is '%s' (libvirt refuses the mix)",
+                                subject, cell, mode);
+                }
+        return 0;
+}
+
 /* libvirt's rules between <memory> and <memnode>, checked on what the result will hold. */
 static int check_rules(
         const struct domxml_facts *f, const struct numatune_request *req, const bool *add, struct diag *d) {
@@ -372,19 +391,8 @@ static int check_rules(
         if (!e.present || e.mode != NUMA_MODE_RESTRICTIVE)
                 return 0;
 
-        for (size_t i = 0; i < existing; i++)
-                if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
-                        char cell[64], mode[160];
-                        const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
-                        const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
-
-                        diag_quote(c, strlen(c), 16, cell, sizeof(cell));
-                        diag_quote(m, strlen(m), 32, mode, sizeof(mode));
-                        return diag_error(d, -EINVAL,
-                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %s "
-                                "is '%s' (libvirt refuses the mix)",
-                                subject, cell, mode);
-                }
+        if (existing > 0 && numatune_check_memnodes_restrictive(nt, subject, d) < 0)
+                return -EINVAL;
         for (size_t i = 0; i < req->n_memnodes; i++)
                 if (add[i] && req->memnodes[i].mode != NUMA_MODE_RESTRICTIVE)
                         return diag_error(d, -EINVAL,

@@ -231,5 +231,32 @@ for row in "refused| placement='auto'|<memnode cellid='0' mode='strict' nodeset=
     done
 done
 
+# A restrictive <memory> beside <memnode>s: libvirt's test driver decides
+# which mixes it refuses, and both check-only points must agree with it.
+mix_xml() { # mix_xml MEMNODE-MODE
+    printf "<domain type='test'><name>mix</name><memory unit='MiB'>1024</memory><vcpu>2</vcpu>"
+    printf "<numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='0' mode='%s' nodeset='0'/></numatune>" "$1"
+    printf "<os><type>hvm</type></os><cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu></domain>\n"
+}
+if command -v virsh > /dev/null; then
+    for mode in strict preferred interleave restrictive; do
+        mix_xml "$mode" > "$tmp/dom.xml"
+        before=$(fingerprint "$tmp/dom.xml")
+        label="restrictive <memory> with one $mode <memnode>"
+        if virsh -q -c test:///default define "$tmp/dom.xml" > /dev/null 2>&1; then want=0; else want=2; fi
+        for p in before_vm_migrate_destination before_vm_dehibernate; do
+            "$root/$p/50_numa" --capabilities "$fixtures/caps-2node.xml" --domxml "$tmp/dom.xml" 2> "$tmp/err"
+            rc=$?
+            if [ "$want" = 2 ]; then
+                expect "$p refuses $label, as libvirt does" 2 "a restrictive <memory> needs every <memnode> restrictive" 0 no
+            else
+                expect "$p accepts $label, as libvirt does" 0 "<numatune> fits this host" 0 no
+            fi
+        done
+    done
+else
+    ok "# SKIP restrictive mixes: virsh (libvirt-clients) is not installed"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
