@@ -115,6 +115,7 @@ struct group {
         char subject[DIAG_LINE_MAX]; /* the first binding's; "X and Y", "X and N more bindings" */
         const char *first, *second;
         size_t n_subjects;
+        bool has_memory; /* <memory>'s binding, which many parts share, is among the subjects */
 };
 
 static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
@@ -380,18 +381,35 @@ static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t
         return 0;
 }
 
-static int add_to_group(
-        struct group **groups, size_t *n, uint64_t kib, const struct binding *b, uint64_t need) {
-        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
-        struct group *g;
+static bool group_matches(const struct group *g, uint64_t kib, bool hard, const struct binding *b) {
+        return g->kib == kib && g->hard == hard && nodeset_equal(&g->nodes, &b->nodes);
+}
 
-        for (size_t i = 0; i < *n; i++) {
-                g = &(*groups)[i];
-                if (g->kib != kib || g->hard != hard || !nodeset_equal(&g->nodes, &b->nodes))
-                        continue;
-                g->need += need;
-                if (strcmp(g->first, b->subject) == 0 || (g->second && strcmp(g->second, b->subject) == 0))
+/*
+ * Adds need pages of kib on b's nodes to their group. *hint is the group
+ * the previous part went to, tried first: millions of guest cells bound
+ * by one <memory> must not each walk thousands of <memnode> groups.
+ */
+static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib, const struct binding *b,
+        uint64_t need) {
+        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
+        struct group *g = NULL;
+
+        if (*hint < *n && group_matches(&(*groups)[*hint], kib, hard, b))
+                g = &(*groups)[*hint];
+        for (size_t i = 0; !g && i < *n; i++)
+                if (group_matches(&(*groups)[i], kib, hard, b)) {
+                        g = &(*groups)[i];
+                        *hint = i;
+                }
+
+        if (g) {
+                /* Saturating: the sum of many cells' pages must not wrap around to "enough". */
+                g->need = need > UINT64_MAX - g->need ? UINT64_MAX : g->need + need;
+                if ((b->cell < 0 && g->has_memory) || strcmp(g->first, b->subject) == 0 ||
+                        (g->second && strcmp(g->second, b->subject) == 0))
                         return 0;
+                g->has_memory |= b->cell < 0;
                 if (!g->second)
                         g->second = b->subject;
                 g->n_subjects++;
@@ -410,24 +428,23 @@ static int add_to_group(
                 .hard = hard,
                 .need = need,
                 .first = b->subject,
-                .n_subjects = 1};
+                .n_subjects = 1,
+                .has_memory = b->cell < 0};
         snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
+        *hint = *n - 1;
         return 0;
 }
 
-/* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
-static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
-        const struct hugepages_host *h, const struct part *p, uint64_t *ret_kib, struct diag *d) {
+/*
+ * The size a <page> asks for (0: the default), checked against the host: 0
+ * when it means normal memory. Returns 0 or a negative errno with d filled.
+ */
+static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t *ret_kib, struct diag *d) {
         char s[SIZE_FORMAT_MAX], sizes[DIAG_LINE_MAX / 4];
-        uint64_t kib = 0;
+        uint64_t kib = want_kib;
         int r;
 
-        r = chosen_size(&f->placement, choice, p->cell, &kib);
-        if (r < 0)
-                return diag_error(d, r,
-                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
-                        "(size, unit or nodeset)");
-        if (r == 0 || kib == base_kib(h)) {
+        if (kib == base_kib(h)) {
                 *ret_kib = 0; /* libvirt backs this memory with normal pages */
                 return 0;
         }
@@ -457,12 +474,47 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
         return 0;
 }
 
+/* The sizes the parts ask for, checked once each in a row: a host check reads files. */
+struct size_memo {
+        bool valid;
+        uint64_t want, kib;
+};
+
+/* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
+static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct hugepages_host *h, const struct part *p, struct size_memo *memo, uint64_t *ret_kib,
+        struct diag *d) {
+        uint64_t want = 0;
+        int r;
+
+        r = chosen_size(&f->placement, choice, p->cell, &want);
+        if (r < 0)
+                return diag_error(d, r,
+                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
+                        "(size, unit or nodeset)");
+        if (r == 0) {
+                *ret_kib = 0;
+                return 0;
+        }
+        /* Millions of guest cells share a few <page>s: one look at the host per change of size. */
+        if (!memo->valid || memo->want != want) {
+                r = host_size(h, want, &memo->kib, d);
+                if (r < 0)
+                        return r;
+                memo->want = want;
+                memo->valid = true;
+        }
+        *ret_kib = memo->kib;
+        return 0;
+}
+
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         const struct hugepages_host *h, struct diag *d) {
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
-        size_t n_parts = 0, n_groups = 0;
+        size_t n_parts = 0, n_groups = 0, hint = 0;
+        struct size_memo memo = {0};
         int r;
 
         if (!f->placement.has_hugepages)
@@ -484,13 +536,14 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);
                 uint64_t kib = 0;
 
-                r = part_size(f, choice, h, &parts[i], &kib, d);
+                r = part_size(f, choice, h, &parts[i], &memo, &kib, d);
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */
                 if (kib == 0 || !bound || bound->placement_auto || nodeset_is_empty(&bound->nodes))
                         continue;
-                if (add_to_group(&groups, &n_groups, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
+                if (add_to_group(
+                            &groups, &n_groups, &hint, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
         }
 

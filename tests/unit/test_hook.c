@@ -576,6 +576,52 @@ static void test_hook_finds_cells_by_number(void **state) {
                 fail_msg("took %.1f s of CPU time", t);
 }
 
+/*
+ * 300 000 huge-page guest cells: 4096 of them with a <memnode> on a node of
+ * its own (4096 groups of pages), the rest following <memory>. Each cell's
+ * binding, group and page size must not cost a walk or a file read.
+ */
+static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
+        size_t n = 300000;
+        struct doc doc = {0};
+        struct diag d;
+        double t;
+        int r;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-2048kB/nr_overcommit_hugepages", "0\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-2048kB/surplus_hugepages", "0\n");
+        for (int node = 0; node < 2; node++)
+                for (int f = 0; f < 3; f++) {
+                        static const char *const files[] = {
+                                "nr_hugepages", "free_hugepages", "surplus_hugepages"};
+
+                        snprintf(rel, sizeof(rel), "devices/system/node/node%d/hugepages/hugepages-2048kB/%s",
+                                node, files[f]);
+                        unit_write_file(root, rel, f == 2 ? "0\n" : "1000000\n");
+                }
+
+        doc_add(&doc, "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages/></memoryBacking>"
+                      "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='0'/>");
+        for (size_t i = 0; i <= NODE_ID_MAX; i++)
+                doc_add(&doc, "<memnode cellid='%zu' mode='strict' nodeset='%zu'/>", i, i);
+        doc_add(&doc, "</numatune><cpu><numa>");
+        for (size_t i = 0; i < n; i++)
+                doc_add(&doc, "<cell memory='1'/>");
+        doc_add(&doc, "</numa></cpu></domain>");
+
+        t = run_timed(root, &doc, &d, &r);
+        free(doc.p);
+        unit_remove_tree(root);
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (t > LINEAR_SECONDS_MAX)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
@@ -596,5 +642,6 @@ int main(void) {
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);
+        UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells_linearly);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }

@@ -209,6 +209,12 @@ static const struct check_case check_cases[] = {
                 "unit='GiB'/></numa></cpu></domain>",
                 HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {2, NUMA_MODE_STRICT, "0"}, END},
                 "'cell 0' and 2 more bindings: needs 12 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"memory_shared_by_cells_is_one_binding", /* cells 2 and 3 follow <memory>: named once */
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='4' unit='GiB'/><cell id='1' memory='4' unit='GiB'/><cell id='2' memory='4' "
+                "unit='GiB'/><cell id='3' memory='4' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {-1, NUMA_MODE_STRICT, "0"}, END},
+                "'cell 0' and 2 more bindings: needs 16 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
         {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
@@ -299,6 +305,8 @@ static void test_check_case(void **state) {
                 assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
+                else
+                        nodeset_add(&b.bound, (unsigned) row->cell);
         }
 
         diag_init(&d);
