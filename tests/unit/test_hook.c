@@ -622,6 +622,34 @@ static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
                 fail_msg("took %.1f s of CPU time", t);
 }
 
+/* A long <vcpu cpuset> and 4096 guest cells, each with its <memnode>: the cpuset is parsed once. */
+static void test_hook_parses_the_vcpu_cpuset_once(void **state) {
+        size_t cells = NODE_ID_MAX + 1, cpus = 1000000;
+        struct doc doc = {0};
+        struct diag d;
+        double t;
+        int r;
+
+        (void) state;
+        doc_add(&doc, "<domain><memory unit='MiB'>4096</memory><vcpu cpuset='0");
+        for (size_t i = 1; i < cpus; i++)
+                doc_add(&doc, ",0");
+        doc_add(&doc, "'>%zu</vcpu><numatune><memory mode='strict' nodeset='0'/>", cells);
+        for (size_t i = 0; i < cells; i++)
+                doc_add(&doc, "<memnode cellid='%zu' mode='strict' nodeset='0'/>", i);
+        doc_add(&doc, "</numatune><cpu><numa>");
+        for (size_t i = 0; i < cells; i++)
+                doc_add(&doc, "<cell cpus='%zu' memory='1' unit='MiB'/>", i);
+        doc_add(&doc, "</numa></cpu></domain>");
+
+        t = run_timed(NULL, &doc, &d, &r);
+        free(doc.p);
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (t > LINEAR_SECONDS_MAX)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
@@ -643,5 +671,6 @@ int main(void) {
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);
         UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells_linearly);
+        UNIT_TEST(&suite, test_hook_parses_the_vcpu_cpuset_once);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }
