@@ -153,31 +153,55 @@ static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
         return 0;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return (x > y) - (x < y);
+}
+
+/*
+ * The huge page sizes in capabilities <pages>: every size above the base
+ * page, ascending, each once. Sorted, not picked one by one: a hostile
+ * document may list hundreds of thousands. Returns 0 or -ENOMEM.
+ */
+static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n) {
+        uint64_t base = caps_base_kib(c), *sizes;
+        size_t n = 0, k = 0;
+
+        sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
+        if (!sizes)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n; i++)
+                if (c->items[i].size_kib > base)
+                        sizes[n++] = c->items[i].size_kib;
+        if (n > 0)
+                qsort(sizes, n, sizeof(*sizes), cmp_u64);
+        for (size_t i = 0; i < n; i++)
+                if (k == 0 || sizes[i] != sizes[k - 1])
+                        sizes[k++] = sizes[i];
+        *ret = sizes;
+        *ret_n = k;
+        return 0;
+}
+
 /* "2 MiB, 1 GiB", or "none". */
 static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t size) {
         _cleanup_free_ uint64_t *sizes = NULL;
         size_t n = 0;
         char s[SIZE_FORMAT_MAX];
+        int r;
 
         buf[0] = '\0';
-        if (h->caps) {
-                uint64_t base = caps_base_kib(h->caps), last = base;
-
-                /* Ascending, each size once: pick the next larger one each time. */
-                for (;;) {
-                        uint64_t next = UINT64_MAX;
-
-                        for (size_t i = 0; i < h->caps->n; i++)
-                                if (h->caps->items[i].size_kib > last && h->caps->items[i].size_kib < next)
-                                        next = h->caps->items[i].size_kib;
-                        if (next == UINT64_MAX)
-                                break;
-                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(next * 1024, s));
-                        last = next;
+        r = h->caps ? caps_sizes(h->caps, &sizes, &n) : topology_hugepage_sizes(h->sysfs, &sizes, &n);
+        for (size_t i = 0; r == 0 && i < n; i++) {
+                size_format(sizes[i] * 1024, s);
+                /* Whole sizes only, and room for ", ..." when they do not all fit. */
+                if (strlen(buf) + 2 + strlen(s) + 5 >= size) {
+                        append(buf, size, ", ...");
+                        break;
                 }
-        } else if (topology_hugepage_sizes(h->sysfs, &sizes, &n) == 0)
-                for (size_t i = 0; i < n; i++)
-                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(sizes[i] * 1024, s));
+                append(buf, size, "%s%s", buf[0] ? ", " : "", s);
+        }
         if (!buf[0])
                 snprintf(buf, size, "none");
 }
@@ -199,14 +223,22 @@ static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
         return 0;
 }
 
-/* The pages of one size on nodes: sysfs, or the capabilities' totals. */
+/*
+ * The pages of one size on nodes: sysfs, or the capabilities' totals (the
+ * last <pages> of a size in a cell counts). One pass over the <pages>,
+ * not one per node: both may number in the thousands.
+ */
 static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
         struct hugepage_pool *ret) {
         struct hugepage_pool p = {.page_kib = kib};
+        _cleanup_free_ size_t *slot = NULL; /* node id -> index in p.nodes */
 
         if (!h->caps)
                 return topology_hugepages_read(h->sysfs, kib, nodes, ret);
 
+        slot = malloc((NODE_ID_MAX + 1) * sizeof(*slot));
+        if (!slot)
+                return -ENOMEM;
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
 
@@ -215,9 +247,13 @@ static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct 
                         return -ENOMEM;
                 }
                 node->id = (unsigned) id;
-                for (size_t i = 0; i < h->caps->n; i++)
-                        if (h->caps->items[i].node == (unsigned) id && h->caps->items[i].size_kib == kib)
-                                node->total = h->caps->items[i].count;
+                slot[id] = p.n_nodes - 1;
+        }
+        for (size_t i = 0; i < h->caps->n; i++) {
+                const struct caps_page *c = &h->caps->items[i];
+
+                if (c->size_kib == kib && c->node <= NODE_ID_MAX && nodeset_contains(nodes, c->node))
+                        p.nodes[slot[c->node]].total = c->count;
         }
         *ret = p;
         return 0;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page size selection, pages needed, the overcommit rule, and the whole check on a fake sysfs tree. */
+#include <time.h>
+
 #include "hugepages.h"
 #include "unit.h"
 
@@ -330,6 +332,57 @@ static void test_check_case(void **state) {
                 fail_msg("unexpected warning \"%s\"", d.warnings[0]);
 }
 
+/*
+ * Capabilities with 400 000 <pages> sizes on node 0, and 1000 nodes bound:
+ * the list of sizes in the message and each node's pages must not cost a
+ * pass over the <pages> per size or per node.
+ */
+static void test_check_is_linear_in_capabilities_pages(void **state) {
+        size_t n = 400000, n_nodes = 1000;
+        _cleanup_free_ struct caps_page *items = calloc(n + n_nodes, sizeof(*items));
+        struct caps_pages caps = {.n = n + n_nodes, .items = items};
+        static const char doc[] = "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages><page "
+                                  "size='3'/></hugepages></memoryBacking></domain>";
+        static const char doc_fits[] = "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages><page "
+                                       "size='8'/></hugepages></memoryBacking></domain>";
+        struct nodeset present;
+        struct binding_list b = {.has_memory = true};
+        struct hugepages_host h = {.caps = &caps, .present = &present, .base_page_kib = 4};
+        struct domxml_facts f;
+        struct diag d;
+        clock_t start;
+        double t;
+
+        (void) state;
+        assert_non_null(items);
+        for (size_t i = 0; i < n; i++)
+                items[i] = (struct caps_page){.node = 0, .size_kib = 8 + i, .count = 1};
+        for (size_t i = 0; i < n_nodes; i++)
+                items[n + i] = (struct caps_page){.node = (unsigned) i, .size_kib = 4, .count = 1000};
+        nodeset_clear(&present);
+        nodeset_add_range(&present, 0, (unsigned) n_nodes - 1);
+        b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .nodes = present};
+        snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
+
+        start = clock();
+        diag_init(&d);
+        assert_int_equal(domxml_scan(doc, strlen(doc), &f, &d), 0);
+        assert_true(hugepages_check(&f, &b, &h, &d) < 0);
+        domxml_facts_done(&f);
+        assert_contains(d.message, "(huge page sizes: 8 KiB, 9 KiB, 10 KiB, ");
+        assert_contains(d.message, ", ...)");
+
+        /* 131072 pages of 8 KiB on nodes 0-999, which have 1 in total (node 0's). */
+        diag_init(&d);
+        assert_int_equal(domxml_scan(doc_fits, strlen(doc_fits), &f, &d), 0);
+        assert_true(hugepages_check(&f, &b, &h, &d) < 0);
+        domxml_facts_done(&f);
+        assert_contains(d.message, "'x': needs 131072 8 KiB pages on nodes 0-999, which have 1 in total");
+        t = (double) (clock() - start) / CLOCKS_PER_SEC;
+        if (t > 3.0)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 static int setup(void **state) {
         (void) state;
         return mkdtemp(root) ? 0 : -1;
@@ -348,5 +401,6 @@ int main(void) {
         UNIT_TEST(&suite, test_needed_rounds_up);
         UNIT_TABLE(&suite, judge_cases, test_judge_case);
         UNIT_TABLE(&suite, check_cases, test_check_case);
+        UNIT_TEST(&suite, test_check_is_linear_in_capabilities_pages);
         return _cmocka_run_group_tests("hugepages", suite.tests, suite.n, setup, teardown);
 }
