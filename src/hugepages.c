@@ -327,7 +327,14 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
         }
 }
 
-static int check_group(const struct hugepages_host *h, const struct group *g, struct diag *d) {
+/*
+ * Checks one group against its pool. partner, when not NULL, is the group
+ * of soft bindings (preferred, interleave, warn-only) on the same pages:
+ * when each fits alone but not both, which one gets the pages depends on
+ * the order QEMU allocates the guest cells in, so that is a warning.
+ */
+static int check_group(
+        const struct hugepages_host *h, const struct group *g, const struct group *partner, struct diag *d) {
         struct hugepage_pool pool;
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
@@ -343,6 +350,16 @@ static int check_group(const struct hugepages_host *h, const struct group *g, st
 
         switch (v) {
         case HUGEPAGES_OK:
+                if (partner && partner->need <= have && partner->need > have - g->need) {
+                        struct group both = *g;
+
+                        both.need = g->need + partner->need; /* no wrap: both are <= have */
+                        both.hard = false;
+                        snprintf(both.subject, sizeof(both.subject), "%s and %s", g->first, partner->first);
+                        describe_shortfall(h, &both, have, msg, sizeof(msg));
+                        describe_fix(&both, msg, sizeof(msg));
+                        diag_warn(d, "%s", msg);
+                }
                 break;
         case HUGEPAGES_SHORT:
         case HUGEPAGES_WARN_SOFT:
@@ -584,7 +601,14 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         }
 
         for (size_t i = 0; i < n_groups; i++) {
-                r = check_group(h, &groups[i], d);
+                const struct group *partner = NULL;
+
+                /* Parts on the same pages add up, whatever their modes: a hard group's soft partner. */
+                for (size_t j = 0; groups[i].hard && !partner && j < n_groups; j++)
+                        if (!groups[j].hard && groups[j].kib == groups[i].kib &&
+                                nodeset_equal(&groups[j].nodes, &groups[i].nodes))
+                                partner = &groups[j];
+                r = check_group(h, &groups[i], partner, d);
                 if (r < 0)
                         return r;
         }

@@ -217,6 +217,18 @@ static const struct check_case check_cases[] = {
                 "unit='GiB'/><cell id='3' memory='4' unit='GiB'/></numa></cpu></domain>",
                 HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {-1, NUMA_MODE_STRICT, "0"}, END},
                 "'cell 0' and 2 more bindings: needs 16 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"strict_and_preferred_on_one_pool_add_up_to_a_warning", /* each fits alone, not both */
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_PREFERRED, "0"}, END}, NULL,
+                "'cell 0' and 'cell 1': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3); reserve them in "
+                "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"strict_and_warn_only_memnode_on_one_pool_add_up_to_a_warning",
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "w0"}, {-1, NUMA_MODE_STRICT, "0"}, END}, NULL,
+                "'cell -1' and 'cell 0': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3); reserve them in "
+                "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
         {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
