@@ -39,6 +39,7 @@ struct scan {
         bool in_cpu_numa;          /* inside its first <numa> */
         bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
         bool current_is_anchor;    /* the open depth-2 element is an anchor */
+        bool seen_vcpu;            /* libvirt reads ./vcpu[1] only */
         unsigned char where[6];    /* placement_context of the open element at each depth up to 5 */
 };
 
@@ -107,9 +108,10 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                         s->current_is_anchor = true;
                 }
 
-        if (is_name(name, "vcpu"))
+        if (is_name(name, "vcpu") && !s->seen_vcpu) {
+                s->seen_vcpu = true;
                 f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
-        else if (is_name(name, "memory") && !f->has_memory) {
+        } else if (is_name(name, "memory") && !f->has_memory) {
                 f->has_memory = true;
                 if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0) {
                         oom(s);
@@ -209,10 +211,8 @@ static void scan_placement(
                 return;
 
         if (depth == 2) {
-                if (is_name(name, "vcpu")) {
+                if (is_name(name, "vcpu") && !s->seen_vcpu) { /* on_domain_child() sets it next */
                         here = PLACE_VCPU;
-                        p->vcpus[0] = '\0';
-                        free(p->vcpu_cpuset);
                         r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->vcpu_cpuset);
                 } else if (is_name(name, "memoryBacking"))
                         here = PLACE_MEMORY_BACKING;

@@ -159,6 +159,9 @@ static const struct plan_case cases[] = {
         {"memnodes_refused_with_vcpu_auto_and_no_numatune", NULL,
                 "<domain><vcpu placement='auto'>2</vcpu></domain>", NULL,
                 "<vcpu placement='auto'> and no <memory> in <numatune>, so libvirt places its memory automatically", "0=strict:0"},
+        {"memnodes_refused_when_the_first_of_two_vcpu_is_auto", NULL, /* libvirt reads ./vcpu[1] */
+                "<domain><vcpu placement='auto'>2</vcpu><vcpu>2</vcpu></domain>", NULL,
+                "<vcpu placement='auto'> and no <memory> in <numatune>", "0=strict:0"},
         {"memnodes_refused_with_vcpu_auto_and_memnode_only_numatune", NULL,
                 "<domain><vcpu placement='auto'>2</vcpu><numatune><memnode cellid='1' nodeset='0'/></numatune></domain>", NULL,
                 "<vcpu placement='auto'> and no <memory>", "0=strict:0"},
