@@ -353,7 +353,8 @@ static int check_group(
                 if (partner && partner->need <= have && partner->need > have - g->need) {
                         struct group both = *g;
 
-                        both.need = g->need + partner->need; /* no wrap: both are <= have */
+                        both.need =
+                                partner->need > UINT64_MAX - g->need ? UINT64_MAX : g->need + partner->need;
                         both.hard = false;
                         snprintf(both.subject, sizeof(both.subject), "%s and %s", g->first, partner->first);
                         describe_shortfall(h, &both, have, msg, sizeof(msg));
