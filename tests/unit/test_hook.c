@@ -549,7 +549,7 @@ static double run_timed(const char *root, const struct doc *doc, struct diag *d,
         return (double) (clock() - start) / CLOCKS_PER_SEC;
 }
 
-#define LINEAR_SECONDS_MAX 3.0
+#define LINEAR_SECONDS_MAX 5.0 /* the fixed code takes well under 1 s, the quadratic one minutes */
 
 /* 200 000 <memnode cellid='0'>s, and cell 0 the last of 200 000: each memnode's cell is found at once. */
 static void test_hook_finds_cells_by_number(void **state) {
@@ -577,13 +577,13 @@ static void test_hook_finds_cells_by_number(void **state) {
 }
 
 /*
- * 300 000 huge-page guest cells: 4096 of them with a <memnode> on a node of
+ * 600 000 huge-page guest cells: 4096 of them with a <memnode> on a node of
  * its own (4096 groups of pages), the rest following <memory>. Each cell's
  * binding, group and page size must not cost a walk or a file read.
  */
 static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
         char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
-        size_t n = 300000;
+        size_t n = 600000;
         struct doc doc = {0};
         struct diag d;
         double t;
