@@ -26,6 +26,7 @@ struct binding_list {
         struct binding memory;
         size_t n_cells;
         struct binding *cells;
+        struct nodeset bound; /* the cells in cells: most lookups are for cells without one */
 };
 
 /*
@@ -39,7 +40,10 @@ struct binding_list {
 int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
         const char *const *memnode_subjects, const char *origin, struct binding_list *ret);
 
-/* The binding guest cell `cell`'s memory follows: its <memnode>, else <memory>, else NULL (unbound). */
+/*
+ * The binding guest cell `cell`'s memory follows: its <memnode>, else
+ * <memory>, else NULL (unbound). O(1) for a cell without a <memnode>.
+ */
 const struct binding *binding_for_cell(const struct binding_list *l, long cell);
 
 void binding_list_done(struct binding_list *l);

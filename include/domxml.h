@@ -108,7 +108,8 @@ struct domxml_facts {
          */
         size_t n_cells;
         struct domxml_cell *cells;
-        char *cells_refused; /* NULL when libvirt accepts the numbering */
+        char *cells_refused;    /* NULL when libvirt accepts the numbering */
+        size_t *cell_by_number; /* [n]: the index in cells of cell n; NULL when refused or no cells */
 
         struct domxml_placement placement;
 };
@@ -121,6 +122,9 @@ struct domxml_facts {
  */
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d);
 void domxml_facts_done(struct domxml_facts *f);
+
+/* Guest cell number n (see domxml_facts.cells), or NULL when there is none; O(1). */
+const struct domxml_cell *domxml_cell(const struct domxml_facts *f, long n);
 
 /* One change to the document: remove bytes [offset, offset + remove), insert text there. */
 struct domxml_edit {

@@ -26,9 +26,9 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
         const struct domxml_numatune *nt = &f->numatune;
         struct binding_list l = {.memory = {.cell = -1}};
         char description[DIAG_LINE_MAX / 2];
-        struct nodeset bound; /* cells with a binding: a bitmap keeps 30 000 <memnode>s linear */
+        struct nodeset *bound = &l.bound; /* a bitmap keeps 30 000 <memnode>s linear */
 
-        nodeset_clear(&bound);
+        nodeset_clear(bound);
 
         if (req && req->memory) {
                 l.has_memory = true;
@@ -51,7 +51,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                         return -ENOMEM;
                 }
                 b->cell = req->memnodes[i].cell;
-                nodeset_add(&bound, req->memnodes[i].cell);
+                nodeset_add(bound, req->memnodes[i].cell);
                 b->mode = req->memnodes[i].mode;
                 b->nodes = req->memnodes[i].nodes;
                 snprintf(b->subject, sizeof(b->subject), "%s", memnode_subjects[i]);
@@ -63,7 +63,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                 struct binding b = {.cell = cell}, *slot;
 
                 /* The request's memnode for the same cell wins (the plan refuses a conflict). */
-                if (cell < 0 || nodeset_contains(&bound, (unsigned) cell))
+                if (cell < 0 || nodeset_contains(bound, (unsigned) cell))
                         continue;
                 numatune_describe_memnode(m, description, sizeof(description));
                 if (!from_existing(m->mode, m->nodeset, false, description, origin, &b))
@@ -74,7 +74,7 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                         return -ENOMEM;
                 }
                 *slot = b;
-                nodeset_add(&bound, (unsigned) cell);
+                nodeset_add(bound, (unsigned) cell);
         }
 
         *ret = l;
@@ -82,9 +82,11 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
 }
 
 const struct binding *binding_for_cell(const struct binding_list *l, long cell) {
-        for (size_t i = 0; cell >= 0 && i < l->n_cells; i++)
-                if (l->cells[i].cell == cell)
-                        return &l->cells[i];
+        /* Callers ask for every guest cell, and there may be millions: most have no <memnode>. */
+        if (cell >= 0 && cell <= NODE_ID_MAX && nodeset_contains(&l->bound, (unsigned) cell))
+                for (size_t i = 0; i < l->n_cells; i++)
+                        if (l->cells[i].cell == cell)
+                                return &l->cells[i];
         return l->has_memory ? &l->memory : NULL;
 }
 

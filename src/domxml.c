@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scans the domain XML in one streaming pass for what the hook needs, and splices an edit into it. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct scan {
         bool in_cpu_numa;          /* inside its first <numa> */
         bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
         bool current_is_anchor;    /* the open depth-2 element is an anchor */
+        bool seen_vcpu;            /* libvirt reads ./vcpu[1] only */
         unsigned char where[6];    /* placement_context of the open element at each depth up to 5 */
 };
 
@@ -106,9 +108,10 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                         s->current_is_anchor = true;
                 }
 
-        if (is_name(name, "vcpu"))
+        if (is_name(name, "vcpu") && !s->seen_vcpu) {
+                s->seen_vcpu = true;
                 f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
-        else if (is_name(name, "memory") && !f->has_memory) {
+        } else if (is_name(name, "memory") && !f->has_memory) {
                 f->has_memory = true;
                 if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0) {
                         oom(s);
@@ -208,10 +211,8 @@ static void scan_placement(
                 return;
 
         if (depth == 2) {
-                if (is_name(name, "vcpu")) {
+                if (is_name(name, "vcpu") && !s->seen_vcpu) { /* on_domain_child() sets it next */
                         here = PLACE_VCPU;
-                        p->vcpus[0] = '\0';
-                        free(p->vcpu_cpuset);
                         r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->vcpu_cpuset);
                 } else if (is_name(name, "memoryBacking"))
                         here = PLACE_MEMORY_BACKING;
@@ -387,14 +388,21 @@ static long cell_number(const struct domxml_facts *f, size_t i) {
 
 /*
  * Numbers the cells (see domxml_facts.cells), checking them all first so
- * that a refusal leaves every number -1. Returns 0, or -ENOMEM.
+ * that a refusal leaves every number -1, and indexes them by number so
+ * that a lookup does not walk them (hostile input may have millions).
+ * Returns 0, or -ENOMEM.
  */
 static int number_cells(struct domxml_facts *f) {
-        _cleanup_free_ bool *taken = calloc(f->n_cells + 1, sizeof(bool));
+        _cleanup_free_ size_t *by_number = NULL;
         char why[DIAG_LINE_MAX] = "";
 
-        if (!taken)
+        if (f->n_cells == 0)
+                return 0;
+        by_number = malloc(f->n_cells * sizeof(*by_number));
+        if (!by_number)
                 return -ENOMEM;
+        for (size_t i = 0; i < f->n_cells; i++)
+                by_number[i] = SIZE_MAX;
 
         for (size_t i = 0; i < f->n_cells && !why[0]; i++) {
                 const char *id = f->cells[i].id;
@@ -408,11 +416,11 @@ static int number_cells(struct domxml_facts *f) {
                                 "guest NUMA cell %zu has id '%s'; libvirt needs a number below the number of "
                                 "cells (%zu)",
                                 i, q, f->n_cells);
-                } else if (taken[n])
+                } else if (by_number[n] != SIZE_MAX)
                         snprintf(why, sizeof(why),
                                 "guest NUMA cell %ld is defined twice (libvirt refuses it)", n);
                 else
-                        taken[n] = true;
+                        by_number[n] = i;
         }
         if (why[0]) {
                 f->cells_refused = strdup(why);
@@ -420,7 +428,14 @@ static int number_cells(struct domxml_facts *f) {
         }
         for (size_t i = 0; i < f->n_cells; i++)
                 f->cells[i].number = cell_number(f, i);
+        f->cell_by_number = TAKE_PTR(by_number);
         return 0;
+}
+
+const struct domxml_cell *domxml_cell(const struct domxml_facts *f, long n) {
+        if (!f->cell_by_number || n < 0 || (size_t) n >= f->n_cells)
+                return NULL;
+        return &f->cells[f->cell_by_number[n]];
 }
 
 int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct diag *d) {
@@ -507,6 +522,7 @@ void domxml_facts_done(struct domxml_facts *f) {
         }
         free(f->cells);
         free(f->cells_refused);
+        free(f->cell_by_number);
         *f = (struct domxml_facts){0};
 }
 

@@ -204,6 +204,7 @@ static const struct nodeset *nodes_named(
 static int cell_facts(const struct run *r, unsigned cell, const char *subject, struct vm_facts *ret,
         char *label, size_t label_size) {
         const struct domxml_facts *f = &r->facts;
+        const struct domxml_cell *c = domxml_cell(f, (long) cell);
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
 
@@ -213,11 +214,7 @@ static int cell_facts(const struct run *r, unsigned cell, const char *subject, s
         snprintf(label, label_size, "guest cell %u's memory", cell);
         *ret = (struct vm_facts){.memory_label = label, .hugepages = f->placement.has_hugepages};
 
-        for (size_t i = 0; i < f->n_cells; i++) {
-                const struct domxml_cell *c = &f->cells[i];
-
-                if (c->number != (long) cell)
-                        continue;
+        if (c) {
                 if (c->memory) {
                         if (size_parse(c->memory, c->unit, &ret->memory) < 0)
                                 return diag_error(r->d, -EINVAL,

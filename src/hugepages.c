@@ -115,6 +115,7 @@ struct group {
         char subject[DIAG_LINE_MAX]; /* the first binding's; "X and Y", "X and N more bindings" */
         const char *first, *second;
         size_t n_subjects;
+        bool has_memory; /* <memory>'s binding, which many parts share, is among the subjects */
 };
 
 static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
@@ -152,31 +153,55 @@ static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
         return 0;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return (x > y) - (x < y);
+}
+
+/*
+ * The huge page sizes in capabilities <pages>: every size above the base
+ * page, ascending, each once. Sorted, not picked one by one: a hostile
+ * document may list hundreds of thousands. Returns 0 or -ENOMEM.
+ */
+static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n) {
+        uint64_t base = caps_base_kib(c), *sizes;
+        size_t n = 0, k = 0;
+
+        sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
+        if (!sizes)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n; i++)
+                if (c->items[i].size_kib > base)
+                        sizes[n++] = c->items[i].size_kib;
+        if (n > 0)
+                qsort(sizes, n, sizeof(*sizes), cmp_u64);
+        for (size_t i = 0; i < n; i++)
+                if (k == 0 || sizes[i] != sizes[k - 1])
+                        sizes[k++] = sizes[i];
+        *ret = sizes;
+        *ret_n = k;
+        return 0;
+}
+
 /* "2 MiB, 1 GiB", or "none". */
 static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t size) {
         _cleanup_free_ uint64_t *sizes = NULL;
         size_t n = 0;
         char s[SIZE_FORMAT_MAX];
+        int r;
 
         buf[0] = '\0';
-        if (h->caps) {
-                uint64_t base = caps_base_kib(h->caps), last = base;
-
-                /* Ascending, each size once: pick the next larger one each time. */
-                for (;;) {
-                        uint64_t next = UINT64_MAX;
-
-                        for (size_t i = 0; i < h->caps->n; i++)
-                                if (h->caps->items[i].size_kib > last && h->caps->items[i].size_kib < next)
-                                        next = h->caps->items[i].size_kib;
-                        if (next == UINT64_MAX)
-                                break;
-                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(next * 1024, s));
-                        last = next;
+        r = h->caps ? caps_sizes(h->caps, &sizes, &n) : topology_hugepage_sizes(h->sysfs, &sizes, &n);
+        for (size_t i = 0; r == 0 && i < n; i++) {
+                size_format(sizes[i] * 1024, s);
+                /* Whole sizes only, and room for ", ..." when they do not all fit. */
+                if (strlen(buf) + 2 + strlen(s) + 5 >= size) {
+                        append(buf, size, ", ...");
+                        break;
                 }
-        } else if (topology_hugepage_sizes(h->sysfs, &sizes, &n) == 0)
-                for (size_t i = 0; i < n; i++)
-                        append(buf, size, "%s%s", buf[0] ? ", " : "", size_format(sizes[i] * 1024, s));
+                append(buf, size, "%s%s", buf[0] ? ", " : "", s);
+        }
         if (!buf[0])
                 snprintf(buf, size, "none");
 }
@@ -198,14 +223,22 @@ static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
         return 0;
 }
 
-/* The pages of one size on nodes: sysfs, or the capabilities' totals. */
+/*
+ * The pages of one size on nodes: sysfs, or the capabilities' totals (the
+ * last <pages> of a size in a cell counts). One pass over the <pages>,
+ * not one per node: both may number in the thousands.
+ */
 static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
         struct hugepage_pool *ret) {
         struct hugepage_pool p = {.page_kib = kib};
+        _cleanup_free_ size_t *slot = NULL; /* node id -> index in p.nodes */
 
         if (!h->caps)
                 return topology_hugepages_read(h->sysfs, kib, nodes, ret);
 
+        slot = malloc((NODE_ID_MAX + 1) * sizeof(*slot));
+        if (!slot)
+                return -ENOMEM;
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
 
@@ -214,9 +247,13 @@ static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct 
                         return -ENOMEM;
                 }
                 node->id = (unsigned) id;
-                for (size_t i = 0; i < h->caps->n; i++)
-                        if (h->caps->items[i].node == (unsigned) id && h->caps->items[i].size_kib == kib)
-                                node->total = h->caps->items[i].count;
+                slot[id] = p.n_nodes - 1;
+        }
+        for (size_t i = 0; i < h->caps->n; i++) {
+                const struct caps_page *c = &h->caps->items[i];
+
+                if (c->size_kib == kib && c->node <= NODE_ID_MAX && nodeset_contains(nodes, c->node))
+                        p.nodes[slot[c->node]].total = c->count;
         }
         *ret = p;
         return 0;
@@ -290,7 +327,14 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
         }
 }
 
-static int check_group(const struct hugepages_host *h, const struct group *g, struct diag *d) {
+/*
+ * Checks one group against its pool. partner, when not NULL, is the group
+ * of soft bindings (preferred, interleave, warn-only) on the same pages:
+ * when each fits alone but not both, which one gets the pages depends on
+ * the order QEMU allocates the guest cells in, so that is a warning.
+ */
+static int check_group(
+        const struct hugepages_host *h, const struct group *g, const struct group *partner, struct diag *d) {
         struct hugepage_pool pool;
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
@@ -306,6 +350,17 @@ static int check_group(const struct hugepages_host *h, const struct group *g, st
 
         switch (v) {
         case HUGEPAGES_OK:
+                if (partner && partner->need <= have && partner->need > have - g->need) {
+                        struct group both = *g;
+
+                        both.need =
+                                partner->need > UINT64_MAX - g->need ? UINT64_MAX : g->need + partner->need;
+                        both.hard = false;
+                        snprintf(both.subject, sizeof(both.subject), "%s and %s", g->first, partner->first);
+                        describe_shortfall(h, &both, have, msg, sizeof(msg));
+                        describe_fix(&both, msg, sizeof(msg));
+                        diag_warn(d, "%s", msg);
+                }
                 break;
         case HUGEPAGES_SHORT:
         case HUGEPAGES_WARN_SOFT:
@@ -380,18 +435,35 @@ static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t
         return 0;
 }
 
-static int add_to_group(
-        struct group **groups, size_t *n, uint64_t kib, const struct binding *b, uint64_t need) {
-        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
-        struct group *g;
+static bool group_matches(const struct group *g, uint64_t kib, bool hard, const struct binding *b) {
+        return g->kib == kib && g->hard == hard && nodeset_equal(&g->nodes, &b->nodes);
+}
 
-        for (size_t i = 0; i < *n; i++) {
-                g = &(*groups)[i];
-                if (g->kib != kib || g->hard != hard || !nodeset_equal(&g->nodes, &b->nodes))
-                        continue;
-                g->need += need;
-                if (strcmp(g->first, b->subject) == 0 || (g->second && strcmp(g->second, b->subject) == 0))
+/*
+ * Adds need pages of kib on b's nodes to their group. *hint is the group
+ * the previous part went to, tried first: millions of guest cells bound
+ * by one <memory> must not each walk thousands of <memnode> groups.
+ */
+static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib, const struct binding *b,
+        uint64_t need) {
+        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
+        struct group *g = NULL;
+
+        if (*hint < *n && group_matches(&(*groups)[*hint], kib, hard, b))
+                g = &(*groups)[*hint];
+        for (size_t i = 0; !g && i < *n; i++)
+                if (group_matches(&(*groups)[i], kib, hard, b)) {
+                        g = &(*groups)[i];
+                        *hint = i;
+                }
+
+        if (g) {
+                /* Saturating: the sum of many cells' pages must not wrap around to "enough". */
+                g->need = need > UINT64_MAX - g->need ? UINT64_MAX : g->need + need;
+                if ((b->cell < 0 && g->has_memory) || strcmp(g->first, b->subject) == 0 ||
+                        (g->second && strcmp(g->second, b->subject) == 0))
                         return 0;
+                g->has_memory |= b->cell < 0;
                 if (!g->second)
                         g->second = b->subject;
                 g->n_subjects++;
@@ -410,25 +482,23 @@ static int add_to_group(
                 .hard = hard,
                 .need = need,
                 .first = b->subject,
-                .n_subjects = 1};
+                .n_subjects = 1,
+                .has_memory = b->cell < 0};
         snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
+        *hint = *n - 1;
         return 0;
 }
 
-/* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
-static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
-        const struct hugepages_host *h, const struct part *p, uint64_t *ret_kib, struct diag *d) {
+/*
+ * The size a <page> asks for (0: the default), checked against the host: 0
+ * when it means normal memory. Returns 0 or a negative errno with d filled.
+ */
+static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t *ret_kib, struct diag *d) {
         char s[SIZE_FORMAT_MAX], sizes[DIAG_LINE_MAX / 4];
-        uint64_t kib = 0;
+        uint64_t kib = want_kib;
         int r;
 
-        r = chosen_size(&f->placement, choice, p->cell, &kib);
-        if (r < 0)
-                return diag_error(d, r,
-                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
-                        "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
-                        "(KiB by default), e.g. <page size='1' unit='GiB'/>");
-        if (r == 0 || kib == base_kib(h)) {
+        if (kib == base_kib(h)) {
                 *ret_kib = 0; /* libvirt backs this memory with normal pages */
                 return 0;
         }
@@ -458,12 +528,48 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
         return 0;
 }
 
+/* The sizes the parts ask for, checked once each in a row: a host check reads files. */
+struct size_memo {
+        bool valid;
+        uint64_t want, kib;
+};
+
+/* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
+static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct hugepages_host *h, const struct part *p, struct size_memo *memo, uint64_t *ret_kib,
+        struct diag *d) {
+        uint64_t want = 0;
+        int r;
+
+        r = chosen_size(&f->placement, choice, p->cell, &want);
+        if (r < 0)
+                return diag_error(d, r,
+                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
+                        "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
+                        "(KiB by default), e.g. <page size='1' unit='GiB'/>");
+        if (r == 0) {
+                *ret_kib = 0;
+                return 0;
+        }
+        /* Millions of guest cells share a few <page>s: one look at the host per change of size. */
+        if (!memo->valid || memo->want != want) {
+                r = host_size(h, want, &memo->kib, d);
+                if (r < 0)
+                        return r;
+                memo->want = want;
+                memo->valid = true;
+        }
+        *ret_kib = memo->kib;
+        return 0;
+}
+
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         const struct hugepages_host *h, struct diag *d) {
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
-        size_t n_parts = 0, n_groups = 0;
+        size_t n_parts = 0, n_groups = 0, hint = 0;
+        struct size_memo memo = {0};
         int r;
 
         if (!f->placement.has_hugepages)
@@ -485,18 +591,26 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);
                 uint64_t kib = 0;
 
-                r = part_size(f, choice, h, &parts[i], &kib, d);
+                r = part_size(f, choice, h, &parts[i], &memo, &kib, d);
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */
                 if (kib == 0 || !bound || bound->placement_auto || nodeset_is_empty(&bound->nodes))
                         continue;
-                if (add_to_group(&groups, &n_groups, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
+                if (add_to_group(
+                            &groups, &n_groups, &hint, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
         }
 
         for (size_t i = 0; i < n_groups; i++) {
-                r = check_group(h, &groups[i], d);
+                const struct group *partner = NULL;
+
+                /* Parts on the same pages add up, whatever their modes: a hard group's soft partner. */
+                for (size_t j = 0; groups[i].hard && !partner && j < n_groups; j++)
+                        if (!groups[j].hard && groups[j].kib == groups[i].kib &&
+                                nodeset_equal(&groups[j].nodes, &groups[i].nodes))
+                                partner = &groups[j];
+                r = check_group(h, &groups[i], partner, d);
                 if (r < 0)
                         return r;
         }

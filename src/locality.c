@@ -26,9 +26,19 @@ void locality_cpu_nodes(const struct topology *t, const struct nodeset *cpus, st
         *ret = nodes;
 }
 
-/* Each vCPU's cpuset string, indexed once: hostile input may pin tens of thousands of times. */
+/*
+ * Each vCPU's cpuset string, indexed once: hostile input may pin tens of
+ * thousands of times. Each <vcpupin> string serves one vCPU, and so is
+ * parsed once; the <vcpu cpuset> all the others share is parsed once for
+ * all the checks (one per guest cell), not once per check or per run of
+ * vCPUs between pins.
+ */
 struct vcpu_index {
         const char *cpuset[VCPUS_MAX];
+        const char *shared; /* <vcpu cpuset>, or NULL */
+        bool shared_parsed;
+        int shared_r;
+        struct nodeset shared_cpus;
 };
 
 static void index_vcpus(const struct domxml_placement *p, struct vcpu_index *ret) {
@@ -40,9 +50,24 @@ static void index_vcpus(const struct domxml_placement *p, struct vcpu_index *ret
                 if (v >= 0)
                         ret->cpuset[v] = p->vcpupins[i].cpuset;
         }
+        ret->shared = p->vcpu_cpuset;
+        ret->shared_parsed = false;
 }
 
-static int vcpu_cpus(const struct vcpu_index *x, const struct nodeset *vcpus, struct nodeset *ret) {
+static int parse_cpuset(struct vcpu_index *x, const char *cpuset, struct nodeset *ret) {
+        if (cpuset != x->shared)
+                return nodeset_parse_libvirt(cpuset, ret);
+        if (!x->shared_parsed) {
+                x->shared_r = nodeset_parse_libvirt(cpuset, &x->shared_cpus);
+                x->shared_parsed = true;
+        }
+        if (x->shared_r < 0)
+                return x->shared_r;
+        *ret = x->shared_cpus;
+        return 0;
+}
+
+static int vcpu_cpus(struct vcpu_index *x, const struct nodeset *vcpus, struct nodeset *ret) {
         const char *last = NULL;
         struct nodeset all, cpus;
 
@@ -54,7 +79,7 @@ static int vcpu_cpus(const struct vcpu_index *x, const struct nodeset *vcpus, st
                         return 0;
                 if (cpuset == last)
                         continue; /* the same <vcpu cpuset> for many vCPUs: parsed once */
-                if (nodeset_parse_libvirt(cpuset, &cpus) < 0)
+                if (parse_cpuset(x, cpuset, &cpus) < 0)
                         return -EINVAL;
                 nodeset_union(&all, &cpus);
                 last = cpuset;
@@ -85,7 +110,7 @@ static void warn_remote(const char *who, bool plural, const struct nodeset *on, 
 }
 
 /* Warns when the host CPUs of vcpus lie entirely on nodes outside memory. */
-static void check_vcpus(const struct vcpu_index *x, const struct topology *t, const struct nodeset *vcpus,
+static void check_vcpus(struct vcpu_index *x, const struct topology *t, const struct nodeset *vcpus,
         const struct nodeset *memory, long cell, struct diag *d) {
         _cleanup_free_ char *ids = NULL;
         struct nodeset cpus, on;

@@ -38,11 +38,19 @@
 #define WATCHDOG_WALL_SECONDS 10
 
 /*
+ * Set once main() prints a success: a watchdog that fires then must not
+ * add a refusal after its warnings. (A failure holds the watchdog off
+ * while it prints its one line: watchdog_hold().)
+ */
+static volatile sig_atomic_t succeeded;
+
+/*
  * SIGXCPU (RLIMIT_CPU) and SIGALRM (the wall clock) end the run here.
  * Until the rename the domain XML is untouched: remove the temporary and
  * refuse. After it the edit is done and stands, and exit 2 would claim an
  * unchanged file; file_replace() blocks signals across the rename and the
- * state change, so the answer below is never stale.
+ * state change, so the answer below is never stale. Once the outcome is
+ * being printed, it stands.
  */
 static void on_watchdog(int sig) {
         static const char cpu[] =
@@ -55,13 +63,26 @@ static void on_watchdog(int sig) {
         static const char wall_late[] =
                 "numa: warning: wall-clock time limit reached (watchdog) after the domain XML "
                 "was replaced; the change stands\n";
-        bool wall_clock = sig == SIGALRM;
+        static const char cpu_done[] = "numa: warning: CPU time limit reached (watchdog) after the run "
+                                       "succeeded; its result stands\n";
+        static const char wall_done[] =
+                "numa: warning: wall-clock time limit reached (watchdog) after the run "
+                "succeeded; its result stands\n";
+        bool wall_clock = sig == SIGALRM, replaced;
 
-        if (file_replace_abort()) {
+        replaced = file_replace_abort();
+        if (replaced) {
                 if (wall_clock)
                         (void) !write(STDERR_FILENO, wall_late, sizeof(wall_late) - 1);
                 else
                         (void) !write(STDERR_FILENO, cpu_late, sizeof(cpu_late) - 1);
+                _exit(EXIT_SUCCESS);
+        }
+        if (succeeded) {
+                if (wall_clock)
+                        (void) !write(STDERR_FILENO, wall_done, sizeof(wall_done) - 1);
+                else
+                        (void) !write(STDERR_FILENO, cpu_done, sizeof(cpu_done) - 1);
                 _exit(EXIT_SUCCESS);
         }
         if (wall_clock)
@@ -102,6 +123,16 @@ static void watchdog_start(void) {
         if (rl.rlim_cur > rl.rlim_max)
                 rl.rlim_cur = rl.rlim_max;
         (void) setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* The verdict is a failure: its one line must go out whole, with no watchdog line after it. */
+static void watchdog_hold(void) {
+        sigset_t ours;
+
+        sigemptyset(&ours);
+        sigaddset(&ours, SIGXCPU);
+        sigaddset(&ours, SIGALRM);
+        sigprocmask(SIG_BLOCK, &ours, NULL);
 }
 
 static void help(void) {
@@ -437,9 +468,13 @@ int main(int argc, char *argv[]) {
 
         /* A failure is exactly one line; the warnings that led to it would only blur it. */
         if (r < 0) {
+                watchdog_hold();
                 fprintf(stderr, "numa: %s\n", d.message);
                 return EXIT_HOOK_FAILED;
         }
+        /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
+        if (!res.output)
+                succeeded = 1;
 
         for (size_t i = 0; i < d.n_warnings; i++)
                 fprintf(stderr, "numa: warning: %s\n", d.warnings[i]);
@@ -447,10 +482,12 @@ int main(int argc, char *argv[]) {
                 fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
 
         if (res.output && (r = write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
+                watchdog_hold();
                 fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
                 hook_result_done(&res);
                 return EXIT_HOOK_FAILED;
         }
+        succeeded = 1;
         if (res.info[0])
                 fprintf(stderr, "numa: %s\n", res.info);
 

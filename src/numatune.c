@@ -80,11 +80,33 @@ static bool memnode_matches(const struct domxml_memnode *m, const struct memnode
                nodeset_equal(&nodes, &b->nodes);
 }
 
-static const struct domxml_memnode *find_memnode(const struct domxml_numatune *nt, unsigned cell) {
-        for (size_t i = 0; i < nt->n_memnodes; i++)
-                if (numatune_memnode_cell(&nt->memnodes[i]) == (long) cell)
-                        return &nt->memnodes[i];
-        return NULL;
+/*
+ * The first <memnode> of each cell, by cell id: each request memnode looks
+ * its cell up without walking the document's (there may be a million).
+ * NULL for no memnodes, or out of memory (*ret_oom set).
+ */
+static const struct domxml_memnode **memnode_index(const struct domxml_numatune *nt, bool *ret_oom) {
+        const struct domxml_memnode **by_cell;
+
+        *ret_oom = false;
+        if (nt->n_memnodes == 0)
+                return NULL;
+        by_cell = calloc(NODE_ID_MAX + 1, sizeof(*by_cell));
+        if (!by_cell) {
+                *ret_oom = true;
+                return NULL;
+        }
+        for (size_t i = nt->n_memnodes; i-- > 0;) {
+                long cell = numatune_memnode_cell(&nt->memnodes[i]);
+
+                if (cell >= 0)
+                        by_cell[cell] = &nt->memnodes[i]; /* backwards, so the first one stays */
+        }
+        return by_cell;
+}
+
+static const struct domxml_memnode *find_memnode(const struct domxml_memnode *const *by_cell, unsigned cell) {
+        return by_cell && cell <= NODE_ID_MAX ? by_cell[cell] : NULL;
 }
 
 /* "<memory mode='x' nodeset='y'/>" for a message, with the values made safe to print. */
@@ -407,7 +429,8 @@ static int check_rules(
 static int decide(const struct domxml_facts *f, const struct numatune_request *req, bool *add_memory,
         bool *add, struct diag *d) {
         const struct domxml_numatune *nt = &f->numatune;
-        bool has_nt = f->n_numatune == 1;
+        _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
+        bool has_nt = f->n_numatune == 1, oom;
 
         if (f->n_numatune > 1)
                 return diag_error(d, -EINVAL, "domain XML has %zu <numatune> elements; libvirt allows one",
@@ -436,9 +459,14 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                         *add_memory = true;
         }
 
+        if (has_nt && req->n_memnodes > 0) {
+                by_cell = memnode_index(nt, &oom);
+                if (oom)
+                        return diag_error(d, -ENOMEM, "out of memory");
+        }
         for (size_t i = 0; i < req->n_memnodes; i++) {
                 const struct memnode_binding *m = &req->memnodes[i];
-                const struct domxml_memnode *old = has_nt ? find_memnode(nt, m->cell) : NULL;
+                const struct domxml_memnode *old = find_memnode(by_cell, m->cell);
 
                 add[i] = !old;
                 if (old && !memnode_matches(old, m)) {
@@ -521,9 +549,10 @@ oom:
 
 /* Parses doc and checks it holds exactly one direct <numatune> with everything in req. */
 static int verify_document(const char *doc, size_t len, const struct numatune_request *req, struct diag *d) {
+        _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
         struct domxml_facts f;
         struct diag inner;
-        bool ok;
+        bool ok, oom = false;
         int r;
 
         diag_init(&inner);
@@ -537,8 +566,14 @@ static int verify_document(const char *doc, size_t len, const struct numatune_re
         if (ok && req->memory)
                 ok = f.numatune.n_memory == 1 &&
                      numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
+        if (ok && req->n_memnodes > 0)
+                by_cell = memnode_index(&f.numatune, &oom);
+        if (oom) {
+                domxml_facts_done(&f);
+                return diag_error(d, -ENOMEM, "out of memory");
+        }
         for (size_t i = 0; ok && i < req->n_memnodes; i++) {
-                const struct domxml_memnode *m = find_memnode(&f.numatune, req->memnodes[i].cell);
+                const struct domxml_memnode *m = find_memnode(by_cell, req->memnodes[i].cell);
 
                 ok = m && memnode_matches(m, &req->memnodes[i]);
         }

@@ -342,12 +342,16 @@ int topology_hugepages_read(
 
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
-                uint64_t *fields[] = {&node->total, &node->free, &node->surplus};
+                uint64_t *fields[ELEMENTSOF(names)];
 
                 if (!node) {
                         hugepage_pool_done(&p);
                         return -ENOMEM;
                 }
+                /* Only now: &node->total of a NULL node is undefined behaviour. */
+                fields[0] = &node->total;
+                fields[1] = &node->free;
+                fields[2] = &node->surplus;
                 node->id = (unsigned) id;
                 for (size_t i = 0; i < ELEMENTSOF(names); i++) {
                         snprintf(path, sizeof(path),

@@ -3,11 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <numa.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "hook.h"
+#include "nodeset.h"
 #include "unit.h"
 
 int __wrap_numa_available(void);
@@ -475,6 +479,178 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         unit_remove_tree(root);
 }
 
+/* ---- hostile sizes: every lookup by guest cell, binding and page size must be O(1) or cached ---- */
+
+/* A growing document for the tests below. */
+struct doc {
+        char *p;
+        size_t len, size;
+};
+
+static void doc_add(struct doc *b, const char *fmt, ...) _printf_(2, 3);
+static void doc_add(struct doc *b, const char *fmt, ...) {
+        va_list ap;
+        int n;
+
+        if (b->size - b->len < 4096) {
+                b->size = b->size ? 2 * b->size : 1 << 20;
+                b->p = realloc(b->p, b->size);
+                assert_non_null(b->p);
+        }
+        va_start(ap, fmt);
+        n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+        va_end(ap);
+        assert_true(n >= 0 && (size_t) n < b->size - b->len);
+        b->len += (size_t) n;
+}
+
+/*
+ * Runs the hook at the migration destination on doc (against caps-2node.xml,
+ * or the fake sysfs root when root is set) and returns its CPU time in
+ * seconds. Quadratic work on these inputs takes minutes; linear, well
+ * under a second (a few under sanitizers).
+ */
+static double run_timed(const char *root, const struct doc *doc, struct diag *d, int *ret) {
+        char path[512], caps[512], meminfo[512];
+        struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION};
+        struct hook_result res = {0};
+        struct bitmask *saved = numa_nodes_ptr;
+        clock_t start;
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/dom.xml", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, doc->p, doc->len), (ssize_t) doc->len);
+        close(fd);
+        req.domxml_path = path;
+        if (root) {
+                snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
+                req.sysfs_root = root;
+                req.meminfo_path = meminfo;
+                will_return(__wrap_numa_available, 0);
+                will_return(__wrap_numa_max_node, 1);
+                numa_bitmask_clearall(fake_nodes);
+                numa_bitmask_setbit(fake_nodes, 0);
+                numa_bitmask_setbit(fake_nodes, 1);
+                numa_nodes_ptr = fake_nodes;
+        } else {
+                snprintf(caps, sizeof(caps), "%s/caps-2node.xml",
+                        getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
+                req.capabilities_path = caps;
+        }
+
+        diag_init(d);
+        start = clock();
+        *ret = hook_run(&req, &res, d);
+        numa_nodes_ptr = saved;
+        hook_result_done(&res);
+        unlink(path);
+        return (double) (clock() - start) / CLOCKS_PER_SEC;
+}
+
+#define LINEAR_SECONDS_MAX                                                                                   \
+        5.0 /* the fixed code: under 1 s (3 s with sanitizers); the quadratic: 8 s to minutes */
+
+/* 200 000 <memnode cellid='0'>s, and cell 0 the last of 200 000: each memnode's cell is found at once. */
+static void test_hook_finds_cells_by_number(void **state) {
+        size_t n = 200000;
+        struct doc doc = {0};
+        struct diag d;
+        double t;
+        int r;
+
+        (void) state;
+        doc_add(&doc, "<domain><memory unit='MiB'>1</memory><vcpu>1</vcpu><numatune>");
+        for (size_t i = 0; i < n; i++)
+                doc_add(&doc, "<memnode cellid='0' mode='strict' nodeset='0'/>");
+        doc_add(&doc, "</numatune><cpu><numa>");
+        for (size_t i = 0; i < n; i++)
+                doc_add(&doc, "<cell id='%zu' memory='1'/>", n - 1 - i);
+        doc_add(&doc, "</numa></cpu></domain>");
+
+        t = run_timed(NULL, &doc, &d, &r);
+        free(doc.p);
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (t > LINEAR_SECONDS_MAX)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
+/*
+ * 600 000 huge-page guest cells: 4096 of them with a <memnode> on a node of
+ * its own (4096 groups of pages), the rest following <memory>. Each cell's
+ * binding, group and page size must not cost a walk or a file read.
+ */
+static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
+        size_t n = 600000;
+        struct doc doc = {0};
+        struct diag d;
+        double t;
+        int r;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-2048kB/nr_overcommit_hugepages", "0\n");
+        unit_write_file(root, "kernel/mm/hugepages/hugepages-2048kB/surplus_hugepages", "0\n");
+        for (int node = 0; node < 2; node++)
+                for (int f = 0; f < 3; f++) {
+                        static const char *const files[] = {
+                                "nr_hugepages", "free_hugepages", "surplus_hugepages"};
+
+                        snprintf(rel, sizeof(rel), "devices/system/node/node%d/hugepages/hugepages-2048kB/%s",
+                                node, files[f]);
+                        unit_write_file(root, rel, f == 2 ? "0\n" : "1000000\n");
+                }
+
+        doc_add(&doc, "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages/></memoryBacking>"
+                      "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='0'/>");
+        for (size_t i = 0; i <= NODE_ID_MAX; i++)
+                doc_add(&doc, "<memnode cellid='%zu' mode='strict' nodeset='%zu'/>", i, i);
+        doc_add(&doc, "</numatune><cpu><numa>");
+        for (size_t i = 0; i < n; i++)
+                doc_add(&doc, "<cell memory='1'/>");
+        doc_add(&doc, "</numa></cpu></domain>");
+
+        t = run_timed(root, &doc, &d, &r);
+        free(doc.p);
+        unit_remove_tree(root);
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (t > LINEAR_SECONDS_MAX)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
+/* A long <vcpu cpuset> and 4096 guest cells, each with its <memnode>: the cpuset is parsed once. */
+static void test_hook_parses_the_vcpu_cpuset_once(void **state) {
+        size_t cells = NODE_ID_MAX + 1, cpus = 1000000;
+        struct doc doc = {0};
+        struct diag d;
+        double t;
+        int r;
+
+        (void) state;
+        doc_add(&doc, "<domain><memory unit='MiB'>4096</memory><vcpu cpuset='0");
+        for (size_t i = 1; i < cpus; i++)
+                doc_add(&doc, ",0");
+        doc_add(&doc, "'>%zu</vcpu><numatune><memory mode='strict' nodeset='0'/>", cells);
+        for (size_t i = 0; i < cells; i++)
+                doc_add(&doc, "<memnode cellid='%zu' mode='strict' nodeset='0'/>", i);
+        doc_add(&doc, "</numatune><cpu><numa>");
+        for (size_t i = 0; i < cells; i++)
+                doc_add(&doc, "<cell cpus='%zu' memory='1' unit='MiB'/>", i);
+        doc_add(&doc, "</numa></cpu></domain>");
+
+        t = run_timed(NULL, &doc, &d, &r);
+        free(doc.p);
+        if (r < 0)
+                fail_msg("failed: %s", d.message);
+        if (t > LINEAR_SECONDS_MAX)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
@@ -494,5 +670,8 @@ int main(void) {
         UNIT_TABLE(&suite, point_cases, test_point_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
+        UNIT_TEST(&suite, test_hook_finds_cells_by_number);
+        UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells_linearly);
+        UNIT_TEST(&suite, test_hook_parses_the_vcpu_cpuset_once);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }

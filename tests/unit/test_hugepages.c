@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page size selection, pages needed, the overcommit rule, and the whole check on a fake sysfs tree. */
+#include <time.h>
+
 #include "hugepages.h"
 #include "unit.h"
 
@@ -209,6 +211,24 @@ static const struct check_case check_cases[] = {
                 "unit='GiB'/></numa></cpu></domain>",
                 HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {2, NUMA_MODE_STRICT, "0"}, END},
                 "'cell 0' and 2 more bindings: needs 12 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"memory_shared_by_cells_is_one_binding", /* cells 2 and 3 follow <memory>: named once */
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='4' unit='GiB'/><cell id='1' memory='4' unit='GiB'/><cell id='2' memory='4' "
+                "unit='GiB'/><cell id='3' memory='4' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_STRICT, "0"}, {-1, NUMA_MODE_STRICT, "0"}, END},
+                "'cell 0' and 2 more bindings: needs 16 free 1 GiB pages on node 0, which has 9 (node 1 has 3)", NULL},
+        {"strict_and_preferred_on_one_pool_add_up_to_a_warning", /* each fits alone, not both */
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "0"}, {1, NUMA_MODE_PREFERRED, "0"}, END}, NULL,
+                "'cell 0' and 'cell 1': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3); reserve them in "
+                "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"strict_and_warn_only_memnode_on_one_pool_add_up_to_a_warning",
+                "<domain><memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking><cpu><numa>"
+                "<cell id='0' memory='5' unit='GiB'/><cell id='1' memory='5' unit='GiB'/></numa></cpu></domain>",
+                HOST_PLAIN, {{0, NUMA_MODE_STRICT, "w0"}, {-1, NUMA_MODE_STRICT, "0"}, END}, NULL,
+                "'cell -1' and 'cell 0': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3); reserve them in "
+                "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
         {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
@@ -299,6 +319,8 @@ static void test_check_case(void **state) {
                 assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
+                else
+                        nodeset_add(&b.bound, (unsigned) row->cell);
         }
 
         diag_init(&d);
@@ -322,6 +344,57 @@ static void test_check_case(void **state) {
                 fail_msg("unexpected warning \"%s\"", d.warnings[0]);
 }
 
+/*
+ * Capabilities with 400 000 <pages> sizes on node 0, and 1000 nodes bound:
+ * the list of sizes in the message and each node's pages must not cost a
+ * pass over the <pages> per size or per node.
+ */
+static void test_check_is_linear_in_capabilities_pages(void **state) {
+        size_t n = 400000, n_nodes = 1000;
+        _cleanup_free_ struct caps_page *items = calloc(n + n_nodes, sizeof(*items));
+        struct caps_pages caps = {.n = n + n_nodes, .items = items};
+        static const char doc[] = "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages><page "
+                                  "size='3'/></hugepages></memoryBacking></domain>";
+        static const char doc_fits[] = "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages><page "
+                                       "size='8'/></hugepages></memoryBacking></domain>";
+        struct nodeset present;
+        struct binding_list b = {.has_memory = true};
+        struct hugepages_host h = {.caps = &caps, .present = &present, .base_page_kib = 4};
+        struct domxml_facts f;
+        struct diag d;
+        clock_t start;
+        double t;
+
+        (void) state;
+        assert_non_null(items);
+        for (size_t i = 0; i < n; i++)
+                items[i] = (struct caps_page){.node = 0, .size_kib = 8 + i, .count = 1};
+        for (size_t i = 0; i < n_nodes; i++)
+                items[n + i] = (struct caps_page){.node = (unsigned) i, .size_kib = 4, .count = 1000};
+        nodeset_clear(&present);
+        nodeset_add_range(&present, 0, (unsigned) n_nodes - 1);
+        b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .nodes = present};
+        snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
+
+        start = clock();
+        diag_init(&d);
+        assert_int_equal(domxml_scan(doc, strlen(doc), &f, &d), 0);
+        assert_true(hugepages_check(&f, &b, &h, &d) < 0);
+        domxml_facts_done(&f);
+        assert_contains(d.message, "(huge page sizes: 8 KiB, 9 KiB, 10 KiB, ");
+        assert_contains(d.message, ", ...)");
+
+        /* 131072 pages of 8 KiB on nodes 0-999, which have 1 in total (node 0's). */
+        diag_init(&d);
+        assert_int_equal(domxml_scan(doc_fits, strlen(doc_fits), &f, &d), 0);
+        assert_true(hugepages_check(&f, &b, &h, &d) < 0);
+        domxml_facts_done(&f);
+        assert_contains(d.message, "'x': needs 131072 8 KiB pages on nodes 0-999, which have 1 in total");
+        t = (double) (clock() - start) / CLOCKS_PER_SEC;
+        if (t > 5.0)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 static int setup(void **state) {
         (void) state;
         return mkdtemp(root) ? 0 : -1;
@@ -340,5 +413,6 @@ int main(void) {
         UNIT_TEST(&suite, test_needed_rounds_up);
         UNIT_TABLE(&suite, judge_cases, test_judge_case);
         UNIT_TABLE(&suite, check_cases, test_check_case);
+        UNIT_TEST(&suite, test_check_is_linear_in_capabilities_pages);
         return _cmocka_run_group_tests("hugepages", suite.tests, suite.n, setup, teardown);
 }

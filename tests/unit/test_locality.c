@@ -179,6 +179,7 @@ static void test_check_case(void **state) {
 
                         *x = (struct binding){.cell = i, .mode = NUMA_MODE_STRICT};
                         assert_int_equal(nodeset_parse_libvirt(c->cells[i], &x->nodes), 0);
+                        nodeset_add(&b.bound, (unsigned) i);
                 }
 
         diag_init(&d);

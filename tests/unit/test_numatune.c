@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Input document + binding -> exact output bytes (or no change, or the error). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "numatune.h"
 #include "unit.h"
@@ -156,6 +159,9 @@ static const struct plan_case cases[] = {
         {"memnodes_refused_with_vcpu_auto_and_no_numatune", NULL,
                 "<domain><vcpu placement='auto'>2</vcpu></domain>", NULL,
                 "<vcpu placement='auto'> and no <memory> in <numatune>, so libvirt places its memory automatically", "0=strict:0"},
+        {"memnodes_refused_when_the_first_of_two_vcpu_is_auto", NULL, /* libvirt reads ./vcpu[1] */
+                "<domain><vcpu placement='auto'>2</vcpu><vcpu>2</vcpu></domain>", NULL,
+                "<vcpu placement='auto'> and no <memory> in <numatune>", "0=strict:0"},
         {"memnodes_refused_with_vcpu_auto_and_memnode_only_numatune", NULL,
                 "<domain><vcpu placement='auto'>2</vcpu><numatune><memnode cellid='1' nodeset='0'/></numatune></domain>", NULL,
                 "<vcpu placement='auto'> and no <memory>", "0=strict:0"},
@@ -347,6 +353,50 @@ static void test_markup_is_canonical(void **state) {
         assert_string_equal(m, "<memnode cellid='3' mode='preferred' nodeset='5'/>");
 }
 
+/*
+ * 4096 memnodes to add to a document that has 500 000 others (cells this
+ * hook cannot read, as libvirt allows cell ids above 4095): each lookup of
+ * an existing <memnode>, in the plan and in the check of the result, must
+ * not walk them all.
+ */
+static void test_plan_is_linear_in_memnodes(void **state) {
+        size_t n_doc = 500000, n_req = NODE_ID_MAX + 1, o = 0;
+        _cleanup_free_ char *in = malloc(n_doc * 64 + 256), *out = NULL;
+        _cleanup_free_ struct memnode_binding *mb = calloc(n_req, sizeof(*mb));
+        struct numatune_request nr = {
+                .memnodes = mb, .n_memnodes = n_req, .memnodes_subject = "numa_memnode"};
+        struct domxml_edit edit = {0};
+        struct domxml_facts f;
+        size_t out_len;
+        struct diag d;
+        clock_t start;
+        double t;
+
+        (void) state;
+        assert_non_null(in);
+        assert_non_null(mb);
+        o += (size_t) sprintf(in + o, "<domain><vcpu>1</vcpu><numatune>");
+        for (size_t i = 0; i < n_doc; i++)
+                o += (size_t) sprintf(in + o, "<memnode cellid='%zu' mode='strict' nodeset='0'/>", 5000 + i);
+        o += (size_t) sprintf(in + o, "</numatune></domain>");
+        for (size_t i = 0; i < n_req; i++) {
+                mb[i] = (struct memnode_binding){.cell = (unsigned) i, .mode = NUMA_MODE_STRICT};
+                nodeset_add(&mb[i].nodes, 0);
+        }
+
+        diag_init(&d);
+        assert_int_equal(domxml_scan(in, o, &f, &d), 0);
+        start = clock();
+        assert_int_equal(numatune_plan(in, &f, &nr, &edit, &d), 1);
+        domxml_facts_done(&f);
+        assert_int_equal(domxml_splice(in, o, &edit, &out, &out_len), 0);
+        assert_int_equal(numatune_verify_edit(out, out_len, &edit, &nr, &d), 0);
+        t = (double) (clock() - start) / CLOCKS_PER_SEC;
+        free(edit.text);
+        if (t > 5.0)
+                fail_msg("took %.1f s of CPU time", t);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
@@ -354,5 +404,6 @@ int main(void) {
         UNIT_TABLE(&suite, verify_cases, test_verify_case);
         UNIT_TEST(&suite, test_verify_edit_rejects_unbalanced_text);
         UNIT_TEST(&suite, test_markup_is_canonical);
+        UNIT_TEST(&suite, test_plan_is_linear_in_memnodes);
         return UNIT_RUN(&suite, "numatune");
 }
