@@ -118,7 +118,8 @@ static int load_host(struct run *r, const struct nodeset *only) {
  * messages start with origin ("existing", "incoming" or "saved"). With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
  * its other misfits are at a migration destination (VDSM replaces memnode
- * nodesets there).
+ * nodesets there). Returns how many such shortfalls only warned, or a
+ * negative errno with r->d filled.
  */
 static int check_placement(struct run *r, const struct numatune_request *nr,
         const char *const *memnode_subjects, bool memnodes_soft, const char *origin) {
@@ -561,11 +562,11 @@ static int run_check(struct run *r, struct hook_result *res) {
         if (k < 0)
                 return k;
 
-        if (n_misfits > 0)
+        if (n_misfits > 0 || k > 0)
                 snprintf(res->info, sizeof(res->info),
-                        "%s <numatune> fits this host but for %zu of its %zu <memnode> elements "
-                        "(see the warnings)",
-                        origin, n_misfits, nt->n_memnodes);
+                        "%s <numatune> fits this host but for its <memnode> elements the warnings name, "
+                        "whose nodesets VDSM replaces",
+                        origin);
         else
                 snprintf(res->info, sizeof(res->info), "%s <numatune> fits this host", origin);
         return 0;

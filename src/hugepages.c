@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Huge pages: the page size each part of the VM uses, and whether its bound nodes hold enough of them. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,6 +117,7 @@ struct group {
         const char *first, *second;
         size_t n_subjects;
         bool has_memory; /* <memory>'s binding, which many parts share, is among the subjects */
+        bool remapped;   /* a strict or restrictive <memnode> whose nodeset VDSM replaces: it only warns */
 };
 
 static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
@@ -286,9 +288,10 @@ static void describe_shortfall(
 
         (void) nodeset_format(&g->nodes, &set);
         buf[0] = '\0';
-        append(buf, size, "%s: needs %" PRIu64 " %s%s pages on node%s %s, which ha%s %" PRIu64 "%s",
-                g->subject, g->need, h->caps ? "" : "free ", size_format(g->kib * 1024, s), single ? "" : "s",
-                set ? set : "?", single ? "s" : "ve", have, h->caps ? " in total" : "");
+        append(buf, size, "%s: needs %" PRIu64 " %s%s page%s on node%s %s, which ha%s %" PRIu64 "%s",
+                g->subject, g->need, h->caps ? "" : "free ", size_format(g->kib * 1024, s),
+                g->need == 1 ? "" : "s", single ? "" : "s", set ? set : "?", single ? "s" : "ve", have,
+                h->caps ? " in total" : "");
 
         if (h->present && read_pool(h, g->kib, h->present, &all) == 0) {
                 for (size_t i = 0; i < all.n_nodes; i++) {
@@ -370,6 +373,12 @@ static int check_group(
                         hugepage_pool_done(&pool);
                         return diag_error(d, -ENOMEM, "%s", msg);
                 }
+                if (g->remapped && !g->has_memory) {
+                        append(msg, sizeof(msg),
+                                "; not refused, as VDSM replaces <memnode> nodesets with "
+                                "Engine's choice for this host");
+                        r = 1;
+                }
                 diag_warn(d, "%s", msg);
                 break;
         case HUGEPAGES_WARN_OVERCOMMIT:
@@ -382,7 +391,7 @@ static int check_group(
                 break;
         }
         hugepage_pool_done(&pool);
-        return 0;
+        return r;
 }
 
 /* One part of the VM's memory: a guest cell, or all of it when it has none. */
@@ -446,7 +455,8 @@ static bool group_matches(const struct group *g, uint64_t kib, bool hard, const 
  */
 static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib, const struct binding *b,
         uint64_t need) {
-        bool hard = (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE) && !b->warn_only;
+        bool hard_mode = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
+        bool hard = hard_mode && !b->warn_only;
         struct group *g = NULL;
 
         if (*hint < *n && group_matches(&(*groups)[*hint], kib, hard, b))
@@ -460,6 +470,7 @@ static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t
         if (g) {
                 /* Saturating: the sum of many cells' pages must not wrap around to "enough". */
                 g->need = need > UINT64_MAX - g->need ? UINT64_MAX : g->need + need;
+                g->remapped |= hard_mode && b->warn_only;
                 if ((b->cell < 0 && g->has_memory) || strcmp(g->first, b->subject) == 0 ||
                         (g->second && strcmp(g->second, b->subject) == 0))
                         return 0;
@@ -483,7 +494,8 @@ static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t
                 .need = need,
                 .first = b->subject,
                 .n_subjects = 1,
-                .has_memory = b->cell < 0};
+                .has_memory = b->cell < 0,
+                .remapped = hard_mode && b->warn_only};
         snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
         *hint = *n - 1;
         return 0;
@@ -568,7 +580,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
-        size_t n_parts = 0, n_groups = 0, hint = 0;
+        size_t n_parts = 0, n_groups = 0, hint = 0, n_remapped = 0;
         struct size_memo memo = {0};
         int r;
 
@@ -613,9 +625,10 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                 r = check_group(h, &groups[i], partner, d);
                 if (r < 0)
                         return r;
+                n_remapped += (size_t) r;
         }
         if (h->caps && n_groups > 0)
                 diag_warn(d, "huge pages were checked against the totals in the capabilities XML; free pages "
                              "were not checked");
-        return 0;
+        return n_remapped > INT_MAX ? INT_MAX : (int) n_remapped;
 }

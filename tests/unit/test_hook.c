@@ -144,18 +144,18 @@ static const struct hook_case cases[] = {
 
         /* Migration destination: VDSM may remap <memnode> nodesets, never <memory>. */
         {"migration_warns_on_memnode_missing_node", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='5'/>"),
-                MIGRATE, .info = "incoming <numatune> fits this host but for 1 of its 1 <memnode> elements",
+                MIGRATE, .info = "incoming <numatune> fits this host but for its <memnode> elements the warnings name",
                 .warning = "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host "
                            "(host nodes: 0-1); not refused, as VDSM replaces <memnode> nodesets"},
         {"migration_warns_on_memnode_capacity", .doc = CELLS("", "<memory mode='strict' nodeset='0-1'/>"
                 "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
-                .topo = CAPS_SMALL, MIGRATE, .info = "but for 1 of its 2",
+                .topo = CAPS_SMALL, MIGRATE, .info = "but for its <memnode> elements the warnings name",
                 .warning = "incoming <memnode cellid='1' mode='strict' nodeset='1'/>: guest cell 1's memory (1.5 GiB) is larger "
                            "than all memory of node 1 (1 GiB); not refused"},
         {"migration_warns_on_unreadable_memnode_nodeset", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='x'/>"),
-                MIGRATE, .info = "but for 1 of its 1", .warning = "incoming <memnode cellid='1' mode='strict' nodeset='x'/>: no nodeset this hook can read; not refused"},
+                MIGRATE, .info = "but for its <memnode> elements the warnings name", .warning = "incoming <memnode cellid='1' mode='strict' nodeset='x'/>: no nodeset this hook can read; not refused"},
         {"migration_warns_on_memnode_preferred_set", .doc = CELLS("", "<memnode cellid='1' mode='preferred' nodeset='0-1'/>"),
-                MIGRATE, .info = "but for 1 of its 1", .warning = "preferred takes exactly one node"},
+                MIGRATE, .info = "but for its <memnode> elements the warnings name", .warning = "preferred takes exactly one node"},
         {"migration_accepts_fitting_memnodes", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='interleave' nodeset='0-1'/>"),
                 MIGRATE, .info = "incoming <numatune> fits this host"},
         {"migration_memory_misfit_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0-3'/><memnode cellid='0' mode='strict' nodeset='5'/>"),

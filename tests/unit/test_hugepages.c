@@ -229,6 +229,16 @@ static const struct check_case check_cases[] = {
                 HOST_PLAIN, {{0, NUMA_MODE_STRICT, "w0"}, {-1, NUMA_MODE_STRICT, "0"}, END}, NULL,
                 "'cell -1' and 'cell 0': needs 10 free 1 GiB pages on node 0, which has 9 (node 1 has 3); reserve them in "
                 "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere"},
+        {"one_page_is_one_page",
+                "<domain><memory unit='MiB'>2</memory><memoryBacking><hugepages><page size='2048'/></hugepages>"
+                "</memoryBacking></domain>", HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 1 free 2 MiB page on node 1, which has 0 (node 0 has 512); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages or bind elsewhere", NULL},
+        {"warn_only_memnode_says_why_it_is_not_refused", DOC_VNUMA, HOST_PLAIN,
+                {{0, NUMA_MODE_STRICT, "w1"}, {1, NUMA_MODE_STRICT, "0"}, END}, NULL,
+                "'cell 0': needs 4 free 1 GiB pages on node 1, which has 3 (node 0 has 9); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere; "
+                "not refused, as VDSM replaces <memnode> nodesets with Engine's choice for this host"},
         {"capabilities_check_totals", DOC_1G_8, HOST_CAPS, {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL},
