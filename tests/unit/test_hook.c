@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -506,16 +505,15 @@ static void doc_add(struct doc *b, const char *fmt, ...) {
 
 /*
  * Runs the hook at the migration destination on doc (against caps-2node.xml,
- * or the fake sysfs root when root is set) and returns its CPU time in
- * seconds. Quadratic work on these inputs takes minutes; linear, well
- * under a second (a few under sanitizers).
+ * or the fake sysfs root when root is set). How fast it is on the large
+ * versions of these inputs is the benchmark's (bench/hostile.py), not a
+ * unit test's.
  */
-static double run_timed(const char *root, const struct doc *doc, struct diag *d, int *ret) {
+static void run_doc(const char *root, const struct doc *doc, struct diag *d, int *ret) {
         char path[512], caps[512], meminfo[512];
         struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION};
         struct hook_result res = {0};
         struct bitmask *saved = numa_nodes_ptr;
-        clock_t start;
         int fd;
 
         snprintf(path, sizeof(path), "%s/dom.xml", dir);
@@ -541,23 +539,17 @@ static double run_timed(const char *root, const struct doc *doc, struct diag *d,
         }
 
         diag_init(d);
-        start = clock();
         *ret = hook_run(&req, &res, d);
         numa_nodes_ptr = saved;
         hook_result_done(&res);
         unlink(path);
-        return (double) (clock() - start) / CLOCKS_PER_SEC;
 }
 
-#define LINEAR_SECONDS_MAX                                                                                   \
-        5.0 /* the fixed code: under 1 s (3 s with sanitizers); the quadratic: 8 s to minutes */
-
-/* 200 000 <memnode cellid='0'>s, and cell 0 the last of 200 000: each memnode's cell is found at once. */
+/* 4000 <memnode cellid='0'>s, and cell 0 the last of 4000: each memnode's cell is found. */
 static void test_hook_finds_cells_by_number(void **state) {
-        size_t n = 200000;
+        size_t n = 4000;
         struct doc doc = {0};
         struct diag d;
-        double t;
         int r;
 
         (void) state;
@@ -569,25 +561,21 @@ static void test_hook_finds_cells_by_number(void **state) {
                 doc_add(&doc, "<cell id='%zu' memory='1'/>", n - 1 - i);
         doc_add(&doc, "</numa></cpu></domain>");
 
-        t = run_timed(NULL, &doc, &d, &r);
+        run_doc(NULL, &doc, &d, &r);
         free(doc.p);
         if (r < 0)
                 fail_msg("failed: %s", d.message);
-        if (t > LINEAR_SECONDS_MAX)
-                fail_msg("took %.1f s of CPU time", t);
 }
 
 /*
- * 600 000 huge-page guest cells: 4096 of them with a <memnode> on a node of
- * its own (4096 groups of pages), the rest following <memory>. Each cell's
- * binding, group and page size must not cost a walk or a file read.
+ * 8000 huge-page guest cells: 4096 of them with a <memnode> on a node of
+ * its own (4096 groups of pages), the rest following <memory>.
  */
-static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
+static void test_hook_checks_hugepages_of_many_cells(void **state) {
         char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
-        size_t n = 600000;
+        size_t n = 8000;
         struct doc doc = {0};
         struct diag d;
-        double t;
         int r;
 
         (void) state;
@@ -614,21 +602,18 @@ static void test_hook_checks_hugepages_of_many_cells_linearly(void **state) {
                 doc_add(&doc, "<cell memory='1'/>");
         doc_add(&doc, "</numa></cpu></domain>");
 
-        t = run_timed(root, &doc, &d, &r);
+        run_doc(root, &doc, &d, &r);
         free(doc.p);
         unit_remove_tree(root);
         if (r < 0)
                 fail_msg("failed: %s", d.message);
-        if (t > LINEAR_SECONDS_MAX)
-                fail_msg("took %.1f s of CPU time", t);
 }
 
-/* A long <vcpu cpuset> and 4096 guest cells, each with its <memnode>: the cpuset is parsed once. */
-static void test_hook_parses_the_vcpu_cpuset_once(void **state) {
-        size_t cells = NODE_ID_MAX + 1, cpus = 1000000;
+/* A long <vcpu cpuset> and 4096 guest cells, each with its <memnode>. */
+static void test_hook_parses_a_long_vcpu_cpuset(void **state) {
+        size_t cells = NODE_ID_MAX + 1, cpus = 10000;
         struct doc doc = {0};
         struct diag d;
-        double t;
         int r;
 
         (void) state;
@@ -643,12 +628,10 @@ static void test_hook_parses_the_vcpu_cpuset_once(void **state) {
                 doc_add(&doc, "<cell cpus='%zu' memory='1' unit='MiB'/>", i);
         doc_add(&doc, "</numa></cpu></domain>");
 
-        t = run_timed(NULL, &doc, &d, &r);
+        run_doc(NULL, &doc, &d, &r);
         free(doc.p);
         if (r < 0)
                 fail_msg("failed: %s", d.message);
-        if (t > LINEAR_SECONDS_MAX)
-                fail_msg("took %.1f s of CPU time", t);
 }
 
 static int setup(void **state) {
@@ -671,7 +654,7 @@ int main(void) {
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);
-        UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells_linearly);
-        UNIT_TEST(&suite, test_hook_parses_the_vcpu_cpuset_once);
+        UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells);
+        UNIT_TEST(&suite, test_hook_parses_a_long_vcpu_cpuset);
         return _cmocka_run_group_tests("hook", suite.tests, suite.n, setup, teardown);
 }
