@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds an optimized tree (build-bench/) and runs the benchmark: the hook
 # against floor_io and floor_lib on a typical ~8 KB, a 5 MB and a 50 MB
-# domain XML, interleaved; prints medians, ratios and the targets.
+# domain XML, interleaved; prints medians, ratios and the targets. Then the
+# hook alone on hostile inputs (bench/hostile.py): median CPU time per case
+# against its target.
 #   bench/run.sh [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +15,6 @@ else
 fi
 meson compile -C build-bench > /dev/null
 cd build-bench
-exec bench/bench "$@" hooks/before_vm_start/50_numa bench/floor_io bench/floor_lib bench/gen-domain "$PWD/bench/work"
+bench/bench "$@" hooks/before_vm_start/50_numa bench/floor_io bench/floor_lib bench/gen-domain "$PWD/bench/work"
+echo
+exec ../bench/hostile.py "$@" vdsm-hook-numa "$PWD/bench/work-hostile"
