@@ -97,6 +97,24 @@ int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *v
         return vcpu_cpus(x, vcpus, ret);
 }
 
+/*
+ * The nodes of the host CPUs in cpus, when they all lie outside memory:
+ * true with *ret_on filled. False when some are local, or when the host
+ * lists none of them (not ours to judge).
+ */
+static bool all_remote(const struct topology *t, const struct nodeset *cpus, const struct nodeset *memory,
+        struct nodeset *ret_on) {
+        struct nodeset on, local;
+
+        locality_cpu_nodes(t, cpus, &on);
+        local = on;
+        nodeset_intersect(&local, memory);
+        if (nodeset_is_empty(&on) || !nodeset_is_empty(&local))
+                return false;
+        *ret_on = on;
+        return true;
+}
+
 /* "vCPUs 0-3 run on node 0 but memory is bound to node 1: every access is remote". */
 static void warn_remote(const char *who, bool plural, const struct nodeset *on, const struct nodeset *memory,
         const char *whose, struct diag *d) {
@@ -118,14 +136,8 @@ static void check_vcpus(struct vcpu_index *x, const struct topology *t, const st
 
         if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || vcpu_cpus(x, vcpus, &cpus) <= 0)
                 return;
-        locality_cpu_nodes(t, &cpus, &on);
-        if (nodeset_is_empty(&on))
-                return; /* CPUs this host does not list: not ours to judge */
-        nodeset_intersect(&on, memory);
-        if (!nodeset_is_empty(&on))
-                return; /* some of them are local: no warning */
-
-        locality_cpu_nodes(t, &cpus, &on);
+        if (!all_remote(t, &cpus, memory, &on))
+                return;
         (void) nodeset_format(vcpus, &ids);
         if (cell >= 0)
                 snprintf(who, sizeof(who), "guest cell %ld's vCPU%s %s", cell,
@@ -218,14 +230,9 @@ static void check_cpus(const struct domxml_facts *f, const struct binding_list *
                 check_vcpus(x, t, &rest, &b->memory.nodes, -1, d);
 
         if (p->emulatorpin && memory_nodes(f, b, &memory)) {
-                struct nodeset cpus, on, local;
+                struct nodeset cpus, on;
 
-                if (nodeset_parse_libvirt(p->emulatorpin, &cpus) < 0)
-                        return;
-                locality_cpu_nodes(t, &cpus, &on);
-                local = on;
-                nodeset_intersect(&local, &memory);
-                if (!nodeset_is_empty(&on) && nodeset_is_empty(&local))
+                if (nodeset_parse_libvirt(p->emulatorpin, &cpus) >= 0 && all_remote(t, &cpus, &memory, &on))
                         warn_remote("emulator threads", true, &on, &memory, "", d);
         }
 }
