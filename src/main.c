@@ -44,6 +44,13 @@
  */
 static volatile sig_atomic_t succeeded;
 
+/* The two signals the watchdog uses. */
+static void watchdog_signals(sigset_t *ret) {
+        sigemptyset(ret);
+        sigaddset(ret, SIGXCPU);
+        sigaddset(ret, SIGALRM);
+}
+
 /*
  * SIGXCPU (RLIMIT_CPU) and SIGALRM (the wall clock) end the run here.
  * Until the rename the domain XML is untouched: remove the temporary and
@@ -53,43 +60,26 @@ static volatile sig_atomic_t succeeded;
  * being printed, it stands.
  */
 static void on_watchdog(int sig) {
-        static const char cpu[] =
-                "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n";
-        static const char wall[] =
-                "numa: gave up: wall-clock time limit reached (watchdog); domain XML left unchanged\n";
-        static const char cpu_late[] =
-                "numa: warning: CPU time limit reached (watchdog) after the domain XML "
-                "was replaced; the change stands\n";
-        static const char wall_late[] =
-                "numa: warning: wall-clock time limit reached (watchdog) after the domain XML "
-                "was replaced; the change stands\n";
-        static const char cpu_done[] = "numa: warning: CPU time limit reached (watchdog) after the run "
-                                       "succeeded; its result stands\n";
-        static const char wall_done[] =
-                "numa: warning: wall-clock time limit reached (watchdog) after the run "
-                "succeeded; its result stands\n";
-        bool wall_clock = sig == SIGALRM, replaced;
+        enum { REFUSED, REPLACED, SUCCEEDED };
+        /* [state][wall clock]: the exit code is 2 only while the file is untouched and nothing succeeded. */
+        static const char *const messages[3][2] = {
+                [REFUSED] = {"numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n",
+                        "numa: gave up: wall-clock time limit reached (watchdog); domain XML left "
+                        "unchanged\n"},
+                [REPLACED] = {"numa: warning: CPU time limit reached (watchdog) after the domain XML "
+                              "was replaced; the change stands\n",
+                        "numa: warning: wall-clock time limit reached (watchdog) after the domain XML "
+                        "was replaced; the change stands\n"},
+                [SUCCEEDED] = {"numa: warning: CPU time limit reached (watchdog) after the run "
+                               "succeeded; its result stands\n",
+                        "numa: warning: wall-clock time limit reached (watchdog) after the run "
+                        "succeeded; its result stands\n"},
+        };
+        int state = file_replace_abort() ? REPLACED : succeeded ? SUCCEEDED : REFUSED;
+        const char *msg = messages[state][sig == SIGALRM];
 
-        replaced = file_replace_abort();
-        if (replaced) {
-                if (wall_clock)
-                        (void) !write(STDERR_FILENO, wall_late, sizeof(wall_late) - 1);
-                else
-                        (void) !write(STDERR_FILENO, cpu_late, sizeof(cpu_late) - 1);
-                _exit(EXIT_SUCCESS);
-        }
-        if (succeeded) {
-                if (wall_clock)
-                        (void) !write(STDERR_FILENO, wall_done, sizeof(wall_done) - 1);
-                else
-                        (void) !write(STDERR_FILENO, cpu_done, sizeof(cpu_done) - 1);
-                _exit(EXIT_SUCCESS);
-        }
-        if (wall_clock)
-                (void) !write(STDERR_FILENO, wall, sizeof(wall) - 1);
-        else
-                (void) !write(STDERR_FILENO, cpu, sizeof(cpu) - 1);
-        _exit(EXIT_HOOK_FAILED);
+        (void) !write(STDERR_FILENO, msg, strlen(msg));
+        _exit(state == REFUSED ? EXIT_HOOK_FAILED : EXIT_SUCCESS);
 }
 
 static void watchdog_start(void) {
@@ -99,9 +89,7 @@ static void watchdog_start(void) {
         unsigned pending;
 
         /* One handler at a time: the first limit to fire decides the message. */
-        sigemptyset(&ours);
-        sigaddset(&ours, SIGXCPU);
-        sigaddset(&ours, SIGALRM);
+        watchdog_signals(&ours);
         sa.sa_mask = ours;
         sigaction(SIGXCPU, &sa, NULL);
         sigaction(SIGALRM, &sa, NULL);
@@ -129,9 +117,7 @@ static void watchdog_start(void) {
 static void watchdog_hold(void) {
         sigset_t ours;
 
-        sigemptyset(&ours);
-        sigaddset(&ours, SIGXCPU);
-        sigaddset(&ours, SIGALRM);
+        watchdog_signals(&ours);
         sigprocmask(SIG_BLOCK, &ours, NULL);
 }
 
