@@ -20,6 +20,21 @@ struct hugepages_host {
 };
 
 /*
+ * The host's huge page sizes, ascending, each once: from sysfs, or every
+ * size above the base page in the capabilities' <pages>. Returns 0 or a
+ * negative errno; free *ret.
+ */
+int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n);
+
+/*
+ * The pages of one size on nodes, ascending by id: from sysfs (total,
+ * free, surplus and the overcommit), or the capabilities' totals (the
+ * last <pages> of a size in a cell counts). Returns 0 or a negative errno.
+ */
+int hugepages_host_pool(
+        const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+
+/*
  * The <page> a guest cell's memory uses, as libvirt picks it: the first
  * whose nodeset holds the cell, else the one without nodeset (cell -1, a
  * VM without guest NUMA cells, only looks at that one). Returns 1 with

@@ -186,6 +186,10 @@ static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n)
         return 0;
 }
 
+int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
+        return h->caps ? caps_sizes(h->caps, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
+}
+
 /* "2 MiB, 1 GiB", or "none". */
 static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t size) {
         _cleanup_free_ uint64_t *sizes = NULL;
@@ -194,7 +198,7 @@ static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t si
         int r;
 
         buf[0] = '\0';
-        r = h->caps ? caps_sizes(h->caps, &sizes, &n) : topology_hugepage_sizes(h->sysfs, &sizes, &n);
+        r = hugepages_host_sizes(h, &sizes, &n);
         for (size_t i = 0; r == 0 && i < n; i++) {
                 size_format(sizes[i] * 1024, s);
                 /* Whole sizes only, and room for ", ..." when they do not all fit. */
@@ -226,11 +230,10 @@ static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
 }
 
 /*
- * The pages of one size on nodes: sysfs, or the capabilities' totals (the
- * last <pages> of a size in a cell counts). One pass over the <pages>,
- * not one per node: both may number in the thousands.
+ * For capabilities, one pass over the <pages>, not one per node: both may
+ * number in the thousands.
  */
-static int read_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
+int hugepages_host_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
         struct hugepage_pool *ret) {
         struct hugepage_pool p = {.page_kib = kib};
         _cleanup_free_ size_t *slot = NULL; /* node id -> index in p.nodes */
@@ -293,7 +296,7 @@ static void describe_shortfall(
                 g->need == 1 ? "" : "s", single ? "" : "s", set ? set : "?", single ? "s" : "ve", have,
                 h->caps ? " in total" : "");
 
-        if (h->present && read_pool(h, g->kib, h->present, &all) == 0) {
+        if (h->present && hugepages_host_pool(h, g->kib, h->present, &all) == 0) {
                 for (size_t i = 0; i < all.n_nodes; i++) {
                         const struct hugepage_node *n = &all.nodes[i];
 
@@ -344,7 +347,7 @@ static int check_group(
         uint64_t have;
         int r;
 
-        r = read_pool(h, g->kib, &g->nodes, &pool);
+        r = hugepages_host_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
                 return diag_error(d, r, "%s: cannot read the %s huge pages of this host: %s", g->subject,
                         size_format(g->kib * 1024, s), strerror(-r));

@@ -15,12 +15,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "array.h"
 #include "capabilities.h"
 #include "config.h"
 #include "diag.h"
 #include "fileio.h"
 #include "hook.h"
+#include "hugepages.h"
 #include "macro.h"
 #include "size.h"
 #include "spec.h"
@@ -172,38 +172,16 @@ static void print_topology(const struct topology *t, const char *source) {
 
 /* Huge pages per node and size: total/free from sysfs, or totals from capabilities XML (caps). */
 static int print_hugepages(const struct topology *t, const struct caps_pages *caps, struct diag *d) {
+        const struct hugepages_host h = {.sysfs = TOPOLOGY_SYSFS, .caps = caps};
         _cleanup_free_ uint64_t *sizes = NULL;
         struct hugepage_pool *pools;
         size_t n = 0;
         char s[SIZE_FORMAT_MAX];
         int r;
 
-        if (caps) {
-                uint64_t base = UINT64_MAX;
-
-                /* libvirt lists the base page first: the sizes above the smallest are the huge ones. */
-                for (size_t i = 0; i < caps->n; i++)
-                        if (caps->items[i].size_kib < base)
-                                base = caps->items[i].size_kib;
-                for (size_t i = 0; i < caps->n; i++) {
-                        bool seen = caps->items[i].size_kib == base;
-                        uint64_t *slot;
-
-                        for (size_t j = 0; j < n && !seen; j++)
-                                seen = sizes[j] == caps->items[i].size_kib;
-                        if (seen)
-                                continue;
-                        slot = array_append(&sizes, &n, sizeof(*slot));
-                        if (!slot)
-                                return diag_error(d, -ENOMEM, "out of memory");
-                        *slot = caps->items[i].size_kib;
-                }
-        } else {
-                r = topology_hugepage_sizes(TOPOLOGY_SYSFS, &sizes, &n);
-                if (r < 0)
-                        return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));
-        }
-
+        r = hugepages_host_sizes(&h, &sizes, &n);
+        if (r < 0)
+                return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));
         if (n == 0) {
                 printf("huge pages: none\n");
                 return 0;
@@ -215,8 +193,8 @@ static int print_hugepages(const struct topology *t, const struct caps_pages *ca
         if (!pools)
                 return diag_error(d, -ENOMEM, "out of memory");
         r = 0;
-        for (size_t j = 0; j < n && !caps && r >= 0; j++)
-                r = topology_hugepages_read(TOPOLOGY_SYSFS, sizes[j], &t->present, &pools[j]);
+        for (size_t j = 0; j < n && r >= 0; j++)
+                r = hugepages_host_pool(&h, sizes[j], &t->present, &pools[j]);
         if (r < 0)
                 diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
         else {
@@ -227,22 +205,16 @@ static int print_hugepages(const struct topology *t, const struct caps_pages *ca
                 for (size_t i = 0; i < t->n_nodes; i++) {
                         printf("%-6u", t->nodes[i].id);
                         for (size_t j = 0; j < n; j++) {
+                                const struct hugepage_node *hn =
+                                        hugepage_pool_node(&pools[j], t->nodes[i].id);
+                                uint64_t total = hn ? hn->total : 0, free_pages = hn ? hn->free : 0;
                                 char cell[48];
-                                uint64_t total = 0;
 
-                                if (caps) {
-                                        for (size_t c = 0; c < caps->n; c++)
-                                                if (caps->items[c].node == t->nodes[i].id &&
-                                                        caps->items[c].size_kib == sizes[j])
-                                                        total = caps->items[c].count;
+                                if (pools[j].has_free)
+                                        snprintf(cell, sizeof(cell), "%" PRIu64 "/%" PRIu64, total,
+                                                free_pages);
+                                else
                                         snprintf(cell, sizeof(cell), "%" PRIu64, total);
-                                } else {
-                                        const struct hugepage_node *hn =
-                                                hugepage_pool_node(&pools[j], t->nodes[i].id);
-
-                                        snprintf(cell, sizeof(cell), "%" PRIu64 "/%" PRIu64,
-                                                hn ? hn->total : 0, hn ? hn->free : 0);
-                                }
                                 printf(j + 1 < n ? " %-16s" : " %s", cell);
                         }
                         printf("\n");

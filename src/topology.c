@@ -372,9 +372,19 @@ int topology_hugepages_read(
 }
 
 const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
-        for (size_t i = 0; i < p->n_nodes; i++)
-                if (p->nodes[i].id == id)
-                        return &p->nodes[i];
+        size_t lo = 0, hi = p->n_nodes;
+
+        /* Every pool is built by walking a node set, so its nodes ascend: --topology asks for each one. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+
+                if (p->nodes[mid].id == id)
+                        return &p->nodes[mid];
+                if (p->nodes[mid].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
         return NULL;
 }
 
