@@ -31,3 +31,21 @@ static inline void *array_append(void *array, size_t *n, size_t size) {
         (*n)++;
         return p;
 }
+
+static inline int array_cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+        return (x > y) - (x < y);
+}
+
+/* Sorts v ascending and drops repeats; returns how many remain. v may be NULL when n is 0. */
+static inline size_t array_sort_unique_u64(uint64_t *v, size_t n) {
+        size_t k = 0;
+
+        if (n > 1)
+                qsort(v, n, sizeof(*v), array_cmp_u64);
+        for (size_t i = 0; i < n; i++)
+                if (k == 0 || v[i] != v[k - 1])
+                        v[k++] = v[i];
+        return k;
+}

@@ -155,12 +155,6 @@ static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
         return 0;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-
-        return (x > y) - (x < y);
-}
-
 /*
  * The huge page sizes in capabilities <pages>: every size above the base
  * page, ascending, each once. Sorted, not picked one by one: a hostile
@@ -168,7 +162,7 @@ static int cmp_u64(const void *a, const void *b) {
  */
 static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n) {
         uint64_t base = caps_base_kib(c), *sizes;
-        size_t n = 0, k = 0;
+        size_t n = 0;
 
         sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
         if (!sizes)
@@ -176,13 +170,8 @@ static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n)
         for (size_t i = 0; i < c->n; i++)
                 if (c->items[i].size_kib > base)
                         sizes[n++] = c->items[i].size_kib;
-        if (n > 0)
-                qsort(sizes, n, sizeof(*sizes), cmp_u64);
-        for (size_t i = 0; i < n; i++)
-                if (k == 0 || sizes[i] != sizes[k - 1])
-                        sizes[k++] = sizes[i];
         *ret = sizes;
-        *ret_n = k;
+        *ret_n = array_sort_unique_u64(sizes, n);
         return 0;
 }
 

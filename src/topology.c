@@ -261,12 +261,6 @@ int topology_hugepage_size_exists(const char *sysfs, uint64_t kib) {
         return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-
-        return (x > y) - (x < y);
-}
-
 int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
         char path[PATH_MAX];
         uint64_t *sizes = NULL;
@@ -300,9 +294,8 @@ int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
         }
         closedir(dir);
 
-        qsort(sizes, n, sizeof(*sizes), cmp_u64);
         *ret = sizes;
-        *ret_n = n;
+        *ret_n = array_sort_unique_u64(sizes, n);
         return 0;
 }
 
