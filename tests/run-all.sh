@@ -9,7 +9,9 @@
 #   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 #      leaks included, but for e2e: that proves what libvirt and QEMU make of
 #      the output, which the sanitizers do not change, and the hook runs it
-#      does are on paths the integration tests already cover there;
+#      does are on paths the integration tests already cover there; and for
+#      the packaging suite (the README's commands), which builds its own
+#      unsanitized copy of the tree;
 #   3. the shipping checks: install layout, man page, meson dist, a build
 #      and test run from the tarball, the RPM, and that it installs beside
 #      vdsm and survives vdsm upgrades (tests/packaging);
@@ -33,7 +35,7 @@ meson test -C build-test --print-errorlogs
 
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    meson test -C build-sanitize --print-errorlogs --no-suite e2e
+    meson test -C build-sanitize --print-errorlogs --no-suite e2e --no-suite packaging
 
 tests/packaging/check-packaging.sh
 
