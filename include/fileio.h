@@ -14,6 +14,7 @@ struct file_data {
 
         /* FILE_EDIT only: what file_replace() needs. */
         bool held;        /* dir_fd and fd are open; file_data_done() closes them */
+        bool refused;     /* FILE_PREVIEW: a real run would have refused it; file_replace() does */
         int dir_fd;       /* O_PATH of the directory, resolved once */
         int fd;           /* the file as read, holding its flock() until file_data_done() */
         char *path;       /* as given, for messages */
@@ -30,6 +31,13 @@ enum {
          * group a replacement could not keep. Implies FILE_NOFOLLOW.
          */
         FILE_EDIT = 1 << 2,
+        /*
+         * With FILE_EDIT, for a dry run, which only shows what an edit would
+         * write: what would stop file_replace() (other hard links with
+         * FILE_SINGLE_LINK, and the refusals of FILE_EDIT) is one warning in
+         * d, not an error, and the file is read all the same.
+         */
+        FILE_PREVIEW = 1 << 3,
 };
 
 /* How long FILE_EDIT waits for another process's lock on the file, in ms. */
@@ -44,6 +52,14 @@ enum {
 int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
         struct diag *d);
 void file_data_done(struct file_data *f);
+
+/*
+ * Reads a stream (a pipe, a terminal, a file) from fd to its end, refusing
+ * more than max bytes; fd stays open. source names it in messages ("from
+ * standard input"). Returns 0, or a negative errno with d filled.
+ */
+int file_read_stream(
+        int fd, const char *what, const char *source, size_t max, struct file_data *ret, struct diag *d);
 
 /*
  * Replaces the file f was read from (with FILE_EDIT) with data, all or

@@ -23,6 +23,7 @@ struct hook_request {
         const char *spec;              /* the numa property; NULL when unset */
         const char *memnode_spec;      /* the numa_memnode property; NULL when unset */
         const char *domxml_path;       /* NULL when _hook_domxml is unset */
+        bool domxml_stdin;             /* read the domain XML from standard input instead (dry runs) */
         const char *capabilities_path; /* NULL: this host, through libnuma */
         bool dry_run;                  /* compute everything, write nothing */
         const char *sysfs_root;        /* NULL: TOPOLOGY_SYSFS; set only by unit tests */

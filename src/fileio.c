@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -262,115 +263,173 @@ static int open_locked(
         }
 }
 
+/*
+ * Opens path to read it: with FILE_EDIT its directory once, then the file
+ * under its lock, both kept in f; otherwise the file alone, in f->fd.
+ */
+static int open_for_read(const char *path, const char *what, const char *q, unsigned flags,
+        struct file_data *f, struct diag *d) {
+        int r;
+
+        if (!(flags & FILE_EDIT)) {
+                f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                                           ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
+                if (f->fd >= 0)
+                        return 0;
+                if (errno == ELOOP && (flags & FILE_NOFOLLOW))
+                        return diag_error(d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
+                return fail_errno(d, errno, what, path, "open");
+        }
+
+        /* Resolve the path once: every later step works relative to this directory. */
+        f->path = strdup(path);
+        if (!f->path)
+                return diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
+        r = open_parent(f->path, &f->dir_fd, &f->name);
+        if (r < 0)
+                return fail_errno(d, -r, what, path, "open the directory of");
+        f->held = true;
+        if (f->name[0] == '\0')
+                return diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
+        return open_locked(f->dir_fd, f->name, what, path, &f->fd, d);
+}
+
+/*
+ * What would stop file_replace(): other hard links (FILE_SINGLE_LINK), and
+ * for FILE_EDIT what check_replaceable() refuses. An error, but with
+ * FILE_PREVIEW one warning, and f->refused.
+ */
+static int check_replacement(
+        struct file_data *f, unsigned flags, const char *what, const char *q, size_t max, struct diag *d) {
+        struct diag preview;
+        struct diag *to = (flags & FILE_PREVIEW) ? &preview : d;
+        int r = 0;
+
+        diag_init(&preview);
+        if ((flags & FILE_SINGLE_LINK) && f->st.st_nlink > 1)
+                r = diag_error(to, -EMLINK,
+                        "%s '%s' has %ju hard links; refusing to replace a file that is linked elsewhere",
+                        what, q, (uintmax_t) f->st.st_nlink);
+        if (r < 0 && to == d)
+                return r;
+        /* Too big is no matter of replacing: an error even in a preview. */
+        if ((uintmax_t) f->st.st_size > max)
+                return diag_error(d, -EFBIG, "%s '%s' is %jd bytes, more than the limit of %zu", what, q,
+                        (intmax_t) f->st.st_size, max);
+        if (r == 0 && (flags & FILE_EDIT))
+                r = check_replaceable(f, what, q, to);
+        if (r == 0 || to == d)
+                return r;
+
+        f->refused = true;
+        diag_warn(d, "a real run would refuse this file and exit 2: %s", preview.message);
+        return 0;
+}
+
+/* Reads the whole file behind fd into f->data, one byte more than stat said to notice a file that grows. */
+static int read_whole(
+        int fd, struct file_data *f, const char *what, const char *path, const char *q, struct diag *d) {
+        size_t got = 0;
+
+        f->data = malloc((size_t) f->st.st_size + 2);
+        if (!f->data)
+                return diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
+        for (;;) {
+                ssize_t n = read(fd, f->data + got, (size_t) f->st.st_size + 1 - got);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return fail_errno(d, errno, what, path, "read");
+                }
+                if (n == 0)
+                        break;
+                got += (size_t) n;
+                if (got > (size_t) f->st.st_size)
+                        return diag_error(d, -EAGAIN, "%s '%s' changed while it was read", what, q);
+        }
+        f->data[got] = '\0';
+        f->len = got;
+        return 0;
+}
+
 int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
         struct diag *d) {
         struct file_data f = {.dir_fd = -1, .fd = -1};
         char q[256];
-        size_t got = 0;
-        int fd, r;
+        int r;
 
         diag_quote(path, strlen(path), 128, q, sizeof(q));
         if (path[0] == '\0')
                 return diag_error(d, -EINVAL, "%s path is empty", what);
 
-        if (flags & FILE_EDIT) {
-                /* Resolve the path once: every later step works relative to this directory. */
-                f.path = strdup(path);
-                if (!f.path)
-                        return diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
-                r = open_parent(f.path, &f.dir_fd, &f.name);
-                if (r < 0) {
-                        file_data_done(&f);
-                        return fail_errno(d, -r, what, path, "open the directory of");
-                }
-                f.held = true;
-                if (f.name[0] == '\0') {
-                        file_data_done(&f);
-                        return diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
-                }
-                r = open_locked(f.dir_fd, f.name, what, path, &f.fd, d);
-                if (r < 0) {
-                        file_data_done(&f);
-                        return r;
-                }
-                fd = f.fd;
-        } else {
-                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-                                        ((flags & FILE_NOFOLLOW) ? O_NOFOLLOW : 0));
-                if (fd < 0) {
-                        if (errno == ELOOP && (flags & FILE_NOFOLLOW))
-                                return diag_error(
-                                        d, -ELOOP, "%s '%s' is a symlink; refusing to follow it", what, q);
-                        return fail_errno(d, errno, what, path, "open");
-                }
-                f.fd = fd;
-        }
-
+        r = open_for_read(path, what, q, flags, &f, d);
         /* For FILE_EDIT under the lock: this is the version file_replace() expects to replace. */
-        if (fstat(fd, &f.st) < 0) {
+        if (r >= 0 && fstat(f.fd, &f.st) < 0)
                 r = fail_errno(d, errno, what, path, "stat");
-                goto fail;
-        }
-        if (!S_ISREG(f.st.st_mode)) {
+        if (r >= 0 && !S_ISREG(f.st.st_mode))
                 r = diag_error(d, -EINVAL, "%s '%s' is not a regular file", what, q);
-                goto fail;
+        if (r >= 0)
+                r = check_replacement(&f, flags, what, q, max, d);
+        if (r >= 0)
+                r = read_whole(f.fd, &f, what, path, q, d);
+        if (!f.held && f.fd >= 0) {
+                close(f.fd);
+                f.fd = -1;
         }
-        if ((flags & FILE_SINGLE_LINK) && f.st.st_nlink > 1) {
-                r = diag_error(d, -EMLINK,
-                        "%s '%s' has %ju hard links; refusing to replace a file that is linked elsewhere",
-                        what, q, (uintmax_t) f.st.st_nlink);
-                goto fail;
+        if (r < 0) {
+                file_data_done(&f);
+                return r;
         }
-        if ((uintmax_t) f.st.st_size > max) {
-                r = diag_error(d, -EFBIG, "%s '%s' is %jd bytes, more than the limit of %zu", what, q,
-                        (intmax_t) f.st.st_size, max);
-                goto fail;
-        }
-        if (flags & FILE_EDIT) {
-                r = check_replaceable(&f, what, q, d);
-                if (r < 0)
-                        goto fail;
-        }
+        *ret = f;
+        return 0;
+}
 
-        /* One byte more than stat said, to notice a file that grows while we read. */
-        f.data = malloc((size_t) f.st.st_size + 2);
-        if (!f.data) {
-                r = diag_error(d, -ENOMEM, "out of memory reading %s '%s'", what, q);
-                goto fail;
-        }
+int file_read_stream(
+        int fd, const char *what, const char *source, size_t max, struct file_data *ret, struct diag *d) {
+        _cleanup_free_ char *data = NULL;
+        size_t got = 0, size = 0;
 
         for (;;) {
-                ssize_t n = read(fd, f.data + got, (size_t) f.st.st_size + 1 - got);
+                ssize_t n;
 
+                /* Room for one byte past max, to tell "exactly max" from "more", and the NUL. */
+                if (size - got < 2) {
+                        size_t want = size == 0 ? 64 * 1024 : size * 2;
+                        char *p;
+
+                        if (want > max + 2)
+                                want = max + 2;
+                        p = realloc(data, want);
+                        if (!p)
+                                return diag_error(d, -ENOMEM, "out of memory reading %s %s", what, source);
+                        data = p;
+                        size = want;
+                }
+                n = read(fd, data + got, size - 1 - got);
+                if (n < 0 && errno == EAGAIN) {
+                        /* A pipe some parent left non-blocking: wait for it instead. */
+                        (void) poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, -1);
+                        continue;
+                }
+                if (n < 0 && errno == EINTR)
+                        continue;
                 if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = fail_errno(d, errno, what, path, "read");
-                        goto fail;
+                        int err = errno;
+
+                        return diag_error(d, -err, "cannot read %s %s: %s", what, source, strerror(err));
                 }
                 if (n == 0)
                         break;
                 got += (size_t) n;
-                if (got > (size_t) f.st.st_size) {
-                        r = diag_error(d, -EAGAIN, "%s '%s' changed while it was read", what, q);
-                        goto fail;
-                }
-        }
-        if (!f.held) {
-                close(fd);
-                f.fd = -1;
+                if (got > max)
+                        return diag_error(
+                                d, -EFBIG, "%s %s is more than the limit of %zu bytes", what, source, max);
         }
 
-        f.data[got] = '\0';
-        f.len = got;
-        *ret = f;
+        data[got] = '\0';
+        *ret = (struct file_data){.data = TAKE_PTR(data), .len = got, .dir_fd = -1, .fd = -1};
         return 0;
-
-fail:
-        if (!f.held)
-                close(fd);
-        file_data_done(&f);
-        return r;
 }
 
 void file_data_done(struct file_data *f) {
@@ -491,7 +550,7 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
         char q[256];
         int fd = -1, r;
 
-        if (!f->held)
+        if (!f->held || f->refused)
                 return diag_error(d, -EINVAL, "internal error: the domain XML was not read for editing");
         diag_quote(f->path, strlen(f->path), 128, q, sizeof(q));
         replaced = 0;

@@ -74,16 +74,27 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
         return 0;
 }
 
+/* The domain XML from its file, or whole from standard input (nothing to replace then: dry runs only). */
+static int read_domxml(
+        const struct hook_request *req, unsigned file_flags, struct file_data *ret, struct diag *d) {
+        if (req->domxml_stdin && !req->dry_run)
+                return diag_error(d, -EINVAL, "the domain XML from standard input needs a dry run");
+        if (req->domxml_stdin)
+                return file_read_stream(
+                        STDIN_FILENO, "domain XML", "from standard input", DOMXML_SIZE_MAX, ret, d);
+        return file_read(req->domxml_path, "domain XML", DOMXML_SIZE_MAX, file_flags, ret, d);
+}
+
 /* Reads and scans the domain XML: the first steps both hook points share. */
 static int load(struct run *r, unsigned file_flags) {
         const struct hook_request *req = r->req;
         int k;
 
-        if (!req->domxml_path)
+        if (!req->domxml_path && !req->domxml_stdin)
                 return diag_error(
                         r->d, -EINVAL, "_hook_domxml is not set; VDSM sets it, by hand use --domxml FILE");
 
-        k = file_read(req->domxml_path, "domain XML", DOMXML_SIZE_MAX, file_flags, &r->file, r->d);
+        k = read_domxml(req, file_flags, &r->file, r->d);
         if (k < 0)
                 return k;
         k = domxml_scan(r->file.data, r->file.len, &r->facts, r->d);
@@ -303,7 +314,8 @@ static int run_start(struct run *r, struct hook_result *res) {
         }
         snprintf(memnodes_subject, sizeof(memnodes_subject), "numa_memnode '%s'", memnodes.quoted);
 
-        k = load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK | FILE_EDIT);
+        /* A dry run shows what a real run would write even where that run would refuse the file. */
+        k = load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK | FILE_EDIT | (req->dry_run ? FILE_PREVIEW : 0));
         if (k >= 0)
                 k = load_host(r, nodes_named(req->spec ? &spec : NULL, &memnodes, &named));
         if (k < 0)
@@ -577,10 +589,10 @@ static int run_nothing(const struct hook_request *req, struct hook_result *res, 
         struct file_data file;
         int k;
 
-        if (!req->dry_run || !req->domxml_path)
+        if (!req->dry_run || (!req->domxml_path && !req->domxml_stdin))
                 return 0;
 
-        k = file_read(req->domxml_path, "domain XML", DOMXML_SIZE_MAX, FILE_NOFOLLOW, &file, d);
+        k = read_domxml(req, FILE_NOFOLLOW, &file, d);
         if (k < 0)
                 return k;
         res->output = TAKE_PTR(file.data);

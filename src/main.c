@@ -138,15 +138,19 @@ static void help(void) {
                "\n"
                "  --numa SPEC           the spec, instead of the 'numa' custom property\n"
                "  --numa-memnode SPECS  guest cell bindings, instead of 'numa_memnode'\n"
-               "  --domxml FILE         the domain XML, instead of $_hook_domxml\n"
+               "  --domxml FILE         the domain XML, instead of $_hook_domxml; '-' reads it\n"
+               "                        from standard input (only with --dry-run)\n"
                "  --capabilities FILE   take the topology from `virsh capabilities` XML\n"
-               "  --dry-run             print the resulting XML to stdout, change nothing\n"
-               "  --topology            print the host topology as the hook sees it\n"
+               "  --dry-run             print the resulting XML to stdout, change nothing; where a\n"
+               "                        real run would refuse to replace the file, warn\n"
+               "  --topology            print the host topology as the hook sees it (only\n"
+               "                        --capabilities goes with it)\n"
                "  --hook-point NAME     before_vm_start, before_vm_migrate_destination or\n"
                "                        before_vm_dehibernate; default: the directory the hook\n"
                "                        runs from\n"
                "  -h, --help            show this help\n"
                "  --version             show the version\n"
+               "Each option at most once; --help and --version take no other.\n"
                "\n"
                "SPEC is MODE[:auto|:NODESET]; MODE is strict, preferred, interleave or\n"
                "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
@@ -341,88 +345,191 @@ enum {
         ARG_CAPABILITIES,
         ARG_DRY_RUN,
         ARG_TOPOLOGY,
+        ARG_HELP,
         ARG_VERSION,
+        _ARG_END,
 };
 
+static const struct option options[] = {
+        {"numa", required_argument, NULL, ARG_NUMA},
+        {"numa-memnode", required_argument, NULL, ARG_NUMA_MEMNODE},
+        {"hook-point", required_argument, NULL, ARG_HOOK_POINT},
+        {"domxml", required_argument, NULL, ARG_DOMXML},
+        {"capabilities", required_argument, NULL, ARG_CAPABILITIES},
+        {"dry-run", no_argument, NULL, ARG_DRY_RUN},
+        {"topology", no_argument, NULL, ARG_TOPOLOGY},
+        {"help", no_argument, NULL, ARG_HELP},
+        {"version", no_argument, NULL, ARG_VERSION},
+        {NULL, 0, NULL, 0},
+};
+
+static const char *option_name(int id) {
+        for (size_t i = 0; options[i].name; i++)
+                if (options[i].val == id)
+                        return options[i].name;
+        return "?";
+}
+
+/* The command line: each option at most once, in the order given. */
+struct command {
+        int given[_ARG_END - ARG_NUMA];
+        size_t n_given;
+        int action; /* ARG_HELP, ARG_VERSION, ARG_TOPOLOGY, or 0: run the hook */
+        const char *spec, *memnode_spec, *hook_point, *domxml, *capabilities;
+        bool dry_run;
+};
+
+/*
+ * Options that would silently lose to another are refused: --help and
+ * --version take no other option, --topology only --capabilities, and
+ * `--domxml -` (standard input) leaves nothing to replace, so it needs
+ * --dry-run.
+ */
+static int command_check(const struct command *c, struct diag *d) {
+        for (size_t i = 0; i < c->n_given && c->action; i++) {
+                int other = c->given[i];
+
+                if (other == c->action || (c->action == ARG_TOPOLOGY && other == ARG_CAPABILITIES))
+                        continue;
+                for (size_t j = 0; j < c->n_given; j++)
+                        if (c->given[j] == c->action) {
+                                bool action_first = j < i;
+
+                                return diag_error(d, -EINVAL,
+                                        "options '--%s' and '--%s' cannot be used together; see --help",
+                                        option_name(action_first ? c->action : other),
+                                        option_name(action_first ? other : c->action));
+                        }
+        }
+        if (c->domxml && strcmp(c->domxml, "-") == 0 && !c->dry_run)
+                return diag_error(d, -EINVAL,
+                        "'--domxml -' reads the domain XML from standard input, which only a dry run "
+                        "can: add --dry-run; see --help");
+        return 0;
+}
+
+static int command_parse(int argc, char *argv[], struct command *ret, struct diag *d) {
+        struct command c = {0};
+        char q[300];
+        int opt, r;
+
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, ":h", options, NULL)) >= 0) {
+                if (opt == ':' || opt == '?') {
+                        diag_quote(argv[optind - 1], strlen(argv[optind - 1]), 64, q, sizeof(q));
+                        return diag_error(d, -EINVAL,
+                                opt == ':' ? "option '%s' needs a value; see --help"
+                                           : "unknown option '%s'; see --help",
+                                q);
+                }
+                if (opt == 'h')
+                        opt = ARG_HELP;
+                for (size_t i = 0; i < c.n_given; i++)
+                        if (c.given[i] == opt)
+                                return diag_error(d, -EINVAL, "option '--%s' given twice; see --help",
+                                        option_name(opt));
+                c.given[c.n_given++] = opt;
+                switch (opt) {
+                case ARG_NUMA:
+                        c.spec = optarg;
+                        break;
+                case ARG_NUMA_MEMNODE:
+                        c.memnode_spec = optarg;
+                        break;
+                case ARG_HOOK_POINT:
+                        c.hook_point = optarg;
+                        break;
+                case ARG_DOMXML:
+                        c.domxml = optarg;
+                        break;
+                case ARG_CAPABILITIES:
+                        c.capabilities = optarg;
+                        break;
+                case ARG_DRY_RUN:
+                        c.dry_run = true;
+                        break;
+                default: /* ARG_HELP, ARG_VERSION, ARG_TOPOLOGY: the first decides, command_check() the rest
+                          */
+                        if (!c.action)
+                                c.action = opt;
+                        break;
+                }
+        }
+        if (optind < argc) {
+                diag_quote(argv[optind], strlen(argv[optind]), 64, q, sizeof(q));
+                return diag_error(d, -EINVAL, "unexpected argument '%s'; see --help", q);
+        }
+        r = command_check(&c, d);
+        if (r < 0)
+                return r;
+        *ret = c;
+        return 0;
+}
+
+/* What went to standard output through stdio must have got there: a full disk or a closed stdout fails. */
+static int stdout_flush(struct diag *d) {
+        int err;
+
+        errno = 0;
+        if (fflush(stdout) == 0 && !ferror(stdout))
+                return 0;
+        err = errno > 0 ? errno : EIO;
+        return diag_error(d, -err, "cannot write to standard output: %s", strerror(err));
+}
+
+/* The one thing the command line asks for; a hook run's outcome in res. */
+static int command_run(const struct command *c, const char *argv0, struct hook_request *req,
+        struct hook_result *res, struct diag *d) {
+        int r;
+
+        if (c->action == ARG_HELP) {
+                help();
+                return stdout_flush(d);
+        }
+        if (c->action == ARG_VERSION) {
+                printf("vdsm-hook-numa %s\n", PROJECT_VERSION);
+                return stdout_flush(d);
+        }
+
+        if (c->memnode_spec)
+                req->memnode_spec = c->memnode_spec;
+        if (c->domxml) {
+                req->domxml_stdin = strcmp(c->domxml, "-") == 0;
+                req->domxml_path = req->domxml_stdin ? NULL : c->domxml;
+        }
+        req->capabilities_path = c->capabilities;
+        req->dry_run = c->dry_run;
+
+        r = choose_hook_point(c->hook_point, argv0, &req->point, d);
+        if (r < 0)
+                return r;
+        if (c->action == ARG_TOPOLOGY) {
+                r = run_topology(req->capabilities_path, d);
+                return r < 0 ? r : stdout_flush(d);
+        }
+        if (c->spec)
+                req->spec = c->spec;
+        else
+                r = spec_from_environment(&req->spec, d);
+        return r < 0 ? r : hook_run(req, res, d);
+}
+
 int main(int argc, char *argv[]) {
-        static const struct option options[] = {
-                {"numa", required_argument, NULL, ARG_NUMA},
-                {"numa-memnode", required_argument, NULL, ARG_NUMA_MEMNODE},
-                {"hook-point", required_argument, NULL, ARG_HOOK_POINT},
-                {"domxml", required_argument, NULL, ARG_DOMXML},
-                {"capabilities", required_argument, NULL, ARG_CAPABILITIES},
-                {"dry-run", no_argument, NULL, ARG_DRY_RUN},
-                {"topology", no_argument, NULL, ARG_TOPOLOGY},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, ARG_VERSION},
-                {NULL, 0, NULL, 0},
-        };
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"), .memnode_spec = getenv("numa_memnode")};
         struct hook_result res = {0};
-        const char *spec_option = NULL, *hook_point_option = NULL;
-        bool topology = false;
+        struct command c = {0};
         struct diag d;
-        int c, r;
+        int r;
 
         watchdog_start();
         /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
         signal(SIGXFSZ, SIG_IGN);
         diag_init(&d);
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
-                switch (c) {
-                case ARG_NUMA:
-                        spec_option = optarg;
-                        break;
-                case ARG_NUMA_MEMNODE:
-                        req.memnode_spec = optarg;
-                        break;
-                case ARG_HOOK_POINT:
-                        hook_point_option = optarg;
-                        break;
-                case ARG_DOMXML:
-                        req.domxml_path = optarg;
-                        break;
-                case ARG_CAPABILITIES:
-                        req.capabilities_path = optarg;
-                        break;
-                case ARG_DRY_RUN:
-                        req.dry_run = true;
-                        break;
-                case ARG_TOPOLOGY:
-                        topology = true;
-                        break;
-                case 'h':
-                        help();
-                        return EXIT_SUCCESS;
-                case ARG_VERSION:
-                        printf("vdsm-hook-numa %s\n", PROJECT_VERSION);
-                        return EXIT_SUCCESS;
-                case ':':
-                        fprintf(stderr, "numa: option '%s' needs a value; see --help\n", argv[optind - 1]);
-                        return EXIT_HOOK_FAILED;
-                default:
-                        fprintf(stderr, "numa: unknown option '%s'; see --help\n", argv[optind - 1]);
-                        return EXIT_HOOK_FAILED;
-                }
-        if (optind < argc) {
-                fprintf(stderr, "numa: unexpected argument '%s'; see --help\n", argv[optind]);
-                return EXIT_HOOK_FAILED;
-        }
-
-        r = choose_hook_point(hook_point_option, argv[0], &req.point, &d);
-        if (r >= 0 && topology)
-                r = run_topology(req.capabilities_path, &d);
-        else if (r >= 0) {
-                if (spec_option)
-                        req.spec = spec_option;
-                else
-                        r = spec_from_environment(&req.spec, &d);
-                if (r >= 0)
-                        r = hook_run(&req, &res, &d);
-        }
+        r = command_parse(argc, argv, &c, &d);
+        if (r >= 0)
+                r = command_run(&c, argv[0], &req, &res, &d);
 
         /* A failure is exactly one line; the warnings that led to it would only blur it. */
         if (r < 0) {

@@ -72,6 +72,36 @@ expect "empty property" 2 "invalid value '': empty" "" -- "${env_run[@]}" numa= 
 expect "dry run prints the XML" 0 "numa: set <memory mode='strict' nodeset='2'/>" "<memory mode='strict' nodeset='2'/>" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run
 expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
 expect "dry run without property shows the file" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
+# Options that contradict each other are usage errors, not silently ignored.
+expect "--topology with --numa refused" 2 "numa: options '--topology' and '--numa' cannot be used together; see --help" "" -- "${env_run[@]}" "$hook" --topology --numa strict:0
+expect "--numa after --topology refused too" 2 "options '--numa' and '--topology' cannot be used together" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:0 --domxml "$tmp/dom.xml" --topology
+expect "--topology with --dry-run refused" 2 "options '--topology' and '--dry-run' cannot be used together" "" -- "${env_run[@]}" "$hook" --topology --dry-run
+expect "a repeated --numa refused, not the last taken" 2 "numa: option '--numa' given twice; see --help" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:9 --numa strict:1 --domxml "$tmp/dom.xml"
+expect "a repeated --domxml refused" 2 "option '--domxml' given twice" "" -- "${env_run[@]}" numa=strict:1 "$hook" "${caps[@]}" --domxml /nonexistent --domxml "$tmp/dom.xml"
+expect "-h and --help count as one option" 2 "option '--help' given twice" "" -- "${env_run[@]}" "$hook" -h --help
+expect "--version with an unknown option refused" 2 "numa: unknown option '--bogus'; see --help" "" -- "${env_run[@]}" "$hook" --version --bogus
+expect "--version with another option refused" 2 "options '--version' and '--numa' cannot be used together" "" -- "${env_run[@]}" "$hook" --version --numa strict:0
+expect "--help with --version refused" 2 "options '--help' and '--version' cannot be used together" "" -- "${env_run[@]}" "$hook" --help --version
+expect "--topology with --capabilities is fine" 0 "" "source: $fixtures/caps-4node.xml" -- "${env_run[@]}" "$hook" "${caps[@]}" --topology
+# What they print must arrive: a full or closed standard output is a failure.
+expect "--topology to a full stdout" 2 "numa: cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "--topology of this host to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology
+expect "--help to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --help
+expect "--version to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --version
+expect "--version to a closed stdout" 2 "cannot write to standard output: Bad file descriptor" "" -- bash -c 'exec "$@" >&-' _ "${env_run[@]}" "$hook" --version
+expect "--topology to a closed stdout" 2 "cannot write to standard output: Bad file descriptor" "" -- bash -c 'exec "$@" >&-' _ "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "--dry-run to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run
+
+# --domxml -: the document from standard input, for a dry run only.
+expect "--domxml - reads standard input" 0 "numa: set <memory mode='strict' nodeset='2'/> from 'strict:2'" "<memory mode='strict' nodeset='2'/>" -- bash -c 'exec "$@" < "$0"' "$fixtures/libvirt.xml" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml - --dry-run
+expect "--domxml - reads a pipe" 0 "from 'strict:2'" "<memory mode='strict' nodeset='2'/>" -- bash -c 'cat "$0" | "$@"' "$fixtures/libvirt.xml" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml - --dry-run
+expect "--domxml - without a property shows the document" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- bash -c 'cat "$0" | "$@"' "$fixtures/libvirt.xml" "${env_run[@]}" "$hook" --domxml - --dry-run
+expect "--domxml - decides as a real run" 2 "node 7 does not exist" "" -- bash -c 'cat "$0" | "$@"' "$fixtures/libvirt.xml" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml - --dry-run
+expect "--domxml - at the migration destination" 0 "numa: incoming <numatune> fits this host" "" -- bash -c 'cat "$0" | "$@"' "$fixtures/existing-numatune.xml" "${env_run[@]}" "$hook" "${caps[@]}" --hook-point before_vm_migrate_destination --domxml - --dry-run
+expect "--domxml - without --dry-run refused" 2 "numa: '--domxml -' reads the domain XML from standard input, which only a dry run can: add --dry-run" "" -- bash -c 'cat "$0" | "$@"' "$fixtures/libvirt.xml" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml -
+expect "--domxml - over 64 MiB refused" 2 "domain XML from standard input is more than the limit of 67108864 bytes" "" -- bash -c 'head -c 70000000 /dev/zero | "$@"' _ "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml - --dry-run
+expect "--domxml - from a closed stdin" 2 "cannot read domain XML from standard input: Bad file descriptor" "" -- bash -c 'exec "$@" <&-' _ "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml - --dry-run
+
 expect "topology from capabilities" 0 "" "3      8 GiB        -            6-7" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[@]}" "$hook" --topology
 expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
@@ -105,6 +135,48 @@ expect "/dev/zero refused" 2 "is not a regular file" "" -- "${env_run[@]}" numa=
 ln -f "$tmp/dom.xml" "$tmp/second-name.xml" 2>/dev/null
 expect "hard-linked file refused" 2 "has 2 hard links" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 rm -f "$tmp/second-name.xml"
+
+# A dry run on a file a real run would refuse to replace: the same decision and
+# output, one warning saying a real run would refuse, exit 0.
+dry_refused() { # dry_refused NAME WARNING-PART COMMAND...: the dry run, then the real run it predicts
+    local name=$1 warning=$2
+    shift 2
+    expect "dry run: $name" 0 "numa: warning: a real run would refuse this file and exit 2: $warning" "<memory mode='strict' nodeset='2'/>" -- "$@" --dry-run
+    if [ "$(grep -c '^numa: warning: a real run would refuse' "$tmp/err")" = 1 ] && grep -q "^numa: set <memory mode='strict' nodeset='2'/>" "$tmp/err"; then
+        ok "dry run: $name: one such warning, then the decision"
+    else
+        not_ok "dry run: $name: stderr: $(head -c 500 "$tmp/err")"
+    fi
+    expect "real run: $name" 2 "$warning" "" -- "$@"
+}
+ln -f "$tmp/dom.xml" "$tmp/second-name.xml" 2>/dev/null
+dry_refused "hard-linked file" "domain XML '$tmp/dom.xml' has 2 hard links" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml"
+rm -f "$tmp/second-name.xml"
+if [ "$(id -u)" = 0 ] && unshare -m true 2> /dev/null; then
+    # A read-only filesystem: a read-only bind mount of the directory, in a mount namespace of its own.
+    mkdir -p "$tmp/ro"
+    cp "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"
+    in_ro_mount=(unshare -m bash -c 'mount --bind -o ro "$0" "$0" && exec "$@"' "$tmp/ro")
+    dry_refused "read-only filesystem" "domain XML '$tmp/ro/dom.xml' is not writable by this user (uid 0): Read-only file system" \
+        "${in_ro_mount[@]}" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/ro/dom.xml"
+    # root's copy, run as nobody, who may read it but not replace it.
+    mkdir -p "$tmp/roots"
+    cp "$fixtures/libvirt.xml" "$tmp/roots/dom.xml"
+    chmod 0711 "$tmp"
+    chmod 0755 "$tmp/roots"
+    chmod 0644 "$tmp/roots/dom.xml"
+    as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    dry_refused "root's file run as nobody" "domain XML '$tmp/roots/dom.xml' is not writable by this user (uid 65534)" \
+        "${as_nobody[@]}" "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/roots/dom.xml"
+    if cmp -s "$fixtures/libvirt.xml" "$tmp/roots/dom.xml" && cmp -s "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"; then
+        ok "dry runs and refused runs left both files alone"
+    else
+        not_ok "a refused or dry run changed a file"
+    fi
+    chmod 0700 "$tmp"
+else
+    ok "# SKIP read-only filesystem and another user's file: needs root and mount namespaces"
+fi
 
 # The watchdog: libxml2 2.9 is quadratic in attributes per element, and
 # 100 000 of them take seconds. Under a 1 s CPU limit the hook must give up

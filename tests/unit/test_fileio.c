@@ -45,7 +45,8 @@ struct read_case {
         enum setup setup;
         unsigned flags;
         size_t max;
-        const char *error; /* part of the message, or NULL */
+        const char *error;   /* part of the message, or NULL */
+        const char *warning; /* FILE_PREVIEW: part of the one warning, which marks the file refused */
 };
 
 /* clang-format off */
@@ -71,6 +72,20 @@ static const struct read_case read_cases[] = {
         {"refuses_file_over_limit_for_editing", REGULAR, FILE_EDIT, 4, "more than the limit of 4"},
         {"reports_missing_file_for_editing", MISSING, FILE_EDIT, 1024, "No such file or directory"},
         {"reports_missing_directory_for_editing", MISSING_DIR, FILE_EDIT, 1024, "cannot open the directory of"},
+        {.name = "preview_reads_hard_linked_file_with_a_warning", .setup = HARDLINKED,
+         .flags = FILE_EDIT | FILE_SINGLE_LINK | FILE_PREVIEW, .max = 1024,
+         .warning = "a real run would refuse this file and exit 2: domain XML '/tmp/test-fileio-"},
+        {.name = "preview_warning_names_the_hard_links", .setup = HARDLINKED,
+         .flags = FILE_EDIT | FILE_SINGLE_LINK | FILE_PREVIEW, .max = 1024,
+         .warning = "has 2 hard links; refusing to replace a file that is linked elsewhere"},
+        {.name = "preview_of_a_replaceable_file_warns_of_nothing", .setup = REGULAR,
+         .flags = FILE_EDIT | FILE_SINGLE_LINK | FILE_PREVIEW, .max = 1024},
+        {.name = "preview_still_refuses_symlink", .setup = SYMLINK, .flags = FILE_EDIT | FILE_PREVIEW,
+         .max = 1024, .error = "is a symlink; refusing to follow it"},
+        {.name = "preview_still_refuses_fifo", .setup = FIFO, .flags = FILE_EDIT | FILE_PREVIEW, .max = 1024,
+         .error = "is not a regular file"},
+        {.name = "preview_still_refuses_file_over_limit", .setup = HARDLINKED,
+         .flags = FILE_EDIT | FILE_SINGLE_LINK | FILE_PREVIEW, .max = 4, .error = "more than the limit of 4"},
 };
 /* clang-format on */
 
@@ -150,6 +165,15 @@ static void test_read_case(void **state) {
         assert_int_equal(f.len, 9);
         assert_string_equal(f.data, "<domain/>");
         assert_int_equal(f.held, (c->flags & FILE_EDIT) != 0);
+        assert_int_equal(d.n_warnings, c->warning ? 1 : 0);
+        if (c->warning)
+                assert_contains(d.warnings[0], c->warning);
+        assert_int_equal(f.refused, c->warning != NULL);
+        if (c->warning) {
+                /* What a real run would refuse, a preview's read cannot replace either. */
+                assert_true(file_replace(&f, "new", 3, &d) < 0);
+                assert_contains(d.message, "not read for editing");
+        }
         file_data_done(&f);
 }
 
@@ -385,6 +409,7 @@ struct permission_case {
         mode_t mode;
         bool setgid_dir; /* the directory is set-group-ID, group gid */
         const char *error;
+        bool preview; /* FILE_PREVIEW: error is the one warning, the read succeeds, nothing is written */
 };
 
 /* clang-format off */
@@ -397,6 +422,15 @@ static const struct permission_case permission_cases[] = {
         {"nobody_refuses_roots_file_in_own_directory", 0, 0, 0644, false, "is not writable by this user (uid 65534)"},
         {"nobody_refuses_roots_world_writable_file", 0, 0, 0666, false, "belongs to uid 0; this user (uid 65534) cannot"},
         {"nobody_refuses_file_in_group_it_is_not_in", 65534, 0, 0664, false, "has group 0, which this user (uid 65534) is not in"},
+        {.name = "nobody_previews_own_file_without_warning", .uid = 65534, .gid = 65534, .mode = 0640, .preview = true},
+        {.name = "nobody_previews_roots_file_with_a_warning", .uid = 0, .gid = 0, .mode = 0644, .preview = true,
+         .error = "a real run would refuse this file and exit 2: domain XML '/tmp/test-fileio-"},
+        {.name = "nobody_preview_warning_says_why", .uid = 0, .gid = 0, .mode = 0644, .preview = true,
+         .error = "is not writable by this user (uid 65534): Permission denied; refusing to replace it"},
+        {.name = "nobody_previews_roots_world_writable_file_with_a_warning", .uid = 0, .gid = 0, .mode = 0666,
+         .preview = true, .error = "belongs to uid 0; this user (uid 65534) cannot"},
+        {.name = "nobody_previews_own_read_only_file_with_a_warning", .uid = 65534, .gid = 65534, .mode = 0444,
+         .preview = true, .error = "is not writable by this user (uid 65534)"},
 };
 /* clang-format on */
 
@@ -433,7 +467,16 @@ static void test_permission_case(void **state) {
                         setresuid(65534, 65534, 65534) < 0)
                         _exit(3);
                 diag_init(&d);
-                r = file_read(path, "domain XML", 1024, FILE_EDIT | FILE_SINGLE_LINK, &f, &d);
+                r = file_read(path, "domain XML", 1024,
+                        FILE_EDIT | FILE_SINGLE_LINK | (c->preview ? FILE_PREVIEW : 0), &f, &d);
+                if (r >= 0 && c->preview) {
+                        /* Read, and for a file a real run would refuse, one warning saying so. */
+                        if (d.n_warnings > 0)
+                                (void) !write(report[1], d.warnings[0], strlen(d.warnings[0]));
+                        _exit(d.n_warnings == 1 && f.refused && strcmp(f.data, "old") == 0      ? 1
+                                : d.n_warnings == 0 && !f.refused && strcmp(f.data, "old") == 0 ? 0
+                                                                                                : 4);
+                }
                 if (r >= 0)
                         r = file_replace(&f, "new", 3, &d);
                 (void) !write(report[1], d.message, strlen(d.message));
@@ -456,7 +499,7 @@ static void test_permission_case(void **state) {
         } else {
                 if (WEXITSTATUS(status) != 0)
                         fail_msg("exit %d: %s", WEXITSTATUS(status), msg);
-                assert_content(path, "new");
+                assert_content(path, c->preview ? "old" : "new");
         }
         assert_int_equal(after.st_uid, before.st_uid);
         assert_int_equal(after.st_gid, before.st_gid);
@@ -464,6 +507,80 @@ static void test_permission_case(void **state) {
 
         unlink(path);
         assert_int_equal(rmdir(sub), 0); /* nothing else in it: no temporary left */
+}
+
+/* file_read_stream() on a pipe that a child fills with len bytes of a pattern, then closes. */
+struct stream_case {
+        const char *name;
+        size_t len, max;
+        bool nonblocking; /* the read end is O_NONBLOCK and the writer starts late: EAGAIN first */
+        bool closed;      /* no descriptor at all */
+        const char *error;
+};
+
+/* clang-format off */
+static const struct stream_case stream_cases[] = {
+        {.name = "stream_reads_a_pipe_to_its_end", .len = 9, .max = 1024},
+        {.name = "stream_reads_more_than_its_first_buffer", .len = 200000, .max = 1 << 20},
+        {.name = "stream_reads_exactly_max", .len = 100, .max = 100},
+        {.name = "stream_refuses_one_byte_over_max", .len = 101, .max = 100,
+         .error = "domain XML from standard input is more than the limit of 100 bytes"},
+        {.name = "stream_refuses_far_over_max", .len = 300000, .max = 70000,
+         .error = "more than the limit of 70000 bytes"},
+        {.name = "stream_reads_nothing_as_empty", .len = 0, .max = 100},
+        {.name = "stream_waits_on_a_nonblocking_pipe", .len = 9, .max = 1024, .nonblocking = true},
+        {.name = "stream_reports_a_closed_descriptor", .closed = true, .max = 100,
+         .error = "cannot read domain XML from standard input: Bad file descriptor"},
+};
+/* clang-format on */
+
+static void test_stream_case(void **state) {
+        const struct stream_case *c = *state;
+        struct file_data f;
+        struct diag d;
+        int p[2] = {-1, -1}, status, r;
+        pid_t pid = -1;
+
+        if (!c->closed) {
+                assert_int_equal(pipe(p), 0);
+                if (c->nonblocking)
+                        assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+                pid = fork();
+                assert_true(pid >= 0);
+                if (pid == 0) {
+                        close(p[0]);
+                        if (c->nonblocking)
+                                usleep(50000);
+                        char *data = malloc(c->len + 1);
+
+                        for (size_t i = 0; data && i < c->len; i++)
+                                data[i] = (char) ('a' + i % 26);
+                        _exit(data && write_all(p[1], data, c->len) == 0 ? 0 : 1);
+                }
+                close(p[1]);
+        }
+
+        diag_init(&d);
+        r = file_read_stream(p[0], "domain XML", "from standard input", c->max, &f, &d);
+        if (!c->closed) {
+                close(p[0]);
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+        }
+
+        if (c->error) {
+                if (r >= 0)
+                        fail_msg("read succeeded, expected \"%s\"", c->error);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("read failed: %s", d.message);
+        assert_int_equal(f.len, c->len);
+        for (size_t i = 0; i < c->len; i++)
+                assert_int_equal(f.data[i], 'a' + i % 26);
+        assert_int_equal(f.data[c->len], '\0');
+        assert_false(f.held);
+        file_data_done(&f);
 }
 
 static int make_dir(void **state) {
@@ -485,5 +602,6 @@ int main(void) {
         UNIT_TEST(&suite, test_read_for_editing_holds_the_lock);
         UNIT_TEST(&suite, test_read_for_editing_waits_and_reads_the_lock_holders_result);
         UNIT_TABLE(&suite, permission_cases, test_permission_case);
+        UNIT_TABLE(&suite, stream_cases, test_stream_case);
         return _cmocka_run_group_tests("fileio", suite.tests, suite.n, make_dir, remove_dir);
 }
