@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The built hook driven through VDSM's own hook runner.
 
-    vdsm-hooks.py HOOK FIXTURES VDSM_DIR
+    vdsm-hooks.py HOOK FIXTURES VDSM_DIR [README]
 
 VDSM_DIR holds VDSM's lib/vdsm/common/hooks.py and what it imports,
 verbatim from VDSM's repository (../shared/vdsm, third-party, not in this
@@ -20,10 +20,15 @@ CAPS`: argv[0] stays the path VDSM ran, in the hook point's directory, so
 the hook still tells the point from it (no --hook-point). One case runs
 the binary itself through symlinks, on this host.
 
+With README, each vdsm.log line it shows for 50_numa must be one that
+VDSM's runner logged here, formatted as VDSM's logger.conf formats vdsm.log
+(the time, the VM thread's name and the hooks directory aside).
+
 Prints TAP.
 """
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -39,10 +44,42 @@ class Log(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
         self.runs = []
+        self.records = []  # every such record, kept across runs.clear()
 
     def emit(self, record):
         if record.msg == "%s: rc=%s err=%s":
             self.runs.append(record.args)
+            self.records.append(record)
+
+
+# vdsm.log's format: [formatter_long] in VDSM's static/etc/vdsm/logger.conf.in,
+# "%(asctime)s %(levelname)-5s (%(threadName)s) [%(name)s] %(message)s
+# (%(module)s:%(lineno)d)", asctime from vdsm.common.logutils.TimezoneFormatter
+# ("%Y-%m-%d %H:%M:%S,<msecs>%z"). VDSM runs a VM's start in a thread named
+# "vm/" + the VM id's first 8 characters (vm.py, _creationThread).
+VDSM_LOG_FORMAT = "%(levelname)-5s (%(threadName)s) [%(name)s] %(message)s (%(module)s:%(lineno)d)"
+VDSM_LOG_TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}[+-]\d{4} "
+
+
+def check_readme_log_lines(t, readme, records, roots):
+    """The README's vdsm.log lines for 50_numa, each as VDSM logged one of ours."""
+    with open(readme, encoding="utf-8") as f:
+        shown = [line.rstrip("\n") for line in f if re.match(VDSM_LOG_TIME + r"INFO .*/50_numa: rc=", line)]
+    logged = set()
+    formatter = logging.Formatter(VDSM_LOG_FORMAT)
+    for record in records:
+        record = logging.makeLogRecord(record.__dict__)
+        record.threadName = "vm/" + VM_ID[:8]
+        line = formatter.format(record)
+        for root in roots:
+            line = line.replace(root + "/", "/usr/libexec/vdsm/hooks/")
+        logged.add(line)
+    t.check({re.search(r" rc=(\d) ", line).group(1) for line in shown} >= {"0", "2"},
+            "README shows vdsm.log lines for rc=0 and rc=2", shown)
+    for line in shown:
+        rest = re.sub("^" + VDSM_LOG_TIME, "", line)
+        t.check(rest in logged, f"README's vdsm.log line is what VDSM logs: {rest[:60]}...",
+                "\n".join(["README: " + rest] + sorted(logged)))
 
 
 class Tap:
@@ -89,7 +126,8 @@ def main(argv):
         log = Log()
         logging.getLogger().addHandler(log)
         logging.getLogger().setLevel(logging.INFO)
-        return run(Tap(), hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log)
+        readme = os.path.realpath(argv[4]) if len(argv) > 4 else None
+        return run(Tap(), hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log, readme)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -152,7 +190,7 @@ def error_text(e):
     return e.args[0].decode() if e and e.args and isinstance(e.args[0], bytes) else repr(e)
 
 
-def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log):
+def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log, readme):
     caps = {n: os.path.join(fixtures, f"caps-{n}.xml") for n in ("2node", "4node", "8node")}
     roots = {n: make_root(tmp, n, hook, path) for n, path in caps.items()}
     add_smbios(roots["2node"], vdsm_dir)
@@ -255,6 +293,9 @@ def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log):
                         exception)
     t.check(error_text(err).startswith("numa: saved <memory mode='strict' nodeset='4000'/>: node 4000 does not exist "
                                        "on this host"), "the binary through symlinks, on this host", error_text(err))
+
+    if readme:
+        check_readme_log_lines(t, readme, log.records, list(roots.values()))
 
     print(f"1..{t.n}")
     return 1 if t.failed else 0
