@@ -333,6 +333,18 @@ static int choose_hook_point(const char *option, const char *argv0, enum hook_po
         return diag_error(d, -EINVAL, "unknown hook point '%s'; expected one of " HOOK_POINTS_SERVED, q);
 }
 
+/* How much of a bad command-line argument a usage error shows. */
+#define USAGE_QUOTE_MAX 128
+
+/* A usage error: one line, the argument quoted (it may hold a newline or anything else). */
+static int usage_error(const char *what, const char *arg, const char *tail) {
+        char q[USAGE_QUOTE_MAX * 4 + 8];
+
+        diag_quote(arg, strlen(arg), USAGE_QUOTE_MAX, q, sizeof(q));
+        fprintf(stderr, "numa: %s '%s'%s; see --help\n", what, q, tail);
+        return EXIT_HOOK_FAILED;
+}
+
 enum {
         ARG_NUMA = 0x100,
         ARG_NUMA_MEMNODE,
@@ -401,16 +413,12 @@ int main(int argc, char *argv[]) {
                         printf("vdsm-hook-numa %s\n", PROJECT_VERSION);
                         return EXIT_SUCCESS;
                 case ':':
-                        fprintf(stderr, "numa: option '%s' needs a value; see --help\n", argv[optind - 1]);
-                        return EXIT_HOOK_FAILED;
+                        return usage_error("option", argv[optind - 1], " needs a value");
                 default:
-                        fprintf(stderr, "numa: unknown option '%s'; see --help\n", argv[optind - 1]);
-                        return EXIT_HOOK_FAILED;
+                        return usage_error("unknown option", argv[optind - 1], "");
                 }
-        if (optind < argc) {
-                fprintf(stderr, "numa: unexpected argument '%s'; see --help\n", argv[optind]);
-                return EXIT_HOOK_FAILED;
-        }
+        if (optind < argc)
+                return usage_error("unexpected argument", argv[optind], "");
 
         r = choose_hook_point(hook_point_option, argv[0], &req.point, &d);
         if (r >= 0 && topology)

@@ -165,6 +165,21 @@ xml "$DOM<numatune>$(yes "<memnode cellid='1' nodeset='0'/>" | head -n 30000 | t
 xml_case "30 000 <memnode> elements" legal
 xml "$DOM<metadata><x:numatune xmlns:x='urn:x'><x:memory nodeset='&lt;&amp;'/></x:numatune></metadata></domain>"; xml_case "escaped entities in foreign metadata" legal
 xml "$DOM<![CDATA[</domain>]]></domain>"; xml_case "CDATA holding an end tag" legal
+# libxml2 quotes document text in some messages (here an invalid namespace
+# URI): a Unicode line break (NEL, U+2028, U+2029) must not start a new line
+# for log viewers or Python's splitlines(), which wc -l does not see.
+xml "$DOM<x xmlns:p='a b$(printf '\xe2\x80\xa8')numa: forged$(printf '\xc2\x85')numa: forged$(printf '\xe2\x80\xa9')c'/></domain>"
+xml_case "Unicode line breaks in a libxml2 message"
+xml "$DOM<x xmlns:p='a b$(printf '\xe2\x80\xa8')numa: forged$(printf '\xc2\x85')numa: forged$(printf '\xe2\x80\xa9')c'/></domain>"
+cp "$tmp/in.xml" "$tmp/orig.xml"
+env -i numa=strict:0 _hook_domxml="$tmp/in.xml" "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/err" < /dev/null
+lines=$(python3 -c 'import sys; print(len(open(sys.argv[1], "rb").read().decode("utf-8", "replace").splitlines()))' "$tmp/err")
+if [ "$lines" = 1 ] && grep -q "is not a valid URI" "$tmp/err" && cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+    ok "xml Unicode line breaks in a libxml2 message: one line for splitlines(): $(head -c 200 "$tmp/err")"
+else
+    not_ok "xml Unicode line breaks in a libxml2 message: $lines lines for splitlines(): $(head -c 300 "$tmp/err")"
+fi
+rm -f "$tmp/in.xml" "$tmp/orig.xml"
 
 # --- huge pages, and another host's <pages> ---------------------------------
 # On the two-node fixture with 2 MiB and 1 GiB pages (512 and 9 on node 0).
