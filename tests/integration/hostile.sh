@@ -245,6 +245,63 @@ valid; ln "$tmp/in.xml" "$tmp/second-name.xml"
 run "path file with two hard links" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
 rm -f "$tmp/second-name.xml"
 
+# --- this host's node memory (libnuma, no --capabilities) -------------------
+# A node whose memory cannot be read is a refusal that names the file and the
+# error, never a memoryless node (which narrowed "^" sets and gave false
+# reasons: "node 0 has no memory... (nodes with memory: )").
+meminfo=/sys/devices/system/node/node0/meminfo
+if [ -r "$meminfo" ]; then
+    # Too few descriptors: whichever open fails first refuses with one line.
+    named=""
+    for nofile in 4 5 6 7 8; do
+        valid
+        cp "$tmp/in.xml" "$tmp/orig.xml"
+        (cd "$tmp" && timeout 30 env -i numa=strict:0 _hook_domxml="$tmp/in.xml" prlimit --nofile=$nofile "$hook" > /dev/null 2> "$tmp/err" < /dev/null)
+        rc=$?
+        if [ "$rc" = 0 ] && grep -q "nodeset='0'" "$tmp/in.xml"; then
+            ok "host: nofile=$nofile: enough to succeed"
+        elif [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: ' "$tmp/err" && ! grep -q "no memory" "$tmp/err" \
+            && cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+            ok "host: nofile=$nofile: refused: $(cat "$tmp/err")"
+            grep -q "node0/meminfo: Too many open files" "$tmp/err" && named=$nofile
+        else
+            not_ok "host: nofile=$nofile: exit $rc: $(head -c 300 "$tmp/err")"
+        fi
+        rm -f "$tmp/in.xml" "$tmp/orig.xml" "$tmp"/.numa-*
+    done
+    [ -n "$named" ] && ok "host: out of descriptors at node 0's meminfo (nofile=$named): the refusal names the file and EMFILE" \
+        || not_ok "host: no descriptor limit reached node 0's meminfo with a refusal naming it"
+
+    # An unreadable or empty meminfo, mounted over the real one in a private mount namespace (root only).
+    if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && command -v setpriv > /dev/null && unshare -m true 2> /dev/null; then
+        # As nobody (root reads a mode 0000 file), in a directory of its own that it may enter.
+        shared=$(mktemp -d)
+        chmod 0755 "$shared"
+        printf 'Node 0 MemTotal: 1 kB\n' > "$tmp/meminfo"
+        chmod 0000 "$tmp/meminfo"
+        for over in unreadable empty; do
+            cp "$fixtures/libvirt.xml" "$shared/in.xml"
+            chown 65534:65534 "$shared/in.xml"
+            src=$tmp/meminfo want="node0/meminfo: Permission denied"
+            [ $over = empty ] && src=/dev/null want="node0/meminfo: no MemTotal in it"
+            unshare -m sh -c 'mount --bind "$1" "$2" && cd "$3" && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+                env -i numa=strict:0 _hook_domxml="$3/in.xml" "$4"' _ "$src" "$meminfo" "$shared" "$hook" > /dev/null 2> "$tmp/err" < /dev/null
+            rc=$?
+            if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "cannot read the memory of node 0 from /sys/devices/system/node/$want" "$tmp/err" \
+                && cmp -s "$fixtures/libvirt.xml" "$shared/in.xml"; then
+                ok "host: $over node 0 meminfo: $(cat "$tmp/err")"
+            else
+                not_ok "host: $over node 0 meminfo: exit $rc: $(head -c 300 "$tmp/err")"
+            fi
+        done
+        rm -rf "$shared"
+    else
+        echo "# SKIP host: an unreadable meminfo needs root and mount namespaces"
+    fi
+else
+    echo "# SKIP host: no $meminfo (no NUMA here)"
+fi
+
 # --- runs at the same time -------------------------------------------------
 # (flock(1) from util-linux holds the locks here; a package build root may lack it.)
 if command -v flock > /dev/null; then

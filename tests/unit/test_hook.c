@@ -25,12 +25,21 @@ int __wrap_numa_max_node(void) {
         return mock_type(int);
 }
 
-/* Every node has 2 GiB, 1 GiB free; but node `memoryless` (when >= 0) has none. */
-static int memoryless = -1;
+/*
+ * Every node has 2 GiB, 1 GiB free; but node `memoryless` (when >= 0) has
+ * none, and libnuma cannot read node `unreadable`'s meminfo (errno
+ * unreadable_errno).
+ */
+static int memoryless = -1, unreadable = -1, unreadable_errno;
 static int size_queries;
 
 long long __wrap_numa_node_size64(int node, long long *freep) {
         size_queries++;
+        if (node == unreadable) {
+                *freep = -1;
+                errno = unreadable_errno;
+                return -1;
+        }
         *freep = node == memoryless ? 0 : 1LL << 30;
         return node == memoryless ? 0 : 2LL << 30;
 }
@@ -358,6 +367,44 @@ static void test_hook_reads_only_named_nodes(void **state) {
         assert_int_equal(size_queries, 1 + 4);
 }
 
+/*
+ * A node whose memory libnuma cannot read is a refusal naming the file and
+ * the error; counted as memoryless, "^1" on nodes 0-3 with node 2
+ * unreadable became 0,3, and "strict:0" under EMFILE a false "no memory".
+ */
+static void test_hook_refuses_unreadable_node_memory(void **state) {
+        static const struct {
+                const char *spec;
+                int node, err;
+                const char *message;
+        } rows[] = {
+                {"strict:^1", 2, EACCES,
+                        "cannot read the memory of node 2 from /sys/devices/system/node/node2/meminfo: "
+                        "Permission denied"},
+                {"strict:0", 0, EMFILE,
+                        "cannot read the memory of node 0 from /sys/devices/system/node/node0/meminfo: Too "
+                        "many open files"},
+                {"interleave:0-3", 3, 0,
+                        "cannot read the memory of node 3 from /sys/devices/system/node/node3/meminfo: no "
+                        "MemTotal in it"},
+        };
+        struct diag d;
+        int r;
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
+                will_return(__wrap_numa_available, 0);
+                will_return(__wrap_numa_max_node, 3);
+                unreadable = rows[i].node;
+                unreadable_errno = rows[i].err;
+                run_libnuma(rows[i].spec, DOC, &d, &r);
+                unreadable = -1;
+                if (r >= 0)
+                        fail_msg("'%s' succeeded with node %d unreadable", rows[i].spec, rows[i].node);
+                assert_string_equal(d.message, rows[i].message);
+        }
+}
+
 /* A huge-page VM through the whole run, on a fake sysfs tree: node 0 has 9 free 1 GiB pages, node 1 has 1. */
 static int run_hugepages(const char *root, enum hook_point point, const char *spec, const char *memnodes,
         const char *doc, struct diag *d) {
@@ -652,6 +699,7 @@ int main(void) {
         UNIT_TABLE(&suite, cases, test_hook_case);
         UNIT_TABLE(&suite, point_cases, test_point_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
+        UNIT_TEST(&suite, test_hook_refuses_unreadable_node_memory);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);
         UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells);
