@@ -3,8 +3,9 @@
  * LD_PRELOAD shim for fault injection, SQLite-style: the Nth call of one
  * operation fails, for N = 1, 2, ... until a run hits no fault.
  *
- *   FAULT_OP     read | write | close | fchmod | fchown | openat | renameat |
- *                faccessat | flock | fstatat
+ *   FAULT_OP     read | write | close | fchmod | fchown | openat | open | renameat |
+ *                faccessat | flock | fstatat | flistxattr | fgetxattr | fsetxattr |
+ *                fremovexattr
  *   FAULT_AT     N, counting calls of FAULT_OP (read, write and close count only
  *                descriptors above 2, so the standard streams are not faulted)
  *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
@@ -195,6 +196,24 @@ int openat64(int dirfd, const char *path, int flags, ...) {
                 return -1;
         }
         return REAL(openat64)(dirfd, path, flags, mode);
+}
+
+/* open() of the small sysfs and procfs files (and files the hook only reads). */
+int open64(const char *path, int flags, ...) {
+        mode_t mode = 0;
+
+        if (flags & (O_CREAT | O_TMPFILE)) {
+                va_list ap;
+
+                va_start(ap, flags);
+                mode = va_arg(ap, mode_t);
+                va_end(ap);
+        }
+        if (fire("open")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(open64)(path, flags, mode);
 }
 
 int renameat(int olddirfd, const char *from, int newdirfd, const char *to) {

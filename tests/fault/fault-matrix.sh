@@ -117,6 +117,33 @@ for row in "${matrix[@]}"; do
     done
 done
 
+# Each PCI address is looked up once, however often the document names it:
+# with 300 <hostdev>s of one address, the 50th open() is never reached (it
+# was the 50th lookup). This host's topology (no --capabilities), as PCI
+# devices are only looked at here.
+if [ -r /sys/devices/system/node/node0/meminfo ]; then
+    {
+        printf "<domain type='kvm'><name>pci</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><devices>"
+        for _ in $(seq 300); do
+            printf "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x00' function='0x0'/></source></hostdev>"
+        done
+        printf "</devices></domain>\n"
+    } > "$tmp/pci.xml"
+    rm -f "$tmp/hits"
+    env FAULT_OP=open FAULT_AT=50 FAULT_ERRNO=EIO FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        "$hook" --numa strict:0 --domxml "$tmp/pci.xml" --dry-run > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 0 ] && [ ! -f "$tmp/hits" ]; then
+        ok "300 <hostdev>s of one PCI address: fewer than 50 open() calls, one lookup"
+    else
+        not_ok "300 <hostdev>s of one PCI address: exit $rc, $([ -f "$tmp/hits" ] && echo "50 or more open() calls"): $(head -c 300 "$tmp/err")"
+    fi
+    rm -f "$tmp/pci.xml" "$tmp/hits"
+else
+    echo "# SKIP PCI lookups: no NUMA on this host"
+fi
+
 # A short write is legal; the hook must finish the write, even when every write is short.
 fresh_doc
 faulted write 1 short every
