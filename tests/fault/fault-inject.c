@@ -9,7 +9,7 @@
  *   FAULT_AT     N, counting calls of FAULT_OP (read, write and close count only
  *                descriptors above 2, so the standard streams are not faulted)
  *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
- *                EINVAL | ENOLCK: fail with it
+ *                EINVAL | ENOLCK | ENOTSUP | E2BIG: fail with it
  *                short: write only part of the buffer (a legal short write)
  *                kill:  write half of the buffer, then SIGKILL the process
  *                sleep: stall for 60 s (a hung disk or NFS server), then do the call
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +79,8 @@ static int fault_errno(void) {
                 {"EROFS", EROFS},
                 {"EINVAL", EINVAL},
                 {"ENOLCK", ENOLCK},
+                {"ENOTSUP", ENOTSUP},
+                {"E2BIG", E2BIG},
         };
         const char *e = getenv("FAULT_ERRNO");
 
@@ -246,4 +249,36 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags) {
                 return -1;
         }
         return REAL(fstatat64)(dirfd, path, st, flags);
+}
+
+ssize_t flistxattr(int fd, char *list, size_t size) {
+        if (fire("flistxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(flistxattr)(fd, list, size);
+}
+
+ssize_t fgetxattr(int fd, const char *name, void *value, size_t size) {
+        if (fire("fgetxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fgetxattr)(fd, name, value, size);
+}
+
+int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags) {
+        if (fire("fsetxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fsetxattr)(fd, name, value, size, flags);
+}
+
+int fremovexattr(int fd, const char *name) {
+        if (fire("fremovexattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fremovexattr)(fd, name);
 }
