@@ -298,6 +298,47 @@ if [ -r "$meminfo" ]; then
     else
         echo "# SKIP host: an unreadable meminfo needs root and mount namespaces"
     fi
+
+    # machine.slice's memory nodes, from a cgroup tree mounted over /sys/fs/cgroup
+    # in a private mount namespace (root only): v2, v1 and none; never with
+    # --capabilities, which describe another host.
+    if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && unshare -m true 2> /dev/null; then
+        v2=/sys/fs/cgroup/machine.slice/cpuset.mems.effective v1=/sys/fs/cgroup/cpuset/machine.slice/cpuset.mems
+        # cg_case NAME FILE MEMS WANT-RC WANT-TEXT PROPERTY [HOOK ARGS...]: FILE holds MEMS
+        # (none: no file; a trailing /: a directory in its place)
+        cg_case() {
+            local name=$1 file=$2 mems=$3 want_rc=$4 want=$5 property=$6
+            shift 6
+            valid
+            cp "$tmp/in.xml" "$tmp/orig.xml"
+            unshare -m sh -c 'mount -t tmpfs cgroup-test /sys/fs/cgroup || exit 99
+                case "$1" in none) ;; */) mkdir -p "$1" ;; *) mkdir -p "${1%/*}" && printf "%s\n" "$2" > "$1" ;; esac
+                shift 2; cd "$1" && shift && exec env -i "$@"' _ "$file" "$mems" "$tmp" "$property" _hook_domxml="$tmp/in.xml" "$hook" "$@" \
+                > /dev/null 2> "$tmp/err" < /dev/null
+            rc=$?
+            if [ "$rc" != "$want_rc" ] || ! grep -qF -- "$want" "$tmp/err"; then
+                not_ok "host cgroup: $name: exit $rc: $(head -c 300 "$tmp/err")"
+            elif [ "$rc" = 2 ] && { [ "$(wc -l < "$tmp/err")" != 1 ] || ! cmp -s "$tmp/orig.xml" "$tmp/in.xml"; }; then
+                not_ok "host cgroup: $name: not one line, or the file changed: $(head -c 300 "$tmp/err")"
+            else
+                ok "host cgroup: $name: $(head -c 240 "$tmp/err" | tr '\n' ' ')"
+            fi
+            rm -f "$tmp/in.xml" "$tmp/orig.xml" "$tmp"/.numa-*
+        }
+        outside="node 0 is outside the memory nodes VMs may use on this host (1, in"
+        cg_case "v2 without node 0: strict refused" $v2 1 2 "numa: 'strict:0': $outside $v2)" numa=strict:0
+        cg_case "v2 without node 0: restrictive refused" $v2 1 2 "numa: 'restrictive:0': $outside $v2)" numa=restrictive:0
+        cg_case "v1 without node 0: strict refused" $v1 1 2 "numa: 'strict:0': $outside $v1)" numa=strict:0
+        cg_case "v2 without node 0: preferred warns" $v2 1 0 "numa: warning: 'preferred:0': $outside $v2)" numa=preferred:0
+        cg_case "v2 without node 0: interleave warns" $v2 1 0 "numa: warning: 'interleave:0': $outside $v2)" numa=interleave:0
+        cg_case "v2 with node 0: accepted" $v2 0 0 "numa: set <memory mode='strict' nodeset='0'/>" numa=strict:0
+        cg_case "no machine.slice: accepted" none "" 0 "numa: set <memory mode='strict' nodeset='0'/>" numa=strict:0
+        cg_case "v2 unreadable: refused naming it" $v2/ "" 2 "numa: cannot read the memory nodes VMs may use on this host from $v2" numa=strict:0
+        cg_case "v2 without node 0, --capabilities: another host, not checked" $v2 1 0 "numa: set <memory mode='strict' nodeset='0'/>" \
+            numa=strict:0 --capabilities "$caps"
+    else
+        echo "# SKIP host cgroup: it needs root and mount namespaces"
+    fi
 else
     echo "# SKIP host: no $meminfo (no NUMA here)"
 fi
