@@ -64,8 +64,10 @@ int file_read_stream(
 /*
  * Replaces the file f was read from (with FILE_EDIT) with data, all or
  * nothing: a temporary file in the same directory gets the data and f's
- * owner, group and mode, and is renamed over the file only if the file
- * is still the one that was read. On any failure the temporary is removed
+ * owner, group, extended attributes (POSIX ACLs and the SELinux label
+ * included; none it lacks) and mode, and is renamed over the file only if
+ * the file is still the one that was read; an attribute that cannot be
+ * copied is a refusal. On any failure the temporary is removed
  * and the file is untouched. Returns 0, or a negative errno with d filled.
  */
 int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d);

@@ -28,6 +28,7 @@ struct hook_request {
         bool dry_run;                  /* compute everything, write nothing */
         const char *sysfs_root;        /* NULL: TOPOLOGY_SYSFS; set only by unit tests */
         const char *meminfo_path;      /* NULL: TOPOLOGY_MEMINFO; set only by unit tests */
+        const char *cgroup_root;       /* NULL: CGROUP_ROOT; set only by unit tests */
 };
 
 struct hook_result {

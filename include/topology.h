@@ -35,6 +35,8 @@ enum {
  * Reads this host through libnuma. Every node's memory costs a sysfs read,
  * so with `only` set just those nodes' memory is read (the others are
  * present, with memory unknown, and ret->partial is set); NULL reads all.
+ * A node whose memory libnuma cannot read (its meminfo unreadable, no
+ * descriptor left) is an error naming the file, never a memoryless node.
  * Returns 0 or a negative errno with d filled.
  */
 int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d);

@@ -11,11 +11,37 @@ void diag_init(struct diag *d) {
         memset(d, 0, sizeof(*d));
 }
 
-/* Whatever a format expands to, the stored line holds no control bytes. */
-static void flatten(char *s) {
-        for (; *s; s++)
-                if ((unsigned char) *s < 0x20 || *s == 0x7f)
-                        *s = ' ';
+/*
+ * The length of a line break other than a control byte at s: NEL (U+0085)
+ * and the line and paragraph separators (U+2028, U+2029) in UTF-8, which
+ * log viewers and Python's splitlines() break lines at. 0 for none.
+ */
+static size_t unicode_break(const unsigned char *s) {
+        if (s[0] == 0xc2 && s[1] == 0x85)
+                return 2;
+        if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
+                return 3;
+        return 0;
+}
+
+/*
+ * Whatever a format expands to (libxml2's messages quote document text),
+ * the stored line holds no control byte and no Unicode line break: each
+ * becomes one space.
+ */
+static void flatten(char *line) {
+        unsigned char *s = (unsigned char *) line, *o = s;
+
+        while (*s) {
+                size_t n = unicode_break(s);
+
+                if (n > 0 || *s < 0x20 || *s == 0x7f) {
+                        *o++ = ' ';
+                        s += n > 0 ? n : 1;
+                } else
+                        *o++ = *s++;
+        }
+        *o = '\0';
 }
 
 int diag_error(struct diag *d, int code, const char *fmt, ...) {

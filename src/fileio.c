@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -519,13 +520,99 @@ static int temp_create(int dir_fd, const char *name, int *ret_fd) {
 }
 
 /*
+ * fd's extended attribute names (NUL-terminated, one after another) into
+ * buf of XATTR_LIST_MAX bytes. A filesystem without them has none.
+ * Returns the length or a negative errno.
+ */
+static ssize_t xattr_names(int fd, char *buf) {
+        ssize_t n = flistxattr(fd, buf, XATTR_LIST_MAX);
+
+        if (n < 0)
+                return errno == ENOTSUP ? 0 : -errno;
+        return n;
+}
+
+static bool xattr_listed(const char *names, size_t len, const char *name) {
+        for (size_t i = 0; i < len; i += strlen(names + i) + 1)
+                if (strcmp(names + i, name) == 0)
+                        return true;
+        return false;
+}
+
+/* Buffers for copying extended attributes, at the kernel's limits (64 KiB each). */
+struct xattr_bufs {
+        char names[XATTR_LIST_MAX], value[XATTR_SIZE_MAX], have[XATTR_SIZE_MAX];
+};
+
+/* Sets name on to as from has it, unless to has it so already (an inherited SELinux label). */
+static int xattr_copy_one(int from, int to, const char *name, struct xattr_bufs *b) {
+        ssize_t n = fgetxattr(from, name, b->value, sizeof(b->value)), have;
+
+        if (n < 0)
+                return errno == ENODATA ? 0 : -errno; /* gone: the change check before the rename sees it */
+        have = fgetxattr(to, name, b->have, sizeof(b->have));
+        if (have == n && memcmp(b->have, b->value, (size_t) n) == 0)
+                return 0;
+        return fsetxattr(to, name, b->value, (size_t) n, 0) < 0 ? -errno : 0;
+}
+
+/*
+ * Gives the temporary every extended attribute of the original, POSIX
+ * ACLs (system.posix_acl_access, which also holds the group class mask)
+ * and the SELinux label included, and removes those the original lacks (an
+ * ACL inherited from the directory's default ACL). On failure *ret_name is
+ * the attribute. Returns 0 or a negative errno.
+ */
+static int xattr_copy_all(int from, int to, char *ret_name, size_t name_size) {
+        _cleanup_free_ struct xattr_bufs *b = NULL;
+        _cleanup_free_ char *theirs = NULL;
+        ssize_t n, m;
+        int r = 0;
+
+        /* The common case, no attributes on either: two system calls. */
+        n = flistxattr(from, NULL, 0);
+        if (n < 0 && errno != ENOTSUP)
+                return -errno;
+        m = flistxattr(to, NULL, 0);
+        if (m < 0 && errno != ENOTSUP)
+                return -errno;
+        if (n <= 0 && m <= 0)
+                return 0;
+        b = malloc(sizeof(*b));
+        theirs = malloc(XATTR_LIST_MAX);
+        if (!b || !theirs)
+                return -ENOMEM;
+        n = xattr_names(from, b->names);
+        m = n < 0 ? n : xattr_names(to, theirs);
+        if (n < 0 || m < 0)
+                return (int) (n < 0 ? n : m);
+
+        for (size_t i = 0; r == 0 && i < (size_t) n; i += strlen(b->names + i) + 1) {
+                r = xattr_copy_one(from, to, b->names + i, b);
+                snprintf(ret_name, name_size, "%s", b->names + i);
+        }
+        for (size_t i = 0; r == 0 && i < (size_t) m; i += strlen(theirs + i) + 1) {
+                if (xattr_listed(b->names, (size_t) n, theirs + i))
+                        continue;
+                snprintf(ret_name, name_size, "%s", theirs + i);
+                if (fremovexattr(to, theirs + i) < 0 && errno != ENODATA)
+                        r = -errno;
+        }
+        return r;
+}
+
+/*
  * Gives the temporary the original's owner and group where they differ
  * (a file is created with our uid, and our gid or a setgid directory's),
- * then its mode. chown() clears set-user-ID and set-group-ID bits, and a
- * write by anyone but root does too, so the mode comes last.
+ * its extended attributes, then its mode. chown() clears set-user-ID and
+ * set-group-ID bits, a write by anyone but root does too, and an ACL sets
+ * the mode's group bits to its mask, so the mode comes last.
  */
-static int temp_match(int fd, const struct stat *orig, const char **ret_action) {
+static int temp_match(
+        int fd, const struct file_data *f, char *ret_xattr, size_t xattr_size, const char **ret_action) {
+        const struct stat *orig = &f->st;
         struct stat st;
+        int r;
 
         *ret_action = "stat a temporary file for";
         if (fstat(fd, &st) < 0)
@@ -536,14 +623,36 @@ static int temp_match(int fd, const struct stat *orig, const char **ret_action) 
                             st.st_gid != orig->st_gid ? orig->st_gid : (gid_t) -1) < 0)
                         return -errno;
         }
+        *ret_action = NULL; /* an extended attribute: the message names it */
+        r = xattr_copy_all(f->fd, fd, ret_xattr, xattr_size);
+        if (r < 0)
+                return r;
         *ret_action = "set the mode of";
         if (fchmod(fd, orig->st_mode & 07777) < 0)
                 return -errno;
         return 0;
 }
 
+/* An extended attribute (name, or "" when listing them failed) the replacement could not be given. */
+static int fail_xattr(struct diag *d, int r, const char *q, const char *name) {
+        char qa[XATTR_NAME_MAX * 4 + 8];
+
+        if (!name[0])
+                return diag_error(d, r,
+                        "cannot copy the extended attributes of domain XML '%s' to a replacement: %s; "
+                        "refusing "
+                        "to replace it",
+                        q, strerror(-r));
+        diag_quote(name, strlen(name), XATTR_NAME_MAX, qa, sizeof(qa));
+        return diag_error(d, r,
+                "cannot give a replacement for domain XML '%s' its extended attribute '%s': %s; refusing to "
+                "replace it",
+                q, qa, strerror(-r));
+}
+
 int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d) {
         const char *action = "write";
+        char xattr[XATTR_NAME_MAX + 1] = "";
         struct stat st, now;
         bool mismatch = false, changed = false;
         sigset_t old;
@@ -561,7 +670,7 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
 
         r = write_all(fd, data, len);
         if (r == 0)
-                r = temp_match(fd, &f->st, &action);
+                r = temp_match(fd, f, xattr, sizeof(xattr), &action);
         /* What the kernel made of it: a set-group-ID bit it dropped, a filesystem that ignores owners... */
         if (r == 0) {
                 action = "stat a temporary file for";
@@ -615,6 +724,8 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
                         q, (uintmax_t) st.st_uid, (uintmax_t) st.st_gid, (unsigned) (st.st_mode & 07777),
                         (uintmax_t) f->st.st_uid, (uintmax_t) f->st.st_gid,
                         (unsigned) (f->st.st_mode & 07777));
+        if (r < 0 && !action)
+                return fail_xattr(d, r, q, xattr);
         if (r < 0)
                 return fail_errno(d, -r, "domain XML", f->path, action);
         return 0;

@@ -8,6 +8,7 @@
 
 #include "binding.h"
 #include "capabilities.h"
+#include "cgroup.h"
 #include "domxml.h"
 #include "fileio.h"
 #include "hook.h"
@@ -124,7 +125,8 @@ static int load_host(struct run *r, const struct nodeset *only) {
 
 /*
  * Huge pages (an error when strict or restrictive bindings lack
- * them) and locality warnings, on the bindings the VM will have: the
+ * them), the nodes machine.slice's cgroup allows (this host only) and
+ * locality warnings, on the bindings the VM will have: the
  * request's (NULL at a check-only hook point) and the document's, whose
  * messages start with origin ("existing", "incoming" or "saved"). With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
@@ -155,6 +157,12 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
                 bindings.cells[i].warn_only = memnodes_soft;
 
         k = hugepages_check(&r->facts, &bindings, &h, r->d);
+        /* The cgroup VMs start in is this host's; another host's capabilities say nothing of it. */
+        if (k >= 0 && !req->capabilities_path) {
+                int c = cgroup_check(&bindings, req->cgroup_root ? req->cgroup_root : CGROUP_ROOT, r->d);
+
+                k = c < 0 ? c : k + c;
+        }
         if (k >= 0)
                 locality_check(&r->facts, &bindings, &l, r->d);
 

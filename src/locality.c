@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Locality warnings: vCPUs, emulator threads and PCI devices on other nodes than the memory they use. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -252,34 +253,93 @@ static bool pci_field(const char *s, unsigned long max, unsigned *ret) {
         return true;
 }
 
-static void check_pci(
-        const struct domxml_facts *f, const struct binding_list *b, const char *sysfs, struct diag *d) {
-        const struct domxml_placement *p = &f->placement;
-        struct nodeset memory;
+/* A device's PCI address as one number (domain, bus, slot, function), and where it first appears. */
+struct pci_ref {
+        uint32_t address;
+        uint32_t node; /* after the lookup: its node (when remote) */
+        size_t first;  /* index in the document's <hostdev> list */
+};
 
-        if (!sysfs || p->n_pci == 0 || !memory_nodes(f, b, &memory))
-                return;
+static int cmp_pci_ref(const void *a, const void *b) {
+        const struct pci_ref *x = a, *y = b;
 
+        if (x->address != y->address)
+                return x->address < y->address ? -1 : 1;
+        return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int cmp_pci_first(const void *a, const void *b) {
+        const struct pci_ref *x = a, *y = b;
+
+        return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The readable addresses of the PCI host devices, each once (at its first place), sorted by address. */
+static struct pci_ref *pci_addresses(const struct domxml_placement *p, size_t *ret_n) {
+        struct pci_ref *refs = calloc(p->n_pci, sizeof(*refs));
+        size_t n = 0, u = 0;
+
+        if (!refs)
+                return NULL;
         for (size_t i = 0; i < p->n_pci; i++) {
                 const struct domxml_pci *a = &p->pci[i];
-                _cleanup_free_ char *mem_s = NULL;
                 unsigned domain, bus, slot, function;
-                int node;
 
                 if (!pci_field(a->domain, 0xffff, &domain) || !pci_field(a->bus, 0xff, &bus) ||
                         !pci_field(a->slot, 0x1f, &slot) || !pci_field(a->function, 7, &function))
                         continue;
+                refs[n++] = (struct pci_ref){
+                        .address = (uint32_t) domain << 16 | bus << 8 | slot << 3 | function, .first = i};
+        }
+        qsort(refs, n, sizeof(*refs), cmp_pci_ref);
+        for (size_t i = 0; i < n; i++)
+                if (u == 0 || refs[u - 1].address != refs[i].address)
+                        refs[u++] = refs[i];
+        *ret_n = u;
+        return refs;
+}
+
+/*
+ * Each PCI address is looked up in sysfs once, however often the document
+ * names it (300 000 <hostdev>s of one address were 300 000 opens), and
+ * warned about once, in the order the document first names them.
+ */
+static void check_pci(
+        const struct domxml_facts *f, const struct binding_list *b, const char *sysfs, struct diag *d) {
+        _cleanup_free_ struct pci_ref *refs = NULL;
+        _cleanup_free_ char *mem_s = NULL;
+        struct nodeset memory;
+        size_t n = 0, remote = 0;
+
+        if (!sysfs || f->placement.n_pci == 0 || !memory_nodes(f, b, &memory))
+                return;
+        refs = pci_addresses(&f->placement, &n);
+        if (!refs)
+                return; /* only warnings are at stake */
+
+        for (size_t i = 0; i < n; i++) {
+                uint32_t a = refs[i].address;
+                int node;
+
                 /* -1 (the firmware does not say) and devices this host lacks: nothing to tell. */
-                if (topology_pci_node(sysfs, domain, bus, slot, function, &node) < 0 || node < 0 ||
-                        nodeset_contains(&memory, (unsigned) node))
+                if (topology_pci_node(sysfs, a >> 16, (a >> 8) & 0xff, (a >> 3) & 0x1f, a & 7, &node) < 0 ||
+                        node < 0 || nodeset_contains(&memory, (unsigned) node))
                         continue;
-                (void) nodeset_format(&memory, &mem_s);
+                refs[i].node = (uint32_t) node;
+                refs[remote++] = refs[i];
+        }
+        qsort(refs, remote, sizeof(*refs), cmp_pci_first);
+
+        (void) nodeset_format(&memory, &mem_s);
+        for (size_t i = 0; i < remote; i++) {
+                uint32_t a = refs[i].address;
+
                 diag_warn(d,
-                        "PCI device %04x:%02x:%02x.%x is on node %d but memory is bound to node%s %s: its "
+                        "PCI device %04x:%02x:%02x.%x is on node %u but memory is bound to node%s %s: its "
                         "DMA "
                         "is remote",
-                        domain, bus, slot, function, node, nodeset_count(&memory) == 1 ? "" : "s",
-                        mem_s ? mem_s : "?");
+                        a >> 16, (a >> 8) & 0xff, (a >> 3) & 0x1f, a & 7, refs[i].node,
+                        nodeset_count(&memory) == 1 ? "" : "s", mem_s ? mem_s : "?");
         }
 }
 

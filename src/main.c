@@ -337,6 +337,17 @@ static int choose_hook_point(const char *option, const char *argv0, enum hook_po
         return diag_error(d, -EINVAL, "unknown hook point '%s'; expected one of " HOOK_POINTS_SERVED, q);
 }
 
+/* How much of a bad command-line argument a usage error shows. */
+#define USAGE_QUOTE_MAX 128
+
+/* A usage error: one line, the argument quoted (it may hold a newline or anything else). */
+static int usage_error(struct diag *d, const char *what, const char *arg, const char *tail) {
+        char q[USAGE_QUOTE_MAX * 4 + 8];
+
+        diag_quote(arg, strlen(arg), USAGE_QUOTE_MAX, q, sizeof(q));
+        return diag_error(d, -EINVAL, "%s '%s'%s; see --help", what, q, tail);
+}
+
 enum {
         ARG_NUMA = 0x100,
         ARG_NUMA_MEMNODE,
@@ -410,18 +421,14 @@ static int command_check(const struct command *c, struct diag *d) {
 
 static int command_parse(int argc, char *argv[], struct command *ret, struct diag *d) {
         struct command c = {0};
-        char q[300];
         int opt, r;
 
         opterr = 0;
         while ((opt = getopt_long(argc, argv, ":h", options, NULL)) >= 0) {
-                if (opt == ':' || opt == '?') {
-                        diag_quote(argv[optind - 1], strlen(argv[optind - 1]), 64, q, sizeof(q));
-                        return diag_error(d, -EINVAL,
-                                opt == ':' ? "option '%s' needs a value; see --help"
-                                           : "unknown option '%s'; see --help",
-                                q);
-                }
+                if (opt == ':')
+                        return usage_error(d, "option", argv[optind - 1], " needs a value");
+                if (opt == '?')
+                        return usage_error(d, "unknown option", argv[optind - 1], "");
                 if (opt == 'h')
                         opt = ARG_HELP;
                 for (size_t i = 0; i < c.n_given; i++)
@@ -456,8 +463,7 @@ static int command_parse(int argc, char *argv[], struct command *ret, struct dia
                 }
         }
         if (optind < argc) {
-                diag_quote(argv[optind], strlen(argv[optind]), 64, q, sizeof(q));
-                return diag_error(d, -EINVAL, "unexpected argument '%s'; see --help", q);
+                return usage_error(d, "unexpected argument", argv[optind], "");
         }
         r = command_check(&c, d);
         if (r < 0)

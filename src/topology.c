@@ -85,6 +85,27 @@ static int node_cpus(unsigned id, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+/*
+ * numa_node_size64() failed: it returns -1 when it cannot open the node's
+ * meminfo (errno from fopen(): EACCES, EMFILE...) or finds no MemTotal in
+ * it. Counting the node as memoryless would narrow a "^" nodeset or refuse
+ * for a false reason, so the run stops here, naming the file (libnuma's
+ * fixed path) and the error.
+ */
+static int node_memory_unreadable(int id, int err, struct diag *d) {
+        char path[64], why[DIAG_LINE_MAX / 2];
+
+        snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", id);
+        if (err != 0)
+                snprintf(why, sizeof(why), "%s", strerror(err));
+        else
+                snprintf(why, sizeof(why), "no MemTotal in it%s%.160s",
+                        libnuma_message[0] ? ": libnuma: " : "", libnuma_message);
+        libnuma_message[0] = '\0';
+        return diag_error(
+                d, err != 0 ? -err : -EIO, "cannot read the memory of node %d from %s: %s", id, path, why);
+}
+
 int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d) {
         struct topology t = {.has_free = true};
         int max, r;
@@ -110,12 +131,14 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
                 if (only && !nodeset_contains(only, (unsigned) id)) {
                         t.partial = true;
                         total = 0;
-                } else
+                } else {
+                        errno = 0;
                         total = numa_node_size64(id, &free_bytes);
+                }
                 if (total < 0) {
-                        diag_warn(d, "cannot read the memory of node %d; treating it as memoryless", id);
-                        total = 0;
-                        free_bytes = 0;
+                        r = node_memory_unreadable(id, errno, d);
+                        topology_done(&t);
+                        return r;
                 }
 
                 if (flags & TOPOLOGY_CPUS) {

@@ -3,12 +3,13 @@
  * LD_PRELOAD shim for fault injection, SQLite-style: the Nth call of one
  * operation fails, for N = 1, 2, ... until a run hits no fault.
  *
- *   FAULT_OP     read | write | close | fchmod | fchown | openat | renameat |
- *                faccessat | flock | fstatat
+ *   FAULT_OP     read | write | close | fchmod | fchown | openat | open | renameat |
+ *                faccessat | flock | fstatat | flistxattr | fgetxattr | fsetxattr |
+ *                fremovexattr
  *   FAULT_AT     N, counting calls of FAULT_OP (read, write and close count only
  *                descriptors above 2, so the standard streams are not faulted)
  *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
- *                EINVAL | ENOLCK: fail with it
+ *                EINVAL | ENOLCK | ENOTSUP | E2BIG: fail with it
  *                short: write only part of the buffer (a legal short write)
  *                kill:  write half of the buffer, then SIGKILL the process
  *                sleep: stall for 60 s (a hung disk or NFS server), then do the call
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +79,8 @@ static int fault_errno(void) {
                 {"EROFS", EROFS},
                 {"EINVAL", EINVAL},
                 {"ENOLCK", ENOLCK},
+                {"ENOTSUP", ENOTSUP},
+                {"E2BIG", E2BIG},
         };
         const char *e = getenv("FAULT_ERRNO");
 
@@ -197,6 +201,24 @@ int openat64(int dirfd, const char *path, int flags, ...) {
         return REAL(openat64)(dirfd, path, flags, mode);
 }
 
+/* open() of the small sysfs and procfs files (and files the hook only reads). */
+int open64(const char *path, int flags, ...) {
+        mode_t mode = 0;
+
+        if (flags & (O_CREAT | O_TMPFILE)) {
+                va_list ap;
+
+                va_start(ap, flags);
+                mode = va_arg(ap, mode_t);
+                va_end(ap);
+        }
+        if (fire("open")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(open64)(path, flags, mode);
+}
+
 int renameat(int olddirfd, const char *from, int newdirfd, const char *to) {
         if (fire("renameat")) {
                 errno = fault_errno();
@@ -227,4 +249,36 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags) {
                 return -1;
         }
         return REAL(fstatat64)(dirfd, path, st, flags);
+}
+
+ssize_t flistxattr(int fd, char *list, size_t size) {
+        if (fire("flistxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(flistxattr)(fd, list, size);
+}
+
+ssize_t fgetxattr(int fd, const char *name, void *value, size_t size) {
+        if (fire("fgetxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fgetxattr)(fd, name, value, size);
+}
+
+int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags) {
+        if (fire("fsetxattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fsetxattr)(fd, name, value, size, flags);
+}
+
+int fremovexattr(int fd, const char *name) {
+        if (fire("fremovexattr")) {
+                errno = fault_errno();
+                return -1;
+        }
+        return REAL(fremovexattr)(fd, name);
 }

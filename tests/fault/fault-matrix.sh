@@ -117,6 +117,33 @@ for row in "${matrix[@]}"; do
     done
 done
 
+# Each PCI address is looked up once, however often the document names it:
+# with 300 <hostdev>s of one address, the 50th open() is never reached (it
+# was the 50th lookup). This host's topology (no --capabilities), as PCI
+# devices are only looked at here.
+if [ -r /sys/devices/system/node/node0/meminfo ]; then
+    {
+        printf "<domain type='kvm'><name>pci</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><devices>"
+        for _ in $(seq 300); do
+            printf "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x00' function='0x0'/></source></hostdev>"
+        done
+        printf "</devices></domain>\n"
+    } > "$tmp/pci.xml"
+    rm -f "$tmp/hits"
+    env FAULT_OP=open FAULT_AT=50 FAULT_ERRNO=EIO FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+        "$hook" --numa strict:0 --domxml "$tmp/pci.xml" --dry-run > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 0 ] && [ ! -f "$tmp/hits" ]; then
+        ok "300 <hostdev>s of one PCI address: fewer than 50 open() calls, one lookup"
+    else
+        not_ok "300 <hostdev>s of one PCI address: exit $rc, $([ -f "$tmp/hits" ] && echo "50 or more open() calls"): $(head -c 300 "$tmp/err")"
+    fi
+    rm -f "$tmp/pci.xml" "$tmp/hits"
+else
+    echo "# SKIP PCI lookups: no NUMA on this host"
+fi
+
 # A short write is legal; the hook must finish the write, even when every write is short.
 fresh_doc
 faulted write 1 short every
@@ -306,6 +333,80 @@ for owner_mode in "65534:65534 2640" "0:65534 0604" "65534:0 0600"; do
         not_ok "owner, group and mode: exit $rc, $before -> $after: $(head -c 300 "$tmp/err")"
     fi
 done
+
+# Extended attributes and POSIX ACLs (setfacl/setfattr from the acl and
+# attr packages; skipped where this filesystem has no ACLs): the result has
+# the original's, no more and no fewer, and its mode; when one cannot be
+# copied the hook refuses and the file is untouched.
+xattrs_of() { getfattr --absolute-names -d -m - -e hex "$1" 2> /dev/null | grep -v '^# file:'; }
+acl_dir=$tmp/acl
+mkdir "$acl_dir"
+if command -v setfacl > /dev/null && command -v getfattr > /dev/null && setfacl -m u:nobody:r "$acl_dir" 2> /dev/null; then
+    setfacl -b "$acl_dir"
+    acl_doc=$acl_dir/dom.xml
+    # acl_fresh KIND: the issue's case (group::r-- under mask::rw-, shown as
+    # mode 0664) with a user attribute; or "bare": a user attribute only, in a
+    # directory whose default ACL a new file (the temporary) inherits.
+    acl_fresh() {
+        setfacl -b -k "$acl_dir"
+        rm -f "$acl_doc"
+        cp "$fixtures/ovirt.xml" "$acl_doc"
+        chmod 0640 "$acl_doc"
+        setfattr -n user.vdsm.test -v kept "$acl_doc"
+        if [ "$1" = bare ]; then
+            setfacl -d -m u:nobody:rwx,g::rwx,o::rx "$acl_dir"
+        else
+            setfacl -m u:nobody:r,g::r,m::rw,o::r "$acl_doc"
+        fi
+    }
+    for kind in acl bare; do
+        acl_fresh $kind
+        before=$(xattrs_of "$acl_doc") mode=$(stat -c %a "$acl_doc")
+        numa=$spec _hook_domxml="$acl_doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+        rc=$?
+        after=$(xattrs_of "$acl_doc")
+        if [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$acl_doc" && [ "$before" = "$after" ] && [ "$(stat -c %a "$acl_doc")" = "$mode" ] \
+            && [ "$(ls -A "$acl_dir")" = dom.xml ]; then
+            ok "xattrs ($kind): the result has the original's ACL, attributes and mode $mode: $(getfacl -cp "$acl_doc" 2> /dev/null | tr '\n' ' ')"
+        else
+            not_ok "xattrs ($kind): exit $rc, mode $mode -> $(stat -c %a "$acl_doc"), attributes [$before] -> [$after]: $(head -c 300 "$tmp/err")"
+        fi
+    done
+    # The Nth call fails: refused, the file and its attributes untouched, no
+    # temporary left; or, when it only read the temporary's own value (then
+    # set anyway), the complete result.
+    for row in "acl flistxattr EIO" "acl fgetxattr EIO" "acl fsetxattr ENOTSUP EPERM E2BIG" "bare fremovexattr EPERM EIO"; do
+        read -r kind op errnos <<< "$row"
+        for err in $errnos; do
+            refused=0
+            for at in $(seq 1 20); do
+                acl_fresh $kind
+                before=$(xattrs_of "$acl_doc") inode=$(stat -c %i "$acl_doc")
+                rm -f "$tmp/hits"
+                env FAULT_OP="$op" FAULT_AT="$at" FAULT_ERRNO="$err" FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
+                    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+                    numa=$spec _hook_domxml="$acl_doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err"
+                rc=$?
+                [ -f "$tmp/hits" ] || break
+                if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: ' "$tmp/err" && cmp -s "$fixtures/ovirt.xml" "$acl_doc" \
+                    && [ "$(xattrs_of "$acl_doc")" = "$before" ] && [ "$(stat -c %i "$acl_doc")" = "$inode" ] && [ "$(ls -A "$acl_dir")" = dom.xml ]; then
+                    refused=$((refused + 1))
+                    ok "xattrs: $op #$at $err: refused cleanly: $(cat "$tmp/err")"
+                elif [ "$rc" = 0 ] && cmp -s "$tmp/expected.xml" "$acl_doc" && [ "$(xattrs_of "$acl_doc")" = "$before" ] \
+                    && [ "$(ls -A "$acl_dir")" = dom.xml ]; then
+                    ok "xattrs: $op #$at $err: tolerated, complete result with the original's attributes"
+                else
+                    not_ok "xattrs: $op #$at $err: exit $rc, $(ls -A "$acl_dir" | tr '\n' ' '): $(head -c 300 "$tmp/err")"
+                fi
+            done
+            [ "$refused" -gt 0 ] && ok "xattrs: $op $err: reported $refused time(s)" || not_ok "xattrs: $op $err: never reached or never reported"
+        done
+    done
+    setfacl -b -k "$acl_dir"
+else
+    echo "# SKIP extended attributes: no setfacl/getfattr, or no ACLs on this filesystem"
+fi
+rm -rf "$acl_dir"
 
 # A full disk under a dry run's standard output.
 "$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > /dev/full 2> "$tmp/err"

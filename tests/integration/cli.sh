@@ -58,6 +58,9 @@ expect "version" 0 "" "vdsm-hook-numa $version" -- "${env_run[@]}" "$hook" --ver
 expect "unknown option" 2 "numa: unknown option '--frobnicate'; see --help" "" -- "${env_run[@]}" "$hook" --frobnicate
 expect "option without value" 2 "numa: option '--numa' needs a value" "" -- "${env_run[@]}" "$hook" --numa
 expect "stray argument" 2 "numa: unexpected argument 'extra'" "" -- "${env_run[@]}" "$hook" extra
+# A value with a newline or a Unicode line break stays on the one line, quoted.
+expect "unknown option holding a newline" 2 "numa: unknown option '--x\x0anuma: forged'; see --help" "" -- "${env_run[@]}" "$hook" $'--x\nnuma: forged'
+expect "stray argument holding U+2028" 2 "numa: unexpected argument 'a\xe2\x80\xa8numa: forged'" "" -- "${env_run[@]}" "$hook" $'a\u2028numa: forged'
 expect "no property, no file: nothing to do" 0 "" "" -- "${env_run[@]}" "$hook"
 expect "no property: silent" 0 "" "" -- "${env_run[@]}" _hook_domxml="$tmp/dom.xml" "$hook"
 expect "property without _hook_domxml" 2 "_hook_domxml is not set" "" -- "${env_run[@]}" numa=strict:0 "$hook" "${caps[@]}"

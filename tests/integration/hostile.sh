@@ -165,6 +165,21 @@ xml "$DOM<numatune>$(yes "<memnode cellid='1' nodeset='0'/>" | head -n 30000 | t
 xml_case "30 000 <memnode> elements" legal
 xml "$DOM<metadata><x:numatune xmlns:x='urn:x'><x:memory nodeset='&lt;&amp;'/></x:numatune></metadata></domain>"; xml_case "escaped entities in foreign metadata" legal
 xml "$DOM<![CDATA[</domain>]]></domain>"; xml_case "CDATA holding an end tag" legal
+# libxml2 quotes document text in some messages (here an invalid namespace
+# URI): a Unicode line break (NEL, U+2028, U+2029) must not start a new line
+# for log viewers or Python's splitlines(), which wc -l does not see.
+xml "$DOM<x xmlns:p='a b$(printf '\xe2\x80\xa8')numa: forged$(printf '\xc2\x85')numa: forged$(printf '\xe2\x80\xa9')c'/></domain>"
+xml_case "Unicode line breaks in a libxml2 message"
+xml "$DOM<x xmlns:p='a b$(printf '\xe2\x80\xa8')numa: forged$(printf '\xc2\x85')numa: forged$(printf '\xe2\x80\xa9')c'/></domain>"
+cp "$tmp/in.xml" "$tmp/orig.xml"
+env -i numa=strict:0 _hook_domxml="$tmp/in.xml" "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/err" < /dev/null
+lines=$(python3 -c 'import sys; print(len(open(sys.argv[1], "rb").read().decode("utf-8", "replace").splitlines()))' "$tmp/err")
+if [ "$lines" = 1 ] && grep -q "is not a valid URI" "$tmp/err" && cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+    ok "xml Unicode line breaks in a libxml2 message: one line for splitlines(): $(head -c 200 "$tmp/err")"
+else
+    not_ok "xml Unicode line breaks in a libxml2 message: $lines lines for splitlines(): $(head -c 300 "$tmp/err")"
+fi
+rm -f "$tmp/in.xml" "$tmp/orig.xml"
 
 # --- huge pages, and another host's <pages> ---------------------------------
 # On the two-node fixture with 2 MiB and 1 GiB pages (512 and 9 on node 0).
@@ -229,6 +244,104 @@ run "path /etc/passwd itself" -- numa=strict:0 _hook_domxml=/etc/passwd
 valid; ln "$tmp/in.xml" "$tmp/second-name.xml"
 run "path file with two hard links" -- numa=strict:0 _hook_domxml="$tmp/in.xml"
 rm -f "$tmp/second-name.xml"
+
+# --- this host's node memory (libnuma, no --capabilities) -------------------
+# A node whose memory cannot be read is a refusal that names the file and the
+# error, never a memoryless node (which narrowed "^" sets and gave false
+# reasons: "node 0 has no memory... (nodes with memory: )").
+meminfo=/sys/devices/system/node/node0/meminfo
+if [ -r "$meminfo" ]; then
+    # Too few descriptors: whichever open fails first refuses with one line.
+    named=""
+    for nofile in 4 5 6 7 8; do
+        valid
+        cp "$tmp/in.xml" "$tmp/orig.xml"
+        (cd "$tmp" && timeout 30 env -i numa=strict:0 _hook_domxml="$tmp/in.xml" prlimit --nofile=$nofile "$hook" > /dev/null 2> "$tmp/err" < /dev/null)
+        rc=$?
+        if [ "$rc" = 0 ] && grep -q "nodeset='0'" "$tmp/in.xml"; then
+            ok "host: nofile=$nofile: enough to succeed"
+        elif [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: ' "$tmp/err" && ! grep -q "no memory" "$tmp/err" \
+            && cmp -s "$tmp/orig.xml" "$tmp/in.xml"; then
+            ok "host: nofile=$nofile: refused: $(cat "$tmp/err")"
+            grep -q "node0/meminfo: Too many open files" "$tmp/err" && named=$nofile
+        else
+            not_ok "host: nofile=$nofile: exit $rc: $(head -c 300 "$tmp/err")"
+        fi
+        rm -f "$tmp/in.xml" "$tmp/orig.xml" "$tmp"/.numa-*
+    done
+    [ -n "$named" ] && ok "host: out of descriptors at node 0's meminfo (nofile=$named): the refusal names the file and EMFILE" \
+        || not_ok "host: no descriptor limit reached node 0's meminfo with a refusal naming it"
+
+    # An unreadable or empty meminfo, mounted over the real one in a private mount namespace (root only).
+    if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && command -v setpriv > /dev/null && unshare -m true 2> /dev/null; then
+        # As nobody (root reads a mode 0000 file), in a directory of its own that it may enter.
+        shared=$(mktemp -d)
+        chmod 0755 "$shared"
+        printf 'Node 0 MemTotal: 1 kB\n' > "$tmp/meminfo"
+        chmod 0000 "$tmp/meminfo"
+        for over in unreadable empty; do
+            cp "$fixtures/libvirt.xml" "$shared/in.xml"
+            chown 65534:65534 "$shared/in.xml"
+            src=$tmp/meminfo want="node0/meminfo: Permission denied"
+            [ $over = empty ] && src=/dev/null want="node0/meminfo: no MemTotal in it"
+            unshare -m sh -c 'mount --bind "$1" "$2" && cd "$3" && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+                env -i numa=strict:0 _hook_domxml="$3/in.xml" "$4"' _ "$src" "$meminfo" "$shared" "$hook" > /dev/null 2> "$tmp/err" < /dev/null
+            rc=$?
+            if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "cannot read the memory of node 0 from /sys/devices/system/node/$want" "$tmp/err" \
+                && cmp -s "$fixtures/libvirt.xml" "$shared/in.xml"; then
+                ok "host: $over node 0 meminfo: $(cat "$tmp/err")"
+            else
+                not_ok "host: $over node 0 meminfo: exit $rc: $(head -c 300 "$tmp/err")"
+            fi
+        done
+        rm -rf "$shared"
+    else
+        echo "# SKIP host: an unreadable meminfo needs root and mount namespaces"
+    fi
+
+    # machine.slice's memory nodes, from a cgroup tree mounted over /sys/fs/cgroup
+    # in a private mount namespace (root only): v2, v1 and none; never with
+    # --capabilities, which describe another host.
+    if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && unshare -m true 2> /dev/null; then
+        v2=/sys/fs/cgroup/machine.slice/cpuset.mems.effective v1=/sys/fs/cgroup/cpuset/machine.slice/cpuset.mems
+        # cg_case NAME FILE MEMS WANT-RC WANT-TEXT PROPERTY [HOOK ARGS...]: FILE holds MEMS
+        # (none: no file; a trailing /: a directory in its place)
+        cg_case() {
+            local name=$1 file=$2 mems=$3 want_rc=$4 want=$5 property=$6
+            shift 6
+            valid
+            cp "$tmp/in.xml" "$tmp/orig.xml"
+            unshare -m sh -c 'mount -t tmpfs cgroup-test /sys/fs/cgroup || exit 99
+                case "$1" in none) ;; */) mkdir -p "$1" ;; *) mkdir -p "${1%/*}" && printf "%s\n" "$2" > "$1" ;; esac
+                shift 2; cd "$1" && shift && exec env -i "$@"' _ "$file" "$mems" "$tmp" "$property" _hook_domxml="$tmp/in.xml" "$hook" "$@" \
+                > /dev/null 2> "$tmp/err" < /dev/null
+            rc=$?
+            if [ "$rc" != "$want_rc" ] || ! grep -qF -- "$want" "$tmp/err"; then
+                not_ok "host cgroup: $name: exit $rc: $(head -c 300 "$tmp/err")"
+            elif [ "$rc" = 2 ] && { [ "$(wc -l < "$tmp/err")" != 1 ] || ! cmp -s "$tmp/orig.xml" "$tmp/in.xml"; }; then
+                not_ok "host cgroup: $name: not one line, or the file changed: $(head -c 300 "$tmp/err")"
+            else
+                ok "host cgroup: $name: $(head -c 240 "$tmp/err" | tr '\n' ' ')"
+            fi
+            rm -f "$tmp/in.xml" "$tmp/orig.xml" "$tmp"/.numa-*
+        }
+        outside="node 0 is outside the memory nodes VMs may use on this host (1, in"
+        cg_case "v2 without node 0: strict refused" $v2 1 2 "numa: 'strict:0': $outside $v2)" numa=strict:0
+        cg_case "v2 without node 0: restrictive refused" $v2 1 2 "numa: 'restrictive:0': $outside $v2)" numa=restrictive:0
+        cg_case "v1 without node 0: strict refused" $v1 1 2 "numa: 'strict:0': $outside $v1)" numa=strict:0
+        cg_case "v2 without node 0: preferred warns" $v2 1 0 "numa: warning: 'preferred:0': $outside $v2)" numa=preferred:0
+        cg_case "v2 without node 0: interleave warns" $v2 1 0 "numa: warning: 'interleave:0': $outside $v2)" numa=interleave:0
+        cg_case "v2 with node 0: accepted" $v2 0 0 "numa: set <memory mode='strict' nodeset='0'/>" numa=strict:0
+        cg_case "no machine.slice: accepted" none "" 0 "numa: set <memory mode='strict' nodeset='0'/>" numa=strict:0
+        cg_case "v2 unreadable: refused naming it" $v2/ "" 2 "numa: cannot read the memory nodes VMs may use on this host from $v2" numa=strict:0
+        cg_case "v2 without node 0, --capabilities: another host, not checked" $v2 1 0 "numa: set <memory mode='strict' nodeset='0'/>" \
+            numa=strict:0 --capabilities "$caps"
+    else
+        echo "# SKIP host cgroup: it needs root and mount namespaces"
+    fi
+else
+    echo "# SKIP host: no $meminfo (no NUMA here)"
+fi
 
 # --- runs at the same time -------------------------------------------------
 # (flock(1) from util-linux holds the locks here; a package build root may lack it.)

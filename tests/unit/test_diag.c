@@ -61,6 +61,36 @@ static void test_messages_stay_on_one_line(void **state) {
         assert_string_equal(d.warnings[0], "x y");
 }
 
+struct flatten_case {
+        const char *name;
+        const char *text;
+        const char *stored;
+};
+
+/* clang-format off */
+static const struct flatten_case flatten_cases[] = {
+        {"control_bytes_become_spaces", "a\x01\x1c\x7f" "b", "a   b"},
+        {"nel_becomes_a_space", "a\xc2\x85" "numa: forged", "a numa: forged"},
+        {"line_separator_becomes_a_space", "a\xe2\x80\xa8" "b", "a b"},
+        {"paragraph_separator_becomes_a_space", "a\xe2\x80\xa9" "b", "a b"},
+        {"other_non_ascii_stays", "caf\xc3\xa9 \xe2\x80\xa6 \xc2\xa0", "caf\xc3\xa9 \xe2\x80\xa6 \xc2\xa0"},
+        {"cut_sequence_at_the_end_stays", "a\xe2\x80", "a\xe2\x80"},
+        {"breaks_in_a_row", "\xe2\x80\xa8\xc2\x85\n\xe2\x80\xa9", "    "},
+};
+/* clang-format on */
+
+/* Errors and warnings alike: every stderr line goes through the same flattening. */
+static void test_flatten_case(void **state) {
+        const struct flatten_case *c = *state;
+        struct diag d;
+
+        diag_init(&d);
+        diag_error(&d, -EINVAL, "%s", c->text);
+        assert_string_equal(d.message, c->stored);
+        diag_warn(&d, "%s", c->text);
+        assert_string_equal(d.warnings[0], c->stored);
+}
+
 static void test_warnings_are_capped(void **state) {
         struct diag d;
 
@@ -79,6 +109,7 @@ int main(void) {
         UNIT_TEST(&suite, test_quote_never_overflows_small_buffer);
         UNIT_TEST(&suite, test_first_error_wins);
         UNIT_TEST(&suite, test_messages_stay_on_one_line);
+        UNIT_TABLE(&suite, flatten_cases, test_flatten_case);
         UNIT_TEST(&suite, test_warnings_are_capped);
         return UNIT_RUN(&suite, "diag");
 }

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -325,6 +326,41 @@ static void test_replace_needs_a_read_for_editing(void **state) {
         unlink(path);
 }
 
+/* The replacement has the original's extended attributes (here user ones; ACLs: fault-matrix.sh). */
+static void test_replace_keeps_extended_attributes(void **state) {
+        static const struct {
+                const char *name, *value;
+        } attrs[] = {{"user.vdsm.a", "kept"}, {"user.vdsm.empty", ""}, {"user.vdsm.b", "\x01\x02binary"}};
+        char path[512], got[64];
+        struct file_data f;
+        struct diag d;
+
+        (void) state;
+        path_in_dir(path, sizeof(path), "attrs.xml");
+        write_file(path, "old", 0640);
+        for (size_t i = 0; i < ELEMENTSOF(attrs); i++)
+                if (setxattr(path, attrs[i].name, attrs[i].value, strlen(attrs[i].value), 0) < 0) {
+                        unlink(path);
+                        skip(); /* a filesystem without user attributes */
+                }
+        diag_init(&d);
+        assert_int_equal(file_read(path, "x", 1024, FILE_EDIT, &f, &d), 0);
+        if (file_replace(&f, "new", 3, &d) < 0)
+                fail_msg("replace failed: %s", d.message);
+        file_data_done(&f);
+        assert_content(path, "new");
+        for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
+                ssize_t n = getxattr(path, attrs[i].name, got, sizeof(got));
+
+                if (n < 0)
+                        fail_msg("%s lost: %s", attrs[i].name, strerror(errno));
+                assert_int_equal(n, (ssize_t) strlen(attrs[i].value));
+                assert_memory_equal(got, attrs[i].value, (size_t) n);
+        }
+        assert_int_equal(count_entries(), 1);
+        unlink(path);
+}
+
 /* flock(LOCK_EX) from the read until file_data_done(), and only for editing. */
 static void test_read_for_editing_holds_the_lock(void **state) {
         char path[512];
@@ -599,6 +635,7 @@ int main(void) {
         UNIT_TABLE(&suite, read_cases, test_read_case);
         UNIT_TABLE(&suite, replace_cases, test_replace_case);
         UNIT_TEST(&suite, test_replace_needs_a_read_for_editing);
+        UNIT_TEST(&suite, test_replace_keeps_extended_attributes);
         UNIT_TEST(&suite, test_read_for_editing_holds_the_lock);
         UNIT_TEST(&suite, test_read_for_editing_waits_and_reads_the_lock_holders_result);
         UNIT_TABLE(&suite, permission_cases, test_permission_case);

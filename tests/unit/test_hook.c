@@ -25,12 +25,21 @@ int __wrap_numa_max_node(void) {
         return mock_type(int);
 }
 
-/* Every node has 2 GiB, 1 GiB free; but node `memoryless` (when >= 0) has none. */
-static int memoryless = -1;
+/*
+ * Every node has 2 GiB, 1 GiB free; but node `memoryless` (when >= 0) has
+ * none, and libnuma cannot read node `unreadable`'s meminfo (errno
+ * unreadable_errno).
+ */
+static int memoryless = -1, unreadable = -1, unreadable_errno;
 static int size_queries;
 
 long long __wrap_numa_node_size64(int node, long long *freep) {
         size_queries++;
+        if (node == unreadable) {
+                *freep = -1;
+                errno = unreadable_errno;
+                return -1;
+        }
         *freep = node == memoryless ? 0 : 1LL << 30;
         return node == memoryless ? 0 : 2LL << 30;
 }
@@ -233,14 +242,20 @@ static void test_point_case(void **state) {
 }
 
 static char dir[] = "/tmp/test-hook-XXXXXX";
+/* This host's machine.slice must not judge the fake topologies here: a root without one, unless a test sets
+ * it. */
+static const char *cgroup_root = "/nonexistent/cgroup";
 static struct bitmask *fake_nodes;
 
 static void test_hook_case(void **state) {
         const struct hook_case *c = *state;
         struct bitmask *saved = numa_nodes_ptr;
         char path[512], caps[512];
-        struct hook_request req = {
-                .spec = c->spec, .memnode_spec = c->memnodes, .point = c->point, .dry_run = c->dry_run};
+        struct hook_request req = {.spec = c->spec,
+                .memnode_spec = c->memnodes,
+                .point = c->point,
+                .dry_run = c->dry_run,
+                .cgroup_root = cgroup_root};
         struct hook_result res = {0};
         struct file_data f;
         struct diag d;
@@ -311,7 +326,7 @@ static void test_hook_case(void **state) {
 static void run_libnuma(const char *spec, const char *doc, struct diag *d, int *ret) {
         struct bitmask *saved = numa_nodes_ptr;
         char path[512];
-        struct hook_request req = {.spec = spec};
+        struct hook_request req = {.spec = spec, .cgroup_root = cgroup_root};
         struct hook_result res = {0};
         int fd;
 
@@ -358,13 +373,109 @@ static void test_hook_reads_only_named_nodes(void **state) {
         assert_int_equal(size_queries, 1 + 4);
 }
 
+/*
+ * A node whose memory libnuma cannot read is a refusal naming the file and
+ * the error; counted as memoryless, "^1" on nodes 0-3 with node 2
+ * unreadable became 0,3, and "strict:0" under EMFILE a false "no memory".
+ */
+static void test_hook_refuses_unreadable_node_memory(void **state) {
+        static const struct {
+                const char *spec;
+                int node, err;
+                const char *message;
+        } rows[] = {
+                {"strict:^1", 2, EACCES,
+                        "cannot read the memory of node 2 from /sys/devices/system/node/node2/meminfo: "
+                        "Permission denied"},
+                {"strict:0", 0, EMFILE,
+                        "cannot read the memory of node 0 from /sys/devices/system/node/node0/meminfo: Too "
+                        "many open files"},
+                {"interleave:0-3", 3, 0,
+                        "cannot read the memory of node 3 from /sys/devices/system/node/node3/meminfo: no "
+                        "MemTotal in it"},
+        };
+        struct diag d;
+        int r;
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
+                will_return(__wrap_numa_available, 0);
+                will_return(__wrap_numa_max_node, 3);
+                unreadable = rows[i].node;
+                unreadable_errno = rows[i].err;
+                run_libnuma(rows[i].spec, DOC, &d, &r);
+                unreadable = -1;
+                if (r >= 0)
+                        fail_msg("'%s' succeeded with node %d unreadable", rows[i].spec, rows[i].node);
+                assert_string_equal(d.message, rows[i].message);
+        }
+}
+
+/*
+ * machine.slice's memory nodes bound the VM's on this host (libnuma), and
+ * not with --capabilities, which describe another host.
+ */
+static void test_hook_checks_machine_slice_on_this_host_only(void **state) {
+        char root[] = "/tmp/test-hook-cgroup-XXXXXX", want[512], caps[512], path[512];
+        struct hook_request req = {.spec = "strict:1"};
+        struct hook_result res = {0};
+        struct diag d;
+        int r, fd;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "machine.slice/cpuset.mems.effective", "0,2-3\n");
+        cgroup_root = root;
+
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 3);
+        run_libnuma("strict:1", DOC, &d, &r);
+        assert_true(r < 0);
+        snprintf(want, sizeof(want),
+                "'strict:1': node 1 is outside the memory nodes VMs may use on this host (0,2-3, in "
+                "%s/machine.slice/cpuset.mems.effective)",
+                root);
+        assert_contains(d.message, want);
+
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 3);
+        run_libnuma("interleave:0-1", DOC, &d, &r);
+        assert_int_equal(r, 0);
+        assert_int_equal(d.n_warnings, 1);
+        assert_contains(d.warnings[0], "'interleave:0-1': node 1 is outside the memory nodes");
+
+        /* Another host's capabilities: this host's cgroup is not asked. */
+        snprintf(caps, sizeof(caps), "%s/caps-2node.xml",
+                getenv("TEST_FIXTURES") ? getenv("TEST_FIXTURES") : ".");
+        snprintf(path, sizeof(path), "%s/dom.xml", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, DOC, strlen(DOC)), (ssize_t) strlen(DOC));
+        close(fd);
+        req.domxml_path = path;
+        req.capabilities_path = caps;
+        req.cgroup_root = root;
+        diag_init(&d);
+        r = hook_run(&req, &res, &d);
+        if (r < 0)
+                fail_msg("--capabilities run failed: %s", d.message);
+        hook_result_done(&res);
+        unlink(path);
+
+        cgroup_root = "/nonexistent/cgroup";
+        unit_remove_tree(root);
+}
+
 /* A huge-page VM through the whole run, on a fake sysfs tree: node 0 has 9 free 1 GiB pages, node 1 has 1. */
 static int run_hugepages(const char *root, enum hook_point point, const char *spec, const char *memnodes,
         const char *doc, struct diag *d) {
         struct bitmask *saved = numa_nodes_ptr;
         char path[512], meminfo[512];
-        struct hook_request req = {
-                .spec = spec, .memnode_spec = memnodes, .point = point, .sysfs_root = root};
+        struct hook_request req = {.spec = spec,
+                .memnode_spec = memnodes,
+                .point = point,
+                .sysfs_root = root,
+                .cgroup_root = cgroup_root};
         struct hook_result res = {0};
         struct file_data f;
         int fd, r;
@@ -511,7 +622,7 @@ static void doc_add(struct doc *b, const char *fmt, ...) {
  */
 static void run_doc(const char *root, const struct doc *doc, struct diag *d, int *ret) {
         char path[512], caps[512], meminfo[512];
-        struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION};
+        struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION, .cgroup_root = cgroup_root};
         struct hook_result res = {0};
         struct bitmask *saved = numa_nodes_ptr;
         int fd;
@@ -652,6 +763,8 @@ int main(void) {
         UNIT_TABLE(&suite, cases, test_hook_case);
         UNIT_TABLE(&suite, point_cases, test_point_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
+        UNIT_TEST(&suite, test_hook_refuses_unreadable_node_memory);
+        UNIT_TEST(&suite, test_hook_checks_machine_slice_on_this_host_only);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);
         UNIT_TEST(&suite, test_hook_checks_hugepages_of_many_cells);

@@ -151,6 +151,15 @@ static const struct check_case check_cases[] = {
         {"pci_with_memnodes_on_cells_without_id", "<domain><vcpu>1</vcpu><cpu><numa><cell memory='1'/><cell memory='1'/></numa></cpu><devices>"
                 HOSTDEV("0x0000", "0x3b", "0x00", "0x0") "</devices></domain>", NULL, {"0", "0"}, true,
                 {"PCI device 0000:3b:00.0 is on node 1 but memory is bound to node 0: its DMA is remote"}},
+        {"pci_device_named_twice_warns_once", /* looked up once per address, however written */
+                DEVICES(HOSTDEV("0x0000", "0x3b", "0x00", "0x0") HOSTDEV("0", "59", "0", "0") HOSTDEV("0x0000", "0x3b", "0x00", "0x0")),
+                "0", {NULL}, true, {"PCI device 0000:3b:00.0 is on node 1 but memory is bound to node 0: its DMA is remote"}},
+        {"pci_devices_warn_in_document_order",
+                DEVICES(HOSTDEV("0x0000", "0x5f", "0x01", "0x2") HOSTDEV("0x0000", "0x3c", "0x00", "0x0") HOSTDEV("0x0000", "0x3b", "0x00", "0x0")
+                        HOSTDEV("0x0000", "0x5f", "0x01", "0x2")),
+                "0", {NULL}, true,
+                {"PCI device 0000:5f:01.2 is on node 1 but memory is bound to node 0: its DMA is remote",
+                        "PCI device 0000:3b:00.0 is on node 1 but memory is bound to node 0: its DMA is remote"}},
         {"hostdev_of_other_type_ignored", DEVICES("<hostdev mode='subsystem' type='usb'><source><address bus='0x3b' device='1'/></source></hostdev>"),
                 "0", {NULL}, true, {NULL}},
 };
@@ -202,6 +211,7 @@ static int setup(void **state) {
                 return -1;
         unit_write_file(root, "bus/pci/devices/0000:3b:00.0/numa_node", "1\n");
         unit_write_file(root, "bus/pci/devices/0000:3c:00.0/numa_node", "-1\n");
+        unit_write_file(root, "bus/pci/devices/0000:5f:01.2/numa_node", "1\n");
         if (topology_add_node(&topo, 0, GIB, 0, strdup("0-1")) < 0 ||
                 topology_add_node(&topo, 1, GIB, 0, strdup("2-3")) < 0)
                 return -1;

@@ -19,10 +19,19 @@ int __wrap_numa_max_node(void) {
         return mock_type(int);
 }
 
+/* A negative total fails the call with errno -total; NO_MEMTOTAL fails it with errno 0 (nothing parsed). */
+#define NO_MEMTOTAL (-100000LL)
+
 long long __wrap_numa_node_size64(int node, long long *freep) {
+        long long total;
+
         check_expected(node);
         *freep = mock_type(long long);
-        return mock_type(long long);
+        total = mock_type(long long);
+        if (total >= 0)
+                return total;
+        errno = total == NO_MEMTOTAL ? 0 : (int) -total;
+        return -1;
 }
 
 /* Node n owns CPUs 2n and 2n+1. */
@@ -55,8 +64,12 @@ static const struct topo_case cases[] = {
         {"reads_two_nodes", 0, 1, {0, 1, -1}, {4 * GIB, 4 * GIB}, {GIB, GIB}, NULL, "0-1", "0-1", NULL},
         {"reads_sparse_ids", 0, 9, {0, 2, 9, -1}, {GIB, GIB, GIB}, {GIB, GIB, GIB}, NULL, "0,2,9", "0,2,9", NULL},
         {"marks_memoryless_nodes", 0, 2, {0, 1, 2, -1}, {GIB, 0, GIB}, {GIB, 0, GIB}, NULL, "0-2", "0,2", NULL},
-        {"warns_when_size_unreadable", 0, 1, {0, 1, -1}, {GIB, -1}, {GIB, 0}, NULL, "0-1", "0",
-                "cannot read the memory of node 1"},
+        {"refuses_when_meminfo_unreadable", 0, 1, {0, 1, -1}, {GIB, -EACCES}, {GIB, 0},
+                "cannot read the memory of node 1 from /sys/devices/system/node/node1/meminfo: Permission denied", NULL, NULL, NULL},
+        {"refuses_when_out_of_descriptors", 0, 2, {0, 1, 2, -1}, {-EMFILE, GIB, GIB}, {0, GIB, GIB},
+                "cannot read the memory of node 0 from /sys/devices/system/node/node0/meminfo: Too many open files", NULL, NULL, NULL},
+        {"refuses_when_meminfo_has_no_total", 0, 1, {0, 1, -1}, {GIB, NO_MEMTOTAL}, {GIB, 0},
+                "cannot read the memory of node 1 from /sys/devices/system/node/node1/meminfo: no MemTotal in it", NULL, NULL, NULL},
         {"fails_without_nodes", 0, 1, {-1}, {0}, {0}, "no NUMA node", NULL, NULL, NULL},
 };
 /* clang-format on */
@@ -72,11 +85,14 @@ static void test_topology_case(void **state) {
         int r;
 
         numa_bitmask_clearall(fake_nodes);
-        for (int i = 0; i < MAX_NODES && c->present[i] >= 0; i++) {
+        for (int i = 0, queried = 1; i < MAX_NODES && c->present[i] >= 0; i++) {
                 numa_bitmask_setbit(fake_nodes, (unsigned) c->present[i]);
+                if (!queried)
+                        continue; /* a failed read stops the load: no later node is asked */
                 expect_value(__wrap_numa_node_size64, node, c->present[i]);
                 will_return(__wrap_numa_node_size64, c->free[i]);
                 will_return(__wrap_numa_node_size64, c->total[i]);
+                queried = c->total[i] >= 0;
         }
         will_return(__wrap_numa_available, c->available);
         if (c->available >= 0)

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+
+#include "binding.h"
+#include "diag.h"
+#include "nodeset.h"
+
+/* Where this host mounts cgroups; unit tests pass a directory of their own. */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+/*
+ * The memory nodes libvirt's VMs may use here. libvirt places every VM
+ * under machine.slice (its default partition, /machine), whose cpuset
+ * bounds the VM's: <root>/machine.slice/cpuset.mems.effective on cgroup
+ * v2, else <root>/cpuset/machine.slice/cpuset.mems on v1. Returns 1 with
+ * *ret and ret_path (the file read) filled, 0 when neither file exists (no
+ * such cgroup yet, or no cpuset controller there: nothing narrows the
+ * VM), or a negative errno with ret_path naming the file that failed.
+ */
+int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, size_t path_size);
+
+/*
+ * Bindings with nodes outside those: libvirt cannot give the VM's cgroup
+ * a node its parent lacks (v1: writing cpuset.mems fails, so the start
+ * does; v2: the kernel leaves the node out, and QEMU's bind fails when
+ * none is left). strict and restrictive are an error (a warning when
+ * warn_only), preferred and interleave a warning. The file is read only
+ * when some binding has nodes. Returns how many strict or restrictive
+ * bindings only warned because of warn_only, or a negative errno with d
+ * filled.
+ */
+int cgroup_check(const struct binding_list *b, const char *root, struct diag *d);

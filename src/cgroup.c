@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The cgroup libvirt starts VMs in (machine.slice): the memory nodes it lets them use. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "macro.h"
+
+/* A cpuset list of up to 4096 nodes ("0,2,4,...") is at most about 20 KiB. */
+#define CGROUP_FILE_MAX (32 * 1024)
+
+/* The files to try, in order: cgroup v2, then v1's cpuset hierarchy. */
+static const char *const mems_files[] = {
+        "machine.slice/cpuset.mems.effective",
+        "cpuset/machine.slice/cpuset.mems",
+};
+
+/* Reads a small cgroup file whole into buf (NUL-terminated). Returns its length or a negative errno. */
+static ssize_t read_whole(const char *path, char *buf, size_t size) {
+        size_t got = 0;
+        int fd;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                ssize_t n = read(fd, buf + got, size - 1 - got);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        n = -errno;
+                        close(fd);
+                        return n;
+                }
+                if (n == 0 || (got += (size_t) n) == size - 1)
+                        break;
+        }
+        close(fd);
+        buf[got] = '\0';
+        return got == size - 1 ? -EFBIG : (ssize_t) got;
+}
+
+/* The kernel's list format ("0-1,3\n"); an empty list (a v1 cpuset with no mems) is the empty set. */
+static int parse_mems(char *s, struct nodeset *ret) {
+        size_t n = strlen(s);
+
+        while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+                s[--n] = '\0';
+        if (n == 0) {
+                nodeset_clear(ret);
+                return 0;
+        }
+        if (strchr(s, '^'))
+                return -EINVAL;
+        return nodeset_parse_libvirt(s, ret);
+}
+
+int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, size_t path_size) {
+        _cleanup_free_ char *buf = malloc(CGROUP_FILE_MAX);
+
+        if (!buf)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(mems_files); i++) {
+                ssize_t n;
+
+                snprintf(ret_path, path_size, "%s/%s", root, mems_files[i]);
+                n = read_whole(ret_path, buf, CGROUP_FILE_MAX);
+                if (n == -ENOENT || n == -ENOTDIR)
+                        continue;
+                if (n < 0)
+                        return (int) n;
+                if (parse_mems(buf, ret) < 0)
+                        return -EINVAL;
+                return 1;
+        }
+        return 0;
+}
+
+static bool hard(const struct binding *b) {
+        return b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
+}
+
+/* One binding against the allowed nodes: 0 (fits or warned), 1 (warned only for warn_only), or an error. */
+static int check_one(const struct binding *b, const struct nodeset *allowed, const char *allowed_s,
+        const char *path, struct diag *d) {
+        _cleanup_free_ char *outside_s = NULL;
+        struct nodeset outside = b->nodes;
+        unsigned n;
+
+        nodeset_subtract(&outside, allowed);
+        if (b->placement_auto || nodeset_is_empty(&outside))
+                return 0;
+        n = nodeset_count(&outside);
+        (void) nodeset_format(&outside, &outside_s);
+        if (hard(b) && !b->warn_only)
+                return diag_error(d, -EINVAL,
+                        "%s: node%s %s %s outside the memory nodes VMs may use on this host (%s, in %s); the "
+                        "VM's cgroup cannot have %s, so the start fails or the VM loses %s",
+                        b->subject, n == 1 ? "" : "s", outside_s ? outside_s : "?", n == 1 ? "is" : "are",
+                        allowed_s[0] ? allowed_s : "none", path, n == 1 ? "it" : "them",
+                        n == 1 ? "it" : "them");
+        diag_warn(d,
+                "%s: node%s %s %s outside the memory nodes VMs may use on this host (%s, in %s); its memory "
+                "will not be placed there",
+                b->subject, n == 1 ? "" : "s", outside_s ? outside_s : "?", n == 1 ? "is" : "are",
+                allowed_s[0] ? allowed_s : "none", path);
+        return hard(b) ? 1 : 0;
+}
+
+static bool has_nodes(const struct binding_list *b) {
+        if (b->has_memory && !b->memory.placement_auto && !nodeset_is_empty(&b->memory.nodes))
+                return true;
+        for (size_t i = 0; i < b->n_cells; i++)
+                if (!b->cells[i].placement_auto && !nodeset_is_empty(&b->cells[i].nodes))
+                        return true;
+        return false;
+}
+
+int cgroup_check(const struct binding_list *b, const char *root, struct diag *d) {
+        _cleanup_free_ char *allowed_s = NULL;
+        struct nodeset allowed;
+        char path[4096];
+        int r, soft = 0;
+
+        if (!has_nodes(b))
+                return 0;
+        r = cgroup_machine_mems(root, &allowed, path, sizeof(path));
+        if (r == 0)
+                return 0;
+        if (r < 0) {
+                char q[512];
+
+                diag_quote(path, strlen(path), 256, q, sizeof(q));
+                return diag_error(d, r, "cannot read the memory nodes VMs may use on this host from %s: %s",
+                        q, r == -EINVAL ? "not a list of nodes" : strerror(-r));
+        }
+        if (nodeset_format(&allowed, &allowed_s) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
+
+        if (b->has_memory) {
+                r = check_one(&b->memory, &allowed, allowed_s, path, d);
+                if (r < 0)
+                        return r;
+                soft += r;
+        }
+        for (size_t i = 0; i < b->n_cells; i++) {
+                r = check_one(&b->cells[i], &allowed, allowed_s, path, d);
+                if (r < 0)
+                        return r;
+                soft += r;
+        }
+        return soft;
+}
