@@ -69,8 +69,8 @@ struct numatune_request {
 /*
  * Decides the one edit that puts the request into the document, where
  * libvirt's own formatter would put it and laid out like its neighbours:
- *   - no <numatune>: a new one after the last of vcpu, vcpus, iothreads,
- *     iothreadids, defaultiothread and cputune, else as the last child;
+ *   - no <numatune>: a new one after the element libvirt's formatter
+ *     writes last before it (domxml.c's anchors[]), else as the last child;
  *   - a <numatune> without <memory>: ours, then our memnodes, become its
  *     first children; with a <memory> that matches: our memnodes follow it;
  *   - a <memory> or a <memnode> for the same cell that says something

@@ -25,7 +25,7 @@ struct cell_text {
 
 struct cell {
         long id;         /* -1: missing or invalid */
-        bool has_memory; /* a <memory> element was there; without one the size is unknown */
+        bool has_memory; /* a <memory> element was there; see any_cell_memory() for a cell without */
         struct cell_text memory;
         char *unit;
         unsigned *cpus;
@@ -240,12 +240,27 @@ static int cell_cpus(struct cell *c, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+/*
+ * libvirt writes a cell's <memory> only when it is not 0
+ * (virCapabilitiesHostNUMAFormat: "if (cell->mem)"), so beside a cell
+ * that has one, a cell without one is memoryless. Only where no cell has
+ * one (libvirt before it reported cell memory) is every size unknown.
+ */
+static bool any_cell_memory(const struct caps_scan *s) {
+        for (size_t i = 0; i < s->n_cells; i++)
+                if (s->cells[i].has_memory)
+                        return true;
+        return false;
+}
+
 static int build_topology(struct caps_scan *s, struct topology *ret, struct diag *d) {
         struct topology t = {.has_free = false};
+        bool memory_known;
         int r;
 
         if (s->n_cells == 0)
                 return diag_error(d, -EINVAL, "capabilities XML has no host/topology/cells/cell");
+        memory_known = any_cell_memory(s);
 
         qsort(s->cells, s->n_cells, sizeof(*s->cells), cmp_cell);
         for (size_t i = 0; i < s->n_cells; i++) {
@@ -280,8 +295,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         diag_error(d, r, "out of memory");
                         goto fail;
                 }
-                /* Older libvirt and some hosts write no <memory>: unknown, which is not 0. */
-                if (!c->has_memory)
+                /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */
+                if (!memory_known)
                         topology_set_memory_unknown(&t, (unsigned) c->id);
         }
 

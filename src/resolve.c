@@ -55,8 +55,9 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
                         SET_OR_Q(with));
 
         if (nodeset_equal(&memoryless, nodes))
-                return diag_error(d, -EINVAL, "%s: none of the nodes %s has memory (nodes with memory: %s)",
-                        spec->subject, SET_OR_Q(m), SET_OR_Q(with));
+                return diag_error(d, -EINVAL, "%s: %s %s %s memory (nodes with memory: %s)", spec->subject,
+                        nodeset_count(nodes) == 1 ? "node" : "none of the nodes", SET_OR_Q(m),
+                        nodeset_count(nodes) == 1 ? "has no" : "has", SET_OR_Q(with));
 
         diag_warn(d, "%s: %s %s %s no memory; %s allocates only from the others", spec->subject,
                 nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),

@@ -79,7 +79,11 @@ expect "topology gives each node's pages per size" 0 "" "1      0               
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 unknown=(--capabilities "$fixtures/caps-unknown-memory.xml")
 expect "topology: a cell without <memory> shows -" 0 "" "1      -            -            2-3" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
-expect "topology: a memory-only node has no CPUs" 0 "" "2      8 GiB        -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "topology: a node without CPUs shows -" 0 "" "2      -            -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+s822l=(--capabilities "$fixtures/caps-s822l.xml")
+expect "topology: beside cells with <memory>, one without is memoryless" 0 "" "17     0 B          -            120,128" -- "${env_run[@]}" "$hook" --topology "${s822l[@]}"
+expect "beside cells with <memory>, preferred on one without is refused" 2 "numa: 'preferred:17': node 17 has no memory (nodes with memory: 0,16)" "" -- "${env_run[@]}" numa=preferred:17 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}"
+expect "beside cells with <memory>, ^ excludes from those with it" 0 "numa: set <memory mode='interleave' nodeset='16'/> from 'interleave:^0'" "" -- "${env_run[@]}" numa=interleave:^0 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}" --dry-run
 expect "unknown memory: one warning, checks skipped" 0 "numa: warning: the capabilities XML gives no <memory> for node 1" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${unknown[@]}"
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology

@@ -73,7 +73,7 @@ cases=(
 "sparse-excluded-missing-fine|libvirt.xml|caps-sparse.xml|numa=strict:0,^1|0|golden|nodeset='0'"
 "memoryless-strict-refused|libvirt.xml|caps-memoryless.xml|numa=strict:1|2|same|node 1 has no memory"
 "memoryless-interleave-warns|libvirt.xml|caps-memoryless.xml|numa=interleave:0-1|0|golden|numa: warning: 'interleave:0-1': node 1 has no memory"
-"memoryless-preferred-refused|libvirt.xml|caps-memoryless.xml|numa=preferred:3|2|same|none of the nodes 3 has memory"
+"memoryless-preferred-refused|libvirt.xml|caps-memoryless.xml|numa=preferred:3|2|same|node 3 has no memory (nodes with memory: 0,2)"
 "memoryless-exclusion-base|libvirt.xml|caps-memoryless.xml|numa=strict:^0|0|golden|nodeset='2'"
 "capacity-strict-refused|big-vm.xml|caps-small.xml|numa=strict:0|2|same|the VM's memory (4 GiB) is larger than all memory of node 0 (1 GiB)"
 "capacity-interleave-warns|big-vm.xml|caps-small.xml|numa=interleave:0-1|0|golden|numa: warning:"
