@@ -33,6 +33,14 @@ bool numatune_effective_placement_auto(const struct domxml_facts *f);
 int numatune_check_memnodes_restrictive(
         const struct domxml_numatune *nt, const char *subject, struct diag *d);
 
+/*
+ * libvirt's schema allows one <numatune> and one <memory> in it (its
+ * parser silently takes the first <memory>): more is an error at every
+ * hook point. origin ("incoming", "saved") starts the message, or NULL.
+ * Returns 0, or -EINVAL with d filled.
+ */
+int numatune_check_counts(const struct domxml_facts *f, const char *origin, struct diag *d);
+
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);

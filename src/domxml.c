@@ -184,9 +184,10 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                         return;
                 nt->memory_span = *span;
                 s->in_numatune_memory = !span->self_closing;
-                if (xml_attr_dup(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
+                /* libvirt reads them with virXMLPropString(), namespace or not. */
+                if (xml_attr_dup_libvirt(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
                         oom(s);
         } else if (is_name(name, "memnode")) {
                 struct domxml_memnode *m;
@@ -196,9 +197,9 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                         oom(s);
                         return;
                 }
-                if (xml_attr_dup(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "mode", &m->mode) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
+                if (xml_attr_dup_libvirt(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "mode", &m->mode) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
                         oom(s);
         }
 }

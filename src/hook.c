@@ -489,9 +489,9 @@ static int run_check(struct run *r, struct hook_result *res) {
         k = load_host(r, NULL);
         if (k < 0)
                 return k;
-        if (r->facts.n_numatune > 1)
-                return diag_error(r->d, -EINVAL, "%s domain XML has %zu <numatune> elements", origin,
-                        r->facts.n_numatune);
+        k = numatune_check_counts(&r->facts, origin, r->d);
+        if (k < 0)
+                return k;
 
         placement_auto = numatune_effective_placement_auto(&r->facts);
 

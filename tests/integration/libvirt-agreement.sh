@@ -347,5 +347,49 @@ else
     check_output "S822L, interleave:^0 is 16" "$fixtures/test-driver.xml" "$tmp/work.xml"
 fi
 
+# --- 8. attributes in a namespace: libvirt reads <memory>'s and <memnode>'s with
+# xmlGetProp, the first of that local name in any namespace. What the test
+# driver's dumpxml binds must be what the hook finds already there.
+ns_rows=(
+"a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'"
+"mode='strict' a:mode='interleave' nodeset='0' a:nodeset='7'"
+"a:nodeset='3' nodeset='0'"
+"mode='preferred' b:mode='interleave' a:nodeset='5'"
+)
+for row in "${ns_rows[@]}"; do
+    splice "$fixtures/test-driver.xml" 4 "  <numatune xmlns:a='urn:a' xmlns:b='urn:b'><memory $row/></numatune>" "$tmp/in.xml"
+    if ! lv "$tmp/in.xml"; then
+        not_ok "<memory $row>: libvirt refuses it: $(one_line "$tmp/lverr")"
+        continue
+    fi
+    bound=$(sed -n "s|.*<memory mode='\([a-z]*\)' nodeset='\([0-9,-]*\)'/>.*|\1:\2|p" "$tmp/dump")
+    cp "$tmp/in.xml" "$tmp/work.xml"
+    if run_hook "$tmp/work.xml" "$fixtures/caps-8node.xml" numa="$bound" && grep -q "is already in the domain XML" "$tmp/err" &&
+        cmp -s "$tmp/in.xml" "$tmp/work.xml"; then
+        ok "<memory $row>: the hook reads $bound, as libvirt binds it"
+    else
+        not_ok "<memory $row>: libvirt binds $bound, the hook: $(one_line "$tmp/err")"
+    fi
+done
+
+# --- 9. two <memory> in <numatune>: libvirt's schema allows one (define
+# --validate); its parser takes the first. Refused at every hook point.
+splice "$fixtures/test-driver.xml" 4 "  <numatune><memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='0'/></numatune>" "$tmp/in.xml"
+if virsh -q -c test:///default "define --validate $tmp/in.xml" > /dev/null 2>&1; then
+    not_ok "two <memory>: libvirt's schema accepts them"
+else
+    for point in before_vm_start before_vm_migrate_destination before_vm_dehibernate; do
+        cp "$tmp/in.xml" "$tmp/work.xml"
+        if env -u numa -u numaset -u numa_memnode numa=strict:0 _hook_domxml="$tmp/work.xml" "$hook" \
+            --capabilities "$fixtures/caps-2node.xml" --hook-point "$point" 2> "$tmp/err"; then
+            not_ok "two <memory>, $point: the hook accepts what libvirt's schema refuses"
+        elif ! grep -q "has 2 <memory> elements" "$tmp/err" || ! cmp -s "$tmp/in.xml" "$tmp/work.xml"; then
+            not_ok "two <memory>, $point: another refusal, or the file changed: $(one_line "$tmp/err")"
+        else
+            ok "two <memory>, $point: refused, as libvirt's schema refuses them"
+        fi
+    done
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

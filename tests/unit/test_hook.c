@@ -207,6 +207,22 @@ static const struct hook_case cases[] = {
         {"migration_refuses_two_numatune", .doc = "<domain><numatune/><numatune/></domain>", MIGRATE,
                 .error = "incoming domain XML has 2 <numatune> elements"},
         {"dehibernate_never_writes_even_with_a_property", "strict:1", DOC, CAPS_2NODE, DEHIBERNATE},
+        /* libvirt reads mode and nodeset with xmlGetProp(): the first of that local name, whatever its namespace. */
+        {"migration_reads_namespaced_attributes_as_libvirt", .doc = CELLS("", "<memory xmlns:a='urn:a' a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'/>"),
+                MIGRATE, .error = "incoming <memory mode='interleave' nodeset='7'/>: node 7 does not exist on this host"},
+        {"dehibernate_reads_namespaced_memnode_as_libvirt", .doc = CELLS("", "<memnode xmlns:a='urn:a' cellid='0' a:nodeset='7' nodeset='0'/>"),
+                DEHIBERNATE, .error = "saved <memnode cellid='0' nodeset='7'/>: node 7 does not exist on this host"},
+        {"migration_takes_the_first_in_document_order", .doc = CELLS("", "<memory xmlns:a='urn:a' mode='strict' a:mode='interleave' nodeset='0' a:nodeset='7'/>"),
+                MIGRATE, .info = "incoming <numatune> fits this host"},
+        {"start_reads_namespaced_attributes_as_libvirt", "strict:0", CELLS("", "<memory xmlns:a='urn:a' a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'/>"),
+                CAPS_2NODE, .error = "'strict:0': domain XML already has <memory mode='interleave' nodeset='7'/> in <numatune>, which differs"},
+        /* libvirt's schema allows one <memory> in <numatune> (its parser silently takes the first). */
+        {"migration_refuses_two_memory", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='7'/>"),
+                MIGRATE, .error = "incoming domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
+        {"dehibernate_refuses_two_memory", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='interleave' nodeset='0'/>"),
+                DEHIBERNATE, .error = "saved domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
+        {"start_refuses_two_memory", "strict:0", CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='0'/>"),
+                CAPS_2NODE, .error = "domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
 };
 /* clang-format on */
 
