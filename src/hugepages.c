@@ -132,18 +132,31 @@ static void append(char *buf, size_t size, const char *fmt, ...) {
         va_end(ap);
 }
 
-static uint64_t caps_base_kib(const struct caps_pages *c) {
+/*
+ * The largest base page Linux has (ppc64's and arm64's 64 KiB); every huge
+ * page size is larger but arm64's 64 KiB contiguous pages, whose base page
+ * (4 KiB) libvirt lists before them.
+ */
+#define BASE_PAGE_KIB_MAX 64
+
+/*
+ * libvirt 1.2.7 and later list every page pool of a cell, ascending, the
+ * base page first (virNumaGetPages); every larger size is a huge page
+ * size. A document whose smallest size is above any base page lists huge
+ * pages only: its smallest is no base page, and this machine's (h's) is
+ * taken instead.
+ */
+static uint64_t caps_base_kib(const struct hugepages_host *h) {
         uint64_t base = UINT64_MAX;
 
-        for (size_t i = 0; i < c->n; i++)
-                if (c->items[i].size_kib < base)
-                        base = c->items[i].size_kib;
-        return base;
+        for (size_t i = 0; i < h->caps->n; i++)
+                if (h->caps->items[i].size_kib < base)
+                        base = h->caps->items[i].size_kib;
+        return base <= BASE_PAGE_KIB_MAX ? base : h->base_page_kib;
 }
 
-/* libvirt lists the base page first; every larger size it lists is a huge page size. */
 static uint64_t base_kib(const struct hugepages_host *h) {
-        return h->caps ? caps_base_kib(h->caps) : h->base_page_kib;
+        return h->caps ? caps_base_kib(h) : h->base_page_kib;
 }
 
 static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
@@ -160,8 +173,9 @@ static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
  * page, ascending, each once. Sorted, not picked one by one: a hostile
  * document may list hundreds of thousands. Returns 0 or -ENOMEM.
  */
-static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n) {
-        uint64_t base = caps_base_kib(c), *sizes;
+static int caps_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
+        const struct caps_pages *c = h->caps;
+        uint64_t base = caps_base_kib(h), *sizes;
         size_t n = 0;
 
         sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
@@ -176,7 +190,7 @@ static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n)
 }
 
 int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
-        return h->caps ? caps_sizes(h->caps, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
+        return h->caps ? caps_sizes(h, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
 }
 
 /* "2 MiB, 1 GiB", or "none". */
@@ -208,7 +222,7 @@ static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
                 return topology_hugepage_default(h->meminfo, ret_kib);
 
         /* Capabilities XML does not say which size is the default: take the smallest huge one. */
-        base = caps_base_kib(h->caps);
+        base = caps_base_kib(h);
         for (size_t i = 0; i < h->caps->n; i++)
                 if (h->caps->items[i].size_kib > base && h->caps->items[i].size_kib < best)
                         best = h->caps->items[i].size_kib;
@@ -532,6 +546,32 @@ static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t
         return 0;
 }
 
+static int unreadable_page(int r, struct diag *d) {
+        return diag_error(d, r,
+                "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
+                "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
+                "(KiB by default), e.g. <page size='1' unit='GiB'/>");
+}
+
+/*
+ * A capabilities document without any <pages> (libvirt before 1.2.7 wrote
+ * none) says nothing about huge pages: the VM's <page> elements are still
+ * read, and one warning says that nothing else was checked.
+ */
+static int check_without_pages(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct part *parts, size_t n_parts, struct diag *d) {
+        for (size_t i = 0; i < n_parts; i++) {
+                uint64_t want;
+                int r = chosen_size(&f->placement, choice, parts[i].cell, &want);
+
+                if (r < 0)
+                        return unreadable_page(r, d);
+        }
+        diag_warn(d, "the capabilities XML lists no <pages> (libvirt before 1.2.7 wrote none), so huge pages "
+                     "were not checked");
+        return 0;
+}
+
 /* The sizes the parts ask for, checked once each in a row: a host check reads files. */
 struct size_memo {
         bool valid;
@@ -547,10 +587,7 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
 
         r = chosen_size(&f->placement, choice, p->cell, &want);
         if (r < 0)
-                return diag_error(d, r,
-                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
-                        "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
-                        "(KiB by default), e.g. <page size='1' unit='GiB'/>");
+                return unreadable_page(r, d);
         if (r == 0) {
                 *ret_kib = 0;
                 return 0;
@@ -590,6 +627,8 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
+        if (h->caps && h->caps->n == 0)
+                return check_without_pages(f, choice, parts, n_parts, d);
 
         for (size_t i = 0; i < n_parts; i++) {
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);

@@ -85,6 +85,8 @@ expect "topology: beside cells with <memory>, one without is memoryless" 0 "" "1
 expect "beside cells with <memory>, preferred on one without is refused" 2 "numa: 'preferred:17': node 17 has no memory (nodes with memory: 0,16)" "" -- "${env_run[@]}" numa=preferred:17 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}"
 expect "beside cells with <memory>, ^ excludes from those with it" 0 "numa: set <memory mode='interleave' nodeset='16'/> from 'interleave:^0'" "" -- "${env_run[@]}" numa=interleave:^0 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}" --dry-run
 expect "unknown memory: one warning, checks skipped" 0 "numa: warning: the capabilities XML gives no <memory> for node 1" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${unknown[@]}"
+cp "$fixtures/hugepages.xml" "$tmp/huge.xml"
+expect "capabilities without <pages>: a huge-page VM gets one warning, nothing refused" 0 "numa: warning: the capabilities XML lists no <pages> (libvirt before 1.2.7 wrote none), so huge pages were not checked" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/huge.xml" "$hook" "${s822l[@]}" --dry-run
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"
