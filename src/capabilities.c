@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reads another host's NUMA topology, and its huge pages, from `virsh capabilities` XML. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -361,6 +362,13 @@ int capabilities_load(const char *path, unsigned flags, struct topology *ret, st
                 return r;
         r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
         file_data_done(&f);
+        if (r >= 0) {
+                char q[sizeof(ret->host) - 16];
+
+                /* Messages name the host once, here: "which the host in caps.xml does not have". */
+                diag_quote(path, strlen(path), 128, q, sizeof(q));
+                snprintf(ret->host, sizeof(ret->host), "the host in %s", q);
+        }
         return r;
 }
 

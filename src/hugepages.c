@@ -155,6 +155,10 @@ static uint64_t caps_base_kib(const struct hugepages_host *h) {
         return base <= BASE_PAGE_KIB_MAX ? base : h->base_page_kib;
 }
 
+static const char *host_name(const struct hugepages_host *h) {
+        return h->host ? h->host : "this host";
+}
+
 static uint64_t base_kib(const struct hugepages_host *h) {
         return h->caps ? caps_base_kib(h) : h->base_page_kib;
 }
@@ -352,8 +356,8 @@ static int check_group(
 
         r = hugepages_host_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
-                return diag_error(d, r, "%s: cannot read the %s huge pages of this host: %s", g->subject,
-                        size_format(g->kib * 1024, s), strerror(-r));
+                return diag_error(d, r, "%s: cannot read the %s huge pages of %s: %s", g->subject,
+                        size_format(g->kib * 1024, s), host_name(h), strerror(-r));
         have = pool_have(&pool, &g->nodes);
         v = hugepages_judge(g->hard, g->need, have, &pool);
 
@@ -382,7 +386,8 @@ static int check_group(
                 if (g->remapped && !g->has_memory) {
                         append(msg, sizeof(msg),
                                 "; not refused, as VDSM replaces <memnode> nodesets with "
-                                "Engine's choice for this host");
+                                "Engine's choice for %s",
+                                host_name(h));
                         r = 1;
                 }
                 diag_warn(d, "%s", msg);
@@ -526,21 +531,20 @@ static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t
                         host_sizes_text(h, sizes, sizeof(sizes));
                         return diag_error(d, -EINVAL,
                                 "domain XML asks for huge pages of the default size, but %s has none (huge "
-                                "page "
-                                "sizes: %s)",
-                                h->caps ? "the capabilities XML lists" : "this host", sizes);
+                                "page sizes: %s)",
+                                host_name(h), sizes);
                 }
         }
 
         r = host_has_size(h, kib);
         if (r < 0)
-                return diag_error(d, r, "cannot read the huge page sizes of this host: %s", strerror(-r));
+                return diag_error(
+                        d, r, "cannot read the huge page sizes of %s: %s", host_name(h), strerror(-r));
         if (r == 0) {
                 host_sizes_text(h, sizes, sizeof(sizes));
                 return diag_error(d, -EINVAL,
-                        "domain XML asks for %s huge pages, which this host does not have (huge page sizes: "
-                        "%s)",
-                        size_format(kib * 1024, s), sizes);
+                        "domain XML asks for %s huge pages, which %s does not have (huge page sizes: %s)",
+                        size_format(kib * 1024, s), host_name(h), sizes);
         }
         *ret_kib = kib;
         return 0;

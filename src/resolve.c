@@ -28,9 +28,9 @@ static int check_exists(const struct numa_spec *spec, const struct topology *top
 
         m = fmt_set(&missing);
         host = fmt_set(&topo->present);
-        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on this host (host nodes: %s)", spec->subject,
+        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on %s (host nodes: %s)", spec->subject,
                 nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
-                nodeset_count(&missing) == 1 ? "does" : "do", SET_OR_Q(host));
+                nodeset_count(&missing) == 1 ? "does" : "do", topology_host(topo), SET_OR_Q(host));
 }
 
 static int check_memory_nodes(const struct numa_spec *spec, const struct topology *topo,

@@ -71,6 +71,9 @@ expect "numa and numaset differ" 2 "differ; set only one" "" -- "${env_run[@]}" 
 expect "empty property" 2 "invalid value '': empty" "" -- "${env_run[@]}" numa= _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "dry run prints the XML" 0 "numa: set <memory mode='strict' nodeset='2'/>" "<memory mode='strict' nodeset='2'/>" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run
 expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
+expect "with --capabilities, messages name the host in FILE" 2 "numa: 'strict:7': node 7 does not exist on the host in $fixtures/caps-4node.xml (host nodes: 0-3)" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
+expect "a pasted en dash is named, with the ASCII to type" 2 "numa: invalid value 'strict:1\\xe2\\x80\\x932': U+2013 EN DASH, which is not ASCII, at position 9; type '-' instead" "" -- "${env_run[@]}" numa=$'strict:1\xe2\x80\x932' _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "a quoted value: say it takes no quotes" 2 "the value must not be quoted; set it as strict:1" "" -- "${env_run[@]}" numa="'strict:1'" _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "dry run without property shows the file" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
 expect "topology from capabilities" 0 "" "3      8 GiB        -            6-7" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[@]}" "$hook" --topology
