@@ -83,7 +83,7 @@ struct domxml_facts {
         char quote; /* the quote of the first attribute in the document, or 0 */
         struct domxml_span root;
 
-        bool has_anchor; /* the last of vcpu, vcpus, iothreads, iothreadids, defaultiothread, cputune */
+        bool has_anchor; /* the element libvirt's formatter writes last before <numatune> (domxml.c) */
         struct domxml_span anchor;
         bool has_child; /* any child element of <domain> */
         struct domxml_span last_child;

@@ -17,6 +17,7 @@ struct hugepages_host {
         const struct caps_pages *caps; /* non-NULL: another host's <pages> totals; sysfs is not read */
         const struct nodeset *present; /* the host's nodes, for the figures in messages */
         uint64_t base_page_kib;        /* the normal page; a <page> of this size means no huge pages */
+        const char *host;              /* how messages name the host (topology_host()); NULL: "this host" */
 };
 
 /*

@@ -33,6 +33,14 @@ bool numatune_effective_placement_auto(const struct domxml_facts *f);
 int numatune_check_memnodes_restrictive(
         const struct domxml_numatune *nt, const char *subject, struct diag *d);
 
+/*
+ * libvirt's schema allows one <numatune> and one <memory> in it (its
+ * parser silently takes the first <memory>): more is an error at every
+ * hook point. origin ("incoming", "saved") starts the message, or NULL.
+ * Returns 0, or -EINVAL with d filled.
+ */
+int numatune_check_counts(const struct domxml_facts *f, const char *origin, struct diag *d);
+
 /* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
 bool numatune_memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
@@ -69,8 +77,8 @@ struct numatune_request {
 /*
  * Decides the one edit that puts the request into the document, where
  * libvirt's own formatter would put it and laid out like its neighbours:
- *   - no <numatune>: a new one after the last of vcpu, vcpus, iothreads,
- *     iothreadids, defaultiothread and cputune, else as the last child;
+ *   - no <numatune>: a new one after the element libvirt's formatter
+ *     writes last before it (domxml.c's anchors[]), else as the last child;
  *   - a <numatune> without <memory>: ours, then our memnodes, become its
  *     first children; with a <memory> that matches: our memnodes follow it;
  *   - a <memory> or a <memnode> for the same cell that says something

@@ -25,7 +25,13 @@ struct topology {
         bool partial;                  /* only some nodes' memory was read; the rest counts as none */
         size_t n_nodes;
         struct topology_node *nodes; /* ascending id */
+        char host[288];              /* how messages name the host, "" for this one (topology_host()) */
 };
+
+/* "this host", or "the host in FILE" for a topology read from another host's capabilities. */
+static inline const char *topology_host(const struct topology *t) {
+        return t->host[0] ? t->host : "this host";
+}
 
 enum {
         TOPOLOGY_CPUS = 1 << 0, /* also list each node's CPUs (only --topology needs them) */

@@ -63,3 +63,10 @@ bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_v
 bool xml_attr_equals(int n, const xmlChar **attrs, const char *name, const char *value);
 /* A copy of the value, or NULL when absent; -ENOMEM on failure. */
 int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret);
+/*
+ * The same, read as libvirt's virXMLPropString() reads an attribute
+ * (xmlGetProp): the first in document order whose local name is name,
+ * whatever its namespace, so <memory a:mode='interleave' mode='strict'>
+ * has mode 'interleave' for libvirt.
+ */
+int xml_attr_dup_libvirt(int n, const xmlChar **attrs, const char *name, char **ret);

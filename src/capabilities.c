@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reads another host's NUMA topology, and its huge pages, from `virsh capabilities` XML. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ struct cell_text {
 
 struct cell {
         long id;         /* -1: missing or invalid */
-        bool has_memory; /* a <memory> element was there; without one the size is unknown */
+        bool has_memory; /* a <memory> element was there; see any_cell_memory() for a cell without */
         struct cell_text memory;
         char *unit;
         unsigned *cpus;
@@ -240,12 +241,27 @@ static int cell_cpus(struct cell *c, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+/*
+ * libvirt writes a cell's <memory> only when it is not 0
+ * (virCapabilitiesHostNUMAFormat: "if (cell->mem)"), so beside a cell
+ * that has one, a cell without one is memoryless. Only where no cell has
+ * one (libvirt before it reported cell memory) is every size unknown.
+ */
+static bool any_cell_memory(const struct caps_scan *s) {
+        for (size_t i = 0; i < s->n_cells; i++)
+                if (s->cells[i].has_memory)
+                        return true;
+        return false;
+}
+
 static int build_topology(struct caps_scan *s, struct topology *ret, struct diag *d) {
         struct topology t = {.has_free = false};
+        bool memory_known;
         int r;
 
         if (s->n_cells == 0)
                 return diag_error(d, -EINVAL, "capabilities XML has no host/topology/cells/cell");
+        memory_known = any_cell_memory(s);
 
         qsort(s->cells, s->n_cells, sizeof(*s->cells), cmp_cell);
         for (size_t i = 0; i < s->n_cells; i++) {
@@ -280,8 +296,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         diag_error(d, r, "out of memory");
                         goto fail;
                 }
-                /* Older libvirt and some hosts write no <memory>: unknown, which is not 0. */
-                if (!c->has_memory)
+                /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */
+                if (!memory_known)
                         topology_set_memory_unknown(&t, (unsigned) c->id);
         }
 
@@ -346,6 +362,13 @@ int capabilities_load(const char *path, unsigned flags, struct topology *ret, st
                 return r;
         r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
         file_data_done(&f);
+        if (r >= 0) {
+                char q[sizeof(ret->host) - 16];
+
+                /* Messages name the host once, here: "which the host in caps.xml does not have". */
+                diag_quote(path, strlen(path), 128, q, sizeof(q));
+                snprintf(ret->host, sizeof(ret->host), "the host in %s", q);
+        }
         return r;
 }
 

@@ -14,17 +14,38 @@
 #include "xml.h"
 
 /*
- * The elements libvirt's formatter (virDomainDefFormatInternal) writes just
- * before <numatune>, in its order: <vcpu> and then <vcpus> (both from the
- * vCPU definition), the I/O threads, <cputune>.
+ * The elements libvirt's formatter (virDomainDefFormatInternal) writes
+ * before <numatune>, in its order (its test driver's dumpxml shows it),
+ * each with a rank: <numatune> goes right after the element of the
+ * highest rank the domain has, the last of equals. The vCPU and I/O thread
+ * elements and <cputune>, which libvirt writes right before it, share the
+ * top rank, so the last of them in the document wins (VDSM writes
+ * <iothreads> before <vcpu>); without them, a domain gets it after
+ * <memoryBacking> or what else comes latest in libvirt's order, before
+ * <os>, not as its last child.
  */
-static const char *const anchor_names[] = {
-        "vcpu",
-        "vcpus",
-        "iothreads",
-        "iothreadids",
-        "defaultiothread",
-        "cputune",
+static const struct {
+        const char *name;
+        unsigned rank;
+} anchors[] = {
+        {"name", 1},
+        {"uuid", 2},
+        {"genid", 3},
+        {"title", 4},
+        {"description", 5},
+        {"metadata", 6},
+        {"maxMemory", 7},
+        {"memory", 8},
+        {"currentMemory", 9},
+        {"blkiotune", 10},
+        {"memtune", 11},
+        {"memoryBacking", 12},
+        {"vcpu", 13},
+        {"vcpus", 13},
+        {"iothreads", 13},
+        {"iothreadids", 13},
+        {"defaultiothread", 13},
+        {"cputune", 13},
 };
 
 struct scan {
@@ -38,7 +59,8 @@ struct scan {
         bool in_cpu;               /* inside a direct <cpu> */
         bool in_cpu_numa;          /* inside its first <numa> */
         bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
-        bool current_is_anchor;    /* the open depth-2 element is an anchor */
+        bool current_is_anchor;    /* the open depth-2 element is the anchor */
+        unsigned anchor_rank;      /* the anchor's rank in anchors[], 0 while there is none */
         bool seen_vcpu;            /* libvirt reads ./vcpu[1] only */
         unsigned char where[6];    /* placement_context of the open element at each depth up to 5 */
 };
@@ -101,10 +123,11 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
         if (uri)
                 return;
 
-        for (size_t i = 0; i < ELEMENTSOF(anchor_names); i++)
-                if (is_name(name, anchor_names[i])) {
+        for (size_t i = 0; i < ELEMENTSOF(anchors); i++)
+                if (is_name(name, anchors[i].name) && anchors[i].rank >= s->anchor_rank) {
                         f->has_anchor = true;
                         f->anchor = *span;
+                        s->anchor_rank = anchors[i].rank;
                         s->current_is_anchor = true;
                 }
 
@@ -161,9 +184,10 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                         return;
                 nt->memory_span = *span;
                 s->in_numatune_memory = !span->self_closing;
-                if (xml_attr_dup(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
+                /* libvirt reads them with virXMLPropString(), namespace or not. */
+                if (xml_attr_dup_libvirt(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "placement", &nt->memory.placement) < 0)
                         oom(s);
         } else if (is_name(name, "memnode")) {
                 struct domxml_memnode *m;
@@ -173,9 +197,9 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                         oom(s);
                         return;
                 }
-                if (xml_attr_dup(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "mode", &m->mode) < 0 ||
-                        xml_attr_dup(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
+                if (xml_attr_dup_libvirt(n_attrs, attrs, "cellid", &m->cellid) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "mode", &m->mode) < 0 ||
+                        xml_attr_dup_libvirt(n_attrs, attrs, "nodeset", &m->nodeset) < 0)
                         oom(s);
         }
 }

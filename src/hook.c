@@ -145,6 +145,7 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
                 .caps = req->capabilities_path ? &r->caps_pages : NULL, /* read with the topology */
                 .present = &r->topo.present,
                 .base_page_kib = page_size > 0 ? (uint64_t) page_size / 1024 : 4,
+                .host = topology_host(&r->topo),
         };
         /* Another host's capabilities say nothing of this host's PCI devices. */
         struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
@@ -509,9 +510,9 @@ static int run_check(struct run *r, struct hook_result *res) {
         k = load_host(r, NULL);
         if (k < 0)
                 return k;
-        if (r->facts.n_numatune > 1)
-                return diag_error(r->d, -EINVAL, "%s domain XML has %zu <numatune> elements", origin,
-                        r->facts.n_numatune);
+        k = numatune_check_counts(&r->facts, origin, r->d);
+        if (k < 0)
+                return k;
 
         placement_auto = numatune_effective_placement_auto(&r->facts);
 
@@ -569,8 +570,8 @@ static int run_check(struct run *r, struct hook_result *res) {
                 if (k < 0) {
                         diag_warn(r->d,
                                 "%s; not refused, as VDSM replaces <memnode> nodesets with Engine's "
-                                "choice for this host (without one, libvirt fails the migration)",
-                                scratch.message);
+                                "choice for %s (without one, libvirt fails the migration)",
+                                scratch.message, topology_host(&r->topo));
                         n_misfits++;
                 }
                 for (size_t w = 0; w < scratch.n_warnings; w++)
@@ -584,11 +585,12 @@ static int run_check(struct run *r, struct hook_result *res) {
 
         if (n_misfits > 0 || k > 0)
                 snprintf(res->info, sizeof(res->info),
-                        "%s <numatune> fits this host but for its <memnode> elements the warnings name, "
+                        "%s <numatune> fits %s but for its <memnode> elements the warnings name, "
                         "whose nodesets VDSM replaces",
-                        origin);
+                        origin, topology_host(&r->topo));
         else
-                snprintf(res->info, sizeof(res->info), "%s <numatune> fits this host", origin);
+                snprintf(res->info, sizeof(res->info), "%s <numatune> fits %s", origin,
+                        topology_host(&r->topo));
         return 0;
 }
 

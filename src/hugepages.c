@@ -132,18 +132,35 @@ static void append(char *buf, size_t size, const char *fmt, ...) {
         va_end(ap);
 }
 
-static uint64_t caps_base_kib(const struct caps_pages *c) {
+/*
+ * The largest base page Linux has (ppc64's and arm64's 64 KiB); every huge
+ * page size is larger but arm64's 64 KiB contiguous pages, whose base page
+ * (4 KiB) libvirt lists before them.
+ */
+#define BASE_PAGE_KIB_MAX 64
+
+/*
+ * libvirt 1.2.7 and later list every page pool of a cell, ascending, the
+ * base page first (virNumaGetPages); every larger size is a huge page
+ * size. A document whose smallest size is above any base page lists huge
+ * pages only: its smallest is no base page, and this machine's (h's) is
+ * taken instead.
+ */
+static uint64_t caps_base_kib(const struct hugepages_host *h) {
         uint64_t base = UINT64_MAX;
 
-        for (size_t i = 0; i < c->n; i++)
-                if (c->items[i].size_kib < base)
-                        base = c->items[i].size_kib;
-        return base;
+        for (size_t i = 0; i < h->caps->n; i++)
+                if (h->caps->items[i].size_kib < base)
+                        base = h->caps->items[i].size_kib;
+        return base <= BASE_PAGE_KIB_MAX ? base : h->base_page_kib;
 }
 
-/* libvirt lists the base page first; every larger size it lists is a huge page size. */
+static const char *host_name(const struct hugepages_host *h) {
+        return h->host ? h->host : "this host";
+}
+
 static uint64_t base_kib(const struct hugepages_host *h) {
-        return h->caps ? caps_base_kib(h->caps) : h->base_page_kib;
+        return h->caps ? caps_base_kib(h) : h->base_page_kib;
 }
 
 static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
@@ -160,8 +177,9 @@ static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
  * page, ascending, each once. Sorted, not picked one by one: a hostile
  * document may list hundreds of thousands. Returns 0 or -ENOMEM.
  */
-static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n) {
-        uint64_t base = caps_base_kib(c), *sizes;
+static int caps_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
+        const struct caps_pages *c = h->caps;
+        uint64_t base = caps_base_kib(h), *sizes;
         size_t n = 0;
 
         sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
@@ -176,7 +194,7 @@ static int caps_sizes(const struct caps_pages *c, uint64_t **ret, size_t *ret_n)
 }
 
 int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
-        return h->caps ? caps_sizes(h->caps, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
+        return h->caps ? caps_sizes(h, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
 }
 
 /* "2 MiB, 1 GiB", or "none". */
@@ -208,7 +226,7 @@ static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
                 return topology_hugepage_default(h->meminfo, ret_kib);
 
         /* Capabilities XML does not say which size is the default: take the smallest huge one. */
-        base = caps_base_kib(h->caps);
+        base = caps_base_kib(h);
         for (size_t i = 0; i < h->caps->n; i++)
                 if (h->caps->items[i].size_kib > base && h->caps->items[i].size_kib < best)
                         best = h->caps->items[i].size_kib;
@@ -338,8 +356,8 @@ static int check_group(
 
         r = hugepages_host_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
-                return diag_error(d, r, "%s: cannot read the %s huge pages of this host: %s", g->subject,
-                        size_format(g->kib * 1024, s), strerror(-r));
+                return diag_error(d, r, "%s: cannot read the %s huge pages of %s: %s", g->subject,
+                        size_format(g->kib * 1024, s), host_name(h), strerror(-r));
         have = pool_have(&pool, &g->nodes);
         v = hugepages_judge(g->hard, g->need, have, &pool);
 
@@ -368,7 +386,8 @@ static int check_group(
                 if (g->remapped && !g->has_memory) {
                         append(msg, sizeof(msg),
                                 "; not refused, as VDSM replaces <memnode> nodesets with "
-                                "Engine's choice for this host");
+                                "Engine's choice for %s",
+                                host_name(h));
                         r = 1;
                 }
                 diag_warn(d, "%s", msg);
@@ -512,23 +531,48 @@ static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t
                         host_sizes_text(h, sizes, sizeof(sizes));
                         return diag_error(d, -EINVAL,
                                 "domain XML asks for huge pages of the default size, but %s has none (huge "
-                                "page "
-                                "sizes: %s)",
-                                h->caps ? "the capabilities XML lists" : "this host", sizes);
+                                "page sizes: %s)",
+                                host_name(h), sizes);
                 }
         }
 
         r = host_has_size(h, kib);
         if (r < 0)
-                return diag_error(d, r, "cannot read the huge page sizes of this host: %s", strerror(-r));
+                return diag_error(
+                        d, r, "cannot read the huge page sizes of %s: %s", host_name(h), strerror(-r));
         if (r == 0) {
                 host_sizes_text(h, sizes, sizeof(sizes));
                 return diag_error(d, -EINVAL,
-                        "domain XML asks for %s huge pages, which this host does not have (huge page sizes: "
-                        "%s)",
-                        size_format(kib * 1024, s), sizes);
+                        "domain XML asks for %s huge pages, which %s does not have (huge page sizes: %s)",
+                        size_format(kib * 1024, s), host_name(h), sizes);
         }
         *ret_kib = kib;
+        return 0;
+}
+
+static int unreadable_page(int r, struct diag *d) {
+        return diag_error(d, r,
+                "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
+                "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
+                "(KiB by default), e.g. <page size='1' unit='GiB'/>");
+}
+
+/*
+ * A capabilities document without any <pages> (libvirt before 1.2.7 wrote
+ * none) says nothing about huge pages: the VM's <page> elements are still
+ * read, and one warning says that nothing else was checked.
+ */
+static int check_without_pages(const struct domxml_facts *f, const struct page_choice *choice,
+        const struct part *parts, size_t n_parts, struct diag *d) {
+        for (size_t i = 0; i < n_parts; i++) {
+                uint64_t want;
+                int r = chosen_size(&f->placement, choice, parts[i].cell, &want);
+
+                if (r < 0)
+                        return unreadable_page(r, d);
+        }
+        diag_warn(d, "the capabilities XML lists no <pages> (libvirt before 1.2.7 wrote none), so huge pages "
+                     "were not checked");
         return 0;
 }
 
@@ -547,10 +591,7 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
 
         r = chosen_size(&f->placement, choice, p->cell, &want);
         if (r < 0)
-                return diag_error(d, r,
-                        "domain XML has a <memoryBacking><hugepages><page> this hook cannot read "
-                        "(size, unit or nodeset); libvirt needs a size above 0 in a unit it knows "
-                        "(KiB by default), e.g. <page size='1' unit='GiB'/>");
+                return unreadable_page(r, d);
         if (r == 0) {
                 *ret_kib = 0;
                 return 0;
@@ -590,6 +631,8 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
+        if (h->caps && h->caps->n == 0)
+                return check_without_pages(f, choice, parts, n_parts, d);
 
         for (size_t i = 0; i < n_parts; i++) {
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);

@@ -425,6 +425,22 @@ static int check_rules(
         return 0;
 }
 
+int numatune_check_counts(const struct domxml_facts *f, const char *origin, struct diag *d) {
+        const char *sep = origin ? " " : "";
+
+        if (!origin)
+                origin = "";
+        if (f->n_numatune > 1)
+                return diag_error(d, -EINVAL,
+                        "%s%sdomain XML has %zu <numatune> elements; libvirt allows one", origin, sep,
+                        f->n_numatune);
+        if (f->n_numatune == 1 && f->numatune.n_memory > 1)
+                return diag_error(d, -EINVAL,
+                        "%s%sdomain XML's <numatune> has %zu <memory> elements; libvirt allows one", origin,
+                        sep, f->numatune.n_memory);
+        return 0;
+}
+
 /* Decides what is new; errors on anything that conflicts with the document. */
 static int decide(const struct domxml_facts *f, const struct numatune_request *req, bool *add_memory,
         bool *add, struct diag *d) {
@@ -432,13 +448,8 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
         _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
         bool has_nt = f->n_numatune == 1, oom;
 
-        if (f->n_numatune > 1)
-                return diag_error(d, -EINVAL, "domain XML has %zu <numatune> elements; libvirt allows one",
-                        f->n_numatune);
-        if (has_nt && nt->n_memory > 1)
-                return diag_error(d, -EINVAL,
-                        "domain XML's <numatune> has %zu <memory> elements; libvirt allows one",
-                        nt->n_memory);
+        if (numatune_check_counts(f, NULL, d) < 0)
+                return -EINVAL;
 
         *add_memory = false;
         if (req->memory) {

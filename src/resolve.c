@@ -28,9 +28,9 @@ static int check_exists(const struct numa_spec *spec, const struct topology *top
 
         m = fmt_set(&missing);
         host = fmt_set(&topo->present);
-        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on this host (host nodes: %s)", spec->subject,
+        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on %s (host nodes: %s)", spec->subject,
                 nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
-                nodeset_count(&missing) == 1 ? "does" : "do", SET_OR_Q(host));
+                nodeset_count(&missing) == 1 ? "does" : "do", topology_host(topo), SET_OR_Q(host));
 }
 
 static int check_memory_nodes(const struct numa_spec *spec, const struct topology *topo,
@@ -55,8 +55,9 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
                         SET_OR_Q(with));
 
         if (nodeset_equal(&memoryless, nodes))
-                return diag_error(d, -EINVAL, "%s: none of the nodes %s has memory (nodes with memory: %s)",
-                        spec->subject, SET_OR_Q(m), SET_OR_Q(with));
+                return diag_error(d, -EINVAL, "%s: %s %s %s memory (nodes with memory: %s)", spec->subject,
+                        nodeset_count(nodes) == 1 ? "node" : "none of the nodes", SET_OR_Q(m),
+                        nodeset_count(nodes) == 1 ? "has no" : "has", SET_OR_Q(with));
 
         diag_warn(d, "%s: %s %s %s no memory; %s allocates only from the others", spec->subject,
                 nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),

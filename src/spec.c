@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "array.h"
 #include "macro.h"
@@ -29,6 +30,14 @@ enum numa_mode numa_mode_from_string(const char *s, size_t len) {
         return _NUMA_MODE_INVALID;
 }
 
+/* Only to say that modes are lowercase: "Strict" is refused, but named. */
+static enum numa_mode numa_mode_from_string_nocase(const char *s, size_t len) {
+        for (size_t i = 0; i < ELEMENTSOF(numa_mode_table); i++)
+                if (strlen(numa_mode_table[i]) == len && strncasecmp(numa_mode_table[i], s, len) == 0)
+                        return (enum numa_mode) i;
+        return _NUMA_MODE_INVALID;
+}
+
 static bool is_ascii_space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
@@ -47,14 +56,97 @@ struct cursor {
         size_t pos, end;   /* the part being parsed: [pos, end) */
         const char *label; /* "value" or "numa_memnode value" */
         const char *quoted;
+        bool memnodes; /* parsing numa_memnode, whose entries blanks separate */
         struct diag *d;
 };
 
-static int fail_at(struct cursor *c, size_t pos, const char *what) {
+/* "invalid value 'V': WHAT at position N[; HINT]". */
+static int fail_hint(struct cursor *c, size_t pos, const char *what, const char *hint) {
         if (pos >= c->len)
-                return diag_error(c->d, -EINVAL, "invalid %s '%s': %s at the end", c->label, c->quoted, what);
-        return diag_error(
-                c->d, -EINVAL, "invalid %s '%s': %s at position %zu", c->label, c->quoted, what, pos + 1);
+                return diag_error(c->d, -EINVAL, "invalid %s '%s': %s at the end%s%s", c->label, c->quoted,
+                        what, hint ? "; " : "", hint ? hint : "");
+        return diag_error(c->d, -EINVAL, "invalid %s '%s': %s at position %zu%s%s", c->label, c->quoted, what,
+                pos + 1, hint ? "; " : "", hint ? hint : "");
+}
+
+static int fail_at(struct cursor *c, size_t pos, const char *what) {
+        return fail_hint(c, pos, what, NULL);
+}
+
+/*
+ * Characters a word processor or a web page puts where an admin typed
+ * ASCII, and what to type instead: a pasted value shows them as bytes only.
+ */
+static const struct {
+        unsigned cp;
+        const char *name;
+        const char *hint; /* what to do instead */
+} typographic[] = {
+        {0x00A0, "NO-BREAK SPACE", "type a plain space instead"},
+        {0x02C6, "MODIFIER LETTER CIRCUMFLEX ACCENT", "type '^' instead"},
+        {0x2007, "FIGURE SPACE", "type a plain space instead"},
+        {0x2009, "THIN SPACE", "type a plain space instead"},
+        {0x200B, "ZERO WIDTH SPACE", "delete it"},
+        {0x2010, "HYPHEN", "type '-' instead"},
+        {0x2011, "NON-BREAKING HYPHEN", "type '-' instead"},
+        {0x2012, "FIGURE DASH", "type '-' instead"},
+        {0x2013, "EN DASH", "type '-' instead"},
+        {0x2014, "EM DASH", "type '-' instead"},
+        {0x2018, "LEFT SINGLE QUOTATION MARK", "delete it: the value takes no quotes"},
+        {0x2019, "RIGHT SINGLE QUOTATION MARK", "delete it: the value takes no quotes"},
+        {0x201C, "LEFT DOUBLE QUOTATION MARK", "delete it: the value takes no quotes"},
+        {0x201D, "RIGHT DOUBLE QUOTATION MARK", "delete it: the value takes no quotes"},
+        {0x202F, "NARROW NO-BREAK SPACE", "type a plain space instead"},
+        {0x2212, "MINUS SIGN", "type '-' instead"},
+        {0xFEFF, "ZERO WIDTH NO-BREAK SPACE", "delete it"},
+        {0xFF0C, "FULLWIDTH COMMA", "type ',' instead"},
+        {0xFF0D, "FULLWIDTH HYPHEN-MINUS", "type '-' instead"},
+        {0xFF1A, "FULLWIDTH COLON", "type ':' instead"},
+        {0xFF1D, "FULLWIDTH EQUALS SIGN", "type '=' instead"},
+        {0xFF3E, "FULLWIDTH CIRCUMFLEX ACCENT", "type '^' instead"},
+};
+
+/* The code point of the UTF-8 sequence at s[0..len), or -1 when it is not valid UTF-8. */
+static long utf8_at(const char *s, size_t len) {
+        const unsigned char *u = (const unsigned char *) s;
+        size_t n = u[0] >= 0xf0 && u[0] < 0xf5 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc2 && u[0] < 0xe0 ? 2 : 0;
+        long cp = n == 4 ? u[0] & 0x07 : n == 3 ? u[0] & 0x0f : u[0] & 0x1f;
+
+        if (n == 0 || len < n)
+                return -1;
+        for (size_t i = 1; i < n; i++) {
+                if ((u[i] & 0xc0) != 0x80)
+                        return -1;
+                cp = (cp << 6) | (u[i] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values above U+10FFFF are not characters. */
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                (cp >= 0xD800 && cp <= 0xDFFF))
+                return -1;
+        return cp;
+}
+
+/*
+ * Refuses the non-ASCII character at pos, named: "U+2013 EN DASH, which is
+ * not ASCII, at position 9; type '-' instead". Bytes that are not UTF-8
+ * are shown as they are.
+ */
+static int fail_non_ascii(struct cursor *c, size_t pos) {
+        long cp = utf8_at(c->s + pos, c->len - pos);
+        char what[96];
+
+        if (cp < 0) {
+                snprintf(what, sizeof(what), "unexpected byte 0x%02x", (unsigned char) c->s[pos]);
+                return fail_at(c, pos, what);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(typographic); i++)
+                if (typographic[i].cp == (unsigned) cp) {
+                        snprintf(what, sizeof(what), "U+%04lX %s, which is not ASCII,", cp,
+                                typographic[i].name);
+                        return fail_hint(c, pos, what, typographic[i].hint);
+                }
+        snprintf(what, sizeof(what), "U+%04lX, which is not ASCII,", cp);
+        return fail_at(c, pos, what);
 }
 
 /*
@@ -67,6 +159,8 @@ static int fail_unexpected(struct cursor *c, const char *expected) {
 
         if (c->pos < c->end && is_ascii_space((char) ch))
                 snprintf(what, sizeof(what), "unexpected whitespace");
+        else if (c->pos < c->end && ch >= 0x80)
+                return fail_non_ascii(c, c->pos);
         else if (c->pos < c->end && (ch < 0x20 || ch >= 0x7f))
                 snprintf(what, sizeof(what), "unexpected byte 0x%02x", ch);
         else
@@ -140,6 +234,19 @@ static int parse_item(struct cursor *c, struct numa_spec *spec) {
         return 0;
 }
 
+/* Whether a ',' or ';' at c->pos starts another numa_memnode entry ("CELL=") rather than a node. */
+static bool starts_entry(const struct cursor *c) {
+        size_t p = c->pos + 1;
+
+        if (c->s[c->pos] == ';')
+                return true;
+        if (c->s[c->pos] != ',')
+                return false;
+        while (p < c->end && is_digit(c->s[p]))
+                p++;
+        return p > c->pos + 1 && p < c->end && c->s[p] == '=';
+}
+
 /* spec := mode [ ':' ( 'auto' | nodeset ) ], over [c->pos, c->end). */
 static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
         size_t start = c->pos, mode_end;
@@ -160,8 +267,17 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
         spec->mode = numa_mode_from_string(c->s + start, mode_end - start);
         if (spec->mode < 0) {
                 char mode[SPEC_QUOTE_MAX + 8], what[SPEC_QUOTE_MAX + 128];
+                enum numa_mode lower = numa_mode_from_string_nocase(c->s + start, mode_end - start);
 
                 diag_quote(c->s + start, mode_end - start, 16, mode, sizeof(mode));
+                if (lower >= 0) {
+                        char hint[64];
+
+                        snprintf(what, sizeof(what), "unknown mode '%s'", mode);
+                        snprintf(hint, sizeof(hint), "modes are lowercase: type '%s'",
+                                numa_mode_to_string(lower));
+                        return fail_hint(c, start, what, hint);
+                }
                 snprintf(what, sizeof(what),
                         "unknown mode '%s', expected strict, preferred, interleave or restrictive", mode);
                 return fail_at(c, start, what);
@@ -190,6 +306,10 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
                         return r;
                 if (c->pos >= c->end)
                         return 0;
+                if (c->memnodes && starts_entry(c))
+                        return fail_hint(c, c->pos,
+                                c->s[c->pos] == ';' ? "';' between entries" : "',' between entries",
+                                "entries are separated by blanks, e.g. '0=strict:0 1=strict:1'");
                 if (c->s[c->pos] != ',')
                         return fail_unexpected(c, "',' or the end");
                 c->pos++;
@@ -210,6 +330,34 @@ static void cursor_init(struct cursor *c, const char *value, const char *label, 
         diag_quote(c->s, c->len, SPEC_QUOTE_MAX, quoted, quoted_size);
 }
 
+/* The length of a quote character at s: ' or ", or a typographic one (U+2018, U+2019, U+201C, U+201D). */
+static size_t quote_len(const char *s, size_t len) {
+        if (len >= 1 && (s[0] == '\'' || s[0] == '"'))
+                return 1;
+        if (len >= 3 && memcmp(s, "\xe2\x80", 2) == 0 &&
+                (s[2] == '\x98' || s[2] == '\x99' || s[2] == '\x9c' || s[2] == '\x9d'))
+                return 3;
+        return 0;
+}
+
+/*
+ * A value pasted with the quotes around it (Engine stores what was typed):
+ * say so, with the value as it should be, rather than "unknown mode \x27strict".
+ */
+static int refuse_quoted(const struct cursor *c) {
+        size_t open = quote_len(c->s, c->len), close = 0;
+        char inner[SPEC_QUOTE_MAX * 4 + 8];
+
+        if (open == 0)
+                return 0;
+        for (size_t n = 1; n <= 3 && close == 0; n += 2)
+                if (c->len >= open + n && quote_len(c->s + c->len - n, n) == n)
+                        close = n;
+        diag_quote(c->s + open, c->len - open - close, SPEC_QUOTE_MAX, inner, sizeof(inner));
+        return diag_error(c->d, -EINVAL, "invalid %s '%s': the value must not be quoted; set it as %s",
+                c->label, c->quoted, inner);
+}
+
 int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
         struct numa_spec spec = {0};
         struct cursor c;
@@ -222,7 +370,9 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
                 return diag_error(d, -EINVAL,
                         "invalid value '': empty; expected MODE[:NODESET|:auto], e.g. 'strict:0-1'");
 
-        r = parse_spec_part(&c, &spec);
+        r = refuse_quoted(&c);
+        if (r >= 0)
+                r = parse_spec_part(&c, &spec);
         if (r < 0)
                 return r;
 
@@ -242,6 +392,10 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                 return diag_error(d, -EINVAL,
                         "invalid numa_memnode value '': empty; expected CELL=MODE:NODESET ..., e.g. "
                         "'0=strict:0 1=strict:1'");
+        c.memnodes = true;
+        r = refuse_quoted(&c);
+        if (r < 0)
+                return r;
 
         while (c.pos < c.len) {
                 struct memnode_spec m = {0};

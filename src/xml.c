@@ -570,17 +570,23 @@ size_t xml_tag_start(const char *buf, size_t end) {
         return i > 0 ? i - 1 : 0;
 }
 
-bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_value, size_t *ret_len) {
+/* The first attribute named name in document order: in no namespace, or (any_ns) in any. */
+static bool find_attr(int n, const xmlChar **attrs, const char *name, bool any_ns, const char **ret_value,
+        size_t *ret_len) {
         for (int i = 0; i < n; i++) {
                 const xmlChar **a = attrs + 5 * i;
 
-                if (a[2] == NULL && strcmp((const char *) a[0], name) == 0) {
+                if ((any_ns || a[2] == NULL) && strcmp((const char *) a[0], name) == 0) {
                         *ret_value = (const char *) a[3];
                         *ret_len = (size_t) (a[4] - a[3]);
                         return true;
                 }
         }
         return false;
+}
+
+bool xml_attr(int n, const xmlChar **attrs, const char *name, const char **ret_value, size_t *ret_len) {
+        return find_attr(n, attrs, name, false, ret_value, ret_len);
 }
 
 bool xml_attr_equals(int n, const xmlChar **attrs, const char *name, const char *value) {
@@ -590,12 +596,12 @@ bool xml_attr_equals(int n, const xmlChar **attrs, const char *name, const char 
         return xml_attr(n, attrs, name, &v, &len) && len == strlen(value) && memcmp(v, value, len) == 0;
 }
 
-int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret) {
+static int dup_attr(int n, const xmlChar **attrs, const char *name, bool any_ns, char **ret) {
         const char *v;
         size_t len;
         char *s;
 
-        if (!xml_attr(n, attrs, name, &v, &len)) {
+        if (!find_attr(n, attrs, name, any_ns, &v, &len)) {
                 *ret = NULL;
                 return 0;
         }
@@ -604,4 +610,12 @@ int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret) {
                 return -ENOMEM;
         *ret = s;
         return 0;
+}
+
+int xml_attr_dup(int n, const xmlChar **attrs, const char *name, char **ret) {
+        return dup_attr(n, attrs, name, false, ret);
+}
+
+int xml_attr_dup_libvirt(int n, const xmlChar **attrs, const char *name, char **ret) {
+        return dup_attr(n, attrs, name, true, ret);
 }

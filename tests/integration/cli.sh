@@ -74,6 +74,9 @@ expect "numa and numaset differ" 2 "differ; set only one" "" -- "${env_run[@]}" 
 expect "empty property" 2 "invalid value '': empty" "" -- "${env_run[@]}" numa= _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "dry run prints the XML" 0 "numa: set <memory mode='strict' nodeset='2'/>" "<memory mode='strict' nodeset='2'/>" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:2 --domxml "$tmp/dom.xml" --dry-run
 expect "dry run fails like a real run" 2 "node 7 does not exist" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
+expect "with --capabilities, messages name the host in FILE" 2 "numa: 'strict:7': node 7 does not exist on the host in $fixtures/caps-4node.xml (host nodes: 0-3)" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa strict:7 --domxml "$tmp/dom.xml" --dry-run
+expect "a pasted en dash is named, with the ASCII to type" 2 "numa: invalid value 'strict:1\\xe2\\x80\\x932': U+2013 EN DASH, which is not ASCII, at position 9; type '-' instead" "" -- "${env_run[@]}" numa=$'strict:1\xe2\x80\x932' _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
+expect "a quoted value: say it takes no quotes" 2 "the value must not be quoted; set it as strict:1" "" -- "${env_run[@]}" numa="'strict:1'" _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}"
 expect "dry run without property shows the file" 0 "no 'numa' or 'numa_memnode' custom property" "<name>web</name>" -- "${env_run[@]}" "$hook" --domxml "$tmp/dom.xml" --dry-run
 # Options that contradict each other are usage errors, not silently ignored.
 expect "--topology with --numa refused" 2 "numa: options '--topology' and '--numa' cannot be used together; see --help" "" -- "${env_run[@]}" "$hook" --topology --numa strict:0
@@ -112,8 +115,14 @@ expect "topology gives each node's pages per size" 0 "" "1      0               
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
 unknown=(--capabilities "$fixtures/caps-unknown-memory.xml")
 expect "topology: a cell without <memory> shows -" 0 "" "1      -            -            2-3" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
-expect "topology: a memory-only node has no CPUs" 0 "" "2      8 GiB        -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+expect "topology: a node without CPUs shows -" 0 "" "2      -            -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
+s822l=(--capabilities "$fixtures/caps-s822l.xml")
+expect "topology: beside cells with <memory>, one without is memoryless" 0 "" "17     0 B          -            120,128" -- "${env_run[@]}" "$hook" --topology "${s822l[@]}"
+expect "beside cells with <memory>, preferred on one without is refused" 2 "numa: 'preferred:17': node 17 has no memory (nodes with memory: 0,16)" "" -- "${env_run[@]}" numa=preferred:17 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}"
+expect "beside cells with <memory>, ^ excludes from those with it" 0 "numa: set <memory mode='interleave' nodeset='16'/> from 'interleave:^0'" "" -- "${env_run[@]}" numa=interleave:^0 _hook_domxml="$tmp/dom.xml" "$hook" "${s822l[@]}" --dry-run
 expect "unknown memory: one warning, checks skipped" 0 "numa: warning: the capabilities XML gives no <memory> for node 1" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" "${unknown[@]}"
+cp "$fixtures/hugepages.xml" "$tmp/huge.xml"
+expect "capabilities without <pages>: a huge-page VM gets one warning, nothing refused" 0 "numa: warning: the capabilities XML lists no <pages> (libvirt before 1.2.7 wrote none), so huge pages were not checked" "" -- "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/huge.xml" "$hook" "${s822l[@]}" --dry-run
 printf '<capabilities><host>' > "$tmp/caps-broken.xml"
 expect "broken capabilities file" 2 "capabilities XML is not well-formed" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/caps-broken.xml" --topology
 expect "missing capabilities file" 2 "cannot open capabilities file" "" -- "${env_run[@]}" "$hook" --capabilities "$tmp/none.xml" --numa strict:0 --domxml "$tmp/dom.xml"

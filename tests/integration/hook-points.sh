@@ -75,8 +75,8 @@ expect() {
 # numa=strict:0 is set to tempt the check-only points into writing.
 miss=$fixtures/incoming-memnode-miss.xml
 want_rc_start=0 want_err_start="numa: set <memory mode='strict' nodeset='0'/> from 'strict:0'" warnings_start=0 changed_start=yes
-want_rc_migrate=0 want_err_migrate="numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on this host (host nodes: 0-1); not refused" warnings_migrate=1 changed_migrate=no
-want_rc_dehibernate=2 want_err_dehibernate="numa: saved <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on this host (host nodes: 0-1)" warnings_dehibernate=0 changed_dehibernate=no
+want_rc_migrate=0 want_err_migrate="numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on the host in $fixtures/caps-2node.xml (host nodes: 0-1); not refused" warnings_migrate=1 changed_migrate=no
+want_rc_dehibernate=2 want_err_dehibernate="numa: saved <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on the host in $fixtures/caps-2node.xml (host nodes: 0-1)" warnings_dehibernate=0 changed_dehibernate=no
 want() { # want POINT: sets w_rc w_err w_warn w_changed
     local short=${1#before_vm_}
     short=${short%_destination}
@@ -164,16 +164,16 @@ restore caps-2node.xml
     && ok "restore on a 2-node host: before_vm_start resolves 'strict:^3' on Engine's XML" \
     || not_ok "restore before_vm_start: exit $start_rc: $(cat "$tmp/start-err")"
 expect "restore on a 2-node host: the 8-node saved XML is refused" 2 \
-    "numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes 2,4-7 do not exist on this host (host nodes: 0-1)" 0 no
+    "numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes 2,4-7 do not exist on the host in $fixtures/caps-2node.xml (host nodes: 0-1)" 0 no
 cmp -s "$tmp/dom.xml" "$tmp/out.xml" && ok "refused restore: the saved XML read back unchanged" \
     || not_ok "refused restore: the saved XML changed"
 restore caps-8node.xml
-expect "restore on an 8-node host: the saved XML fits" 0 "numa: saved <numatune> fits this host" 0 no
+expect "restore on an 8-node host: the saved XML fits" 0 "numa: saved <numatune> fits the host in $fixtures/caps-8node.xml" 0 no
 cmp -s "$tmp/dom.xml" "$tmp/out.xml" && ok "fitting restore: the saved XML read back unchanged" \
     || not_ok "fitting restore: the saved XML changed"
 restore caps-4node.xml
 expect "restore on a 4-node host: nodes 4-7 missing" 2 \
-    "numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on this host (host nodes: 0-3)" 0 no
+    "numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on the host in $fixtures/caps-4node.xml (host nodes: 0-3)" 0 no
 
 # The saved <memnode>s are checked too: only the memnode misses here.
 make_wrapped caps-2node.xml
@@ -226,7 +226,7 @@ for row in "refused| placement='auto'|<memnode cellid='0' mode='strict' nodeset=
         if [ "$verdict" = refused ]; then
             expect "$p refuses $label" 2 "per-node binding is not compatible with automatic NUMA placement" 0 no
         else
-            expect "$p accepts $label" 0 "<numatune> fits this host" 0 no
+            expect "$p accepts $label" 0 "<numatune> fits the host in $fixtures/caps-2node.xml" 0 no
         fi
     done
 done
@@ -250,7 +250,7 @@ if command -v virsh > /dev/null; then
             if [ "$want" = 2 ]; then
                 expect "$p refuses $label, as libvirt does" 2 "a restrictive <memory> needs every <memnode> restrictive" 0 no
             else
-                expect "$p accepts $label, as libvirt does" 0 "<numatune> fits this host" 0 no
+                expect "$p accepts $label, as libvirt does" 0 "<numatune> fits the host in $fixtures/caps-2node.xml" 0 no
             fi
         done
     done

@@ -142,6 +142,29 @@ for f in test-driver.xml test-driver-vcpus.xml test-driver-anchors.xml; do
     fi
 done
 
+# Without <vcpu> libvirt's dumpxml adds one (and <uuid>, <clock>, ...), so
+# the test compares orders: the output's children, <numatune> among them, in
+# the order libvirt's dumpxml has them.
+for f in test-driver-novcpu.xml; do
+    cp "$fixtures/$f" "$tmp/work.xml"
+    if ! run_hook "$tmp/work.xml" "$fixtures/caps-hugepages.xml" numa=strict:0; then
+        not_ok "$f: hook failed: $(one_line "$tmp/err")"
+        continue
+    fi
+    if ! lv "$tmp/work.xml"; then
+        not_ok "$f: libvirt refuses the output: $(one_line "$tmp/lverr")"
+        continue
+    fi
+    children "$tmp/work.xml" > "$tmp/ours"
+    ours=$(grep -x -F -f <(children "$tmp/dump") "$tmp/ours" | tr '\n' ' ')
+    theirs=$(children "$tmp/dump" | grep -x -F -f "$tmp/ours" | tr '\n' ' ')
+    if grep -qx numatune "$tmp/ours" && [ "$ours" = "$theirs" ]; then
+        ok "$f: children in libvirt's order ($ours)"
+    else
+        not_ok "$f: children in the output: $ours; in libvirt's dumpxml: $theirs"
+    fi
+done
+
 # --- 4. memory sizes: libvirt's verdict and value (KiB in dumpxml) against the hook's
 # caps_with KIB: a one-node host whose node 0 has KIB KiB.
 caps_with() {
@@ -292,7 +315,11 @@ for row in "${hostdev_rows[@]}"; do
     agree "<hostdev> PCI address $row" "$tmp/in.xml" "$tmp/cand.xml" numa=strict:0
 done
 
-# --- 7. capabilities cells without <memory>: unknown, not memoryless
+# --- 7. capabilities cells without <memory>. libvirt writes a cell's <memory>
+# only when it is not 0 (virCapabilitiesHostNUMAFormat), so beside cells
+# with one a cell without is memoryless (the shape of VDSM's IBM S822L test
+# data); only where no cell has one (libvirt before it reported cell memory)
+# is every size unknown, and then nothing is refused for memory.
 for spec in strict:1 interleave:^0 strict:2; do
     cp "$fixtures/test-driver.xml" "$tmp/work.xml"
     if ! run_hook "$tmp/work.xml" "$fixtures/caps-unknown-memory.xml" numa="$spec"; then
@@ -301,6 +328,68 @@ for spec in strict:1 interleave:^0 strict:2; do
     fi
     check_output "unknown memory, $spec" "$fixtures/test-driver.xml" "$tmp/work.xml"
 done
+for spec in preferred:17 strict:1 interleave:1,17; do
+    cp "$fixtures/test-driver.xml" "$tmp/work.xml"
+    if run_hook "$tmp/work.xml" "$fixtures/caps-s822l.xml" numa="$spec"; then
+        not_ok "S822L, $spec: the hook bound memory to memoryless nodes"
+    elif ! grep -q "no memory\|has memory" "$tmp/err" || ! cmp -s "$fixtures/test-driver.xml" "$tmp/work.xml"; then
+        not_ok "S822L, $spec: refused for another reason, or the file changed: $(one_line "$tmp/err")"
+    else
+        ok "S822L, $spec: refused, the nodes have no memory"
+    fi
+done
+cp "$fixtures/test-driver.xml" "$tmp/work.xml"
+if ! run_hook "$tmp/work.xml" "$fixtures/caps-s822l.xml" numa=interleave:^0; then
+    not_ok "S822L, interleave:^0: the hook refused: $(one_line "$tmp/err")"
+elif ! grep -q "<memory mode='interleave' nodeset='16'/>" "$tmp/work.xml"; then
+    not_ok "S822L, interleave:^0: not nodeset 16: $(grep -o '<memory mode[^>]*>' "$tmp/work.xml")"
+else
+    check_output "S822L, interleave:^0 is 16" "$fixtures/test-driver.xml" "$tmp/work.xml"
+fi
+
+# --- 8. attributes in a namespace: libvirt reads <memory>'s and <memnode>'s with
+# xmlGetProp, the first of that local name in any namespace. What the test
+# driver's dumpxml binds must be what the hook finds already there.
+ns_rows=(
+"a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'"
+"mode='strict' a:mode='interleave' nodeset='0' a:nodeset='7'"
+"a:nodeset='3' nodeset='0'"
+"mode='preferred' b:mode='interleave' a:nodeset='5'"
+)
+for row in "${ns_rows[@]}"; do
+    splice "$fixtures/test-driver.xml" 4 "  <numatune xmlns:a='urn:a' xmlns:b='urn:b'><memory $row/></numatune>" "$tmp/in.xml"
+    if ! lv "$tmp/in.xml"; then
+        not_ok "<memory $row>: libvirt refuses it: $(one_line "$tmp/lverr")"
+        continue
+    fi
+    bound=$(sed -n "s|.*<memory mode='\([a-z]*\)' nodeset='\([0-9,-]*\)'/>.*|\1:\2|p" "$tmp/dump")
+    cp "$tmp/in.xml" "$tmp/work.xml"
+    if run_hook "$tmp/work.xml" "$fixtures/caps-8node.xml" numa="$bound" && grep -q "is already in the domain XML" "$tmp/err" &&
+        cmp -s "$tmp/in.xml" "$tmp/work.xml"; then
+        ok "<memory $row>: the hook reads $bound, as libvirt binds it"
+    else
+        not_ok "<memory $row>: libvirt binds $bound, the hook: $(one_line "$tmp/err")"
+    fi
+done
+
+# --- 9. two <memory> in <numatune>: libvirt's schema allows one (define
+# --validate); its parser takes the first. Refused at every hook point.
+splice "$fixtures/test-driver.xml" 4 "  <numatune><memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='0'/></numatune>" "$tmp/in.xml"
+if virsh -q -c test:///default "define --validate $tmp/in.xml" > /dev/null 2>&1; then
+    not_ok "two <memory>: libvirt's schema accepts them"
+else
+    for point in before_vm_start before_vm_migrate_destination before_vm_dehibernate; do
+        cp "$tmp/in.xml" "$tmp/work.xml"
+        if env -u numa -u numaset -u numa_memnode numa=strict:0 _hook_domxml="$tmp/work.xml" "$hook" \
+            --capabilities "$fixtures/caps-2node.xml" --hook-point "$point" 2> "$tmp/err"; then
+            not_ok "two <memory>, $point: the hook accepts what libvirt's schema refuses"
+        elif ! grep -q "has 2 <memory> elements" "$tmp/err" || ! cmp -s "$tmp/in.xml" "$tmp/work.xml"; then
+            not_ok "two <memory>, $point: another refusal, or the file changed: $(one_line "$tmp/err")"
+        else
+            ok "two <memory>, $point: refused, as libvirt's schema refuses them"
+        fi
+    done
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -34,6 +34,7 @@ make_tree() { # make_tree CAPS
 # run on FILE; WARNINGS is how many "numa: warning:" lines (default 0).
 incoming() {
     local name=$1 file=$2 caps=$3 want_rc=$4 want_err=$5 want_warnings=${6:-0}
+    want_err=${want_err//@HOST@/the host in $fixtures/$caps} # how messages name the host in CAPS
     make_tree "$caps"
     "$vdsm_run" "$tmp/hooks/before_vm_migrate_destination" "$file" "$tmp/out.xml" numa=strict:0 numa_memnode=0=strict:0 \
         > /dev/null 2> "$tmp/err"
@@ -58,37 +59,37 @@ incoming() {
 # From an 8-node source, 'strict:^3' arrived as nodeset='0-2,4-7'.
 source_xml=$expected/eight-nodes-exclusion.xml
 incoming "8-node source to a 4-node destination" "$source_xml" caps-4node.xml 2 \
-    "numa: incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on this host (host nodes: 0-3)"
-incoming "8-node source to an 8-node destination" "$source_xml" caps-8node.xml 0 "numa: incoming <numatune> fits this host"
+    "numa: incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on @HOST@ (host nodes: 0-3)"
+incoming "8-node source to an 8-node destination" "$source_xml" caps-8node.xml 0 "numa: incoming <numatune> fits @HOST@"
 incoming "no <numatune>: silent" "$fixtures/libvirt.xml" caps-2node.xml 0 ""
-incoming "placement auto passes" "$expected/auto-placement.xml" caps-2node.xml 0 "fits this host"
+incoming "placement auto passes" "$expected/auto-placement.xml" caps-2node.xml 0 "fits @HOST@"
 incoming "memnodes checked against the destination" "$expected/memnode-with-numa.xml" caps-2node.xml 2 \
-    "incoming <memory mode='interleave' nodeset='0-2'/>: node 2 does not exist on this host (host nodes: 0-1)"
-incoming "memnodes that fit" "$expected/memnode-cells.xml" caps-2node.xml 0 "fits this host"
+    "incoming <memory mode='interleave' nodeset='0-2'/>: node 2 does not exist on @HOST@ (host nodes: 0-1)"
+incoming "memnodes that fit" "$expected/memnode-cells.xml" caps-2node.xml 0 "fits @HOST@"
 # A <memnode> that does not fit only warns: VDSM rewrites <memnode> nodesets
 # with Engine's numaNodesets for this host in the XML it gives libvirt.
 incoming "a guest cell too big for the destination's node: a warning" "$expected/memnode-cells.xml" caps-small.xml 0 \
     "numa: warning: incoming <memnode cellid='0' mode='strict' nodeset='0'/>: guest cell 0's memory (2 GiB) is larger than all memory of node 0 (1 GiB); not refused" 2
 incoming "only a <memnode> misses: exit 0 with one warning" "$fixtures/incoming-memnode-miss.xml" caps-2node.xml 0 \
-    "numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on this host (host nodes: 0-1); not refused" 1
+    "numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on @HOST@ (host nodes: 0-1); not refused" 1
 incoming "a <memnode> miss beside a <memory> miss: the <memory> error" "$fixtures/saved-8node.xml" caps-4node.xml 2 \
-    "numa: incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on this host (host nodes: 0-3)"
+    "numa: incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist on @HOST@ (host nodes: 0-3)"
 incoming "memoryless destination node" "$expected/bom.xml" caps-memoryless.xml 2 \
     "incoming <memory mode='strict' nodeset='1'/>: node 1 has no memory, and strict needs memory on every node"
 
 # Huge pages: VDSM has prepared them by now; the incoming <memory> is held to the start's rule.
 # One warning: a capabilities document has no free pages, so only totals were checked.
-incoming "huge pages fit the destination" "$expected/hugepages-strict-fits.xml" caps-hugepages.xml 0 "fits this host" 1
+incoming "huge pages fit the destination" "$expected/hugepages-strict-fits.xml" caps-hugepages.xml 0 "fits @HOST@" 1
 sed "s/nodeset=\"0\"/nodeset=\"1\"/" "$expected/hugepages-strict-fits.xml" > "$tmp/huge-node1.xml"
 incoming "huge pages short on the destination" "$tmp/huge-node1.xml" caps-hugepages.xml 2 \
     "numa: incoming <memory mode='strict' nodeset='1'/>: needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
 incoming "huge page size missing on the destination" "$expected/hugepages-strict-fits.xml" caps-2node.xml 2 \
-    "numa: domain XML asks for 1 GiB huge pages, which this host does not have (huge page sizes: none)"
+    "numa: domain XML asks for 1 GiB huge pages, which @HOST@ does not have (huge page sizes: none)"
 # A guest cell's shortfall warns (with the totals-only note and the fixture's remote vCPUs: 3 warnings).
 sed "s/cellid=\"1\" mode=\"strict\" nodeset=\"0\"/cellid=\"1\" mode=\"strict\" nodeset=\"1\"/" \
     "$expected/hugepages-vnuma-cells.xml" > "$tmp/huge-cell1.xml"
 incoming "a guest cell's huge page shortfall only warns at the destination" "$tmp/huge-cell1.xml" caps-hugepages.xml 0 \
-    "nr_hugepages or bind elsewhere; not refused, as VDSM replaces <memnode> nodesets with Engine's choice for this host" 3
+    "nr_hugepages or bind elsewhere; not refused, as VDSM replaces <memnode> nodesets with Engine's choice for @HOST@" 3
 
 # Never written, not even renamed onto itself: same inode and mtime.
 make_tree caps-8node.xml

@@ -68,12 +68,12 @@ cases=(
 "auto-placement|libvirt.xml|caps-2node.xml|numa=strict:auto|0|golden|<memory mode='strict' placement='auto'/>"
 "eight-nodes-exclusion|ovirt.xml|caps-8node.xml|numa=strict:^3|0|golden|nodeset='0-2,4-7'/> from 'strict:^3'"
 "eight-nodes-issue-example|libvirt.xml|caps-8node.xml|numa=strict:1-4,^3,6|0|golden|nodeset='1-2,4,6'"
-"sparse-missing-node|libvirt.xml|caps-sparse.xml|numa=strict:1|2|same|node 1 does not exist on this host (host nodes: 0,2,5,9)"
+"sparse-missing-node|libvirt.xml|caps-sparse.xml|numa=strict:1|2|same|node 1 does not exist on @HOST@ (host nodes: 0,2,5,9)"
 "sparse-exclusion|libvirt.xml|caps-sparse.xml|numa=interleave:^2|0|golden|nodeset='0,5,9'"
 "sparse-excluded-missing-fine|libvirt.xml|caps-sparse.xml|numa=strict:0,^1|0|golden|nodeset='0'"
 "memoryless-strict-refused|libvirt.xml|caps-memoryless.xml|numa=strict:1|2|same|node 1 has no memory"
 "memoryless-interleave-warns|libvirt.xml|caps-memoryless.xml|numa=interleave:0-1|0|golden|numa: warning: 'interleave:0-1': node 1 has no memory"
-"memoryless-preferred-refused|libvirt.xml|caps-memoryless.xml|numa=preferred:3|2|same|none of the nodes 3 has memory"
+"memoryless-preferred-refused|libvirt.xml|caps-memoryless.xml|numa=preferred:3|2|same|node 3 has no memory (nodes with memory: 0,2)"
 "memoryless-exclusion-base|libvirt.xml|caps-memoryless.xml|numa=strict:^0|0|golden|nodeset='2'"
 "capacity-strict-refused|big-vm.xml|caps-small.xml|numa=strict:0|2|same|the VM's memory (4 GiB) is larger than all memory of node 0 (1 GiB)"
 "capacity-interleave-warns|big-vm.xml|caps-small.xml|numa=interleave:0-1|0|golden|numa: warning:"
@@ -93,7 +93,7 @@ cases=(
 "memnode-auto-refused|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:auto|2|same|'auto' cannot bind a guest cell"
 "memnode-with-numa-auto-refused|vnuma.xml|caps-2node.xml|numa=strict:auto;numa_memnode=0=strict:0|2|same|placement 'auto' cannot go with the <memnode> elements"
 "memnode-restrictive-mix-refused|vnuma.xml|caps-2node.xml|numa=restrictive:0-1;numa_memnode=0=strict:0|2|same|needs every <memnode> restrictive, but cell 0 is 'strict'"
-"memnode-missing-host-node|vnuma.xml|caps-sparse.xml|numa_memnode=0=strict:1|2|same|node 1 does not exist on this host (host nodes: 0,2,5,9)"
+"memnode-missing-host-node|vnuma.xml|caps-sparse.xml|numa_memnode=0=strict:1|2|same|node 1 does not exist on @HOST@ (host nodes: 0,2,5,9)"
 "memnode-bad-value|vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0,,1|2|same|invalid numa_memnode value '0=strict:0,,1': expected a node number at position 12"
 "memnode-test-driver|test-driver-vnuma.xml|caps-2node.xml|numa_memnode=0=strict:0 1=preferred:1|0|golden|<memnode cellid='1' mode='preferred' nodeset='1'/>"
 "hugepages-strict-fits|hugepages.xml|caps-hugepages.xml|numa=strict:0|0|golden|numa: warning: huge pages were checked against the totals in the capabilities XML; free pages were not checked"
@@ -102,7 +102,7 @@ cases=(
 "hugepages-interleave-short-warns|hugepages.xml|caps-hugepages.xml|numa=interleave:1|0|golden|numa: warning: 'interleave:1': needs 8 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
 "hugepages-vcpus-remote-warn|hugepages.xml|caps-hugepages.xml|numa=preferred:1|0|golden|numa: warning: vCPUs 0-3 run on node 0 but memory is bound to node 1: every access is remote"
 "hugepages-emulator-remote-warns|hugepages.xml|caps-hugepages.xml|numa=preferred:1|0|golden|numa: warning: emulator threads run on node 0 but memory is bound to node 1: every access is remote"
-"hugepages-size-missing-refused|hugepages.xml|caps-2node.xml|numa=strict:0|2|same|numa: domain XML asks for 1 GiB huge pages, which this host does not have (huge page sizes: none)"
+"hugepages-size-missing-refused|hugepages.xml|caps-2node.xml|numa=strict:0|2|same|numa: domain XML asks for 1 GiB huge pages, which @HOST@ does not have (huge page sizes: none)"
 "hugepages-vnuma-cells|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:0|0|golden|numa: warning: guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"
 "hugepages-vnuma-cell-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:1|2|same|numa: numa_memnode cell 1 'strict:1': needs 512 2 MiB pages on node 1, which has 0 in total (node 0 has 512)"
 "hugepages-vnuma-big-page-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:1 1=strict:0|2|same|numa: numa_memnode cell 0 'strict:1': needs 4 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
@@ -120,6 +120,7 @@ for row in "${cases[@]}"; do
     [ "$rc" = "$want_rc" ] && ok "$name: exit $rc" || not_ok "$name: exit $rc, expected $want_rc: $(cat "$tmp/err")"
 
     if [ -n "$want_err" ]; then
+        want_err=${want_err//@HOST@/the host in $fixtures/$caps} # how messages name the host in CAPS
         check "$name: stderr says: $want_err" grep -qF -- "$want_err" "$tmp/err"
     fi
     check "$name: every stderr line is a numa: line" bash -c "! grep -qv '^numa: ' '$tmp/err'"

@@ -231,7 +231,7 @@ def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log, readm
     _, err = hook_error(lambda: hooks.before_vm_start(engine_xml, {"vmId": VM_ID, "custom": {"numa": "strict:5"}}),
                         exception)
     t.check(isinstance(err, exception.HookError)
-            and error_text(err) == "numa: 'strict:5': node 5 does not exist on this host (host nodes: 0-1)\n",
+            and error_text(err) == f"numa: 'strict:5': node 5 does not exist on the host in {caps['2node']} (host nodes: 0-1)\n",
             "before_vm_start refusal raises HookError with our one line", error_text(err))
     t.check("numa: 'strict:5'" in str(err), "str(HookError) shows it", str(err))
     t.check([os.path.basename(r[0]) for r in log.runs] == ["50_numa"], "no hook runs after exit 2", log.runs)
@@ -247,15 +247,15 @@ def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log, readm
     stderr = numa_runs[0][2].decode() if numa_runs else ""
     warnings = [line for line in stderr.splitlines() if line.startswith("numa: warning: ")]
     t.check(numa_runs and numa_runs[0][1] == 0 and len(warnings) == 1 and warnings[0].startswith(
-        "numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on this "
-        "host (host nodes: 0-1)"), "VDSM logs exit 0 and one warning", stderr)
+        "numa: warning: incoming <memnode cellid='1' mode='strict' nodeset='3'/>: node 3 does not exist on the "
+        f"host in {caps['2node']} (host nodes: 0-1)"), "VDSM logs exit 0 and one warning", stderr)
 
     # ... but a <memory> miss is an error there.
     hooks.P_VDSM_HOOKS = roots["4node"] + "/"
     _, err = hook_error(lambda: hooks.before_vm_migrate_destination(saved_xml, vmconf_of(saved_xml, metadata)),
                         exception)
     t.check(error_text(err) == "numa: incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 4-7 do not exist "
-            "on this host (host nodes: 0-3)\n", "before_vm_migrate_destination refuses a <memory> miss",
+            f"on the host in {caps['4node']} (host nodes: 0-3)\n", "before_vm_migrate_destination refuses a <memory> miss",
             error_text(err))
 
     # Restore as vm.py does it: before_vm_start on Engine's fresh XML
@@ -272,8 +272,8 @@ def run(t, hook, fixtures, vdsm_dir, tmp, hooks, exception, metadata, log, readm
         missing = "2,4-7" if name == "2node" else "4-7"
         hostnodes = "0-1" if name == "2node" else "0-3"
         t.check(isinstance(err, exception.HookError) and error_text(err) ==
-                f"numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes {missing} do not exist on this host "
-                f"(host nodes: {hostnodes})\n",
+                f"numa: saved <memory mode='strict' nodeset='0-2,4-7'/>: nodes {missing} do not exist on the host "
+                f"in {caps[name]} (host nodes: {hostnodes})\n",
                 f"restore on {name}: before_vm_dehibernate refuses the 8-node saved XML (FROM_SNAPSHOT={snapshot})",
                 error_text(err))
         t.check(not os.path.exists(probe_record), f"restore on {name}: no hook runs after ours")

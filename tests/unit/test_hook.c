@@ -131,10 +131,10 @@ static const struct hook_case cases[] = {
                 "set <memory mode='strict' nodeset='0-1'/> <memnode cellid='1' mode='strict' nodeset='1'/> from 'strict:0-1' and numa_memnode '1=strict:1'",
                 "1=strict:1"},
 
-        {"migration_accepts_fitting_numatune", NULL, INCOMING("0-1"), CAPS_2NODE, false, NULL, NULL, "fits this host", NULL,
+        {"migration_accepts_fitting_numatune", NULL, INCOMING("0-1"), CAPS_2NODE, false, NULL, NULL, "fits the host in @CAPS@", NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_refuses_missing_nodes", NULL, INCOMING("0-2,4-7"), CAPS_2NODE, false,
-                "incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 2,4-7 do not exist on this host (host nodes: 0-1)", NULL, NULL, NULL,
+                "incoming <memory mode='strict' nodeset='0-2,4-7'/>: nodes 2,4-7 do not exist on the host in @CAPS@ (host nodes: 0-1)", NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_checks_capacity", NULL,
                 "<domain><memory unit='GiB'>2</memory><numatune><memory mode='strict' nodeset='0'/></numatune></domain>", CAPS_SMALL, false,
@@ -142,18 +142,18 @@ static const struct hook_case cases[] = {
         {"migration_without_numatune_needs_no_numa", NULL, DOC, LIBNUMA_NONE, false, NULL, NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_without_numatune_is_silent", NULL, DOC, CAPS_2NODE, false, NULL, NULL, NULL, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
-        {"migration_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "fits this host", "0=strict:9",
+        {"migration_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "fits the host in @CAPS@", "0=strict:9",
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_lets_auto_placement_pass", NULL,
                 "<domain><numatune><memory mode='interleave' placement='auto'/></numatune></domain>", CAPS_2NODE, false, NULL, NULL,
-                "fits this host", NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
+                "fits the host in @CAPS@", NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"migration_refuses_unreadable_nodeset", NULL, INCOMING("x"), CAPS_2NODE, false, "no nodeset this hook can read", NULL, NULL, NULL,
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
 
         /* Migration destination: VDSM may remap <memnode> nodesets, never <memory>. */
         {"migration_warns_on_memnode_missing_node", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='5'/>"),
-                MIGRATE, .info = "incoming <numatune> fits this host but for its <memnode> elements the warnings name",
-                .warning = "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host "
+                MIGRATE, .info = "incoming <numatune> fits the host in @CAPS@ but for its <memnode> elements the warnings name",
+                .warning = "incoming <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on the host in @CAPS@ "
                            "(host nodes: 0-1); not refused, as VDSM replaces <memnode> nodesets"},
         {"migration_warns_on_memnode_capacity", .doc = CELLS("", "<memory mode='strict' nodeset='0-1'/>"
                 "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
@@ -165,14 +165,14 @@ static const struct hook_case cases[] = {
         {"migration_warns_on_memnode_preferred_set", .doc = CELLS("", "<memnode cellid='1' mode='preferred' nodeset='0-1'/>"),
                 MIGRATE, .info = "but for its <memnode> elements the warnings name", .warning = "preferred takes exactly one node"},
         {"migration_accepts_fitting_memnodes", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='interleave' nodeset='0-1'/>"),
-                MIGRATE, .info = "incoming <numatune> fits this host"},
+                MIGRATE, .info = "incoming <numatune> fits the host in @CAPS@"},
         {"migration_memory_misfit_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0-3'/><memnode cellid='0' mode='strict' nodeset='5'/>"),
-                MIGRATE, .error = "incoming <memory mode='strict' nodeset='0-3'/>: nodes 2-3 do not exist on this host (host nodes: 0-1)"},
+                MIGRATE, .error = "incoming <memory mode='strict' nodeset='0-3'/>: nodes 2-3 do not exist on the host in @CAPS@ (host nodes: 0-1)"},
         {"migration_memory_capacity_stays_an_error", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/>"),
                 .topo = CAPS_SMALL, MIGRATE, .error = "incoming <memory mode='strict' nodeset='0'/>: the VM's memory (2 GiB) is larger than all memory of node 0 (1 GiB)"},
         /* libvirt reads cellid as an unsigned attribute (blanks and a '+' before it); so does the hook. */
         {"migration_reads_cellid_as_libvirt_does", .doc = CELLS("", "<memnode cellid=' 1' mode='strict' nodeset='1'/><memnode cellid='+0' mode='strict' nodeset='0'/>"),
-                MIGRATE, .info = "incoming <numatune> fits this host"},
+                MIGRATE, .info = "incoming <numatune> fits the host in @CAPS@"},
         {"migration_refuses_cellid_libvirt_refuses", .doc = CELLS("", "<memnode cellid='1 ' mode='strict' nodeset='1'/>"),
                 MIGRATE, .error = "incoming <memnode cellid='1 ' mode='strict' nodeset='1'/>: no cell id this hook can read"},
         {"migration_refuses_memnode_without_guest_cell", .doc = CELLS("", "<memnode cellid='2' mode='strict' nodeset='5'/>"),
@@ -187,16 +187,16 @@ static const struct hook_case cases[] = {
         {"migration_refuses_memnodes_with_inherited_auto_placement", .doc = CELLS(" placement='auto'", "<memory mode='strict'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
                 MIGRATE, .error = "per-node binding is not compatible with automatic NUMA placement (<vcpu placement='auto'>, which a <memory> without nodeset follows)"},
         {"migration_memory_nodeset_makes_placement_static", .doc = CELLS(" placement='auto'", "<memory mode='strict' nodeset='0-1'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
-                MIGRATE, .info = "incoming <numatune> fits this host"},
+                MIGRATE, .info = "incoming <numatune> fits the host in @CAPS@"},
 
         /* Dehibernate: libvirt restores with the saved XML as it is, so everything must fit. */
-        {"dehibernate_accepts_fitting_numatune", .doc = INCOMING("0-1"), DEHIBERNATE, .info = "saved <numatune> fits this host"},
+        {"dehibernate_accepts_fitting_numatune", .doc = INCOMING("0-1"), DEHIBERNATE, .info = "saved <numatune> fits the host in @CAPS@"},
         {"dehibernate_refuses_missing_nodes", .doc = INCOMING("0-7"), DEHIBERNATE,
-                .error = "saved <memory mode='strict' nodeset='0-7'/>: nodes 2-7 do not exist on this host (host nodes: 0-1)"},
+                .error = "saved <memory mode='strict' nodeset='0-7'/>: nodes 2-7 do not exist on the host in @CAPS@ (host nodes: 0-1)"},
         {"dehibernate_checks_capacity", .doc = CELLS("", "<memory mode='strict' nodeset='1'/>"), .topo = CAPS_SMALL, DEHIBERNATE,
                 .error = "saved <memory mode='strict' nodeset='1'/>: the VM's memory (2 GiB) is larger than all memory of node 1 (1 GiB)"},
         {"dehibernate_refuses_memnode_missing_node", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='5'/>"), DEHIBERNATE,
-                .error = "saved <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on this host (host nodes: 0-1)"},
+                .error = "saved <memnode cellid='0' mode='strict' nodeset='5'/>: node 5 does not exist on the host in @CAPS@ (host nodes: 0-1)"},
         {"dehibernate_refuses_memnode_capacity", .doc = CELLS("", "<memnode cellid='1' mode='strict' nodeset='1'/>"),
                 .topo = CAPS_SMALL, DEHIBERNATE, .error = "saved <memnode cellid='1' mode='strict' nodeset='1'/>: guest cell 1's memory"},
         {"dehibernate_finds_the_cell_of_a_signed_cellid", .doc = CELLS("", "<memnode cellid='+1' mode='strict' nodeset='1'/>"),
@@ -206,16 +206,32 @@ static const struct hook_case cases[] = {
         {"dehibernate_refuses_memnodes_with_vcpu_auto_placement", .doc = CELLS(" placement='auto'", "<memnode cellid='0' mode='strict' nodeset='0'/>"),
                 DEHIBERNATE, .error = "saved <memnode cellid='0' mode='strict' nodeset='0'/>: per-node binding is not compatible with automatic NUMA placement"},
         {"dehibernate_accepts_fitting_memnodes", .doc = CELLS("", "<memnode cellid='0' mode='strict' nodeset='0'/><memnode cellid='1' mode='strict' nodeset='1'/>"),
-                DEHIBERNATE, .info = "saved <numatune> fits this host"},
-        {"dehibernate_lets_auto_placement_pass", .doc = CELLS(" placement='auto'", ""), DEHIBERNATE, .info = "saved <numatune> fits this host"},
+                DEHIBERNATE, .info = "saved <numatune> fits the host in @CAPS@"},
+        {"dehibernate_lets_auto_placement_pass", .doc = CELLS(" placement='auto'", ""), DEHIBERNATE, .info = "saved <numatune> fits the host in @CAPS@"},
         {"dehibernate_without_numatune_needs_no_numa", .doc = DOC, .topo = LIBNUMA_NONE, DEHIBERNATE},
-        {"dehibernate_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "saved <numatune> fits this host",
+        {"dehibernate_ignores_the_properties", "strict:7", INCOMING("1"), CAPS_2NODE, false, NULL, NULL, "saved <numatune> fits the host in @CAPS@",
                 "0=strict:9", HOOK_BEFORE_VM_DEHIBERNATE},
         {"dehibernate_refuses_two_numatune", .doc = "<domain><numatune/><numatune/></domain>", DEHIBERNATE,
                 .error = "saved domain XML has 2 <numatune> elements"},
         {"migration_refuses_two_numatune", .doc = "<domain><numatune/><numatune/></domain>", MIGRATE,
                 .error = "incoming domain XML has 2 <numatune> elements"},
         {"dehibernate_never_writes_even_with_a_property", "strict:1", DOC, CAPS_2NODE, DEHIBERNATE},
+        /* libvirt reads mode and nodeset with xmlGetProp(): the first of that local name, whatever its namespace. */
+        {"migration_reads_namespaced_attributes_as_libvirt", .doc = CELLS("", "<memory xmlns:a='urn:a' a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'/>"),
+                MIGRATE, .error = "incoming <memory mode='interleave' nodeset='7'/>: node 7 does not exist on the host in @CAPS@"},
+        {"dehibernate_reads_namespaced_memnode_as_libvirt", .doc = CELLS("", "<memnode xmlns:a='urn:a' cellid='0' a:nodeset='7' nodeset='0'/>"),
+                DEHIBERNATE, .error = "saved <memnode cellid='0' nodeset='7'/>: node 7 does not exist on the host in @CAPS@"},
+        {"migration_takes_the_first_in_document_order", .doc = CELLS("", "<memory xmlns:a='urn:a' mode='strict' a:mode='interleave' nodeset='0' a:nodeset='7'/>"),
+                MIGRATE, .info = "incoming <numatune> fits the host in @CAPS@"},
+        {"start_reads_namespaced_attributes_as_libvirt", "strict:0", CELLS("", "<memory xmlns:a='urn:a' a:mode='interleave' mode='strict' a:nodeset='7' nodeset='0'/>"),
+                CAPS_2NODE, .error = "'strict:0': domain XML already has <memory mode='interleave' nodeset='7'/> in <numatune>, which differs"},
+        /* libvirt's schema allows one <memory> in <numatune> (its parser silently takes the first). */
+        {"migration_refuses_two_memory", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='7'/>"),
+                MIGRATE, .error = "incoming domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
+        {"dehibernate_refuses_two_memory", .doc = CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='interleave' nodeset='0'/>"),
+                DEHIBERNATE, .error = "saved domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
+        {"start_refuses_two_memory", "strict:0", CELLS("", "<memory mode='strict' nodeset='0'/><memory mode='strict' nodeset='0'/>"),
+                CAPS_2NODE, .error = "domain XML's <numatune> has 2 <memory> elements; libvirt allows one"},
 };
 /* clang-format on */
 
@@ -247,10 +263,20 @@ static char dir[] = "/tmp/test-hook-XXXXXX";
 static const char *cgroup_root = "/nonexistent/cgroup";
 static struct bitmask *fake_nodes;
 
+/* The expected text with "@CAPS@" replaced by the capabilities path, as messages name that host. */
+static const char *with_caps(const char *text, const char *caps, char *buf, size_t size) {
+        const char *at = strstr(text, "@CAPS@");
+
+        if (!at)
+                return text;
+        snprintf(buf, size, "%.*s%s%s", (int) (at - text), text, caps, at + 6);
+        return buf;
+}
+
 static void test_hook_case(void **state) {
         const struct hook_case *c = *state;
         struct bitmask *saved = numa_nodes_ptr;
-        char path[512], caps[512];
+        char path[512], caps[512], want[2048];
         struct hook_request req = {.spec = c->spec,
                 .memnode_spec = c->memnodes,
                 .point = c->point,
@@ -294,18 +320,18 @@ static void test_hook_case(void **state) {
         if (c->error) {
                 if (r >= 0)
                         fail_msg("run succeeded, expected \"%s\"", c->error);
-                assert_contains(d.message, c->error);
+                assert_contains(d.message, with_caps(c->error, caps, want, sizeof(want)));
         } else {
                 if (r < 0)
                         fail_msg("run failed: %s", d.message);
                 if (c->info)
-                        assert_contains(res.info, c->info);
+                        assert_contains(res.info, with_caps(c->info, caps, want, sizeof(want)));
                 else
                         assert_string_equal(res.info, "");
                 if (c->warning) {
                         if (d.n_warnings != 1)
                                 fail_msg("%zu warnings, expected one with \"%s\"", d.n_warnings, c->warning);
-                        assert_contains(d.warnings[0], c->warning);
+                        assert_contains(d.warnings[0], with_caps(c->warning, caps, want, sizeof(want)));
                 } else if (d.n_warnings != 0)
                         fail_msg("unexpected warning \"%s\"", d.warnings[0]);
                 assert_int_equal(res.output != NULL, c->dry_run);

@@ -108,9 +108,11 @@ static void test_judge_case(void **state) {
 enum host {
         HOST_PLAIN,      /* node 0: 9 free 1 GiB and 512 free 2 MiB pages; node 1: 3 and 0; no overcommit */
         HOST_OVERCOMMIT, /* the same, with nr_overcommit_hugepages 10 and surplus 2 for 1 GiB */
-        HOST_OVERCOMMITTED, /* overcommit 10, surplus 9: room for 1 */
-        HOST_CAPS,          /* capabilities <pages>: totals 9 and 3 of 1 GiB, 512 and 0 of 2 MiB */
-        HOST_NONE,          /* a sysfs root that does not exist: any read fails */
+        HOST_OVERCOMMITTED,  /* overcommit 10, surplus 9: room for 1 */
+        HOST_CAPS,           /* capabilities <pages>: totals 9 and 3 of 1 GiB, 512 and 0 of 2 MiB */
+        HOST_NONE,           /* a sysfs root that does not exist: any read fails */
+        HOST_CAPS_NO_PAGES,  /* capabilities without <pages> (libvirt before 1.2.7) */
+        HOST_CAPS_HUGE_ONLY, /* capabilities <pages> as HOST_CAPS, but no base page listed */
 };
 
 struct binding_row {
@@ -246,6 +248,19 @@ static const struct check_case check_cases[] = {
         {"capabilities_default_is_the_smallest_huge_size", DOC_MEM("2", "<hugepages/>"), HOST_CAPS,
                 {{-1, NUMA_MODE_STRICT, "1"}, END},
                 "'x': needs 1024 2 MiB pages on node 1, which has 0 in total (node 0 has 512)", NULL},
+        /* No <pages> at all says nothing about huge pages: one warning, no "the host has no 1 GiB pages". */
+        {"capabilities_without_pages_only_warn", DOC_1G_8, HOST_CAPS_NO_PAGES, {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL,
+                "the capabilities XML lists no <pages> (libvirt before 1.2.7 wrote none), so huge pages were not checked"},
+        {"capabilities_without_pages_still_read_the_page", DOC_MEM("8", "<hugepages><page size='big'/></hugepages>"),
+                HOST_CAPS_NO_PAGES, {{-1, NUMA_MODE_STRICT, "1"}, END}, "<page> this hook cannot read", NULL},
+        /* Huge page sizes without the base page: the smallest of them is no base page. */
+        {"capabilities_huge_only_smallest_is_a_huge_page", DOC_MEM("2", "<hugepages><page size='2048'/></hugepages>"),
+                HOST_CAPS_HUGE_ONLY, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 1024 2 MiB pages on node 1, which has 0 in total (node 0 has 512)", NULL},
+        {"capabilities_huge_only_default_is_the_smallest", DOC_MEM("2", "<hugepages/>"), HOST_CAPS_HUGE_ONLY,
+                {{-1, NUMA_MODE_STRICT, "1"}, END}, "'x': needs 1024 2 MiB pages on node 1", NULL},
+        {"capabilities_huge_only_base_page_is_this_machines", DOC_MEM("2", "<hugepages><page size='4'/></hugepages>"),
+                HOST_CAPS_HUGE_ONLY, {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL, NULL},
 };
 /* clang-format on */
 
@@ -293,7 +308,12 @@ static void test_check_case(void **state) {
         const struct check_case *c = *state;
         static const struct caps_page caps_items[] = {
                 {0, 4, 1000}, {0, 2048, 512}, {0, 1048576, 9}, {1, 4, 1000}, {1, 2048, 0}, {1, 1048576, 3}};
+        static const struct caps_page huge_only_items[] = {
+                {0, 2048, 512}, {0, 1048576, 9}, {1, 2048, 0}, {1, 1048576, 3}};
         struct caps_pages caps = {.n = ELEMENTSOF(caps_items), .items = (struct caps_page *) caps_items};
+        struct caps_pages no_pages = {0};
+        struct caps_pages huge_only = {
+                .n = ELEMENTSOF(huge_only_items), .items = (struct caps_page *) huge_only_items};
         struct binding cells[4];
         struct binding_list b = {.cells = cells};
         struct domxml_facts f;
@@ -306,6 +326,10 @@ static void test_check_case(void **state) {
 
         if (c->host == HOST_CAPS)
                 h.caps = &caps;
+        else if (c->host == HOST_CAPS_NO_PAGES)
+                h.caps = &no_pages;
+        else if (c->host == HOST_CAPS_HUGE_ONLY)
+                h.caps = &huge_only;
         else if (c->host == HOST_NONE)
                 h.sysfs = "/nonexistent/sys";
         else

@@ -75,7 +75,7 @@ static const struct resolve_case cases[] = {
         {"restrictive_memoryless_is_error", "restrictive:0-1", TMEM, false, 0, "restrictive needs memory", NULL, NULL},
         {"interleave_memoryless_warns", "interleave:0-1", TMEM, false, 0, NULL, "0-1", "node 1 has no memory"},
         {"interleave_all_memoryless_is_error", "interleave:1,3", TMEM, false, 0, "none of the nodes 1,3 has memory", NULL, NULL},
-        {"preferred_memoryless_is_error", "preferred:3", TMEM, false, 0, "none of the nodes 3 has memory", NULL, NULL},
+        {"preferred_memoryless_is_error_in_the_singular", "preferred:3", TMEM, false, 0, "'preferred:3': node 3 has no memory (nodes with memory: 0,2)", NULL, NULL},
         {"exclusion_base_is_nodes_with_memory", "strict:^0", TMEM, false, 0, NULL, "2", NULL},
         {"strict_vm_larger_than_nodes_is_error", "strict:0", T4, false, 16 * GIB,
                 "the VM's memory (16 GiB) is larger than all memory of node 0 (8 GiB)", NULL, NULL},
