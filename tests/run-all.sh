@@ -34,8 +34,9 @@ setup build-test --werror -Dbench=true
 meson test -C build-test --print-errorlogs
 
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
+# The sanitizers make every hook run several times slower: the time limits scale with them.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    meson test -C build-sanitize --print-errorlogs --no-suite e2e --no-suite packaging
+    meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3 --no-suite e2e --no-suite packaging
 
 tests/packaging/check-packaging.sh
 
