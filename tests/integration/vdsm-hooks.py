@@ -73,6 +73,8 @@ def check_readme_log_lines(t, readme, records, roots):
         line = formatter.format(record)
         for root in roots:
             line = line.replace(root + "/", "/usr/libexec/vdsm/hooks/")
+        # The runs here judge fixture hosts (--capabilities); the README shows a host's own run.
+        line = re.sub(r"the host in \S+?\.xml\b", "this host", line)
         logged.add(line)
     t.check({re.search(r" rc=(\d) ", line).group(1) for line in shown} >= {"0", "2"},
             "README shows vdsm.log lines for rc=0 and rc=2", shown)
