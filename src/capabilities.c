@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "ascii.h"
 #include "capabilities.h"
 #include "fileio.h"
 #include "macro.h"
@@ -147,7 +148,8 @@ static int parse_count(const char *text, uint64_t *ret) {
         uint64_t v = 0;
         const char *p = text;
 
-        p += strspn(p, " \t\r\n");
+        while (ascii_is_xml_space(*p))
+                p++;
         if (*p < '0' || *p > '9')
                 return -EINVAL;
         for (; *p >= '0' && *p <= '9'; p++) {
@@ -155,7 +157,8 @@ static int parse_count(const char *text, uint64_t *ret) {
                         return -ERANGE;
                 v = v * 10 + (uint64_t) (*p - '0');
         }
-        p += strspn(p, " \t\r\n");
+        while (ascii_is_xml_space(*p))
+                p++;
         if (*p)
                 return -EINVAL;
         *ret = v;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ascii.h"
 #include "locality.h"
 #include "macro.h"
 
@@ -158,7 +159,7 @@ static bool all_vcpus(const struct domxml_placement *p, struct nodeset *ret) {
                 char buf[sizeof(p->vcpus)];
                 size_t len = 0;
 
-                while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+                while (ascii_is_xml_space(*s))
                         s++;
                 while (*s >= '0' && *s <= '9' && len < sizeof(buf) - 1)
                         buf[len++] = *s++;

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "capabilities.h"
 #include "config.h"
 #include "diag.h"
@@ -250,21 +251,17 @@ static int run_topology(const char *capabilities_path, struct diag *d) {
         return r;
 }
 
-static bool is_ascii_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* The parser ignores whitespace around a value, so 'strict:0' and 'strict:0 ' say the same. */
 static bool same_trimmed(const char *a, const char *b) {
         size_t la, lb;
 
-        while (is_ascii_space(*a))
+        while (ascii_is_space(*a))
                 a++;
-        while (is_ascii_space(*b))
+        while (ascii_is_space(*b))
                 b++;
-        for (la = strlen(a); la > 0 && is_ascii_space(a[la - 1]); la--)
+        for (la = strlen(a); la > 0 && ascii_is_space(a[la - 1]); la--)
                 ;
-        for (lb = strlen(b); lb > 0 && is_ascii_space(b[lb - 1]); lb--)
+        for (lb = strlen(b); lb > 0 && ascii_is_space(b[lb - 1]); lb--)
                 ;
         return la == lb && memcmp(a, b, la) == 0;
 }

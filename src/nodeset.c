@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "macro.h"
 #include "nodeset.h"
 
@@ -143,7 +144,7 @@ long parse_uint_libvirt(const char *s, unsigned long max) {
 
         if (!s)
                 return -1;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+        while (ascii_is_space(*p))
                 p++;
         if (*p == '+')
                 p++;
@@ -152,7 +153,7 @@ long parse_uint_libvirt(const char *s, unsigned long max) {
 
 /* libvirt skips what C's isspace() calls blank (virSkipSpaces). */
 static const char *skip_blanks(const char *p) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+        while (ascii_is_space(*p))
                 p++;
         return p;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "ascii.h"
 #include "macro.h"
 #include "spec.h"
 
@@ -27,10 +28,6 @@ enum numa_mode numa_mode_from_string(const char *s, size_t len) {
                 if (strlen(numa_mode_table[i]) == len && memcmp(numa_mode_table[i], s, len) == 0)
                         return (enum numa_mode) i;
         return _NUMA_MODE_INVALID;
-}
-
-static bool is_ascii_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 static bool is_digit(char c) {
@@ -65,7 +62,7 @@ static int fail_unexpected(struct cursor *c, const char *expected) {
         char what[128];
         unsigned char ch = c->pos < c->len ? (unsigned char) c->s[c->pos] : 0;
 
-        if (c->pos < c->end && is_ascii_space((char) ch))
+        if (c->pos < c->end && ascii_is_space((char) ch))
                 snprintf(what, sizeof(what), "unexpected whitespace");
         else if (c->pos < c->end && (ch < 0x20 || ch >= 0x7f))
                 snprintf(what, sizeof(what), "unexpected byte 0x%02x", ch);
@@ -200,11 +197,11 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
 static void cursor_init(struct cursor *c, const char *value, const char *label, char *quoted,
         size_t quoted_size, struct diag *d) {
         *c = (struct cursor){.s = value, .len = strlen(value), .label = label, .quoted = quoted, .d = d};
-        while (c->len > 0 && is_ascii_space(c->s[0])) {
+        while (c->len > 0 && ascii_is_space(c->s[0])) {
                 c->s++;
                 c->len--;
         }
-        while (c->len > 0 && is_ascii_space(c->s[c->len - 1]))
+        while (c->len > 0 && ascii_is_space(c->s[c->len - 1]))
                 c->len--;
         c->end = c->len;
         diag_quote(c->s, c->len, SPEC_QUOTE_MAX, quoted, quoted_size);
@@ -248,7 +245,7 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                 size_t entry = c.pos, end = c.pos;
                 struct memnode_spec *items;
 
-                while (end < c.len && !is_ascii_space(c.s[end]))
+                while (end < c.len && !ascii_is_space(c.s[end]))
                         end++;
                 c.end = end;
 
@@ -292,7 +289,7 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                 nodeset_add(&seen, m.cell);
 
                 c.pos = end;
-                while (c.pos < c.len && is_ascii_space(c.s[c.pos]))
+                while (c.pos < c.len && ascii_is_space(c.s[c.pos]))
                         c.pos++;
         }
 
