@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <numa.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,20 +161,37 @@ void topology_set_memory_unknown(struct topology *t, unsigned id) {
         }
 }
 
-const struct topology_node *topology_node(const struct topology *t, unsigned id) {
-        size_t lo = 0, hi = t->n_nodes;
+/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
+static size_t index_by_id(const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
+        size_t lo = 0, hi = n;
 
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
+                unsigned m;
 
-                if (t->nodes[mid].id == id)
-                        return &t->nodes[mid];
-                if (t->nodes[mid].id < id)
+                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
+                if (m == id)
+                        return mid;
+                if (m < id)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        return NULL;
+        return n;
+}
+
+/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
+#define INDEX_BY_ID(array, n, want)                                                                          \
+        __extension__({                                                                                      \
+                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
+                        "INDEX_BY_ID needs an unsigned .id");                                                \
+                index_by_id((array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));     \
+        })
+
+const struct topology_node *topology_node(const struct topology *t, unsigned id) {
+        size_t i = INDEX_BY_ID(t->nodes, t->n_nodes, id);
+
+        return i < t->n_nodes ? &t->nodes[i] : NULL;
 }
 
 static uint64_t sum(const struct topology *t, const struct nodeset *s, bool free_memory) {
@@ -365,20 +383,10 @@ int topology_hugepages_read(
 }
 
 const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
-        size_t lo = 0, hi = p->n_nodes;
-
         /* Every pool is built by walking a node set, so its nodes ascend: --topology asks for each one. */
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
+        size_t i = INDEX_BY_ID(p->nodes, p->n_nodes, id);
 
-                if (p->nodes[mid].id == id)
-                        return &p->nodes[mid];
-                if (p->nodes[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return NULL;
+        return i < p->n_nodes ? &p->nodes[i] : NULL;
 }
 
 void hugepage_pool_done(struct hugepage_pool *p) {
