@@ -32,6 +32,27 @@ static inline void *array_append(void *array, size_t *n, size_t size) {
         return p;
 }
 
+/*
+ * Sorts n elements of size bytes ascending by cmp and drops those cmp calls
+ * equal to the one before; returns how many remain. v may be NULL when n
+ * is 0 (qsort() must not see it).
+ */
+static inline size_t array_sort_unique(
+        void *v, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+        char *p = v;
+        size_t k = 0;
+
+        if (n > 1)
+                qsort(v, n, size, cmp);
+        for (size_t i = 0; i < n; i++)
+                if (k == 0 || cmp(p + i * size, p + (k - 1) * size) != 0) {
+                        if (k != i)
+                                memcpy(p + k * size, p + i * size, size);
+                        k++;
+                }
+        return k;
+}
+
 static inline int array_cmp_u64(const void *a, const void *b) {
         uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
 
@@ -40,12 +61,16 @@ static inline int array_cmp_u64(const void *a, const void *b) {
 
 /* Sorts v ascending and drops repeats; returns how many remain. v may be NULL when n is 0. */
 static inline size_t array_sort_unique_u64(uint64_t *v, size_t n) {
-        size_t k = 0;
+        return array_sort_unique(v, n, sizeof(*v), array_cmp_u64);
+}
 
-        if (n > 1)
-                qsort(v, n, sizeof(*v), array_cmp_u64);
-        for (size_t i = 0; i < n; i++)
-                if (k == 0 || v[i] != v[k - 1])
-                        v[k++] = v[i];
-        return k;
+static inline int array_cmp_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+
+        return (x > y) - (x < y);
+}
+
+/* The same for unsigned ids (CPU ids). */
+static inline size_t array_sort_unique_unsigned(unsigned *v, size_t n) {
+        return array_sort_unique(v, n, sizeof(*v), array_cmp_unsigned);
 }

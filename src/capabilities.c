@@ -225,21 +225,13 @@ static int cmp_cell(const void *a, const void *b) {
         return (x->id > y->id) - (x->id < y->id);
 }
 
-static int cmp_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-
-        return (x > y) - (x < y);
-}
-
 static int cell_cpus(struct cell *c, char **ret) {
         struct range_writer w = RANGE_WRITER_INIT;
 
-        /* A memory-only node (<cpus num='0'/>) has no array: qsort(NULL, 0, ...) is undefined. */
-        if (c->n_cpus > 0)
-                qsort(c->cpus, c->n_cpus, sizeof(*c->cpus), cmp_unsigned);
+        /* A memory-only node (<cpus num='0'/>) has no array; the sort leaves NULL alone. */
+        c->n_cpus = array_sort_unique_unsigned(c->cpus, c->n_cpus);
         for (size_t i = 0; i < c->n_cpus; i++)
-                if (i == 0 || c->cpus[i] != c->cpus[i - 1])
-                        range_writer_add(&w, c->cpus[i]);
+                range_writer_add(&w, c->cpus[i]);
         return range_writer_finish(&w, ret);
 }
 
