@@ -70,14 +70,14 @@ static char tag_quote(const char *buf, size_t start, size_t tag_end) {
 
 static void on_root(struct scan *s, const xmlChar *name, const xmlChar *uri, struct domxml_span *span) {
         if (!is_name(name, "domain")) {
-                char q[80];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 diag_quote((const char *) name, strlen((const char *) name), 32, q, sizeof(q));
                 xml_reader_stop(&s->reader, -EINVAL, "domain XML root element is <%s>, expected <domain>", q);
                 return;
         }
         if (uri) {
-                char q[160];
+                char q[DIAG_QUOTE_SIZE(64)];
 
                 diag_quote((const char *) uri, strlen((const char *) uri), 64, q, sizeof(q));
                 xml_reader_stop(&s->reader, -EINVAL,
@@ -409,7 +409,7 @@ static int number_cells(struct domxml_facts *f) {
                 long n = cell_number(f, i);
 
                 if (n < 0) {
-                        char q[80];
+                        char q[DIAG_QUOTE_SIZE(16)];
 
                         diag_quote(id, strlen(id), 16, q, sizeof(q));
                         snprintf(why, sizeof(why),

@@ -60,7 +60,7 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
         if (f->has_memory && f->memory_text[0] != '\0') {
                 if (size_parse(f->memory_text, f->memory_unit, &vm.memory) < 0) {
                         const char *unit = f->memory_unit ? f->memory_unit : "KiB";
-                        char t[160], u[80];
+                        char t[DIAG_QUOTE_SIZE(32)], u[DIAG_QUOTE_SIZE(16)];
 
                         diag_quote(f->memory_text, strlen(f->memory_text), 32, t, sizeof(t));
                         diag_quote(unit, strlen(unit), 16, u, sizeof(u));

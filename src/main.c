@@ -271,7 +271,7 @@ static int spec_from_environment(const char **ret, struct diag *d) {
         const char *numa = getenv("numa"), *numaset = getenv("numaset");
 
         if (numa && numaset && !same_trimmed(numa, numaset)) {
-                char a[SPEC_QUOTE_MAX * 4 + 8], b[SPEC_QUOTE_MAX * 4 + 8];
+                char a[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)], b[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)];
 
                 diag_quote(numa, strlen(numa), SPEC_QUOTE_MAX, a, sizeof(a));
                 diag_quote(numaset, strlen(numaset), SPEC_QUOTE_MAX, b, sizeof(b));
@@ -309,7 +309,7 @@ static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct
                 return 0;
         }
         if (strncmp(dir, "before_", 7) == 0 || strncmp(dir, "after_", 6) == 0) {
-                char q[300];
+                char q[DIAG_QUOTE_SIZE(64)];
 
                 diag_quote(dir, len, 64, q, sizeof(q));
                 return diag_error(d, -EINVAL,
@@ -322,7 +322,7 @@ static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct
 
 /* --hook-point wins; else the directory we run from. */
 static int choose_hook_point(const char *option, const char *argv0, enum hook_point *ret, struct diag *d) {
-        char q[300];
+        char q[DIAG_QUOTE_SIZE(64)];
 
         if (!option)
                 return hook_point_from_argv0(argv0, ret, d);
@@ -407,7 +407,7 @@ static int command_check(const struct command *c, struct diag *d) {
 
 static int command_parse(int argc, char *argv[], struct command *ret, struct diag *d) {
         struct command c = {0};
-        char q[300];
+        char q[DIAG_QUOTE_SIZE(64)];
         int opt, r;
 
         opterr = 0;

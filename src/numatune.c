@@ -116,7 +116,7 @@ static void describe(const char *element, const char *const names[], const char 
 
         o = (size_t) snprintf(buf, size, "<%s", element);
         for (size_t i = 0; i < n && o < size; i++) {
-                char q[160];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 if (!values[i])
                         continue;
@@ -365,7 +365,7 @@ int numatune_check_memnodes_restrictive(
         const struct domxml_numatune *nt, const char *subject, struct diag *d) {
         for (size_t i = 0; i < nt->n_memnodes; i++)
                 if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
-                        char cell[64], mode[160];
+                        char cell[DIAG_QUOTE_SIZE(16)], mode[DIAG_QUOTE_SIZE(32)];
                         const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
                         const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
 

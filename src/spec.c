@@ -156,7 +156,7 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
 
         spec->mode = numa_mode_from_string(c->s + start, mode_end - start);
         if (spec->mode < 0) {
-                char mode[SPEC_QUOTE_MAX + 8], what[SPEC_QUOTE_MAX + 128];
+                char mode[DIAG_QUOTE_SIZE(16)], what[SPEC_QUOTE_MAX + 128];
 
                 diag_quote(c->s + start, mode_end - start, 16, mode, sizeof(mode));
                 snprintf(what, sizeof(what),

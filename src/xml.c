@@ -83,7 +83,7 @@ static void on_start_document(void *ctx) {
                 enc = r->ctxt->encoding;
         if (enc && strcasecmp((const char *) enc, "UTF-8") != 0 &&
                 strcasecmp((const char *) enc, "UTF8") != 0) {
-                char q[80];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 diag_quote((const char *) enc, strlen((const char *) enc), 32, q, sizeof(q));
                 xml_reader_stop(r, -EINVAL, "%s declares encoding '%s'; only UTF-8 is supported", r->what, q);
@@ -322,7 +322,7 @@ static bool string_parse_honours_encoding(void) {
 static int transcode(struct xml_reader *r, const char *encoding) {
         const unsigned char *s = (const unsigned char *) r->buf;
         _cleanup_free_ struct byte_map *map = malloc(sizeof(*map));
-        char q[ENCODING_NAME_MAX * 4];
+        char q[DIAG_QUOTE_SIZE(ENCODING_NAME_MAX)];
         bool present[256] = {false};
         size_t n = 0, first_high = r->len;
         int k;
