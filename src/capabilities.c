@@ -9,6 +9,7 @@
 #include "capabilities.h"
 #include "fileio.h"
 #include "macro.h"
+#include "parse.h"
 #include "size.h"
 #include "xml.h"
 

@@ -10,6 +10,7 @@
 #include "domxml.h"
 #include "macro.h"
 #include "nodeset.h"
+#include "parse.h"
 #include "strbuf.h"
 #include "xml.h"
 

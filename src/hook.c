@@ -15,6 +15,7 @@
 #include "locality.h"
 #include "macro.h"
 #include "numatune.h"
+#include "parse.h"
 #include "resolve.h"
 #include "size.h"
 #include "spec.h"
@@ -163,7 +164,7 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
 }
 
 /*
- * resolve() on a topology that may know only some nodes' memory. Those
+ * resolve_spec() on a topology that may know only some nodes' memory. Those
  * are all the nodes a spec with plain items can pick, so success stands;
  * a failure is judged again on the whole host, so that the message (which
  * lists the nodes with memory) is exact.
@@ -174,10 +175,10 @@ static int resolve_on_host(
         int k;
 
         if (!r->topo.partial)
-                return resolve(spec, &r->topo, vm, ret, r->d);
+                return resolve_spec(spec, &r->topo, vm, ret, r->d);
 
         diag_init(&first);
-        k = resolve(spec, &r->topo, vm, ret, &first);
+        k = resolve_spec(spec, &r->topo, vm, ret, &first);
         if (k >= 0) {
                 for (size_t i = 0; i < first.n_warnings; i++)
                         diag_warn(r->d, "%s", first.warnings[i]);
@@ -188,7 +189,7 @@ static int resolve_on_host(
         k = topology_load(0, NULL, &r->topo, r->d);
         if (k < 0)
                 return k;
-        return resolve(spec, &r->topo, vm, ret, r->d);
+        return resolve_spec(spec, &r->topo, vm, ret, r->d);
 }
 
 /* The nodes whose memory the specs can need: their plain items, or NULL for all of them. */
@@ -436,7 +437,7 @@ static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const
 
         if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
                 return diag_error(d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve(s, &r->topo, vm, &b, d);
+        return resolve_spec(s, &r->topo, vm, &b, d);
 }
 
 /*

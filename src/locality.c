@@ -7,6 +7,7 @@
 #include "ascii.h"
 #include "locality.h"
 #include "macro.h"
+#include "parse.h"
 
 /* libvirt's limit on vCPUs is far higher, but a vCPU id set is a struct nodeset (4096 ids). */
 #define VCPUS_MAX (NODE_ID_MAX + 1)

@@ -7,6 +7,7 @@
 
 #include "macro.h"
 #include "numatune.h"
+#include "parse.h"
 #include "strbuf.h"
 
 int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret) {

@@ -15,6 +15,7 @@
 
 #include "array.h"
 #include "macro.h"
+#include "parse.h"
 #include "topology.h"
 
 /*
