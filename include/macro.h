@@ -2,11 +2,16 @@
 #pragma once
 
 #include <stdlib.h>
+#include <string.h>
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
+/* p points to any object pointer; memcpy() reads it without a void ** access to a T * object. */
 static inline void freep(void *p) {
-        free(*(void **) p);
+        void *q;
+
+        memcpy(&q, p, sizeof(q));
+        free(q);
 }
 
 /* A local that owns heap memory frees it on every way out of its scope. */
