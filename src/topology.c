@@ -88,7 +88,7 @@ static int node_cpus(unsigned id, char **ret) {
 }
 
 int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d) {
-        struct topology t = {.has_free = true};
+        _cleanup_(topology_done) struct topology t = {.has_free = true};
         int max, r;
 
         if (numa_available() < 0) {
@@ -135,16 +135,13 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
         }
         forward_libnuma_message(d);
 
-        if (t.n_nodes == 0) {
-                topology_done(&t);
+        if (t.n_nodes == 0)
                 return diag_error(d, -ENODEV, "libnuma reports no NUMA node on this host");
-        }
 
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         return 0;
 
 fail:
-        topology_done(&t);
         return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
@@ -280,12 +277,14 @@ int topology_hugepage_size_exists(const char *sysfs, uint64_t kib) {
         return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
+
 int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
         char path[PATH_MAX];
-        uint64_t *sizes = NULL;
+        _cleanup_free_ uint64_t *sizes = NULL;
         size_t n = 0;
         struct dirent *e;
-        DIR *dir;
+        _cleanup_(closedirp) DIR *dir = NULL;
 
         snprintf(path, sizeof(path), "%s/kernel/mm/hugepages", sysfs);
         dir = opendir(path);
@@ -304,17 +303,13 @@ int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
                 if (sscanf(e->d_name, "hugepages-%llu%3s", &kib, tail) != 2 || strcmp(tail, "kB") != 0)
                         continue;
                 slot = array_append(&sizes, &n, sizeof(*slot));
-                if (!slot) {
-                        closedir(dir);
-                        free(sizes);
+                if (!slot)
                         return -ENOMEM;
-                }
                 *slot = kib;
         }
-        closedir(dir);
 
-        *ret = sizes;
         *ret_n = array_sort_unique_u64(sizes, n);
+        *ret = TAKE_PTR(sizes);
         return 0;
 }
 
@@ -340,7 +335,7 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
 int topology_hugepages_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
         static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
-        struct hugepage_pool p = {.page_kib = kib, .has_free = true};
+        _cleanup_(hugepage_pool_done) struct hugepage_pool p = {.page_kib = kib, .has_free = true};
         char path[PATH_MAX];
         int r;
 
@@ -356,10 +351,8 @@ int topology_hugepages_read(
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
                 uint64_t *fields[ELEMENTSOF(names)];
 
-                if (!node) {
-                        hugepage_pool_done(&p);
+                if (!node)
                         return -ENOMEM;
-                }
                 /* Only now: &node->total of a NULL node is undefined behaviour. */
                 fields[0] = &node->total;
                 fields[1] = &node->free;
@@ -372,14 +365,12 @@ int topology_hugepages_read(
                         r = read_u64(path, fields[i]);
                         if (r == -ENOENT)
                                 *fields[i] = 0; /* no such node or size here: no pages */
-                        else if (r < 0) {
-                                hugepage_pool_done(&p);
+                        else if (r < 0)
                                 return r;
-                        }
                 }
         }
 
-        *ret = p;
+        *ret = TAKE_STRUCT(p);
         return 0;
 }
 
