@@ -53,6 +53,15 @@ struct caps_scan {
         long bad_pages_cell;
 };
 
+static void caps_scan_done(struct caps_scan *s) {
+        for (size_t i = 0; i < s->n_cells; i++) {
+                free(s->cells[i].unit);
+                free(s->cells[i].cpus);
+        }
+        free(s->cells);
+        caps_pages_done(&s->pages);
+}
+
 static int oom(struct caps_scan *s) {
         return xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
 }
@@ -237,7 +246,7 @@ static int cell_cpus(struct cell *c, char **ret) {
 }
 
 static int build_topology(struct caps_scan *s, struct topology *ret, struct diag *d) {
-        struct topology t = {.has_free = false};
+        _cleanup_(topology_done) struct topology t = {.has_free = false};
         int r;
 
         if (s->n_cells == 0)
@@ -252,11 +261,11 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                 if (c->id < 0) {
                         r = diag_error(d, -EINVAL, "capabilities XML has a <cell> without a valid id (0-%d)",
                                 NODE_ID_MAX);
-                        goto fail;
+                        return r;
                 }
                 if (i > 0 && c->id == s->cells[i - 1].id) {
                         r = diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
-                        goto fail;
+                        return r;
                 }
                 if (c->memory.too_long ||
                         (c->memory.len > 0 && size_parse(c->memory.text, c->unit, &total) < 0)) {
@@ -264,29 +273,25 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                                 "capabilities XML cell %ld has an invalid <memory> (libvirt writes <memory "
                                 "unit='KiB'>SIZE</memory>); save that host's `virsh capabilities` again",
                                 c->id);
-                        goto fail;
+                        return r;
                 }
                 if ((s->flags & TOPOLOGY_CPUS) && cell_cpus(c, &cpus) < 0) {
                         r = diag_error(d, -ENOMEM, "out of memory");
-                        goto fail;
+                        return r;
                 }
                 r = topology_add_node(&t, (unsigned) c->id, total, 0, cpus);
                 if (r < 0) {
                         free(cpus);
                         diag_error(d, r, "out of memory");
-                        goto fail;
+                        return r;
                 }
                 /* Older libvirt and some hosts write no <memory>: unknown, which is not 0. */
                 if (!c->has_memory)
                         topology_set_memory_unknown(&t, (unsigned) c->id);
         }
 
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         return 0;
-
-fail:
-        topology_done(&t);
-        return r;
 }
 
 int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
@@ -296,12 +301,12 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
                 .endElementNs = on_end,
                 .characters = on_characters,
         };
-        struct caps_scan s = {
+        _cleanup_(caps_scan_done) struct caps_scan s = {
                 .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
                 .flags = flags,
                 .want_pages = ret_pages != NULL,
         };
-        struct topology t;
+        _cleanup_(topology_done) struct topology t = {0};
         int r;
 
         r = xml_read(&s.reader, &sax);
@@ -309,40 +314,29 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
                 r = build_topology(&s, &t, d);
         /* The cells first: a <pages> of a cell without a valid id is that cell's fault. */
         if (r >= 0 && s.bad_pages) {
-                topology_done(&t);
                 r = diag_error(d, -EINVAL,
                         "capabilities XML cell %ld has an invalid <pages> (libvirt writes <pages "
                         "unit='KiB' size='2048'>COUNT</pages>: a size above 0, a decimal count); save "
                         "that host's `virsh capabilities` again",
                         s.bad_pages_cell);
         }
-
-        for (size_t i = 0; i < s.n_cells; i++) {
-                free(s.cells[i].unit);
-                free(s.cells[i].cpus);
-        }
-        free(s.cells);
-        if (r < 0) {
-                caps_pages_done(&s.pages);
+        if (r < 0)
                 return r;
-        }
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         if (ret_pages)
-                *ret_pages = s.pages;
+                *ret_pages = TAKE_STRUCT(s.pages);
         return 0;
 }
 
 int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct caps_pages *ret_pages,
         struct diag *d) {
-        struct file_data f;
+        _cleanup_(file_data_done) struct file_data f = {.dir_fd = -1, .fd = -1};
         int r;
 
         r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
         if (r < 0)
                 return r;
-        r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
-        file_data_done(&f);
-        return r;
+        return capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
 }
 
 void caps_pages_done(struct caps_pages *p) {
