@@ -228,7 +228,7 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
 }
 
 int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag *d) {
-        struct memnode_list l = {0};
+        _cleanup_(memnode_list_done) struct memnode_list l = {0};
         struct nodeset seen;
         struct cursor c;
         int r = 0;
@@ -251,17 +251,17 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
 
                 r = parse_number(&c, "a guest cell number", &m.cell);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 if (c.pos >= c.end || c.s[c.pos] != '=') {
                         r = fail_unexpected(&c, "'=' after the cell number");
-                        goto fail;
+                        return r;
                 }
                 if (nodeset_contains(&seen, m.cell)) {
                         char what[64];
 
                         snprintf(what, sizeof(what), "cell %u is given twice", m.cell);
                         r = fail_at(&c, entry, what);
-                        goto fail;
+                        return r;
                 }
                 c.pos++;
 
@@ -270,20 +270,20 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                         m.spec.quoted);
                 r = parse_spec_part(&c, &m.spec);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 if (m.spec.target != SPEC_TARGET_NODESET) {
                         r = fail_at(&c, entry,
                                 m.spec.target == SPEC_TARGET_AUTO
                                         ? "'auto' cannot bind a guest cell (libvirt forbids per-node binding "
                                           "with automatic placement)"
                                         : "a guest cell needs MODE:NODESET");
-                        goto fail;
+                        return r;
                 }
 
                 items = array_append(&l.items, &l.n, sizeof(*items));
                 if (!items) {
                         r = diag_error(d, -ENOMEM, "out of memory");
-                        goto fail;
+                        return r;
                 }
                 *items = m;
                 nodeset_add(&seen, m.cell);
@@ -293,12 +293,8 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                         c.pos++;
         }
 
-        *ret = l;
+        *ret = TAKE_STRUCT(l);
         return 0;
-
-fail:
-        free(l.items);
-        return r;
 }
 
 void memnode_list_done(struct memnode_list *l) {
