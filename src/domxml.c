@@ -445,7 +445,7 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 .endElementNs = on_end,
                 .characters = on_characters,
         };
-        struct domxml_facts f = {0};
+        _cleanup_(domxml_facts_done) struct domxml_facts f = {0};
         struct scan s = {
                 .reader = {.buf = buf, .len = len, .what = "domain XML", .d = d},
                 .f = &f,
@@ -463,16 +463,12 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 ((f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0) || number_cells(&f) < 0))
                 r = diag_error(d, -ENOMEM, "out of memory");
         free(s.memory_text.p);
-        if (r < 0) {
-                domxml_facts_done(&f);
+        if (r < 0)
                 return r;
-        }
-        if (f.root.tag_end == 0) {
-                domxml_facts_done(&f);
+        if (f.root.tag_end == 0)
                 return diag_error(d, -EINVAL, "domain XML has no root element");
-        }
 
-        *ret = f;
+        *ret = TAKE_STRUCT(f);
         return 0;
 }
 
@@ -546,4 +542,9 @@ int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char
         *ret = out;
         *ret_len = out_len;
         return 0;
+}
+
+void domxml_edit_done(struct domxml_edit *e) {
+        free(e->text);
+        *e = (struct domxml_edit){0};
 }
