@@ -6,30 +6,65 @@
 #include <string.h>
 
 /*
- * Appends one zeroed element to a growing array and returns it, or NULL
- * when memory runs out (the array is then unchanged). The capacity doubles
- * whenever the count reaches a power of two, so n appends cost O(n) even
- * for hostile input with tens of thousands of elements, with no capacity
- * field to keep beside the count.
+ * The storage for one more element after n elements of size bytes: p as it
+ * is, or p moved to a larger block; NULL when memory runs out (p is then
+ * unchanged). The capacity doubles whenever the count reaches a power of
+ * two, so n appends cost O(n) even for hostile input with tens of
+ * thousands of elements, with no capacity field to keep beside the count.
  */
-static inline void *array_append(void *array, size_t *n, size_t size) {
-        void **a = array;
-        char *p;
+static inline void *array_grow(void *p, size_t n, size_t size) {
+        size_t want;
 
-        if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
-                size_t want = *n == 0 ? 4 : *n * 2;
+        if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+                return p;
+        want = n == 0 ? 4 : n * 2;
+        if (want > SIZE_MAX / size)
+                return NULL;
+        return realloc(p, want * size);
+}
 
-                if (want > SIZE_MAX / size)
-                        return NULL;
-                p = realloc(*a, want * size);
-                if (!p)
-                        return NULL;
-                *a = p;
-        }
-        p = (char *) *a + *n * size;
-        memset(p, 0, size);
-        (*n)++;
-        return p;
+/*
+ * Appends one zeroed element to the growing array *parray of *pn elements
+ * and returns it, or NULL when memory runs out (the array is then
+ * unchanged). The result has the array's element type, and size must be
+ * that type's size, so a mismatched call does not compile; the array
+ * pointer is assigned as itself, never written through a void **.
+ */
+#define array_append(parray, pn, size)                                                                       \
+        __extension__({                                                                                      \
+                __typeof__(parray) _pa_ = (parray);                                                          \
+                size_t *_pn_ = (pn);                                                                         \
+                __typeof__(**_pa_) *_e_;                                                                     \
+                                                                                                             \
+                _Static_assert(sizeof(**_pa_) == (size), "array_append: size is not the element's size");    \
+                _e_ = array_grow(*_pa_, *_pn_, sizeof(**_pa_));                                              \
+                if (_e_) {                                                                                   \
+                        *_pa_ = _e_;                                                                         \
+                        _e_ += (*_pn_)++;                                                                    \
+                        memset(_e_, 0, sizeof(*_e_));                                                        \
+                }                                                                                            \
+                _e_;                                                                                         \
+        })
+
+/*
+ * Sorts n elements of size bytes ascending by cmp and drops those cmp calls
+ * equal to the one before; returns how many remain. v may be NULL when n
+ * is 0 (qsort() must not see it).
+ */
+static inline size_t array_sort_unique(
+        void *v, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+        char *p = v;
+        size_t k = 0;
+
+        if (n > 1)
+                qsort(v, n, size, cmp);
+        for (size_t i = 0; i < n; i++)
+                if (k == 0 || cmp(p + i * size, p + (k - 1) * size) != 0) {
+                        if (k != i)
+                                memcpy(p + k * size, p + i * size, size);
+                        k++;
+                }
+        return k;
 }
 
 static inline int array_cmp_u64(const void *a, const void *b) {
@@ -40,12 +75,16 @@ static inline int array_cmp_u64(const void *a, const void *b) {
 
 /* Sorts v ascending and drops repeats; returns how many remain. v may be NULL when n is 0. */
 static inline size_t array_sort_unique_u64(uint64_t *v, size_t n) {
-        size_t k = 0;
+        return array_sort_unique(v, n, sizeof(*v), array_cmp_u64);
+}
 
-        if (n > 1)
-                qsort(v, n, sizeof(*v), array_cmp_u64);
-        for (size_t i = 0; i < n; i++)
-                if (k == 0 || v[i] != v[k - 1])
-                        v[k++] = v[i];
-        return k;
+static inline int array_cmp_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+
+        return (x > y) - (x < y);
+}
+
+/* The same for unsigned ids (CPU ids). */
+static inline size_t array_sort_unique_unsigned(unsigned *v, size_t n) {
+        return array_sort_unique(v, n, sizeof(*v), array_cmp_unsigned);
 }

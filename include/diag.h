@@ -35,3 +35,6 @@ void diag_warn(struct diag *d, const char *fmt, ...) _printf_(2, 3);
  * value longer than max_shown bytes is cut with "...". Always terminates buf.
  */
 void diag_quote(const char *s, size_t len, size_t max_shown, char *buf, size_t bufsize);
+/* The size of a buffer that holds any diag_quote() with that max_shown: 4 bytes each (\xNN), "..." and the
+ * NUL. */
+#define DIAG_QUOTE_SIZE(max_shown) ((max_shown) *4 + 4)

@@ -134,5 +134,7 @@ struct domxml_edit {
         size_t element_end; /* in the output: just past the element the edit leaves complete */
 };
 
+void domxml_edit_done(struct domxml_edit *e);
+
 /* The input with the edit applied, as a new buffer. Returns 0 or -ENOMEM / -EINVAL. */
 int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char **ret, size_t *ret_len);

@@ -35,5 +35,5 @@ struct vm_facts {
  * make the capacity check impossible, so it is skipped; the caller says so
  * once. Returns 0 or -EINVAL.
  */
-int resolve(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
+int resolve_spec(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
         struct numa_binding *ret, struct diag *d);

@@ -30,8 +30,8 @@ enum spec_target {
 #define SPEC_QUOTE_MAX 64
 
 struct numa_spec {
-        char quoted[SPEC_QUOTE_MAX * 4 + 8];   /* the trimmed value, made safe for messages */
-        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* what messages about it start with: "'strict:^3'" */
+        char quoted[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)]; /* the trimmed value, made safe for messages */
+        char subject[SPEC_QUOTE_MAX * 4 + 96];        /* what messages about it start with: "'strict:^3'" */
         enum numa_mode mode;
         enum spec_target target;
         bool has_include;       /* false: the base is every host node with memory */
@@ -66,7 +66,7 @@ struct memnode_spec {
 };
 
 struct memnode_list {
-        char quoted[SPEC_QUOTE_MAX * 4 + 8]; /* the whole trimmed value, for messages */
+        char quoted[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)]; /* the whole trimmed value, for messages */
         size_t n;
         struct memnode_spec *items;
 };

@@ -6,6 +6,7 @@
 
 #include "array.h"
 #include "binding.h"
+#include "macro.h"
 
 /* An element already in the document; false when it says nothing this hook can read. */
 static bool from_existing(const char *mode, const char *nodeset, bool placement_auto, const char *description,
@@ -24,7 +25,7 @@ static bool from_existing(const char *mode, const char *nodeset, bool placement_
 int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
         const char *const *memnode_subjects, const char *origin, struct binding_list *ret) {
         const struct domxml_numatune *nt = &f->numatune;
-        struct binding_list l = {.memory = {.cell = -1}};
+        _cleanup_(binding_list_done) struct binding_list l = {.memory = {.cell = -1}};
         char description[DIAG_LINE_MAX / 2];
         struct nodeset *bound = &l.bound; /* a bitmap keeps 30 000 <memnode>s linear */
 
@@ -46,10 +47,8 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
         for (size_t i = 0; req && i < req->n_memnodes; i++) {
                 struct binding *b = array_append(&l.cells, &l.n_cells, sizeof(*b));
 
-                if (!b) {
-                        binding_list_done(&l);
+                if (!b)
                         return -ENOMEM;
-                }
                 b->cell = req->memnodes[i].cell;
                 nodeset_add(bound, req->memnodes[i].cell);
                 b->mode = req->memnodes[i].mode;
@@ -69,15 +68,13 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                 if (!from_existing(m->mode, m->nodeset, false, description, origin, &b))
                         continue;
                 slot = array_append(&l.cells, &l.n_cells, sizeof(*slot));
-                if (!slot) {
-                        binding_list_done(&l);
+                if (!slot)
                         return -ENOMEM;
-                }
                 *slot = b;
                 nodeset_add(bound, (unsigned) cell);
         }
 
-        *ret = l;
+        *ret = TAKE_STRUCT(l);
         return 0;
 }
 

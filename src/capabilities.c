@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "array.h"
+#include "ascii.h"
 #include "capabilities.h"
 #include "fileio.h"
 #include "macro.h"
+#include "parse.h"
 #include "size.h"
 #include "xml.h"
 
@@ -51,6 +53,15 @@ struct caps_scan {
         bool bad_pages; /* an invalid <pages>: an error once the cells are known good */
         long bad_pages_cell;
 };
+
+static void caps_scan_done(struct caps_scan *s) {
+        for (size_t i = 0; i < s->n_cells; i++) {
+                free(s->cells[i].unit);
+                free(s->cells[i].cpus);
+        }
+        free(s->cells);
+        caps_pages_done(&s->pages);
+}
 
 static int oom(struct caps_scan *s) {
         return xml_reader_stop(&s->reader, -ENOMEM, "out of memory while reading capabilities");
@@ -148,7 +159,8 @@ static int parse_count(const char *text, uint64_t *ret) {
         uint64_t v = 0;
         const char *p = text;
 
-        p += strspn(p, " \t\r\n");
+        while (ascii_is_xml_space(*p))
+                p++;
         if (*p < '0' || *p > '9')
                 return -EINVAL;
         for (; *p >= '0' && *p <= '9'; p++) {
@@ -156,7 +168,8 @@ static int parse_count(const char *text, uint64_t *ret) {
                         return -ERANGE;
                 v = v * 10 + (uint64_t) (*p - '0');
         }
-        p += strspn(p, " \t\r\n");
+        while (ascii_is_xml_space(*p))
+                p++;
         if (*p)
                 return -EINVAL;
         *ret = v;
@@ -223,21 +236,13 @@ static int cmp_cell(const void *a, const void *b) {
         return (x->id > y->id) - (x->id < y->id);
 }
 
-static int cmp_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-
-        return (x > y) - (x < y);
-}
-
 static int cell_cpus(struct cell *c, char **ret) {
         struct range_writer w = RANGE_WRITER_INIT;
 
-        /* A memory-only node (<cpus num='0'/>) has no array: qsort(NULL, 0, ...) is undefined. */
-        if (c->n_cpus > 0)
-                qsort(c->cpus, c->n_cpus, sizeof(*c->cpus), cmp_unsigned);
+        /* A memory-only node (<cpus num='0'/>) has no array; the sort leaves NULL alone. */
+        c->n_cpus = array_sort_unique_unsigned(c->cpus, c->n_cpus);
         for (size_t i = 0; i < c->n_cpus; i++)
-                if (i == 0 || c->cpus[i] != c->cpus[i - 1])
-                        range_writer_add(&w, c->cpus[i]);
+                range_writer_add(&w, c->cpus[i]);
         return range_writer_finish(&w, ret);
 }
 
@@ -255,7 +260,7 @@ static bool any_cell_memory(const struct caps_scan *s) {
 }
 
 static int build_topology(struct caps_scan *s, struct topology *ret, struct diag *d) {
-        struct topology t = {.has_free = false};
+        _cleanup_(topology_done) struct topology t = {.has_free = false};
         bool memory_known;
         int r;
 
@@ -270,43 +275,35 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                 char *cpus = NULL;
 
                 if (c->id < 0) {
-                        r = diag_error(d, -EINVAL, "capabilities XML has a <cell> without a valid id (0-%d)",
-                                NODE_ID_MAX);
-                        goto fail;
+                        return diag_error(d, -EINVAL,
+                                "capabilities XML has a <cell> without a valid id (0-%d)", NODE_ID_MAX);
                 }
                 if (i > 0 && c->id == s->cells[i - 1].id) {
-                        r = diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
-                        goto fail;
+                        return diag_error(d, -EINVAL, "capabilities XML has cell %ld twice", c->id);
                 }
                 if (c->memory.too_long ||
                         (c->memory.len > 0 && size_parse(c->memory.text, c->unit, &total) < 0)) {
-                        r = diag_error(d, -EINVAL,
+                        return diag_error(d, -EINVAL,
                                 "capabilities XML cell %ld has an invalid <memory> (libvirt writes <memory "
                                 "unit='KiB'>SIZE</memory>); save that host's `virsh capabilities` again",
                                 c->id);
-                        goto fail;
                 }
                 if ((s->flags & TOPOLOGY_CPUS) && cell_cpus(c, &cpus) < 0) {
-                        r = diag_error(d, -ENOMEM, "out of memory");
-                        goto fail;
+                        return diag_error(d, -ENOMEM, "out of memory");
                 }
                 r = topology_add_node(&t, (unsigned) c->id, total, 0, cpus);
                 if (r < 0) {
                         free(cpus);
                         diag_error(d, r, "out of memory");
-                        goto fail;
+                        return r;
                 }
                 /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */
                 if (!memory_known)
                         topology_set_memory_unknown(&t, (unsigned) c->id);
         }
 
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         return 0;
-
-fail:
-        topology_done(&t);
-        return r;
 }
 
 int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
@@ -316,12 +313,12 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
                 .endElementNs = on_end,
                 .characters = on_characters,
         };
-        struct caps_scan s = {
+        _cleanup_(caps_scan_done) struct caps_scan s = {
                 .reader = {.buf = buf, .len = len, .what = "capabilities XML", .d = d},
                 .flags = flags,
                 .want_pages = ret_pages != NULL,
         };
-        struct topology t;
+        _cleanup_(topology_done) struct topology t = {0};
         int r;
 
         r = xml_read(&s.reader, &sax);
@@ -329,39 +326,29 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
                 r = build_topology(&s, &t, d);
         /* The cells first: a <pages> of a cell without a valid id is that cell's fault. */
         if (r >= 0 && s.bad_pages) {
-                topology_done(&t);
                 r = diag_error(d, -EINVAL,
                         "capabilities XML cell %ld has an invalid <pages> (libvirt writes <pages "
                         "unit='KiB' size='2048'>COUNT</pages>: a size above 0, a decimal count); save "
                         "that host's `virsh capabilities` again",
                         s.bad_pages_cell);
         }
-
-        for (size_t i = 0; i < s.n_cells; i++) {
-                free(s.cells[i].unit);
-                free(s.cells[i].cpus);
-        }
-        free(s.cells);
-        if (r < 0) {
-                caps_pages_done(&s.pages);
+        if (r < 0)
                 return r;
-        }
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         if (ret_pages)
-                *ret_pages = s.pages;
+                *ret_pages = TAKE_STRUCT(s.pages);
         return 0;
 }
 
 int capabilities_load(const char *path, unsigned flags, struct topology *ret, struct caps_pages *ret_pages,
         struct diag *d) {
-        struct file_data f;
+        _cleanup_(file_data_done) struct file_data f = {.dir_fd = -1, .fd = -1};
         int r;
 
         r = file_read(path, "capabilities file", CAPABILITIES_SIZE_MAX, 0, &f, d);
         if (r < 0)
                 return r;
         r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
-        file_data_done(&f);
         if (r >= 0) {
                 char q[sizeof(ret->host) - 16];
 

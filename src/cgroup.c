@@ -133,7 +133,7 @@ int cgroup_check(const struct binding_list *b, const char *root, struct diag *d)
         if (r == 0)
                 return 0;
         if (r < 0) {
-                char q[512];
+                char q[DIAG_QUOTE_SIZE(256)];
 
                 diag_quote(path, strlen(path), 256, q, sizeof(q));
                 return diag_error(d, r, "cannot read the memory nodes VMs may use on this host from %s: %s",

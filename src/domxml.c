@@ -10,6 +10,7 @@
 #include "domxml.h"
 #include "macro.h"
 #include "nodeset.h"
+#include "parse.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -92,14 +93,14 @@ static char tag_quote(const char *buf, size_t start, size_t tag_end) {
 
 static void on_root(struct scan *s, const xmlChar *name, const xmlChar *uri, struct domxml_span *span) {
         if (!is_name(name, "domain")) {
-                char q[80];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 diag_quote((const char *) name, strlen((const char *) name), 32, q, sizeof(q));
                 xml_reader_stop(&s->reader, -EINVAL, "domain XML root element is <%s>, expected <domain>", q);
                 return;
         }
         if (uri) {
-                char q[160];
+                char q[DIAG_QUOTE_SIZE(64)];
 
                 diag_quote((const char *) uri, strlen((const char *) uri), 64, q, sizeof(q));
                 xml_reader_stop(&s->reader, -EINVAL,
@@ -433,7 +434,7 @@ static int number_cells(struct domxml_facts *f) {
                 long n = cell_number(f, i);
 
                 if (n < 0) {
-                        char q[80];
+                        char q[DIAG_QUOTE_SIZE(16)];
 
                         diag_quote(id, strlen(id), 16, q, sizeof(q));
                         snprintf(why, sizeof(why),
@@ -468,7 +469,7 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 .endElementNs = on_end,
                 .characters = on_characters,
         };
-        struct domxml_facts f = {0};
+        _cleanup_(domxml_facts_done) struct domxml_facts f = {0};
         struct scan s = {
                 .reader = {.buf = buf, .len = len, .what = "domain XML", .d = d},
                 .f = &f,
@@ -486,16 +487,12 @@ int domxml_scan(const char *buf, size_t len, struct domxml_facts *ret, struct di
                 ((f.has_memory && strbuf_finish(&s.memory_text, &f.memory_text) < 0) || number_cells(&f) < 0))
                 r = diag_error(d, -ENOMEM, "out of memory");
         free(s.memory_text.p);
-        if (r < 0) {
-                domxml_facts_done(&f);
+        if (r < 0)
                 return r;
-        }
-        if (f.root.tag_end == 0) {
-                domxml_facts_done(&f);
+        if (f.root.tag_end == 0)
                 return diag_error(d, -EINVAL, "domain XML has no root element");
-        }
 
-        *ret = f;
+        *ret = TAKE_STRUCT(f);
         return 0;
 }
 
@@ -569,4 +566,9 @@ int domxml_splice(const char *buf, size_t len, const struct domxml_edit *e, char
         *ret = out;
         *ret_len = out_len;
         return 0;
+}
+
+void domxml_edit_done(struct domxml_edit *e) {
+        free(e->text);
+        *e = (struct domxml_edit){0};
 }

@@ -55,7 +55,7 @@ static void signals_restore(const sigset_t *old) {
 }
 
 static int fail_errno(struct diag *d, int err, const char *what, const char *path, const char *action) {
-        char q[256];
+        char q[DIAG_QUOTE_SIZE(128)];
 
         diag_quote(path, strlen(path), 128, q, sizeof(q));
         return diag_error(d, -err, "cannot %s %s '%s': %s", action, what, q, strerror(err));
@@ -212,7 +212,7 @@ static int open_parent(const char *path, int *ret_dir_fd, const char **ret_name)
 static int open_locked(
         int dir_fd, const char *name, const char *what, const char *path, int *ret_fd, struct diag *d) {
         struct timespec start;
-        char q[256];
+        char q[DIAG_QUOTE_SIZE(128)];
 
         diag_quote(path, strlen(path), 128, q, sizeof(q));
         clock_gettime(CLOCK_MONOTONIC, &start);
@@ -357,7 +357,7 @@ static int read_whole(
 int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
         struct diag *d) {
         struct file_data f = {.dir_fd = -1, .fd = -1};
-        char q[256];
+        char q[DIAG_QUOTE_SIZE(128)];
         int r;
 
         diag_quote(path, strlen(path), 128, q, sizeof(q));
@@ -635,7 +635,7 @@ static int temp_match(
 
 /* An extended attribute (name, or "" when listing them failed) the replacement could not be given. */
 static int fail_xattr(struct diag *d, int r, const char *q, const char *name) {
-        char qa[XATTR_NAME_MAX * 4 + 8];
+        char qa[DIAG_QUOTE_SIZE(XATTR_NAME_MAX)];
 
         if (!name[0])
                 return diag_error(d, r,
@@ -656,7 +656,7 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
         struct stat st, now;
         bool mismatch = false, changed = false;
         sigset_t old;
-        char q[256];
+        char q[DIAG_QUOTE_SIZE(128)];
         int fd = -1, r;
 
         if (!f->held || f->refused)

@@ -16,6 +16,7 @@
 #include "locality.h"
 #include "macro.h"
 #include "numatune.h"
+#include "parse.h"
 #include "resolve.h"
 #include "size.h"
 #include "spec.h"
@@ -61,7 +62,7 @@ static int vm_facts_from(const struct domxml_facts *f, struct vm_facts *ret, str
         if (f->has_memory && f->memory_text[0] != '\0') {
                 if (size_parse(f->memory_text, f->memory_unit, &vm.memory) < 0) {
                         const char *unit = f->memory_unit ? f->memory_unit : "KiB";
-                        char t[160], u[80];
+                        char t[DIAG_QUOTE_SIZE(32)], u[DIAG_QUOTE_SIZE(16)];
 
                         diag_quote(f->memory_text, strlen(f->memory_text), 32, t, sizeof(t));
                         diag_quote(unit, strlen(unit), 16, u, sizeof(u));
@@ -149,7 +150,7 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
         };
         /* Another host's capabilities say nothing of this host's PCI devices. */
         struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
-        struct binding_list bindings;
+        _cleanup_(binding_list_done) struct binding_list bindings = {0};
         int k;
 
         if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
@@ -166,13 +167,11 @@ static int check_placement(struct run *r, const struct numatune_request *nr,
         }
         if (k >= 0)
                 locality_check(&r->facts, &bindings, &l, r->d);
-
-        binding_list_done(&bindings);
         return k;
 }
 
 /*
- * resolve() on a topology that may know only some nodes' memory. Those
+ * resolve_spec() on a topology that may know only some nodes' memory. Those
  * are all the nodes a spec with plain items can pick, so success stands;
  * a failure is judged again on the whole host, so that the message (which
  * lists the nodes with memory) is exact.
@@ -183,10 +182,10 @@ static int resolve_on_host(
         int k;
 
         if (!r->topo.partial)
-                return resolve(spec, &r->topo, vm, ret, r->d);
+                return resolve_spec(spec, &r->topo, vm, ret, r->d);
 
         diag_init(&first);
-        k = resolve(spec, &r->topo, vm, ret, &first);
+        k = resolve_spec(spec, &r->topo, vm, ret, &first);
         if (k >= 0) {
                 for (size_t i = 0; i < first.n_warnings; i++)
                         diag_warn(r->d, "%s", first.warnings[i]);
@@ -197,7 +196,7 @@ static int resolve_on_host(
         k = topology_load(0, NULL, &r->topo, r->d);
         if (k < 0)
                 return k;
-        return resolve(spec, &r->topo, vm, ret, r->d);
+        return resolve_spec(spec, &r->topo, vm, ret, r->d);
 }
 
 /* The nodes whose memory the specs can need: their plain items, or NULL for all of them. */
@@ -297,15 +296,15 @@ static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
 static int run_start(struct run *r, struct hook_result *res) {
         const struct hook_request *req = r->req;
         struct numa_spec spec;
-        struct memnode_list memnodes = {0};
+        _cleanup_(memnode_list_done) struct memnode_list memnodes = {0};
         _cleanup_free_ struct memnode_binding *mb = NULL;
         _cleanup_free_ const char **subjects = NULL;
         struct numa_binding memory;
         struct nodeset named, used;
         struct numatune_request nr = {0};
-        struct domxml_edit edit = {0};
+        _cleanup_(domxml_edit_done) struct domxml_edit edit = {0};
         char memnodes_subject[sizeof(memnodes.quoted) + 32], from[2 * DIAG_LINE_MAX];
-        char *out = NULL;
+        _cleanup_free_ char *out = NULL;
         size_t out_len = 0;
         int k;
 
@@ -328,12 +327,12 @@ static int run_start(struct run *r, struct hook_result *res) {
         if (k >= 0)
                 k = load_host(r, nodes_named(req->spec ? &spec : NULL, &memnodes, &named));
         if (k < 0)
-                goto finish;
+                return k;
 
         if (req->spec) {
                 k = resolve_on_host(r, &spec, &r->vm, &memory);
                 if (k < 0)
-                        goto finish;
+                        return k;
                 nr.memory = &memory;
                 nr.memory_subject = spec.subject;
                 used = memory.nodes;
@@ -344,7 +343,7 @@ static int run_start(struct run *r, struct hook_result *res) {
         mb = calloc(memnodes.n + 1, sizeof(*mb));
         if (!mb) {
                 k = diag_error(r->d, -ENOMEM, "out of memory");
-                goto finish;
+                return k;
         }
         for (size_t i = 0; i < memnodes.n; i++) {
                 const struct memnode_spec *m = &memnodes.items[i];
@@ -354,10 +353,10 @@ static int run_start(struct run *r, struct hook_result *res) {
 
                 k = cell_facts(r, m->cell, m->spec.subject, &cell, label, sizeof(label));
                 if (k < 0)
-                        goto finish;
+                        return k;
                 k = resolve_on_host(r, &m->spec, &cell, &b);
                 if (k < 0)
-                        goto finish;
+                        return k;
                 mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
                 nodeset_union(&used, &b.nodes);
         }
@@ -368,20 +367,20 @@ static int run_start(struct run *r, struct hook_result *res) {
 
         k = numatune_plan(r->file.data, &r->facts, &nr, &edit, r->d);
         if (k < 0)
-                goto finish;
+                return k;
         res->changed = k > 0;
 
         /* Huge pages and locality, once the bindings are known and before anything is written. */
         subjects = calloc(memnodes.n + 1, sizeof(*subjects));
         if (!subjects) {
                 k = diag_error(r->d, -ENOMEM, "out of memory");
-                goto finish;
+                return k;
         }
         for (size_t i = 0; i < memnodes.n; i++)
                 subjects[i] = memnodes.items[i].spec.subject;
         k = check_placement(r, &nr, subjects, false, "existing");
         if (k < 0)
-                goto finish;
+                return k;
 
         snprintf(from, sizeof(from), " from %s%s%s", req->spec ? spec.subject : "",
                 req->spec && req->memnode_spec ? " and " : "", req->memnode_spec ? memnodes_subject : "");
@@ -389,15 +388,15 @@ static int run_start(struct run *r, struct hook_result *res) {
                 k = domxml_splice(r->file.data, r->file.len, &edit, &out, &out_len);
                 if (k < 0) {
                         diag_error(r->d, k, "cannot edit the domain XML: %s", strerror(-k));
-                        goto finish;
+                        return k;
                 }
                 k = numatune_verify_edit(out, out_len, &edit, &nr, r->d);
                 if (k < 0)
-                        goto finish;
+                        return k;
                 if (!req->dry_run) {
                         k = file_replace(&r->file, out, out_len, r->d);
                         if (k < 0)
-                                goto finish;
+                                return k;
                 }
                 strcpy(res->info, "set ");
                 describe_request(&nr, from, res->info + 4, sizeof(res->info) - 4);
@@ -415,13 +414,7 @@ static int run_start(struct run *r, struct hook_result *res) {
                         res->output_len = r->file.len;
                 }
         }
-        k = 0;
-
-finish:
-        free(out);
-        free(edit.text);
-        memnode_list_done(&memnodes);
-        return k;
+        return 0;
 }
 
 /* One element of a <numatune> this host did not write, as a spec the resolver can check (nodeset apart). */
@@ -445,7 +438,7 @@ static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const
 
         if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
                 return diag_error(d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve(s, &r->topo, vm, &b, d);
+        return resolve_spec(s, &r->topo, vm, &b, d);
 }
 
 /*
@@ -613,8 +606,8 @@ static int run_nothing(const struct hook_request *req, struct hook_result *res, 
 }
 
 int hook_run(const struct hook_request *req, struct hook_result *ret, struct diag *d) {
-        struct hook_result res = {0};
-        struct run r = {.req = req, .d = d};
+        _cleanup_(hook_result_done) struct hook_result res = {0};
+        _cleanup_(run_done) struct run r = {.req = req, .d = d};
         int k;
 
         if (req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION || req->point == HOOK_BEFORE_VM_DEHIBERNATE)
@@ -623,13 +616,9 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
                 k = run_nothing(req, &res, d);
         else
                 k = run_start(&r, &res);
-        run_done(&r);
-
-        if (k < 0) {
-                hook_result_done(&res);
+        if (k < 0)
                 return k;
-        }
-        *ret = res;
+        *ret = TAKE_STRUCT(res);
         return 0;
 }
 

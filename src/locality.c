@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ascii.h"
 #include "locality.h"
 #include "macro.h"
+#include "parse.h"
 
 /* libvirt's limit on vCPUs is far higher, but a vCPU id set is a struct nodeset (4096 ids). */
 #define VCPUS_MAX (NODE_ID_MAX + 1)
@@ -159,7 +161,7 @@ static bool all_vcpus(const struct domxml_placement *p, struct nodeset *ret) {
                 char buf[sizeof(p->vcpus)];
                 size_t len = 0;
 
-                while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+                while (ascii_is_xml_space(*s))
                         s++;
                 while (*s >= '0' && *s <= '9' && len < sizeof(buf) - 1)
                         buf[len++] = *s++;

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "capabilities.h"
 #include "config.h"
 #include "diag.h"
@@ -250,21 +251,17 @@ static int run_topology(const char *capabilities_path, struct diag *d) {
         return r;
 }
 
-static bool is_ascii_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* The parser ignores whitespace around a value, so 'strict:0' and 'strict:0 ' say the same. */
 static bool same_trimmed(const char *a, const char *b) {
         size_t la, lb;
 
-        while (is_ascii_space(*a))
+        while (ascii_is_space(*a))
                 a++;
-        while (is_ascii_space(*b))
+        while (ascii_is_space(*b))
                 b++;
-        for (la = strlen(a); la > 0 && is_ascii_space(a[la - 1]); la--)
+        for (la = strlen(a); la > 0 && ascii_is_space(a[la - 1]); la--)
                 ;
-        for (lb = strlen(b); lb > 0 && is_ascii_space(b[lb - 1]); lb--)
+        for (lb = strlen(b); lb > 0 && ascii_is_space(b[lb - 1]); lb--)
                 ;
         return la == lb && memcmp(a, b, la) == 0;
 }
@@ -274,7 +271,7 @@ static int spec_from_environment(const char **ret, struct diag *d) {
         const char *numa = getenv("numa"), *numaset = getenv("numaset");
 
         if (numa && numaset && !same_trimmed(numa, numaset)) {
-                char a[SPEC_QUOTE_MAX * 4 + 8], b[SPEC_QUOTE_MAX * 4 + 8];
+                char a[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)], b[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)];
 
                 diag_quote(numa, strlen(numa), SPEC_QUOTE_MAX, a, sizeof(a));
                 diag_quote(numaset, strlen(numaset), SPEC_QUOTE_MAX, b, sizeof(b));
@@ -312,7 +309,7 @@ static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct
                 return 0;
         }
         if (strncmp(dir, "before_", 7) == 0 || strncmp(dir, "after_", 6) == 0) {
-                char q[300];
+                char q[DIAG_QUOTE_SIZE(64)];
 
                 diag_quote(dir, len, 64, q, sizeof(q));
                 return diag_error(d, -EINVAL,
@@ -325,7 +322,7 @@ static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct
 
 /* --hook-point wins; else the directory we run from. */
 static int choose_hook_point(const char *option, const char *argv0, enum hook_point *ret, struct diag *d) {
-        char q[300];
+        char q[DIAG_QUOTE_SIZE(64)];
 
         if (!option)
                 return hook_point_from_argv0(argv0, ret, d);
@@ -342,7 +339,7 @@ static int choose_hook_point(const char *option, const char *argv0, enum hook_po
 
 /* A usage error: one line, the argument quoted (it may hold a newline or anything else). */
 static int usage_error(struct diag *d, const char *what, const char *arg, const char *tail) {
-        char q[USAGE_QUOTE_MAX * 4 + 8];
+        char q[DIAG_QUOTE_SIZE(USAGE_QUOTE_MAX)];
 
         diag_quote(arg, strlen(arg), USAGE_QUOTE_MAX, q, sizeof(q));
         return diag_error(d, -EINVAL, "%s '%s'%s; see --help", what, q, tail);

@@ -7,6 +7,7 @@
 
 #include "macro.h"
 #include "numatune.h"
+#include "parse.h"
 #include "strbuf.h"
 
 int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret) {
@@ -116,7 +117,7 @@ static void describe(const char *element, const char *const names[], const char 
 
         o = (size_t) snprintf(buf, size, "<%s", element);
         for (size_t i = 0; i < n && o < size; i++) {
-                char q[160];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 if (!values[i])
                         continue;
@@ -217,9 +218,16 @@ static size_t after_line(const char *buf, size_t end, size_t limit) {
 
 /* The elements to insert, one string each, with how to lay them out. */
 struct block {
-        char **elements;
+        char **elements; /* owned, with the n strings it holds */
         size_t n;
 };
+
+static void block_done(struct block *b) {
+        for (size_t i = 0; i < b->n; i++)
+                free(b->elements[i]);
+        free(b->elements);
+        *b = (struct block){0};
+}
 
 /* Each element on its own line at l's indent plus step (when given), or all inline. */
 static void add_elements(struct strbuf *t, const struct block *b, bool own_line, const struct line *l,
@@ -365,7 +373,7 @@ int numatune_check_memnodes_restrictive(
         const struct domxml_numatune *nt, const char *subject, struct diag *d) {
         for (size_t i = 0; i < nt->n_memnodes; i++)
                 if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
-                        char cell[64], mode[160];
+                        char cell[DIAG_QUOTE_SIZE(16)], mode[DIAG_QUOTE_SIZE(32)];
                         const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
                         const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
 
@@ -498,12 +506,11 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
 int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
         struct domxml_edit *ret, struct diag *d) {
         _cleanup_free_ bool *add = calloc(req->n_memnodes + 1, sizeof(bool));
-        _cleanup_free_ char **elements = calloc(req->n_memnodes + 1, sizeof(char *));
-        struct block b = {.elements = elements};
+        _cleanup_(block_done) struct block b = {.elements = calloc(req->n_memnodes + 1, sizeof(char *))};
         bool add_memory;
         int r;
 
-        if (!add || !elements)
+        if (!add || !b.elements)
                 return diag_error(d, -ENOMEM, "out of memory");
 
         r = decide(f, req, &add_memory, add, d);
@@ -511,16 +518,16 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
                 return r;
 
         if (add_memory) {
-                r = numatune_memory_markup(req->memory, f->quote, &elements[b.n]);
+                r = numatune_memory_markup(req->memory, f->quote, &b.elements[b.n]);
                 if (r < 0)
-                        goto oom;
+                        return diag_error(d, -ENOMEM, "out of memory");
                 b.n++;
         }
         for (size_t i = 0; i < req->n_memnodes; i++)
                 if (add[i]) {
-                        r = numatune_memnode_markup(&req->memnodes[i], f->quote, &elements[b.n]);
+                        r = numatune_memnode_markup(&req->memnodes[i], f->quote, &b.elements[b.n]);
                         if (r < 0)
-                                goto oom;
+                                return diag_error(d, -ENOMEM, "out of memory");
                         b.n++;
                 }
         /*
@@ -529,39 +536,31 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
          * the check-only hook points refuse it too.
          */
         r = check_rules(f, req, add, d);
-        if (r >= 0 && b.n == 0)
+        if (r < 0)
+                return r;
+        if (b.n == 0)
                 return 0;
-        if (r >= 0) {
-                if (f->n_numatune == 0)
-                        r = new_numatune(buf, f, &b, ret);
-                else if (f->numatune.span.self_closing)
-                        r = fill_empty_numatune(buf, f, &b, ret);
-                else if (add_memory || f->numatune.n_memory == 0)
-                        r = prepend_to_numatune(buf, f, &b, ret);
-                else
-                        r = append_after_memory(buf, f, &b, ret);
-                if (r < 0)
-                        diag_error(d, r, "out of memory");
-                else if (f->n_numatune == 0)
-                        ret->element_end = ret->offset + strlen(ret->text);
-                else
-                        ret->element_end = f->numatune.span.end + strlen(ret->text) - ret->remove;
-        }
-
-        for (size_t i = 0; i < b.n; i++)
-                free(elements[i]);
+        if (f->n_numatune == 0)
+                r = new_numatune(buf, f, &b, ret);
+        else if (f->numatune.span.self_closing)
+                r = fill_empty_numatune(buf, f, &b, ret);
+        else if (add_memory || f->numatune.n_memory == 0)
+                r = prepend_to_numatune(buf, f, &b, ret);
+        else
+                r = append_after_memory(buf, f, &b, ret);
+        if (r < 0)
+                return diag_error(d, r, "out of memory");
+        if (f->n_numatune == 0)
+                ret->element_end = ret->offset + strlen(ret->text);
+        else
+                ret->element_end = f->numatune.span.end + strlen(ret->text) - ret->remove;
         return r;
-
-oom:
-        for (size_t i = 0; i < b.n; i++)
-                free(elements[i]);
-        return diag_error(d, -ENOMEM, "out of memory");
 }
 
 /* Parses doc and checks it holds exactly one direct <numatune> with everything in req. */
 static int verify_document(const char *doc, size_t len, const struct numatune_request *req, struct diag *d) {
+        _cleanup_(domxml_facts_done) struct domxml_facts f = {0};
         _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
-        struct domxml_facts f;
         struct diag inner;
         bool ok, oom = false;
         int r;
@@ -579,16 +578,13 @@ static int verify_document(const char *doc, size_t len, const struct numatune_re
                      numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
         if (ok && req->n_memnodes > 0)
                 by_cell = memnode_index(&f.numatune, &oom);
-        if (oom) {
-                domxml_facts_done(&f);
+        if (oom)
                 return diag_error(d, -ENOMEM, "out of memory");
-        }
         for (size_t i = 0; ok && i < req->n_memnodes; i++) {
                 const struct domxml_memnode *m = find_memnode(by_cell, req->memnodes[i].cell);
 
                 ok = m && memnode_matches(m, &req->memnodes[i]);
         }
-        domxml_facts_done(&f);
 
         if (!ok)
                 return diag_error(d, -EIO,

@@ -108,7 +108,7 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
         return 0;
 }
 
-int resolve(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
+int resolve_spec(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
         struct numa_binding *ret, struct diag *d) {
         struct numa_binding b = {.mode = spec->mode};
         int r;

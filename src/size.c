@@ -5,12 +5,8 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "size.h"
-
-/* strtoull()'s leading blanks: C's isspace(). */
-static bool is_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 
 static int unit_scale(const char *unit, uint64_t *ret) {
         static const char prefixes[] = "kmgtpe";
@@ -56,7 +52,7 @@ int size_parse(const char *number, const char *unit, uint64_t *ret_bytes) {
         if (r < 0)
                 return r;
 
-        while (is_blank(*p))
+        while (ascii_is_space(*p)) /* strtoull()'s leading blanks */
                 p++;
         if (*p == '+')
                 p++;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "array.h"
+#include "ascii.h"
 #include "macro.h"
 #include "spec.h"
 
@@ -36,10 +37,6 @@ static enum numa_mode numa_mode_from_string_nocase(const char *s, size_t len) {
                 if (strlen(numa_mode_table[i]) == len && strncasecmp(numa_mode_table[i], s, len) == 0)
                         return (enum numa_mode) i;
         return _NUMA_MODE_INVALID;
-}
-
-static bool is_ascii_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 static bool is_digit(char c) {
@@ -157,7 +154,7 @@ static int fail_unexpected(struct cursor *c, const char *expected) {
         char what[128];
         unsigned char ch = c->pos < c->len ? (unsigned char) c->s[c->pos] : 0;
 
-        if (c->pos < c->end && is_ascii_space((char) ch))
+        if (c->pos < c->end && ascii_is_space((char) ch))
                 snprintf(what, sizeof(what), "unexpected whitespace");
         else if (c->pos < c->end && ch >= 0x80)
                 return fail_non_ascii(c, c->pos);
@@ -320,11 +317,11 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
 static void cursor_init(struct cursor *c, const char *value, const char *label, char *quoted,
         size_t quoted_size, struct diag *d) {
         *c = (struct cursor){.s = value, .len = strlen(value), .label = label, .quoted = quoted, .d = d};
-        while (c->len > 0 && is_ascii_space(c->s[0])) {
+        while (c->len > 0 && ascii_is_space(c->s[0])) {
                 c->s++;
                 c->len--;
         }
-        while (c->len > 0 && is_ascii_space(c->s[c->len - 1]))
+        while (c->len > 0 && ascii_is_space(c->s[c->len - 1]))
                 c->len--;
         c->end = c->len;
         diag_quote(c->s, c->len, SPEC_QUOTE_MAX, quoted, quoted_size);
@@ -381,7 +378,7 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
 }
 
 int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag *d) {
-        struct memnode_list l = {0};
+        _cleanup_(memnode_list_done) struct memnode_list l = {0};
         struct nodeset seen;
         struct cursor c;
         int r = 0;
@@ -402,23 +399,23 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                 size_t entry = c.pos, end = c.pos;
                 struct memnode_spec *items;
 
-                while (end < c.len && !is_ascii_space(c.s[end]))
+                while (end < c.len && !ascii_is_space(c.s[end]))
                         end++;
                 c.end = end;
 
                 r = parse_number(&c, "a guest cell number", &m.cell);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 if (c.pos >= c.end || c.s[c.pos] != '=') {
                         r = fail_unexpected(&c, "'=' after the cell number");
-                        goto fail;
+                        return r;
                 }
                 if (nodeset_contains(&seen, m.cell)) {
                         char what[64];
 
                         snprintf(what, sizeof(what), "cell %u is given twice", m.cell);
                         r = fail_at(&c, entry, what);
-                        goto fail;
+                        return r;
                 }
                 c.pos++;
 
@@ -427,35 +424,31 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                         m.spec.quoted);
                 r = parse_spec_part(&c, &m.spec);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 if (m.spec.target != SPEC_TARGET_NODESET) {
                         r = fail_at(&c, entry,
                                 m.spec.target == SPEC_TARGET_AUTO
                                         ? "'auto' cannot bind a guest cell (libvirt forbids per-node binding "
                                           "with automatic placement)"
                                         : "a guest cell needs MODE:NODESET");
-                        goto fail;
+                        return r;
                 }
 
                 items = array_append(&l.items, &l.n, sizeof(*items));
                 if (!items) {
                         r = diag_error(d, -ENOMEM, "out of memory");
-                        goto fail;
+                        return r;
                 }
                 *items = m;
                 nodeset_add(&seen, m.cell);
 
                 c.pos = end;
-                while (c.pos < c.len && is_ascii_space(c.s[c.pos]))
+                while (c.pos < c.len && ascii_is_space(c.s[c.pos]))
                         c.pos++;
         }
 
-        *ret = l;
+        *ret = TAKE_STRUCT(l);
         return 0;
-
-fail:
-        free(l.items);
-        return r;
 }
 
 void memnode_list_done(struct memnode_list *l) {

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <numa.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "array.h"
 #include "macro.h"
+#include "parse.h"
 #include "topology.h"
 
 /*
@@ -107,7 +109,7 @@ static int node_memory_unreadable(int id, int err, struct diag *d) {
 }
 
 int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d) {
-        struct topology t = {.has_free = true};
+        _cleanup_(topology_done) struct topology t = {.has_free = true};
         int max, r;
 
         if (numa_available() < 0) {
@@ -156,16 +158,13 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
         }
         forward_libnuma_message(d);
 
-        if (t.n_nodes == 0) {
-                topology_done(&t);
+        if (t.n_nodes == 0)
                 return diag_error(d, -ENODEV, "libnuma reports no NUMA node on this host");
-        }
 
-        *ret = t;
+        *ret = TAKE_STRUCT(t);
         return 0;
 
 fail:
-        topology_done(&t);
         return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
@@ -183,20 +182,37 @@ void topology_set_memory_unknown(struct topology *t, unsigned id) {
         }
 }
 
-const struct topology_node *topology_node(const struct topology *t, unsigned id) {
-        size_t lo = 0, hi = t->n_nodes;
+/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
+static size_t index_by_id(const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
+        size_t lo = 0, hi = n;
 
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
+                unsigned m;
 
-                if (t->nodes[mid].id == id)
-                        return &t->nodes[mid];
-                if (t->nodes[mid].id < id)
+                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
+                if (m == id)
+                        return mid;
+                if (m < id)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        return NULL;
+        return n;
+}
+
+/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
+#define INDEX_BY_ID(array, n, want)                                                                          \
+        __extension__({                                                                                      \
+                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
+                        "INDEX_BY_ID needs an unsigned .id");                                                \
+                index_by_id((array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));     \
+        })
+
+const struct topology_node *topology_node(const struct topology *t, unsigned id) {
+        size_t i = INDEX_BY_ID(t->nodes, t->n_nodes, id);
+
+        return i < t->n_nodes ? &t->nodes[i] : NULL;
 }
 
 static uint64_t sum(const struct topology *t, const struct nodeset *s, bool free_memory) {
@@ -284,12 +300,14 @@ int topology_hugepage_size_exists(const char *sysfs, uint64_t kib) {
         return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
+
 int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
         char path[PATH_MAX];
-        uint64_t *sizes = NULL;
+        _cleanup_free_ uint64_t *sizes = NULL;
         size_t n = 0;
         struct dirent *e;
-        DIR *dir;
+        _cleanup_(closedirp) DIR *dir = NULL;
 
         snprintf(path, sizeof(path), "%s/kernel/mm/hugepages", sysfs);
         dir = opendir(path);
@@ -308,17 +326,13 @@ int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n) {
                 if (sscanf(e->d_name, "hugepages-%llu%3s", &kib, tail) != 2 || strcmp(tail, "kB") != 0)
                         continue;
                 slot = array_append(&sizes, &n, sizeof(*slot));
-                if (!slot) {
-                        closedir(dir);
-                        free(sizes);
+                if (!slot)
                         return -ENOMEM;
-                }
                 *slot = kib;
         }
-        closedir(dir);
 
-        *ret = sizes;
         *ret_n = array_sort_unique_u64(sizes, n);
+        *ret = TAKE_PTR(sizes);
         return 0;
 }
 
@@ -344,7 +358,7 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
 int topology_hugepages_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
         static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
-        struct hugepage_pool p = {.page_kib = kib, .has_free = true};
+        _cleanup_(hugepage_pool_done) struct hugepage_pool p = {.page_kib = kib, .has_free = true};
         char path[PATH_MAX];
         int r;
 
@@ -360,10 +374,8 @@ int topology_hugepages_read(
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
                 uint64_t *fields[ELEMENTSOF(names)];
 
-                if (!node) {
-                        hugepage_pool_done(&p);
+                if (!node)
                         return -ENOMEM;
-                }
                 /* Only now: &node->total of a NULL node is undefined behaviour. */
                 fields[0] = &node->total;
                 fields[1] = &node->free;
@@ -376,32 +388,20 @@ int topology_hugepages_read(
                         r = read_u64(path, fields[i]);
                         if (r == -ENOENT)
                                 *fields[i] = 0; /* no such node or size here: no pages */
-                        else if (r < 0) {
-                                hugepage_pool_done(&p);
+                        else if (r < 0)
                                 return r;
-                        }
                 }
         }
 
-        *ret = p;
+        *ret = TAKE_STRUCT(p);
         return 0;
 }
 
 const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
-        size_t lo = 0, hi = p->n_nodes;
-
         /* Every pool is built by walking a node set, so its nodes ascend: --topology asks for each one. */
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
+        size_t i = INDEX_BY_ID(p->nodes, p->n_nodes, id);
 
-                if (p->nodes[mid].id == id)
-                        return &p->nodes[mid];
-                if (p->nodes[mid].id < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return NULL;
+        return i < p->n_nodes ? &p->nodes[i] : NULL;
 }
 
 void hugepage_pool_done(struct hugepage_pool *p) {

@@ -10,6 +10,7 @@
 
 #include <libxml/parserInternals.h>
 
+#include "ascii.h"
 #include "macro.h"
 #include "xml.h"
 
@@ -82,7 +83,7 @@ static void on_start_document(void *ctx) {
                 enc = r->ctxt->encoding;
         if (enc && strcasecmp((const char *) enc, "UTF-8") != 0 &&
                 strcasecmp((const char *) enc, "UTF8") != 0) {
-                char q[80];
+                char q[DIAG_QUOTE_SIZE(32)];
 
                 diag_quote((const char *) enc, strlen((const char *) enc), 32, q, sizeof(q));
                 xml_reader_stop(r, -EINVAL, "%s declares encoding '%s'; only UTF-8 is supported", r->what, q);
@@ -176,10 +177,6 @@ static size_t line_of(const unsigned char *s, size_t offset) {
         return line;
 }
 
-static bool is_xml_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* An encoding name no longer than this is not one (IANA's longest is 45). */
 #define ENCODING_NAME_MAX 64
 
@@ -197,20 +194,20 @@ static void declared_encoding(const char *buf, size_t len, size_t skip, char nam
         const char *p = buf + skip, *end = buf + len, *q;
 
         name[0] = '\0';
-        if (len < skip + 6 || memcmp(p, "<?xml", 5) != 0 || !is_xml_space(p[5]))
+        if (len < skip + 6 || memcmp(p, "<?xml", 5) != 0 || !ascii_is_xml_space(p[5]))
                 return;
         for (q = p + 5; q + 1 < end && !(q[0] == '?' && q[1] == '>'); q++)
                 ;
         end = q;
 
         for (p += 6; p + 8 <= end; p++) {
-                if (!is_xml_space(p[-1]) || memcmp(p, "encoding", 8) != 0)
+                if (!ascii_is_xml_space(p[-1]) || memcmp(p, "encoding", 8) != 0)
                         continue;
-                for (p += 8; p < end && is_xml_space(*p); p++)
+                for (p += 8; p < end && ascii_is_xml_space(*p); p++)
                         ;
                 if (p >= end || *p != '=')
                         return;
-                for (p++; p < end && is_xml_space(*p); p++)
+                for (p++; p < end && ascii_is_xml_space(*p); p++)
                         ;
                 if (p >= end || (*p != '\'' && *p != '"'))
                         return;
@@ -325,7 +322,7 @@ static bool string_parse_honours_encoding(void) {
 static int transcode(struct xml_reader *r, const char *encoding) {
         const unsigned char *s = (const unsigned char *) r->buf;
         _cleanup_free_ struct byte_map *map = malloc(sizeof(*map));
-        char q[ENCODING_NAME_MAX * 4];
+        char q[DIAG_QUOTE_SIZE(ENCODING_NAME_MAX)];
         bool present[256] = {false};
         size_t n = 0, first_high = r->len;
         int k;

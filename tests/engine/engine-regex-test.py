@@ -8,7 +8,7 @@ For every row of ENGINE-DIR/values.tsv: the regex of engine-regex.py gives
 the same verdict under GNU grep -zxE, Python re.fullmatch (re.ASCII) and,
 when java is installed, Java's String.matches, which is what Engine calls;
 that verdict is the row's engine column; the hook (HOOK-VERDICT: its parser
-and resolve() on the largest possible host) gives the hook column. Rows
+and resolve_spec() on the largest possible host) gives the hook column. Rows
 where the two columns differ are the cases a regex cannot or should not
 share, and are printed as TAP notes. Then every range N-M over the
 boundary values of 0..4200 is checked against N <= M <= 4095 by both the

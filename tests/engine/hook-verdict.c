@@ -13,7 +13,7 @@
  * hook-verdict numa|numaset|numa_memnode < VALUES
  *
  * VALUES are NUL-terminated. For each, prints "ok" or "no<TAB>message" on
- * a line: the hook's parser, then resolve() against the largest host there
+ * a line: the hook's parser, then resolve_spec() against the largest host there
  * can be (every node id 0..4095, each with memory), with <vcpu
  * placement='auto'> and no memory size. What this host refuses, every host
  * refuses: those are the refusals a value regex can share.
@@ -28,12 +28,12 @@ static int verdict(const char *property, const char *value, const struct topolog
 
         if (strcmp(property, "numa_memnode") != 0) {
                 r = spec_parse(value, &spec, d);
-                return r < 0 ? r : resolve(&spec, host, &vm, &b, d);
+                return r < 0 ? r : resolve_spec(&spec, host, &vm, &b, d);
         }
 
         r = spec_parse_memnodes(value, &l, d);
         for (size_t i = 0; r >= 0 && i < l.n; i++)
-                r = resolve(&l.items[i].spec, host, &vm, &b, d);
+                r = resolve_spec(&l.items[i].spec, host, &vm, &b, d);
         memnode_list_done(&l);
         return r;
 }

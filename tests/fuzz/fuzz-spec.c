@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(spec.mode >= 0 && spec.mode < _NUMA_MODE_MAX);
 
         make_host(&host);
-        if (resolve(&spec, &host, &vm, &b, &d) < 0) {
+        if (resolve_spec(&spec, &host, &vm, &b, &d) < 0) {
                 check_message(&d);
                 topology_done(&host);
                 return 0;

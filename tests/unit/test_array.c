@@ -67,10 +67,39 @@ static void test_sort_case(void **state) {
                 assert_true(v[i] == c->want[i]);
 }
 
+struct sort_unsigned_case {
+        const char *name;
+        size_t n;
+        unsigned in[6], want[6];
+        size_t want_n;
+};
+
+/* clang-format off */
+static const struct sort_unsigned_case sort_unsigned_cases[] = {
+        {.name = "sorts_no_cpus", .n = 0, .want_n = 0},
+        {.name = "keeps_one_cpu", .n = 1, .in = {7}, .want = {7}, .want_n = 1},
+        {.name = "sorts_cpus_ascending", .n = 4, .in = {3, 0, 2, 1}, .want = {0, 1, 2, 3}, .want_n = 4},
+        {.name = "drops_repeated_cpus", .n = 6, .in = {8, 1, 8, 0, 1, 8}, .want = {0, 1, 8}, .want_n = 3},
+        {.name = "compares_high_cpu_ids", .n = 3, .in = {UINT32_MAX, 0, 1u << 31}, .want = {0, 1u << 31, UINT32_MAX}, .want_n = 3},
+};
+/* clang-format on */
+
+static void test_sort_unsigned_case(void **state) {
+        const struct sort_unsigned_case *c = *state;
+        unsigned v[6];
+
+        memcpy(v, c->in, sizeof(v));
+        /* A memory-only cell has no CPU array at all: NULL with 0 must be fine. */
+        assert_int_equal(array_sort_unique_unsigned(c->n ? v : NULL, c->n), c->want_n);
+        for (size_t i = 0; i < c->want_n; i++)
+                assert_int_equal(v[i], c->want[i]);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_array_case);
         UNIT_TABLE(&suite, sort_cases, test_sort_case);
+        UNIT_TABLE(&suite, sort_unsigned_cases, test_sort_unsigned_case);
         return UNIT_RUN(&suite, "array");
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 
 #include "diag.h"
 #include "unit.h"
@@ -37,6 +38,39 @@ static void test_quote_never_overflows_small_buffer(void **state) {
         diag_quote("\x01\x02\x03\x04\x05\x06", 6, 64, buf, sizeof(buf));
         assert_true(strlen(buf) < sizeof(buf));
         assert_contains(buf, "...");
+}
+
+struct quote_size_case {
+        const char *name;
+        size_t len; /* bytes of \x01 to quote */
+        size_t max; /* max_shown, which sizes the buffer */
+        bool cut;   /* the value is longer than max: "..." after max escapes */
+};
+
+/* clang-format off */
+static const struct quote_size_case quote_size_cases[] = {
+        {.name = "sized_buffer_holds_one_escaped_byte", .len = 1, .max = 1, .cut = false},
+        {.name = "sized_buffer_holds_max_escaped_bytes", .len = 32, .max = 32, .cut = false},
+        {.name = "sized_buffer_cuts_after_max_escaped_bytes", .len = 33, .max = 32, .cut = true},
+        {.name = "sized_buffer_holds_64_escaped_bytes", .len = 64, .max = 64, .cut = false},
+};
+/* clang-format on */
+
+/* A buffer of DIAG_QUOTE_SIZE(max) shows max bytes whatever they are: the cut is at max_shown, never earlier.
+ */
+static void test_quote_size_case(void **state) {
+        const struct quote_size_case *c = *state;
+        char in[128], want[512], buf[DIAG_QUOTE_SIZE(64)];
+        size_t shown = c->cut ? c->max : c->len;
+
+        memset(in, 0x01, c->len);
+        want[0] = '\0';
+        for (size_t i = 0; i < shown; i++)
+                strcat(want, "\\x01");
+        if (c->cut)
+                strcat(want, "...");
+        diag_quote(in, c->len, c->max, buf, DIAG_QUOTE_SIZE(c->max));
+        assert_string_equal(buf, want);
 }
 
 static void test_first_error_wins(void **state) {
@@ -106,6 +140,7 @@ int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, quote_cases, test_quote_case);
+        UNIT_TABLE(&suite, quote_size_cases, test_quote_size_case);
         UNIT_TEST(&suite, test_quote_never_overflows_small_buffer);
         UNIT_TEST(&suite, test_first_error_wins);
         UNIT_TEST(&suite, test_messages_stay_on_one_line);

@@ -88,6 +88,9 @@ static const struct scan_case cases[] = {
         {"refuses_external_entity", "<!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain>&x;</domain>", 0, "DOCTYPE", 0},
         {"refuses_undefined_entity", "<domain>&x;</domain>", 0, "not well-formed", 0},
         {"refuses_other_root", "<capabilities/>", 0, "root element is <capabilities>, expected <domain>", 0},
+        /* 32 bytes of name, all escaped: the message shows every one of them (it cut at 18 once). */
+        {"refuses_non_ascii_root_shown_whole", "<\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9/>", 0,
+                "root element is <\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9>, expected <domain>", 0},
         {"refuses_namespaced_root", "<x:domain xmlns:x='urn:x'><vcpu/></x:domain>", 0, "in namespace 'urn:x'", 0},
         {"refuses_default_namespace_root", "<domain xmlns='urn:x'><vcpu/></domain>", 0, "in namespace 'urn:x'", 0},
         {"refuses_self_closing_root", "<domain type='kvm'/>", 0, "<domain/> is empty", 0},

@@ -115,7 +115,7 @@ static void test_resolve_case(void **state) {
         diag_init(&d);
         assert_int_equal(spec_parse(c->spec, &spec, &d), 0);
         make_topology(c->topo, &t);
-        r = resolve(&spec, &t, &vm, &b, &d);
+        r = resolve_spec(&spec, &t, &vm, &b, &d);
         topology_done(&t);
 
         if (c->error) {
