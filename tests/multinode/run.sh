@@ -194,8 +194,8 @@ for k in ${MULTINODE_KERNELS:-default 6.12}; do
         echo "not ok - cannot build the initramfs for $pkg" >> "$out"
         continue
     }
-    parts='topology cases'
-    [ "$k" = 6.12 ] && parts='topology tiers'
+    parts='topology checks cases'
+    [ "$k" = 6.12 ] && parts='topology checks tiers'
     res=$T/results-$k
     mkdir -p "$res"
     echo "# $pkg: booting 4 NUMA nodes under TCG for: $parts"
