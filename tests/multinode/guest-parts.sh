@@ -196,8 +196,8 @@ one_case() {
     [ "$pages" = 2M ] && mem+=" 2M"
     # QEMU's reason: its last line, without the program and option prefix
     reason=$(tail -1 <<< "$QERR" | sed 's/^qemu-system-x86_64: //; s/^-object {[^}]*}: //')
-    printf '# VERDICT %-21s %-13s %-44s hook %-6s qemu %-6s %s\n' "$name" "$mem" "${req[*]}" "$hv" "$qv" \
-        "$got${reason:+ ($reason)}"
+    printf '%-21s %-13s %-44s hook %-6s qemu %-6s %s\n' "$name" "$mem" "${req[*]}" "$hv" "$qv" \
+        "$got${reason:+ ($reason)}" | tee -a "$W/verdicts" | note
     if [ -z "$why" ]; then
         ok "$name: hook $hv, QEMU $qv"
     else
@@ -214,8 +214,8 @@ part_cases() {
         t1=$(date +%s)
         echo "# ($((t1 - t0)) s)"
     done < "$CASES"
-    echo "# the verdict table:"
-    grep -a '^# VERDICT' "$res/tap" | sed 's/^# VERDICT /#   /'
+    echo "# the verdict table (the hook's and QEMU's; the binding QEMU got, and why it refused):"
+    sed 's/^/#   /' "$W/verdicts"
 }
 
 part_tiers() {
@@ -224,6 +224,9 @@ part_tiers() {
         not_ok "no /sys/devices/virtual/memory_tiering on $(uname -r)"
         return
     fi
+    echo "# the kernel on HMAT and tiers:"
+    dmesg | grep -iE 'hmat|memory.tier|srat' | note
+    ls /sys/firmware/acpi/tables | xargs | note
     echo "# memory tiers on $(uname -r):"
     for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
         echo "#   ${t##*/}: nodes $(cat "$t/nodelist")"
@@ -243,9 +246,11 @@ part_tiers() {
     else
         not_ok "tiers: node 0 '${tier[0]}', node 1 '${tier[1]}', node 3 '${tier[3]}'; want node 3 in a higher-numbered tier"
     fi
-    if [ -r "$sysnode/node3/access0/initiators/read_latency" ]; then
-        ok "node 3's HMAT access0 figures are in sysfs"
+    if [ "$(cat "$sysnode/node3/access0/initiators/read_latency" 2> /dev/null)" -gt \
+        "$(cat "$sysnode/node0/access0/initiators/read_latency" 2> /dev/null)" ] 2> /dev/null &&
+        [ -e "$sysnode/node3/access0/initiators/node0" ]; then
+        ok "node 3's HMAT access0: initiator node 0, a higher read latency than node 0's"
     else
-        not_ok "no $sysnode/node3/access0/initiators/read_latency"
+        not_ok "node 3's access0 in sysfs: no initiator node 0, or no higher latency than node 0's"
     fi
 }

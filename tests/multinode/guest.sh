@@ -81,6 +81,20 @@ domain() {
 
 . "$(dirname "$0")/guest-parts.sh"
 
+# the layout CASES assumes: nodes 0-1 with CPUs and memory, node 2 CPUs only, node 3 memory only
+layout() {
+    local n s=''
+    for n in 0 1 2 3; do
+        s+="$n:$([ -n "$(cat /sys/devices/system/node/node$n/cpulist 2> /dev/null)" ] && echo c)"
+        s+="$(awk '/MemTotal/ && $4 > 0 { print "m" }' /sys/devices/system/node/node$n/meminfo 2> /dev/null) "
+    done
+    echo "$s$(ls -d /sys/devices/system/node/node[0-9]* | wc -l) nodes"
+}
+if [ "$(layout)" = "0:cm 1:cm 2:c 3:m 4 nodes" ]; then
+    ok "the guest's nodes: $(layout) (c: CPUs, m: memory)"
+else
+    not_ok "the guest's nodes: $(layout), want 0:cm 1:cm 2:c 3:m 4 nodes (c: CPUs, m: memory)"
+fi
 reserve_hugepages
 for part in $PARTS; do
     echo "# --- $part ---"
