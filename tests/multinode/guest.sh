@@ -5,7 +5,9 @@
 #
 #   guest.sh RESULTS
 #
-# RESULTS/guest.conf names the hooks tree (HOOKS), the hook (HOOK_EXE), the
+# RESULTS/guest.conf names the hook (HOOK_EXE), its entry per hook point
+# (HOOK_before_vm_start, HOOK_before_vm_migrate_destination,
+# HOOK_before_vm_dehibernate), the
 # case table (CASES) and the parts to run (PARTS: topology, checks, cases,
 # tiers). Writes unnumbered TAP lines to RESULTS/tap, ending "# guest done".
 #
@@ -42,10 +44,10 @@ reserve_hugepages() {
 # XML in _hook_domxml, the custom properties in the environment); sets RC
 # and ERR (its stderr)
 run_hook() {
-    local point=$1 file=$2
+    local point=HOOK_$1 file=$2
     shift 2
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin _hook_domxml="$file" "$@" \
-        "$HOOKS/$point/50_numa" > "$W/hook.out" 2> "$W/hook.err" < /dev/null
+        "${!point}" > "$W/hook.out" 2> "$W/hook.err" < /dev/null
     RC=$?
     ERR=$(cat "$W/hook.err")
 }

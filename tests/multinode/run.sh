@@ -3,13 +3,15 @@
 # The multi-node test bed: the hook against a real multi-node kernel's
 # libnuma and sysfs, with QEMU as the judge of its verdicts.
 #
-#   run.sh BUILD_HOOKS HOOK_EXE CACHE
+#   run.sh HOOK_EXE START MIGRATE DEHIBERNATE CACHE
 #
-# BUILD_HOOKS is the build tree's hooks/ (before_vm_start/50_numa and the
-# two check-only hook points), HOOK_EXE the built vdsm-hook-numa, CACHE a
+# HOOK_EXE is the built vdsm-hook-numa; START, MIGRATE and DEHIBERNATE its
+# entries in the build tree's hooks/before_vm_start,
+# before_vm_migrate_destination and before_vm_dehibernate (symlinks to it:
+# the hook point comes from the directory, as under VDSM); CACHE a
 # directory in the build tree for the downloaded .deb files. Prints TAP.
-# MULTINODE_HOOK=PROGRAM runs PROGRAM in place of the hook at every hook
-# point and for --topology (to see the suite fail on a wrong hook).
+# MULTINODE_HOOK=PROGRAM runs (a copy of) PROGRAM in place of the hook at
+# every hook point and for --topology (to see the suite fail on a wrong hook).
 # MULTINODE_KERNELS="default 6.12" picks the boots (both by default).
 #
 # Each kernel (the one Debian's linux-image-amd64 depends on, and a 6.12
@@ -37,7 +39,9 @@
 # Skips (1..0 # SKIP) where it cannot run: no qemu-system-x86_64, no
 # apt-get, or no kernel package to download.
 set -u
-build_hooks=$(realpath "$1") hook_exe=$(realpath "$2") cache=$3
+# the hook points: no realpath, the directory names the hook point
+hook_exe=$(realpath "$1") hook_start=$(realpath -s "$2") hook_migrate=$(realpath -s "$3")
+hook_dehibernate=$(realpath -s "$4") cache=$5
 here=$(dirname "$(realpath "$0")")
 t0=$(date +%s)
 
@@ -84,11 +88,16 @@ trap 'exit 1' INT TERM
 
 # The hook the guest runs: the build tree's, or MULTINODE_HOOK at every point.
 if [ -n "${MULTINODE_HOOK:-}" ]; then
-    fake=$(realpath "$MULTINODE_HOOK")
+    # in CACHE, as the guest has its own /tmp, /run and /var/tmp
+    fake=$cache/fake-hooks
+    rm -rf "$fake" && mkdir -p "$fake" && cp "$MULTINODE_HOOK" "$fake/program" && chmod +x "$fake/program" ||
+        skip_all "cannot copy $MULTINODE_HOOK"
     for p in before_vm_start before_vm_migrate_destination before_vm_dehibernate; do
-        mkdir -p "$T/hooks/$p" && ln -s "$fake" "$T/hooks/$p/50_numa"
+        mkdir -p "$fake/$p" && ln -s ../program "$fake/$p/50_numa"
     done
-    build_hooks=$T/hooks hook_exe=$fake
+    hook_exe=$fake/program hook_start=$fake/before_vm_start/50_numa
+    hook_migrate=$fake/before_vm_migrate_destination/50_numa
+    hook_dehibernate=$fake/before_vm_dehibernate/50_numa
 fi
 
 # kernel_files DEB DIR: vmlinuz, and the modules virtio-9p needs (with what
@@ -143,8 +152,10 @@ boot() {
 	GUEST_SCRIPT='$here/guest.sh'
 	CONF
     cat > "$res/guest.conf" <<-CONF
-	HOOKS='$build_hooks'
 	HOOK_EXE='$hook_exe'
+	HOOK_before_vm_start='$hook_start'
+	HOOK_before_vm_migrate_destination='$hook_migrate'
+	HOOK_before_vm_dehibernate='$hook_dehibernate'
 	CASES='$here/cases'
 	PARTS='$parts'
 	CONF
