@@ -48,7 +48,8 @@ part_topology() {
         local want_cpus nm_cpus
         want_cpus=$(cat "$d/cpulist")
         nm_cpus=$(awk -v n="$n" '$1 == "node" && $2 == n && $3 == "cpus:" { $1 = $2 = $3 = ""; print }' "$W/numactl" | xargs)
-        if [ "${cpus:--}" = "${want_cpus:--}" ] || { [ -z "$want_cpus" ] && [ -z "$cpus" ]; }; then
+        # no CPUs: "-"
+        if [ -n "$line" ] && [ "${cpus:--}" = "${want_cpus:--}" ]; then
             ok "node $n CPUs: --topology '${cpus}', sysfs cpulist '$want_cpus', numactl '$nm_cpus'"
         else
             not_ok "node $n CPUs: --topology '${cpus}', sysfs cpulist '$want_cpus', numactl '$nm_cpus'"
