@@ -5,13 +5,16 @@
 #      (hostile input, fault injection), fuzz-replay and style test, the
 #      benchmark's functional test (-Dbench=true), and the end-to-end test
 #      (tests/e2e: a real libvirtd and QEMU start the hook's output; as
-#      root only);
+#      root only), and the multi-node test bed (tests/multinode: Debian
+#      kernels booted under QEMU with four NUMA nodes, the hook against
+#      their libnuma and sysfs, QEMU inside as the judge of its verdicts);
 #   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
-#      leaks included, but for e2e: that proves what libvirt and QEMU make of
-#      the output, which the sanitizers do not change, and the hook runs it
-#      does are on paths the integration tests already cover there; and for
-#      the packaging suite (the README's commands), which builds its own
-#      unsanitized copy of the tree;
+#      leaks included, but for e2e and multinode: they prove what libvirt,
+#      QEMU and a multi-node kernel make of the output, which the sanitizers
+#      do not change, and the hook runs they do are on paths the
+#      integration tests already cover there; and for the packaging suite
+#      (the README's commands), which builds its own unsanitized copy of
+#      the tree;
 #   3. the shipping checks: install layout, man page, meson dist, a build
 #      and test run from the tarball, the RPM, and that it installs beside
 #      vdsm and survives vdsm upgrades (tests/packaging);
@@ -36,7 +39,7 @@ meson test -C build-test --print-errorlogs
 setup build-sanitize --werror -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all
 # The sanitizers make every hook run several times slower: the time limits scale with them.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3 --no-suite e2e --no-suite packaging
+    meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3 --no-suite e2e --no-suite multinode --no-suite packaging
 
 tests/packaging/check-packaging.sh
 

@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The parts guest.sh runs (sourced there; see its header): part_NAME each.
+# shellcheck shell=bash
+
+sysnode=/sys/devices/system/node
+
+# to_kib VALUE UNIT: a --topology figure ("332.4" "MiB") in KiB, rounded down
+to_kib() {
+    awk -v v="$1" -v u="$2" 'BEGIN { m["B"] = 1 / 1024; m["KiB"] = 1; m["MiB"] = 1024; m["GiB"] = 1048576
+        if (!(u in m)) { print -1; exit } printf "%d\n", v * m[u] }'
+}
+
+part_topology() {
+    local n rc line mem_v mem_u free_v free_u cpus hook_kib hook_free sys_kib sys_free nm_size nm_free tenth
+    "$HOOK_EXE" --topology > "$W/topology" 2>&1
+    rc=$?
+    numactl --hardware > "$W/numactl" 2>&1
+    note < "$W/topology"
+    [ $rc -eq 0 ] && ok "--topology exits 0 on the guest's libnuma" || not_ok "--topology exits $rc"
+    for d in "$sysnode"/node[0-9]*; do
+        n=${d##*node}
+        # "N  MEM UNIT  FREE UNIT  CPUS" in the node table, before "huge pages:"
+        line=$(awk -v n="$n" '/^huge pages/ { exit } $1 == n && NF >= 4' "$W/topology")
+        read -r _ mem_v mem_u free_v free_u cpus <<< "$line"
+        [ "$free_v" = - ] && { cpus=$free_u; free_u=; }
+        hook_kib=$(to_kib "$mem_v" "$mem_u")
+        hook_free=$(to_kib "$free_v" "$free_u")
+        sys_kib=$(awk '/MemTotal/ { print $4 }' "$d/meminfo")
+        sys_free=$(awk '/MemFree/ { print $4 }' "$d/meminfo")
+        nm_size=$(awk -v n="$n" '$1 == "node" && $2 == n && $3 == "size:" { print $4 }' "$W/numactl")
+        nm_free=$(awk -v n="$n" '$1 == "node" && $2 == n && $3 == "free:" { print $4 }' "$W/numactl")
+        # the hook prints one decimal, rounded down: sysfs lies within a tenth of the unit above it
+        tenth=$(to_kib 0.1 "$mem_u")
+        [ "$sys_kib" = 0 ] && tenth=0
+        if [ -n "$line" ] && [ "$hook_kib" -ge 0 ] && [ "$sys_kib" -ge "$hook_kib" ] &&
+            [ "$sys_kib" -le $((hook_kib + tenth + 1)) ] && [ $((hook_kib / 1024)) -eq "$nm_size" ]; then
+            ok "node $n memory: --topology $mem_v $mem_u, sysfs MemTotal $sys_kib kB, numactl $nm_size MB"
+        else
+            not_ok "node $n memory: --topology '$mem_v $mem_u', sysfs MemTotal $sys_kib kB, numactl $nm_size MB"
+        fi
+        # free memory moves between the reads: within 16 MiB
+        if [ -n "$line" ] && [ "$hook_free" -ge 0 ] && [ $((hook_free / 1024 - nm_free)) -le 16 ] &&
+            [ $((nm_free - hook_free / 1024)) -le 16 ]; then
+            ok "node $n free: --topology $free_v $free_u, sysfs MemFree $sys_free kB, numactl $nm_free MB"
+        else
+            not_ok "node $n free: --topology '$free_v $free_u', sysfs MemFree $sys_free kB, numactl $nm_free MB"
+        fi
+        local want_cpus nm_cpus
+        want_cpus=$(cat "$d/cpulist")
+        nm_cpus=$(awk -v n="$n" '$1 == "node" && $2 == n && $3 == "cpus:" { $1 = $2 = $3 = ""; print }' "$W/numactl" | xargs)
+        # no CPUs: "-"
+        if [ -n "$line" ] && [ "${cpus:--}" = "${want_cpus:--}" ]; then
+            ok "node $n CPUs: --topology '${cpus}', sysfs cpulist '$want_cpus', numactl '$nm_cpus'"
+        else
+            not_ok "node $n CPUs: --topology '${cpus}', sysfs cpulist '$want_cpus', numactl '$nm_cpus'"
+        fi
+        # huge pages: the "node  2 MiB" table, "N  total/free"
+        local pages want_pages
+        pages=$(awk -v n="$n" '/^huge pages/ { t = 1; next } t && $1 == n { print $2 }' "$W/topology")
+        want_pages="$(cat "$d/hugepages/hugepages-2048kB/nr_hugepages")/$(cat "$d/hugepages/hugepages-2048kB/free_hugepages")"
+        if [ "$pages" = "$want_pages" ]; then
+            ok "node $n 2 MiB pages: --topology $pages, sysfs $want_pages (total/free)"
+        else
+            not_ok "node $n 2 MiB pages: --topology '$pages', sysfs $want_pages (total/free)"
+        fi
+    done
+    local nodes_hook nodes_sys
+    nodes_hook=$(awk '/^huge pages/ { exit } $1 ~ /^[0-9]+$/ { print $1 }' "$W/topology" | xargs)
+    nodes_sys=$(cd "$sysnode" && ls -d node[0-9]* | sed 's/node//' | sort -n | xargs)
+    [ "$nodes_hook" = "$nodes_sys" ] && ok "--topology lists nodes $nodes_hook, as sysfs" ||
+        not_ok "--topology lists nodes '$nodes_hook', sysfs $nodes_sys"
+}
+
+# with_numatune FILE XML: FILE's domain with XML before </domain>
+with_numatune() {
+    sed -i "s|</domain>|  <numatune>$2</numatune>\n</domain>|" "$1"
+}
+
+# check_point NAME POINT CELLS XML RC REGEX: the hook at a check-only point on
+# a domain carrying <numatune>XML</numatune>: exit RC, stderr matching REGEX,
+# the file unchanged
+check_point() {
+    local name=$1 point=$2 cells=$3 xml=$4 want_rc=$5 re=$6 f=$W/check.xml
+    domain "$f" 32 "$cells" - -
+    with_numatune "$f" "$xml"
+    cp "$f" "$f.orig"
+    run_hook "$point" "$f" numa=strict:0 FROM_SNAPSHOT=False
+    echo "$ERR" | note
+    if [ "$RC" = "$want_rc" ] && grep -Eq "$re" <<< "$ERR" && cmp -s "$f" "$f.orig"; then
+        ok "$point: $name: exit $RC, file unchanged"
+    else
+        not_ok "$point: $name: exit $RC (want $want_rc), stderr /$re/, file $(cmp -s "$f" "$f.orig" && echo unchanged || echo CHANGED)"
+    fi
+}
+
+part_checks() {
+    local mig=before_vm_migrate_destination deh=before_vm_dehibernate
+    check_point "a source's 0-2,4-7" $mig - "<memory mode='strict' nodeset='0-2,4-7'/>" 2 'not exist'
+    check_point "0-1,3 fits" $mig - "<memory mode='strict' nodeset='0-1,3'/>" 0 '^$|fits'
+    check_point "strict on the memoryless node" $mig - "<memory mode='strict' nodeset='2'/>" 2 'no memory'
+    check_point "a <memnode> on the memoryless node warns" $mig 16+16 \
+        "<memory mode='strict' nodeset='0-1'/><memnode cellid='0' mode='strict' nodeset='2'/>" 0 'warning.*no memory'
+    check_point "a <memnode> on the memoryless node" $deh 16+16 \
+        "<memnode cellid='0' mode='strict' nodeset='2'/>" 2 'no memory'
+    check_point "<memnode>s on the CPU-less node and node 1 fit" $deh 16+16 \
+        "<memnode cellid='0' mode='strict' nodeset='3'/><memnode cellid='1' mode='interleave' nodeset='1,3'/>" 0 'fits'
+}
+
+# nodes_json NODES: libvirt's "0-1,3" as QEMU's host-nodes list "0,1,3"
+nodes_json() {
+    tr , '\n' <<< "$1" | awk -F- '{ for (i = $1; i <= ($2 == "" ? $1 : $2); i++) s = s (s == "" ? "" : ",") i } END { print s }'
+}
+
+# written_binding FILE: the hook's <numatune> in FILE as "mem=MODE:NODES CELL=MODE:NODES..."
+written_binding() {
+    {
+        grep -o "<memory mode='[a-z]*' nodeset='[^']*'" "$1" | sed "s/<memory mode='\([a-z]*\)' nodeset='\([^']*\)'/mem=\1:\2/"
+        grep -o "<memnode cellid='[0-9]*' mode='[a-z]*' nodeset='[^']*'" "$1" |
+            sed "s/<memnode cellid='\([0-9]*\)' mode='\([a-z]*\)' nodeset='\([^']*\)'/\1=\2:\3/" | sort -n
+    } | xargs
+}
+
+# qemu_judge MIB CELLS PAGES BINDING: QEMU allocates the guest RAM as libvirt
+# would lay it out (one backend per guest cell, else one), bound as BINDING
+# says; sets QRC and QERR
+qemu_judge() {
+    local mib=$1 cells=$2 pages=$3 binding=$4 sizes i s b mode nodes obj policy objs=()
+    sizes=$mib
+    [ "$cells" != - ] && sizes=${cells//+/ }
+    i=0
+    for s in $sizes; do
+        # this cell's <memnode>, else <memory>
+        b=$(tr ' ' '\n' <<< "$binding" | sed -n "s/^$i=//p")
+        [ -z "$b" ] && b=$(tr ' ' '\n' <<< "$binding" | sed -n 's/^mem=//p')
+        if [ "$pages" = 2M ]; then
+            obj="{\"qom-type\":\"memory-backend-file\",\"id\":\"ram-node$i\",\"mem-path\":\"/dev/hugepages\",\"prealloc\":true"
+        else
+            obj="{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node$i\""
+        fi
+        obj+=",\"size\":$((s * 1048576))"
+        mode=${b%%:*} nodes=${b#*:}
+        case $mode in
+        strict) policy=bind ;;
+        preferred | interleave) policy=$mode ;;
+        *) policy='' ;; # restrictive or unbound: no policy (libvirt uses cpuset.mems)
+        esac
+        [ -n "$policy" ] && obj+=",\"host-nodes\":[$(nodes_json "$nodes")],\"policy\":\"$policy\""
+        objs+=(-object "$obj}")
+        i=$((i + 1))
+    done
+    printf '%s\n' "${objs[@]}" | grep -v '^-object$' | note
+    printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n' |
+        timeout 300 qemu-system-x86_64 -machine none -nodefaults -display none -qmp stdio "${objs[@]}" \
+            > "$W/qemu.out" 2> "$W/qemu.err"
+    QRC=$?
+    QERR=$(cat "$W/qemu.err")
+}
+
+# one_case ROW: one row of CASES (see its header)
+one_case() {
+    local name mib cells pages cpuset numa memnode verdict binding hre qre f=$W/case.xml args=() got hv qv why=''
+    IFS=';' read -r name mib cells pages cpuset numa memnode verdict binding hre qre <<< "$1"
+    for v in name mib cells pages cpuset numa memnode verdict binding hre qre; do
+        printf -v "$v" '%s' "$(sed 's/^ *//; s/ *$//' <<< "${!v}")"
+    done
+    domain "$f" "$mib" "$cells" "$pages" "$cpuset"
+    cp "$f" "$f.orig"
+    [ "$numa" != - ] && args+=("numa=$numa")
+    [ "$memnode" != - ] && args+=("numa_memnode=$memnode")
+    run_hook before_vm_start "$f" "${args[@]}"
+    case $RC in 0) hv=accept ;; 2) hv=refuse ;; *) hv="exit $RC" ;; esac
+    [ "$hv" = "$verdict" ] || why+=" hook: $hv, want $verdict;"
+    if [ "$hv" = accept ]; then
+        got=$(written_binding "$f")
+        [ "$got" = "$binding" ] || why+=" wrote '$got', want '$binding';"
+    else
+        got=$binding # forced past the hook
+        cmp -s "$f" "$f.orig" || why+=" refused but changed the file;"
+        [ "$(wc -l <<< "$ERR")" = 1 ] || why+=" refused with $(wc -l <<< "$ERR") lines;"
+    fi
+    if [ "$hre" = '!' ]; then
+        grep -q warning <<< "$ERR" && why+=" unexpected warning;"
+    elif ! grep -Eq "$hre" <<< "$ERR"; then
+        why+=" stderr does not match /$hre/;"
+    fi
+    qemu_judge "$mib" "$cells" "$pages" "$got"
+    qv=accept
+    [ "$QRC" = 0 ] || qv=refuse
+    [ "$qv" = "$verdict" ] || why+=" QEMU: $qv, want $verdict;"
+    [ "$qre" = - ] || [ "$qv" = accept ] || grep -Eq "$qre" <<< "$QERR" || why+=" QEMU's stderr does not match /$qre/;"
+    echo "$ERR" | sed 's/^/hook: /' | note
+    [ -n "$QERR" ] && echo "$QERR" | sed 's/^/qemu: /' | note
+    local req=() mem="$mib MiB" reason
+    [ "$numa" != - ] && req+=("numa=$numa")
+    [ "$memnode" != - ] && req+=("numa_memnode='$memnode'")
+    [ "$cells" != - ] && mem="$cells MiB"
+    [ "$pages" = 2M ] && mem+=" 2M"
+    # QEMU's reason: its last line, without the program and option prefix
+    reason=$(tail -1 <<< "$QERR" | sed 's/^qemu-system-x86_64: //; s/^-object {[^}]*}: //')
+    printf '%-21s %-13s %-44s hook %-6s qemu %-6s %s\n' "$name" "$mem" "${req[*]}" "$hv" "$qv" \
+        "$got${reason:+ ($reason)}" | tee -a "$W/verdicts" | note
+    if [ -z "$why" ]; then
+        ok "$name: hook $hv, QEMU $qv"
+    else
+        not_ok "$name:$why"
+    fi
+}
+
+part_cases() {
+    local row t0 t1
+    while IFS= read -r row; do
+        case $row in '#'* | '') continue ;; esac
+        t0=$(date +%s)
+        one_case "$row"
+        t1=$(date +%s)
+        echo "# ($((t1 - t0)) s)"
+    done < "$CASES"
+    echo "# the verdict table (the hook's and QEMU's; the binding QEMU got, and why it refused):"
+    sed 's/^/#   /' "$W/verdicts"
+}
+
+part_tiers() {
+    local t d n tier=() a
+    if [ ! -d /sys/devices/virtual/memory_tiering ]; then
+        not_ok "no /sys/devices/virtual/memory_tiering on $(uname -r)"
+        return
+    fi
+    echo "# the kernel on HMAT and tiers:"
+    dmesg | grep -iE 'hmat|memory.tier|srat' | note
+    ls /sys/firmware/acpi/tables | xargs | note
+    echo "# memory tiers on $(uname -r):"
+    for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
+        echo "#   ${t##*/}: nodes $(cat "$t/nodelist")"
+        for n in $(nodes_json "$(cat "$t/nodelist")" | tr , ' '); do
+            tier[$n]=${t##*memory_tier}
+        done
+    done
+    for d in "$sysnode"/node[0-9]*; do
+        a=$d/access0/initiators
+        [ -d "$a" ] || continue
+        echo "#   ${d##*/} access0: initiators $(cd "$a" && ls -d node* 2> /dev/null | xargs)," \
+            "read/write latency $(cat "$a/read_latency")/$(cat "$a/write_latency") ns," \
+            "read/write bandwidth $(cat "$a/read_bandwidth")/$(cat "$a/write_bandwidth") MB/s"
+    done
+    if [ -n "${tier[0]}" ] && [ "${tier[0]}" = "${tier[1]}" ] && [ -n "${tier[3]}" ] && [ "${tier[3]}" -gt "${tier[0]}" ]; then
+        ok "node 3 (no CPU, 4x latency) is in memory_tier${tier[3]}, below nodes 0-1's memory_tier${tier[0]}"
+    else
+        not_ok "tiers: node 0 '${tier[0]}', node 1 '${tier[1]}', node 3 '${tier[3]}'; want node 3 in a higher-numbered tier"
+    fi
+    if [ "$(cat "$sysnode/node3/access0/initiators/read_latency" 2> /dev/null)" -gt \
+        "$(cat "$sysnode/node0/access0/initiators/read_latency" 2> /dev/null)" ] 2> /dev/null &&
+        [ -e "$sysnode/node3/access0/initiators/node0" ]; then
+        ok "node 3's HMAT access0: initiator node 0, a higher read latency than node 0's"
+    else
+        not_ok "node 3's access0 in sysfs: no initiator node 0, or no higher latency than node 0's"
+    fi
+}
