@@ -108,8 +108,12 @@ static void watchdog_start(void) {
                 rl.rlim_cur = WATCHDOG_CPU_SECONDS;
         if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > WATCHDOG_CPU_SECONDS + 1)
                 rl.rlim_max = WATCHDOG_CPU_SECONDS + 1;
-        if (rl.rlim_cur > rl.rlim_max)
-                rl.rlim_cur = rl.rlim_max;
+        /*
+         * At the hard limit the kernel sends SIGKILL and no SIGXCPU (a caller's
+         * prlimit --cpu=N sets both to N): the soft one must come a second before.
+         */
+        if (rl.rlim_cur >= rl.rlim_max)
+                rl.rlim_cur = rl.rlim_max > 1 ? rl.rlim_max - 1 : rl.rlim_max;
         (void) setrlimit(RLIMIT_CPU, &rl);
 }
 

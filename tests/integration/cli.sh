@@ -122,6 +122,20 @@ if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-
 else
     not_ok "watchdog run changed the file or left a temporary"
 fi
+# A caller's CPU limit with the soft limit equal to the hard one (prlimit
+# --cpu=2): at a hard limit the kernel sends SIGKILL, not SIGXCPU, so the
+# hook lowers its soft limit below the hard one to say why it stops.
+if command -v prlimit > /dev/null; then
+    expect "CPU limit with soft = hard" 2 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged" "" -- \
+        prlimit --cpu=2 "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/slow.xml" "$hook" "${caps[@]}"
+    if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+        ok "CPU limit with soft = hard: the file untouched, no temporary"
+    else
+        not_ok "CPU limit with soft = hard: the file changed or a temporary is left"
+    fi
+else
+    echo "# SKIP a CPU limit with soft = hard: no prlimit (util-linux)"
+fi
 
 # The file keeps its mode, and no temporary is left behind.
 cp "$fixtures/libvirt.xml" "$tmp/mode.xml"
