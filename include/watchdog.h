@@ -28,10 +28,10 @@
  * returns from here. The worker returns 0 and does the work; it dies with
  * the supervisor (PR_SET_PDEATHSIG), so a supervisor that VDSM kills
  * leaves no worker that could replace the file later.
- * Returns 0 in the worker, or a negative errno when no worker could be
- * started (then nothing was changed and this process goes on alone).
+ * Returns in the worker only: when no worker can be started, this
+ * process prints the one line and exits 2, having changed nothing.
  */
-int watchdog_start(void);
+void watchdog_start(void);
 
 /*
  * The worker will write nothing to standard output: it lets go of the

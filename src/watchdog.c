@@ -534,7 +534,7 @@ static int supervise(struct supervisor *s, const sigset_t *wait_mask) {
         return WIFEXITED(s->status) ? WEXITSTATUS(s->status) : EXIT_HOOK_FAILED;
 }
 
-int watchdog_start(void) {
+static int supervisor_start(void) {
         struct supervisor s = {.dir_fd = -1, .outcome = REFUSED};
         struct sigaction old_pipe;
         sigset_t old_mask, wait_mask;
@@ -578,4 +578,13 @@ int watchdog_start(void) {
         s.err = err[0];
         (void) fcntl(s.err, F_SETFL, O_NONBLOCK);
         exit(supervise(&s, &wait_mask));
+}
+
+void watchdog_start(void) {
+        int r = supervisor_start();
+
+        if (r < 0) {
+                dprintf(STDERR_FILENO, "numa: cannot start the worker process: %s\n", strerror(-r));
+                exit(EXIT_HOOK_FAILED);
+        }
 }

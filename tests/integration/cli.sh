@@ -137,6 +137,20 @@ else
     echo "# SKIP a CPU limit with soft = hard: no prlimit (util-linux)"
 fi
 
+# No worker process can be started (no process left to this user): one line,
+# exit 2, nothing changed. Root is not held to RLIMIT_NPROC, so as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && command -v prlimit > /dev/null && id nobody > /dev/null 2>&1; then
+    cp "$hook" "$tmp/hook-for-nobody"
+    cp "$fixtures/caps-4node.xml" "$tmp/caps.xml"
+    chmod 0755 "$tmp" "$tmp/hook-for-nobody"
+    chmod 0644 "$tmp/caps.xml"
+    expect "no worker process can be started" 2 "numa: cannot start the worker process: Resource temporarily unavailable" "" -- \
+        setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups prlimit --nproc=0 \
+        "${env_run[@]}" "$tmp/hook-for-nobody" --capabilities "$tmp/caps.xml" --numa strict:0 --domxml "$tmp/caps.xml" --dry-run
+else
+    echo "# SKIP no worker process: needs root, setpriv, prlimit and a 'nobody' user"
+fi
+
 # The file keeps its mode, and no temporary is left behind.
 cp "$fixtures/libvirt.xml" "$tmp/mode.xml"
 chmod 0640 "$tmp/mode.xml"
