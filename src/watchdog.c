@@ -25,14 +25,14 @@
  */
 #define WATCHDOG_GRACE_MS 500
 
-/* How much of the worker's stderr is relayed at once: a pipe that polls writable takes PIPE_BUF whole. */
+/* How much of the worker's stderr is relayed at once. */
 #define RELAY_CHUNK PIPE_BUF
 
 /* The worker's side: where its reports go; -1 in any other process. */
 static int report_fd = -1;
 
 /* The supervisor's side, set by its signal handler. */
-static volatile sig_atomic_t worker_exited, limit_signal, stop_signal;
+static volatile sig_atomic_t worker_exited, limit_signal, stop_signal, signals_seen;
 
 enum state { REFUSED, REPLACED, SUCCEEDED, HOLDING };
 
@@ -64,6 +64,7 @@ static bool is_stop_signal(int sig) {
 }
 
 static void on_signal(int sig) {
+        signals_seen++;
         if (sig == SIGCHLD)
                 worker_exited = 1;
         else if (is_stop_signal(sig)) {
@@ -343,27 +344,38 @@ static void reports_read(struct supervisor *s) {
         }
 }
 
-/* One step of relaying the worker's stderr: read a chunk when none is pending, else write it. */
-static void relay_step(struct supervisor *s, short revents) {
-        ssize_t n;
+/* Reads a chunk of the worker's stderr (none may be pending). */
+static void relay_read(struct supervisor *s) {
+        ssize_t n = read(s->err, s->buf, sizeof(s->buf));
 
-        if (s->len == 0) {
-                if (!(revents & (POLLIN | POLLHUP | POLLERR)))
-                        return;
-                n = read(s->err, s->buf, sizeof(s->buf));
-                if (n > 0 && !s->stderr_lost) {
-                        s->len = (size_t) n;
-                        s->off = 0;
-                } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-                        close(s->err);
-                        s->err = -1;
-                }
-                return;
+        if (n > 0 && !s->stderr_lost) {
+                s->len = (size_t) n;
+                s->off = 0;
+        } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                close(s->err);
+                s->err = -1;
         }
-        if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
-                return;
-        n = write(STDERR_FILENO, s->buf + s->off, s->len - s->off);
-        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+}
+
+/*
+ * Writes what is pending to our stderr, with the supervisor's signals let
+ * in: a limit or a stop signal interrupts a write that our stderr's reader
+ * holds up (the handlers have no SA_RESTART). One that came since the
+ * caller last looked is handled first, so the write is not begun.
+ */
+static void relay_write(struct supervisor *s, const sigset_t *wait_mask) {
+        sig_atomic_t seen = signals_seen;
+        sigset_t blocked;
+        ssize_t n = -1;
+        int err = EINTR;
+
+        sigprocmask(SIG_SETMASK, wait_mask, &blocked);
+        if (seen == signals_seen) {
+                n = write(STDERR_FILENO, s->buf + s->off, s->len - s->off);
+                err = errno;
+        }
+        sigprocmask(SIG_SETMASK, &blocked, NULL);
+        if (n < 0 && err != EINTR && err != EAGAIN) {
                 s->stderr_lost = true;
                 s->len = 0;
         } else if (n > 0) {
@@ -374,21 +386,20 @@ static void relay_step(struct supervisor *s, short revents) {
         }
 }
 
-/* Waits for a report, stderr to relay, a signal, or timeout_ms (-1: none). */
+/*
+ * Relays what is pending, or waits for the worker's stderr, a signal, or
+ * timeout_ms (-1: none). Reports are not waited for: they stay queued
+ * until they matter (at the end, or to judge a stop signal), which spares
+ * a typical run a wakeup for each.
+ */
 static void poll_once(struct supervisor *s, const sigset_t *wait_mask, int timeout_ms) {
-        struct pollfd p[2] = {
-                {.fd = s->reports, .events = POLLIN},
-                s->len > 0 ? (struct pollfd){.fd = STDERR_FILENO, .events = POLLOUT}
-                           : (struct pollfd){.fd = s->err, .events = POLLIN},
-        };
+        struct pollfd p = {.fd = s->err, .events = POLLIN};
         struct timespec t = {.tv_sec = timeout_ms / 1000, .tv_nsec = (timeout_ms % 1000) * 1000000L};
 
-        if (ppoll(p, ELEMENTSOF(p), timeout_ms < 0 ? NULL : &t, wait_mask) <= 0)
-                return;
-        if (p[0].revents)
-                reports_read(s);
-        if (p[1].revents)
-                relay_step(s, p[1].revents);
+        if (s->len > 0)
+                relay_write(s, wait_mask);
+        else if (ppoll(&p, 1, timeout_ms < 0 ? NULL : &t, wait_mask) > 0 && p.revents)
+                relay_read(s);
 }
 
 /* Why the run must end now: a limit, a stop signal while no outcome is being printed, or 0. */
@@ -408,10 +419,12 @@ static int supervise_run(struct supervisor *s, const sigset_t *wait_mask) {
                 int cause;
 
                 reap(s);
+                if (s->reaped || stop_signal)
+                        reports_read(s);
                 cause = stop_cause(s);
                 if (cause)
                         return cause;
-                if (s->reaped && s->reports < 0 && s->err < 0 && s->len == 0)
+                if (s->reaped && s->err < 0 && s->len == 0)
                         return 0;
                 poll_once(s, wait_mask, -1);
         }
@@ -424,7 +437,11 @@ static long ms_left(const struct timespec *end) {
         return (long) (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-/* SIGKILL, and the reports and stderr it left, for up to WATCHDOG_GRACE_MS. */
+/*
+ * SIGKILL, and up to WATCHDOG_GRACE_MS for the worker to die (SIGCHLD);
+ * its stderr is not relayed meanwhile, so a reader that holds up our
+ * stderr cannot stretch the grace. Then the reports it left.
+ */
 static void worker_end(struct supervisor *s, const sigset_t *wait_mask) {
         struct timespec end;
         long left;
@@ -435,10 +452,10 @@ static void worker_end(struct supervisor *s, const sigset_t *wait_mask) {
         end.tv_nsec += WATCHDOG_GRACE_MS * 1000000L;
         end.tv_sec += end.tv_nsec / 1000000000L;
         end.tv_nsec %= 1000000000L;
-        while (!(s->reaped && s->reports < 0) && (left = ms_left(&end)) > 0) {
-                reap(s);
-                poll_once(s, wait_mask, (int) left);
-        }
+        while ((reap(s), !s->reaped) && (left = ms_left(&end)) > 0)
+                (void) ppoll(NULL, 0,
+                        &(struct timespec){.tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000L},
+                        wait_mask);
         reports_read(s);
 }
 
@@ -471,7 +488,7 @@ static void relay_rest(struct supervisor *s) {
                 s->len = 0;
                 if (s->err < 0)
                         return;
-                relay_step(s, POLLIN);
+                relay_read(s);
                 if (s->len == 0)
                         return;
         }
@@ -577,7 +594,8 @@ static int supervisor_start(void) {
         s.reports = reports[0];
         s.err = err[0];
         (void) fcntl(s.err, F_SETFL, O_NONBLOCK);
-        exit(supervise(&s, &wait_mask));
+        /* Nothing to flush or free here: _exit() spares a sanitizer build a second leak check. */
+        _exit(supervise(&s, &wait_mask));
 }
 
 void watchdog_start(void) {
@@ -585,6 +603,8 @@ void watchdog_start(void) {
 
         if (r < 0) {
                 dprintf(STDERR_FILENO, "numa: cannot start the worker process: %s\n", strerror(-r));
-                exit(EXIT_HOOK_FAILED);
+                /* Not exit(): a sanitizer's leak check needs a thread, which this process may not get either.
+                 */
+                _exit(EXIT_HOOK_FAILED);
         }
 }
