@@ -75,13 +75,5 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
 /* write(2) until all is written, through short writes and EINTR. Returns 0 or a negative errno. */
 int write_all(int fd, const char *data, size_t len);
 
-/*
- * For a signal handler that ends the run: removes the temporary that
- * file_replace() is writing, if any, and returns whether file_replace()
- * has already replaced the file (then the run must not claim that the
- * file is unchanged). Async-signal-safe.
- */
-bool file_replace_abort(void);
-
 /* The temporary's name: the target's name with this in front and a random suffix. */
 #define FILE_TEMP_PREFIX ".numa-"

@@ -17,6 +17,7 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "watchdog.h"
 
 /* How often FILE_EDIT reopens a name that was replaced while it waited for the lock. */
 #define FILE_REOPEN_MAX 64
@@ -24,35 +25,6 @@
 #define TEMP_ATTEMPTS_MAX 100
 /* The random part of the temporary's name: ".XXXXXX", as mkstemp() had it. */
 #define TEMP_SUFFIX_LEN 6
-
-/*
- * What a signal handler that ends the run needs: the temporary being
- * written (its directory and name, so that unlinkat() removes it without
- * resolving the path again) and whether the file has been replaced. The
- * only global state here, and only a signal needs it. file_replace()
- * changes it with every signal blocked, so a handler sees it before or
- * after a step, never in between.
- */
-static int temp_dir_fd = -1;
-static char temp_name[NAME_MAX + 1];
-static volatile sig_atomic_t temp_active, replaced;
-
-bool file_replace_abort(void) {
-        if (temp_active)
-                (void) unlinkat(temp_dir_fd, temp_name, 0);
-        return replaced;
-}
-
-static void signals_block(sigset_t *ret_old) {
-        sigset_t all;
-
-        sigfillset(&all);
-        sigprocmask(SIG_BLOCK, &all, ret_old);
-}
-
-static void signals_restore(const sigset_t *old) {
-        sigprocmask(SIG_SETMASK, old, NULL);
-}
 
 static int fail_errno(struct diag *d, int err, const char *what, const char *path, const char *action) {
         char q[DIAG_QUOTE_SIZE(128)];
@@ -464,11 +436,11 @@ int write_all(int fd, const char *data, size_t len) {
 }
 
 /*
- * temp_name gets FILE_TEMP_PREFIX, name, '.' and six random letters or
+ * ret (NAME_MAX + 1 bytes) gets FILE_TEMP_PREFIX, name, '.' and six random letters or
  * digits. Only uniqueness matters (O_EXCL makes the create safe), so
  * before the kernel has entropy the time and pid stand in.
  */
-static void temp_name_make(const char *name, unsigned attempt) {
+static void temp_name_make(const char *name, unsigned attempt, char *ret) {
         static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         unsigned char rnd[TEMP_SUFFIX_LEN];
         char suffix[TEMP_SUFFIX_LEN + 1];
@@ -486,33 +458,29 @@ static void temp_name_make(const char *name, unsigned attempt) {
         for (size_t i = 0; i < sizeof(rnd); i++)
                 suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
         suffix[TEMP_SUFFIX_LEN] = '\0';
-        snprintf(temp_name, sizeof(temp_name), "%s%s.%s", FILE_TEMP_PREFIX, name, suffix);
+        snprintf(ret, NAME_MAX + 1, "%s%s.%s", FILE_TEMP_PREFIX, name, suffix);
 }
 
 /*
- * Creates the temporary beside name, 0600 until it is complete, and marks
- * it for the signal handler in the same step, so that no signal can leave
- * a created temporary unmarked or a marked name that is someone else's.
+ * Creates the temporary beside name, 0600 until it is complete. The
+ * supervisor hears of each name before it is created (a worker killed
+ * during the create may have made it), and that a name is not ours when
+ * it was taken: it removes what it heard of when it kills the worker.
  */
-static int temp_create(int dir_fd, const char *name, int *ret_fd) {
+static int temp_create(int dir_fd, const char *name, char *temp_name, int *ret_fd) {
         for (unsigned attempt = 0; attempt < TEMP_ATTEMPTS_MAX; attempt++) {
-                sigset_t old;
                 int fd, err;
 
-                temp_name_make(name, attempt);
-                signals_block(&old);
+                temp_name_make(name, attempt, temp_name);
+                watchdog_temp_creating(dir_fd, name, temp_name);
                 fd = openat(dir_fd, temp_name,
                         O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-                err = errno;
-                if (fd >= 0) {
-                        temp_dir_fd = dir_fd;
-                        temp_active = 1;
-                }
-                signals_restore(&old);
                 if (fd >= 0) {
                         *ret_fd = fd;
                         return 0;
                 }
+                err = errno;
+                watchdog_temp_gone(false);
                 if (err != EEXIST)
                         return -err;
         }
@@ -655,16 +623,14 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
         char xattr[XATTR_NAME_MAX + 1] = "";
         struct stat st, now;
         bool mismatch = false, changed = false;
-        sigset_t old;
-        char q[DIAG_QUOTE_SIZE(128)];
+        char q[DIAG_QUOTE_SIZE(128)], temp_name[NAME_MAX + 1];
         int fd = -1, r;
 
         if (!f->held || f->refused)
                 return diag_error(d, -EINVAL, "internal error: the domain XML was not read for editing");
         diag_quote(f->path, strlen(f->path), 128, q, sizeof(q));
-        replaced = 0;
 
-        r = temp_create(f->dir_fd, f->name, &fd);
+        r = temp_create(f->dir_fd, f->name, temp_name, &fd);
         if (r < 0)
                 return fail_errno(d, -r, "a temporary file for", f->path, "create");
 
@@ -691,8 +657,6 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
          * never a mix. git and systemd make the same choice by default.
          */
 
-        /* From the last look at the file to the rename and the state after it: no handler in between. */
-        signals_block(&old);
         if (r == 0) {
                 action = "stat";
                 r = fstatat(f->dir_fd, f->name, &now, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
@@ -703,15 +667,14 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
                 r = -ESTALE;
         }
         if (r == 0) {
+                /* A supervisor that kills us from here on tells a rename that happened by this identity. */
+                watchdog_temp_replacing(&st);
                 action = "replace";
                 r = renameat(f->dir_fd, temp_name, f->dir_fd, f->name) < 0 ? -errno : 0;
         }
-        if (r == 0)
-                replaced = 1;
-        else
+        if (r < 0)
                 (void) unlinkat(f->dir_fd, temp_name, 0);
-        temp_active = 0;
-        signals_restore(&old);
+        watchdog_temp_gone(r == 0);
 
         if (changed)
                 return diag_error(d, r,

@@ -6,13 +6,13 @@
  * environment in, one run, messages and the exit code out.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ascii.h"
@@ -26,101 +26,7 @@
 #include "size.h"
 #include "spec.h"
 #include "topology.h"
-
-/* VDSM treats any non-zero code as failure; 2 also stops the hook chain. */
-#define EXIT_HOOK_FAILED 2
-
-/*
- * No input may hold a VM start longer than this much CPU time, and no
- * stall (a slow disk, a lock, a hung NFS server) longer than this much
- * wall-clock time: VDSM waits for a hook without a timeout.
- */
-#define WATCHDOG_CPU_SECONDS  10
-#define WATCHDOG_WALL_SECONDS 10
-
-/*
- * Set once main() prints a success: a watchdog that fires then must not
- * add a refusal after its warnings. (A failure holds the watchdog off
- * while it prints its one line: watchdog_hold().)
- */
-static volatile sig_atomic_t succeeded;
-
-/* The two signals the watchdog uses. */
-static void watchdog_signals(sigset_t *ret) {
-        sigemptyset(ret);
-        sigaddset(ret, SIGXCPU);
-        sigaddset(ret, SIGALRM);
-}
-
-/*
- * SIGXCPU (RLIMIT_CPU) and SIGALRM (the wall clock) end the run here.
- * Until the rename the domain XML is untouched: remove the temporary and
- * refuse. After it the edit is done and stands, and exit 2 would claim an
- * unchanged file; file_replace() blocks signals across the rename and the
- * state change, so the answer below is never stale. Once the outcome is
- * being printed, it stands.
- */
-static void on_watchdog(int sig) {
-        enum { REFUSED, REPLACED, SUCCEEDED };
-        /* [state][wall clock]: the exit code is 2 only while the file is untouched and nothing succeeded. */
-        static const char *const messages[3][2] = {
-                [REFUSED] = {"numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged\n",
-                        "numa: gave up: wall-clock time limit reached (watchdog); domain XML left "
-                        "unchanged\n"},
-                [REPLACED] = {"numa: warning: CPU time limit reached (watchdog) after the domain XML "
-                              "was replaced; the change stands\n",
-                        "numa: warning: wall-clock time limit reached (watchdog) after the domain XML "
-                        "was replaced; the change stands\n"},
-                [SUCCEEDED] = {"numa: warning: CPU time limit reached (watchdog) after the run "
-                               "succeeded; its result stands\n",
-                        "numa: warning: wall-clock time limit reached (watchdog) after the run "
-                        "succeeded; its result stands\n"},
-        };
-        int state = file_replace_abort() ? REPLACED : succeeded ? SUCCEEDED : REFUSED;
-        const char *msg = messages[state][sig == SIGALRM];
-
-        (void) !write(STDERR_FILENO, msg, strlen(msg));
-        _exit(state == REFUSED ? EXIT_HOOK_FAILED : EXIT_SUCCESS);
-}
-
-static void watchdog_start(void) {
-        struct rlimit rl;
-        struct sigaction sa = {.sa_handler = on_watchdog};
-        sigset_t ours;
-        unsigned pending;
-
-        /* One handler at a time: the first limit to fire decides the message. */
-        watchdog_signals(&ours);
-        sa.sa_mask = ours;
-        sigaction(SIGXCPU, &sa, NULL);
-        sigaction(SIGALRM, &sa, NULL);
-        /* A blocked signal mask survives exec: a parent that blocked these would disarm both limits. */
-        sigprocmask(SIG_UNBLOCK, &ours, NULL);
-
-        /* An alarm() pending across exec is kept when it is sooner, as a lower RLIMIT_CPU is below. */
-        pending = alarm(WATCHDOG_WALL_SECONDS);
-        if (pending > 0 && pending < WATCHDOG_WALL_SECONDS)
-                alarm(pending);
-
-        if (getrlimit(RLIMIT_CPU, &rl) < 0)
-                return;
-        /* SIGXCPU at the soft limit; the kernel's SIGKILL a second later is the backstop. */
-        if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > WATCHDOG_CPU_SECONDS)
-                rl.rlim_cur = WATCHDOG_CPU_SECONDS;
-        if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > WATCHDOG_CPU_SECONDS + 1)
-                rl.rlim_max = WATCHDOG_CPU_SECONDS + 1;
-        if (rl.rlim_cur > rl.rlim_max)
-                rl.rlim_cur = rl.rlim_max;
-        (void) setrlimit(RLIMIT_CPU, &rl);
-}
-
-/* The verdict is a failure: its one line must go out whole, with no watchdog line after it. */
-static void watchdog_hold(void) {
-        sigset_t ours;
-
-        watchdog_signals(&ours);
-        sigprocmask(SIG_BLOCK, &ours, NULL);
-}
+#include "watchdog.h"
 
 static void help(void) {
         printf("Usage: %s [OPTION]...\n"
@@ -517,6 +423,25 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
+/*
+ * A standard stream the caller closed must stay unusable, but its number
+ * taken: otherwise the supervisor's pipes, the domain XML or the temporary
+ * would get it, and what is meant for stdout would land there. /dev/null
+ * opened for the other direction fails every use with EBADF, as a closed
+ * stream does.
+ */
+static void std_streams_hold(void) {
+        for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+                int n;
+
+                if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+                        continue;
+                n = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+                if (n >= 0 && n != fd)
+                        close(n); /* the lower numbers are open, so only a race gives another */
+        }
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"), .memnode_spec = getenv("numa_memnode")};
@@ -525,12 +450,17 @@ int main(int argc, char *argv[]) {
         struct diag d;
         int r;
 
+        std_streams_hold();
+        /* From here on this is the worker; the process the caller started supervises it. */
         watchdog_start();
         /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
         signal(SIGXFSZ, SIG_IGN);
         diag_init(&d);
 
         r = command_parse(argc, argv, &c, &d);
+        /* Only these print to standard output; a worker stuck in the kernel must not hold the caller's. */
+        if (r >= 0 && !c.action && !c.dry_run)
+                watchdog_stdout_unused();
         if (r >= 0)
                 r = command_run(&c, argv[0], &req, &res, &d);
 
@@ -542,7 +472,7 @@ int main(int argc, char *argv[]) {
         }
         /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
         if (!res.output)
-                succeeded = 1;
+                watchdog_succeeded();
 
         for (size_t i = 0; i < d.n_warnings; i++)
                 fprintf(stderr, "numa: warning: %s\n", d.warnings[i]);
@@ -555,7 +485,8 @@ int main(int argc, char *argv[]) {
                 hook_result_done(&res);
                 return EXIT_HOOK_FAILED;
         }
-        succeeded = 1;
+        if (res.output)
+                watchdog_succeeded();
         if (res.info[0])
                 fprintf(stderr, "numa: %s\n", res.info);
 

@@ -6,8 +6,11 @@
  *   FAULT_OP     read | write | close | fchmod | fchown | openat | open | renameat |
  *                faccessat | flock | fstatat | flistxattr | fgetxattr | fsetxattr |
  *                fremovexattr
- *   FAULT_AT     N, counting calls of FAULT_OP (read, write and close count only
- *                descriptors above 2, so the standard streams are not faulted)
+ *   FAULT_AT     N, counting calls of FAULT_OP in the hook's worker process (the
+ *                process the hook forks; its supervisor only relays and cleans
+ *                up); read, write and close count only descriptors above 2 that
+ *                are not pipes or sockets, so the standard streams and the
+ *                channels between the two processes are not faulted
  *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
  *                EINVAL | ENOLCK | ENOTSUP | E2BIG: fail with it
  *                short: write only part of the buffer (a legal short write)
@@ -35,6 +38,12 @@
 #include <unistd.h>
 
 static long counter;
+/* The process the shim was loaded into: the hook's supervisor, whose calls are not counted. */
+static pid_t loaded_into;
+
+__attribute__((constructor)) static void remember_pid(void) {
+        loaded_into = getpid();
+}
 
 #define REAL(name) ((__typeof__(&name)) dlsym(RTLD_NEXT, #name))
 
@@ -55,7 +64,7 @@ static void log_hit(void) {
 static bool fire(const char *op) {
         const char *want = getenv("FAULT_OP"), *at = getenv("FAULT_AT");
 
-        if (!want || !at || strcmp(want, op) != 0)
+        if (!want || !at || strcmp(want, op) != 0 || getpid() == loaded_into)
                 return false;
         ++counter;
         if (getenv("FAULT_EVERY") ? counter < atol(at) : counter != atol(at))
@@ -131,8 +140,15 @@ static bool act(void) {
         return false;
 }
 
+/* A descriptor whose calls count: not a standard stream, a pipe or a socket. */
+static bool counted(int fd) {
+        struct stat st;
+
+        return fd > 2 && fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode);
+}
+
 ssize_t read(int fd, void *buf, size_t n) {
-        if (fd > 2 && fire("read") && !act()) {
+        if (counted(fd) && fire("read") && !act()) {
                 errno = fault_errno();
                 return -1;
         }
@@ -140,7 +156,7 @@ ssize_t read(int fd, void *buf, size_t n) {
 }
 
 ssize_t write(int fd, const void *buf, size_t n) {
-        if (fd > 2 && fire("write")) {
+        if (counted(fd) && fire("write")) {
                 if (mode_is("short"))
                         return REAL(write)(fd, buf, n > 1 ? n / 2 : n);
                 if (mode_is("kill")) {
@@ -156,7 +172,7 @@ ssize_t write(int fd, const void *buf, size_t n) {
 }
 
 int close(int fd) {
-        if (fd > 2 && fire("close")) {
+        if (counted(fd) && fire("close")) {
                 if (act())
                         return REAL(close)(fd);
                 /* Like NFS reporting a deferred write error: the descriptor is gone all the same. */

@@ -206,6 +206,34 @@ if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-
 else
     not_ok "watchdog run changed the file or left a temporary"
 fi
+# A caller's CPU limit with the soft limit equal to the hard one (prlimit
+# --cpu=2): at a hard limit the kernel sends SIGKILL, not SIGXCPU, so the
+# hook lowers its soft limit below the hard one to say why it stops.
+if command -v prlimit > /dev/null; then
+    expect "CPU limit with soft = hard" 2 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged" "" -- \
+        prlimit --cpu=2 "${env_run[@]}" numa=strict:0 _hook_domxml="$tmp/slow.xml" "$hook" "${caps[@]}"
+    if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+        ok "CPU limit with soft = hard: the file untouched, no temporary"
+    else
+        not_ok "CPU limit with soft = hard: the file changed or a temporary is left"
+    fi
+else
+    echo "# SKIP a CPU limit with soft = hard: no prlimit (util-linux)"
+fi
+
+# No worker process can be started (no process left to this user): one line,
+# exit 2, nothing changed. Root is not held to RLIMIT_NPROC, so as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && command -v prlimit > /dev/null && id nobody > /dev/null 2>&1; then
+    cp "$hook" "$tmp/hook-for-nobody"
+    cp "$fixtures/caps-4node.xml" "$tmp/caps.xml"
+    chmod 0755 "$tmp" "$tmp/hook-for-nobody"
+    chmod 0644 "$tmp/caps.xml"
+    expect "no worker process can be started" 2 "numa: cannot start the worker process: Resource temporarily unavailable" "" -- \
+        setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups prlimit --nproc=0 \
+        "${env_run[@]}" "$tmp/hook-for-nobody" --capabilities "$tmp/caps.xml" --numa strict:0 --domxml "$tmp/caps.xml" --dry-run
+else
+    echo "# SKIP no worker process: needs root, setpriv, prlimit and a 'nobody' user"
+fi
 
 # The file keeps its mode, and no temporary is left behind.
 cp "$fixtures/libvirt.xml" "$tmp/mode.xml"

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -11,6 +12,7 @@
 
 #include "fileio.h"
 #include "unit.h"
+#include "watchdog.h"
 
 static char dir[] = "/tmp/test-fileio-XXXXXX";
 
@@ -230,13 +232,54 @@ static const struct replace_case replace_cases[] = {
 };
 /* clang-format on */
 
+/* What file_replace() told a supervisor about its temporary, as the supervisor reads it. */
+struct heard {
+        bool creating, passed_dir, replacing, gone, replaced;
+        dev_t dev;
+        ino_t ino;
+};
+
+static struct heard reports_heard(int fd) {
+        struct heard h = {0};
+        struct watchdog_report r;
+        int passed;
+
+        while (watchdog_report_receive(fd, &r, &passed) > 0) {
+                switch ((enum watchdog_report_kind) r.kind) {
+                case WATCHDOG_REPORT_TEMP_CREATING:
+                        h.creating = true;
+                        h.passed_dir = passed >= 0;
+                        assert_string_equal(r.target, "doc.xml");
+                        assert_true(strncmp(r.temp, FILE_TEMP_PREFIX "doc.xml.", 14) == 0);
+                        break;
+                case WATCHDOG_REPORT_TEMP_REPLACING:
+                        h.replacing = true;
+                        h.dev = r.dev;
+                        h.ino = r.ino;
+                        break;
+                case WATCHDOG_REPORT_TEMP_GONE:
+                        h.gone = true;
+                        h.replaced = r.replaced;
+                        break;
+                case WATCHDOG_REPORT_HOLD:
+                case WATCHDOG_REPORT_SUCCEEDED:
+                case WATCHDOG_REPORT_CPU_LIMIT:
+                        fail_msg("file_replace() reported %d", r.kind);
+                }
+                if (passed >= 0)
+                        close(passed);
+        }
+        return h;
+}
+
 static void test_replace_case(void **state) {
         const struct replace_case *c = *state;
         char path[512], other[512];
         struct file_data f;
         struct stat before, after;
+        struct heard heard;
         struct diag d;
-        int fd, r;
+        int fd, r, sv[2];
 
         path_in_dir(path, sizeof(path), "doc.xml");
         write_file(path, "old", 0640);
@@ -280,20 +323,31 @@ static void test_replace_case(void **state) {
                 break;
         }
 
+        assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+        watchdog_report_to(sv[1]);
         r = file_replace(&f, "new content", 11, &d);
+        watchdog_report_to(-1);
         file_data_done(&f);
+        heard = reports_heard(sv[0]);
+        close(sv[0]);
+        close(sv[1]);
 
+        /* A supervisor hears of the temporary, with its directory, before it exists, and of its end. */
+        assert_true(heard.creating && heard.passed_dir && heard.gone);
         if (c->error) {
                 if (r >= 0)
                         fail_msg("replace succeeded, expected \"%s\"", c->error);
                 assert_contains(d.message, c->error);
-                assert_false(file_replace_abort());
+                /* A supervisor that kills the worker now must say that the file is unchanged. */
+                assert_false(heard.replaced);
         } else {
                 if (r < 0)
                         fail_msg("replace failed: %s", d.message);
-                /* A watchdog firing now must not say that the file is unchanged. */
-                assert_true(file_replace_abort());
+                /* ... and now must not; it can tell the rename by the identity it heard of before it. */
+                assert_true(heard.replaced && heard.replacing);
                 assert_int_equal(stat(path, &after), 0);
+                assert_int_equal(after.st_dev, heard.dev);
+                assert_int_equal(after.st_ino, heard.ino);
                 assert_int_equal(after.st_mode, before.st_mode);
                 assert_int_equal(after.st_uid, before.st_uid);
                 assert_int_equal(after.st_gid, before.st_gid);

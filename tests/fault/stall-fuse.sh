@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A read that stalls in the kernel: the capabilities file sits on a FUSE
+# filesystem (stall-fs.py) whose read answers only after 15 s, so the
+# reading process waits in the kernel, where no signal handler runs. The
+# hook's stderr is a pipe, read to its end as VDSM reads it.
+#   - The wall-clock limit: the pipe ends within 12 s (10 s and the time to
+#     end the worker), exit 2, one "numa:" line, the file byte-identical and
+#     no temporary; still so once the read has returned, so the worker never
+#     went on to replace the file.
+#   - SIGTERM during the stall: the pipe ends within 4 s of it, exit 2, one
+#     line naming SIGTERM.
+#
+#   stall-fuse.sh HOOK FIXTURES STALL-FS
+#
+# Prints TAP; skipped without /dev/fuse, fusepy or a FUSE mount.
+set -u
+hook=$(realpath "$1") fixtures=$(realpath "$2") stallfs=$(realpath "$3")
+spec=strict:0-1
+stall=15
+
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+if [ ! -c /dev/fuse ]; then
+    echo "1..0 # SKIP no /dev/fuse"
+    exit 0
+fi
+if ! "$python" -c 'import fusepy' 2> /dev/null && ! "$python" -c 'import fuse' 2> /dev/null; then
+    echo "1..0 # SKIP no fusepy for $python (Debian: python3-fusepy)"
+    exit 0
+fi
+if ! command -v perl > /dev/null; then
+    echo "1..0 # SKIP perl starts the hook with SIGTERM's default disposition"
+    exit 0
+fi
+
+tmp=$(mktemp -d)
+mnt=$tmp/mnt
+fs_pid= hook_pid=
+cleanup() {
+    # Killing the filesystem ends its stalled reads (the connection is aborted).
+    [ -n "$fs_pid" ] && { kill -KILL "$fs_pid" && wait "$fs_pid"; } 2> /dev/null
+    [ -n "$hook_pid" ] && kill -KILL -- "-$hook_pid" 2> /dev/null
+    umount -l "$mnt" 2> /dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+mkdir "$mnt" "$tmp/work"
+doc=$tmp/work/dom.xml
+leftovers() { ls -A "$tmp/work" | grep -v '^dom\.xml$'; }
+cp "$fixtures/caps-2node.xml" "$tmp/caps.xml"
+"$python" "$stallfs" "$mnt" "$tmp/caps.xml" "$stall" "$tmp/fs.log" 2> "$tmp/fs.err" &
+fs_pid=$!
+for _ in $(seq 100); do
+    grep -q mounted "$tmp/fs.log" 2> /dev/null && break
+    kill -0 "$fs_pid" 2> /dev/null || break
+    sleep 0.1
+done
+if ! grep -q mounted "$tmp/fs.log" 2> /dev/null || [ ! -f "$mnt/caps.xml" ]; then
+    echo "1..0 # SKIP cannot mount a FUSE filesystem here: $(head -c 200 "$tmp/fs.err")"
+    exit 0
+fi
+reads() { grep -c '^read$' "$tmp/fs.log"; }
+
+# run_stalled [SIGNAL]: the hook (own process group, SIGTERM's default
+# disposition) on a fresh $doc with the capabilities on the stalling
+# filesystem, its stderr a FIFO that cat reads to the end; with SIGNAL, sent
+# once the read is stalled. Sets rc, eof_ms (start to the end of stderr,
+# or from the signal when one was sent) and $tmp/err.
+run_stalled() {
+    local sig=${1:-} before start
+    cp "$fixtures/ovirt.xml" "$doc"
+    rm -f "$tmp/fifo"
+    mkfifo "$tmp/fifo"
+    cat "$tmp/fifo" > "$tmp/err" &
+    local cat_pid=$!
+    before=$(reads) start=$(ms)
+    perl -e '$SIG{TERM} = "DEFAULT"; setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
+        env numa=$spec _hook_domxml="$doc" "$hook" --capabilities "$mnt/caps.xml" > /dev/null 2> "$tmp/fifo" &
+    hook_pid=$!
+    if [ -n "$sig" ]; then
+        for _ in $(seq 100); do
+            [ "$(reads)" -gt "$before" ] && break
+            sleep 0.1
+        done
+        sleep 0.5
+        start=$(ms)
+        kill -s "$sig" "$hook_pid"
+    fi
+    { wait "$hook_pid"; } 2> /dev/null
+    rc=$?
+    wait "$cat_pid"
+    eof_ms=$(($(ms) - start))
+}
+
+started=$(ms)
+run_stalled
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: gave up: wall-clock time limit reached' "$tmp/err" \
+    && [ "$eof_ms" -le 12000 ] && cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "a read stalled in the kernel: stderr ended after $eof_ms ms: $(cat "$tmp/err")"
+else
+    not_ok "a read stalled in the kernel: exit $rc, stderr ended after $eof_ms ms, leftovers '$(leftovers)': $(head -c 300 "$tmp/err")"
+fi
+# Once the stalled read has returned, the worker it held is gone, and never went on.
+sleep $((stall + 1 - ($(ms) - started) / 1000 > 0 ? stall + 1 - ($(ms) - started) / 1000 : 0))
+# (A zombie is dead; whoever inherited it may reap it late.)
+if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && ! ps -o stat= -g "$hook_pid" | grep -qv '^Z'; then
+    ok "after the stalled read returned: the file is untouched and no process of the hook is left"
+else
+    not_ok "after the stalled read returned: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left: $(ps -o pid=,stat=,wchan=,etimes= -g "$hook_pid" | tr '\n' ' ') reads: $(reads)"
+fi
+kill -KILL -- "-$hook_pid" 2> /dev/null
+hook_pid=
+
+run_stalled TERM
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: .*SIGTERM' "$tmp/err" \
+    && [ "$eof_ms" -le 4000 ] && cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "SIGTERM during a read stalled in the kernel: stderr ended $eof_ms ms after it: $(cat "$tmp/err")"
+else
+    not_ok "SIGTERM during a read stalled in the kernel: exit $rc, stderr ended $eof_ms ms after it: $(head -c 300 "$tmp/err")"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
