@@ -6,7 +6,6 @@
  * environment in, one run, messages and the exit code out.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -423,25 +422,6 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
-/*
- * A standard stream the caller closed must stay unusable, but its number
- * taken: otherwise the supervisor's pipes, the domain XML or the temporary
- * would get it, and what is meant for stdout would land there. /dev/null
- * opened for the other direction fails every use with EBADF, as a closed
- * stream does.
- */
-static void std_streams_hold(void) {
-        for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
-                int n;
-
-                if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-                        continue;
-                n = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
-                if (n >= 0 && n != fd)
-                        close(n); /* the lower numbers are open, so only a race gives another */
-        }
-}
-
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"), .memnode_spec = getenv("numa_memnode")};
@@ -450,7 +430,6 @@ int main(int argc, char *argv[]) {
         struct diag d;
         int r;
 
-        std_streams_hold();
         /* From here on this is the worker; the process the caller started supervises it. */
         watchdog_start();
         /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */

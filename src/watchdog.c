@@ -208,17 +208,25 @@ static void cpu_limit_set(void) {
         (void) setrlimit(RLIMIT_CPU, &rl);
 }
 
-/* Descriptors 0-2 open (on /dev/null if the caller closed them), so no pipe of ours becomes one. */
+/*
+ * Descriptors 0-2 open, so that no pipe of ours (nor, in the worker, the
+ * domain XML or the temporary) takes the number of a stream the caller
+ * closed and gets what is meant for it. Such a stream stays unusable:
+ * /dev/null opened for the other direction fails every use with EBADF,
+ * as a closed one does ('--version >&-' must still fail).
+ */
 static void std_fds_open(void) {
-        for (int fd = 0; fd <= 2; fd++)
-                if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
-                        int n = open("/dev/null", O_RDWR);
+        for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+                int n;
 
-                        if (n >= 0 && n != fd) {
-                                dup2(n, fd);
-                                close(n);
-                        }
+                if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+                        continue;
+                n = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+                if (n >= 0 && n != fd) {
+                        (void) dup2(n, fd);
+                        close(n);
                 }
+        }
 }
 
 /*
