@@ -28,25 +28,24 @@ static int foreign_spec(
 }
 
 /* The element's nodeset, then the resolver's checks of it on this host. */
-static int check_foreign_nodeset(const struct run *r, struct numa_spec *s, const char *nodeset,
-        const struct vm_facts *vm, struct diag *d) {
+static int check_foreign_nodeset(
+        const struct run *r, struct numa_spec *s, const char *nodeset, const struct vm_facts *vm) {
         struct numa_binding b;
 
         if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
-                return diag_error(d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve_spec(s, &r->topo, vm, &b, d);
+                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
+        return resolve_spec(s, &r->topo, vm, &b, r->d);
 }
 
 /*
- * One <memnode> against this host. What only its nodeset gets wrong is
- * judged in `scratch`, so that the caller can turn it into a warning where
- * something may still replace that nodeset; the rest (a cell or mode
- * libvirt refuses on any host) goes to r->d as an error.
+ * One <memnode> as a spec on its guest cell's facts, its nodeset apart.
+ * What fails here (a cell or mode libvirt refuses on any host) is an
+ * error at every hook point.
  */
-static int check_memnode(
-        struct run *r, const char *origin, const struct domxml_memnode *mn, struct diag *scratch) {
+static int memnode_spec(const struct run *r, const char *origin, const struct domxml_memnode *mn,
+        struct numa_spec *ret_spec, struct vm_facts *ret_facts, char *label, size_t label_size) {
         long cell = numatune_memnode_cell(mn);
-        char element[DIAG_LINE_MAX / 2], label[64];
+        char element[DIAG_LINE_MAX / 2];
         struct vm_facts facts;
         struct numa_spec s;
         int k;
@@ -60,10 +59,12 @@ static int check_memnode(
                         "%s: no cell id this hook can read; libvirt refuses it too (it needs a "
                         "decimal cellid, e.g. cellid='1')",
                         s.subject);
-        k = run_cell_facts(r, (unsigned) cell, s.subject, &facts, label, sizeof(label));
+        k = run_cell_facts(r, (unsigned) cell, s.subject, &facts, label, label_size);
         if (k < 0)
                 return k;
-        return check_foreign_nodeset(r, &s, mn->nodeset, &facts, scratch);
+        *ret_spec = s;
+        *ret_facts = facts;
+        return 0;
 }
 
 /* <memory>: never rewritten, so its problems are errors at both hook points. */
@@ -86,7 +87,7 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
         k = foreign_spec(origin, element, m->mode, &s, r->d);
         if (k < 0)
                 return k;
-        return check_foreign_nodeset(r, &s, m->nodeset, &r->vm, r->d);
+        return check_foreign_nodeset(r, &s, m->nodeset, &r->vm);
 }
 
 /* What libvirt refuses on any host, and VDSM's remapping (which changes no placement or mode) cannot mend. */
@@ -132,23 +133,26 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
         int k;
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {
-                struct diag scratch;
+                const struct domxml_memnode *mn = &nt->memnodes[i];
+                struct diag_mark mark;
+                struct vm_facts facts;
+                struct numa_spec spec;
+                char label[64];
 
-                diag_init(&scratch);
-                k = check_memnode(r, origin, &nt->memnodes[i], &scratch);
-                if (k < 0 && scratch.error == 0)
-                        return k; /* not the nodeset's fault: an error everywhere */
+                k = memnode_spec(r, origin, mn, &spec, &facts, label, sizeof(label));
+                if (k < 0)
+                        return k;
+                mark = diag_mark(r->d);
+                k = check_foreign_nodeset(r, &spec, mn->nodeset, &facts);
                 if (k < 0 && !remappable)
-                        return diag_error(r->d, k, "%s", scratch.message);
+                        return k;
                 if (k < 0) {
-                        diag_warn(r->d,
-                                "%s; not refused, as VDSM replaces <memnode> nodesets with Engine's "
+                        diag_demote(r->d, mark,
+                                "; not refused, as VDSM replaces <memnode> nodesets with Engine's "
                                 "choice for %s (without one, libvirt fails the migration)",
-                                scratch.message, topology_host(&r->topo));
+                                topology_host(&r->topo));
                         n_misfits++;
                 }
-                for (size_t w = 0; w < scratch.n_warnings; w++)
-                        diag_warn(r->d, "%s", scratch.warnings[w]);
         }
         *ret_misfits = n_misfits;
         return 0;

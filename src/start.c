@@ -92,19 +92,17 @@ static int load(struct run *r, struct start *s) {
  */
 static int resolve_on_host(
         struct run *r, const struct numa_spec *spec, const struct vm_facts *vm, struct numa_binding *ret) {
-        struct diag first;
+        struct diag_mark mark;
         int k;
 
         if (!r->topo.partial)
                 return resolve_spec(spec, &r->topo, vm, ret, r->d);
 
-        diag_init(&first);
-        k = resolve_spec(spec, &r->topo, vm, ret, &first);
-        if (k >= 0) {
-                for (size_t i = 0; i < first.n_warnings; i++)
-                        diag_warn(r->d, "%s", first.warnings[i]);
+        mark = diag_mark(r->d);
+        k = resolve_spec(spec, &r->topo, vm, ret, r->d);
+        if (k >= 0)
                 return k;
-        }
+        diag_rewind(r->d, mark);
 
         topology_done(&r->topo);
         k = topology_load(0, NULL, &r->topo, r->d);
