@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "numatune.h"
 #include "run.h"
@@ -14,8 +15,8 @@
  * messages start with origin ("existing", "incoming" or "saved"). With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as
  * its other misfits are at a migration destination (VDSM replaces memnode
- * nodesets there). Returns how many such shortfalls only warned, or a
- * negative errno with r->d filled.
+ * nodesets there). Returns 0 with how many such shortfalls only warned in
+ * ret_soft, or a negative errno with r->d filled.
  */
 int placement_check(struct run *r, const struct numatune_request *nr, const char *const *memnode_subjects,
-        bool memnodes_soft, const char *origin);
+        bool memnodes_soft, const char *origin, size_t *ret_soft);

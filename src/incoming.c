@@ -168,7 +168,7 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
 int incoming_run(struct run *r, struct hook_result *ret) {
         bool remappable = r->req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION;
         const char *origin = remappable ? "incoming" : "saved";
-        size_t n_misfits;
+        size_t n_misfits, n_soft;
         bool placement_auto;
         int k;
 
@@ -194,11 +194,11 @@ int incoming_run(struct run *r, struct hook_result *ret) {
                 return k;
 
         /* Huge pages and locality: VDSM has prepared the pages by now. */
-        k = placement_check(r, NULL, NULL, remappable, origin);
+        k = placement_check(r, NULL, NULL, remappable, origin, &n_soft);
         if (k < 0)
                 return k;
 
-        if (n_misfits > 0 || k > 0)
+        if (n_misfits > 0 || n_soft > 0)
                 snprintf(ret->info, sizeof(ret->info),
                         "%s <numatune> fits %s but for its <memnode> elements the warnings name, "
                         "whose nodesets VDSM replaces",

@@ -12,7 +12,7 @@
 #include "placement.h"
 
 int placement_check(struct run *r, const struct numatune_request *nr, const char *const *memnode_subjects,
-        bool memnodes_soft, const char *origin) {
+        bool memnodes_soft, const char *origin, size_t *ret_soft) {
         const struct hook_request *req = r->req;
         const char *sysfs = req->sysfs_root ? req->sysfs_root : TOPOLOGY_SYSFS;
         long page_size = sysconf(_SC_PAGESIZE);
@@ -41,7 +41,9 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
 
                 k = c < 0 ? c : k + c;
         }
-        if (k >= 0)
-                locality_check(&r->facts, &bindings, &l, r->d);
-        return k;
+        if (k < 0)
+                return k;
+        locality_check(&r->facts, &bindings, &l, r->d);
+        *ret_soft = (size_t) k;
+        return 0;
 }

@@ -197,15 +197,14 @@ static int plan(struct run *r, struct start *s) {
 /* Huge pages and locality, once the bindings are known and before anything is written. */
 static int check(struct run *r, const struct start *s) {
         _cleanup_free_ const char **subjects = NULL;
-        int k;
+        size_t n_soft;
 
         subjects = calloc(s->memnodes.n + 1, sizeof(*subjects));
         if (!subjects)
                 return diag_error(r->d, -ENOMEM, "out of memory");
         for (size_t i = 0; i < s->memnodes.n; i++)
                 subjects[i] = s->memnodes.items[i].spec.subject;
-        k = placement_check(r, &s->nr, subjects, false, "existing");
-        return k < 0 ? k : 0;
+        return placement_check(r, &s->nr, subjects, false, "existing", &n_soft);
 }
 
 /* "<memory .../> <memnode .../>" for the success line. */
