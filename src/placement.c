@@ -27,6 +27,7 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
         /* Another host's capabilities say nothing of this host's PCI devices. */
         struct locality_host l = {.topo = &r->topo, .sysfs = req->capabilities_path ? NULL : sysfs};
         _cleanup_(binding_list_done) struct binding_list bindings = {0};
+        size_t n_remapped, n_soft = 0;
         int k;
 
         if (binding_list_collect(&r->facts, nr, memnode_subjects, origin, &bindings) < 0)
@@ -34,16 +35,13 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
         for (size_t i = 0; i < bindings.n_cells; i++)
                 bindings.cells[i].warn_only = memnodes_soft;
 
-        k = hugepages_check(&r->facts, &bindings, &h, r->d);
+        k = hugepages_check(&r->facts, &bindings, &h, &n_remapped, r->d);
         /* The cgroup VMs start in is this host's; another host's capabilities say nothing of it. */
-        if (k >= 0 && !req->capabilities_path) {
-                int c = cgroup_check(&bindings, req->cgroup_root ? req->cgroup_root : CGROUP_ROOT, r->d);
-
-                k = c < 0 ? c : k + c;
-        }
+        if (k >= 0 && !req->capabilities_path)
+                k = cgroup_check(&bindings, req->cgroup_root ? req->cgroup_root : CGROUP_ROOT, &n_soft, r->d);
         if (k < 0)
                 return k;
         locality_check(&r->facts, &bindings, &l, r->d);
-        *ret_soft = (size_t) k;
+        *ret_soft = n_remapped + n_soft;
         return 0;
 }
