@@ -16,7 +16,7 @@ struct binding {
         enum numa_mode mode;
         bool placement_auto;  /* numad picks the nodes: nothing to check against */
         struct nodeset nodes; /* empty when placement_auto */
-        bool warn_only;       /* its shortfalls only warn, whatever the mode (see check_placement()) */
+        bool warn_only;       /* its shortfalls only warn, whatever the mode (see placement_check()) */
         char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
 };
 

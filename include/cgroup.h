@@ -27,8 +27,8 @@ int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, s
  * does; v2: the kernel leaves the node out, and QEMU's bind fails when
  * none is left). strict and restrictive are an error (a warning when
  * warn_only), preferred and interleave a warning. The file is read only
- * when some binding has nodes. Returns how many strict or restrictive
- * bindings only warned because of warn_only, or a negative errno with d
- * filled.
+ * when some binding has nodes. Returns 0 with how many strict or
+ * restrictive bindings only warned because of warn_only in ret_n_soft, or
+ * a negative errno with d filled.
  */
-int cgroup_check(const struct binding_list *b, const char *root, struct diag *d);
+int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_soft, struct diag *d);

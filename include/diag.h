@@ -29,6 +29,26 @@ void diag_init(struct diag *d);
 int diag_error(struct diag *d, int code, const char *fmt, ...) _printf_(3, 4);
 void diag_warn(struct diag *d, const char *fmt, ...) _printf_(2, 3);
 
+/* Where a step began: what diag_rewind() and diag_demote() go back to. */
+struct diag_mark {
+        size_t n_warnings;
+        size_t n_dropped_warnings;
+};
+
+struct diag_mark diag_mark(const struct diag *d);
+
+/* Forgets the error and the warnings recorded since mark: a try whose failure is judged again. */
+void diag_rewind(struct diag *d, struct diag_mark mark);
+
+/*
+ * Turns the error, recorded since mark, into the warning "<message><fmt
+ * expanded>", placed before the warnings recorded since mark (as if it
+ * had been raised first), and clears the error: for a finding that is an
+ * error elsewhere but only a warning here. Past DIAG_WARNINGS_MAX, the
+ * last warning is the one dropped and counted.
+ */
+void diag_demote(struct diag *d, struct diag_mark mark, const char *fmt, ...) _printf_(3, 4);
+
 /*
  * Quotes untrusted bytes for a one-line message: printable ASCII stays,
  * everything else (newlines, control bytes, non-ASCII) becomes \xNN, and a

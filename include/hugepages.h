@@ -70,10 +70,11 @@ enum hugepages_verdict hugepages_judge(
  * size for the memory bound there (the VM's <memory>, or the sum of its
  * guest cells; a cell with a <memnode> counts on that memnode's nodes).
  * Reads sysfs only for the sizes and nodes the VM uses. Shortfalls are
- * warnings or one error (see hugepages_judge()). Returns how many of the
- * warnings are shortfalls of strict or restrictive <memnode>s that only
- * warn because VDSM replaces their nodesets (warn_only), or a negative
- * errno with d filled. A VM without huge pages: 0, nothing read.
+ * warnings or one error (see hugepages_judge()). Returns 0 with how many
+ * of the warnings are shortfalls of strict or restrictive <memnode>s that
+ * only warn because VDSM replaces their nodesets (warn_only) in
+ * ret_n_remapped, or a negative errno with d filled. A VM without huge
+ * pages: 0 and none, nothing read.
  */
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
-        const struct hugepages_host *h, struct diag *d);
+        const struct hugepages_host *h, size_t *ret_n_remapped, struct diag *d);

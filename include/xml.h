@@ -48,13 +48,15 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax);
 int xml_reader_stop(struct xml_reader *r, int code, const char *fmt, ...) _printf_(3, 4);
 
 /*
- * Offset just past the start tag whose startElementNs callback is running
- * ('>' or '/>'), setting *self_closing; or (size_t) -1 if the parser's
- * position does not sit on a tag end, which would be a libxml2 surprise.
+ * The offset just past the start tag whose startElementNs callback is
+ * running ('>' or '/>'), and whether it is self-closing. Returns 0, or
+ * -EPROTO if the parser's position does not sit on a tag end (or, in a
+ * converted document, inside a converted byte), which would be a libxml2
+ * surprise.
  */
-size_t xml_reader_start_tag_end(struct xml_reader *r, bool *self_closing);
-/* Offset just past the end tag whose endElementNs callback is running, or (size_t) -1. */
-size_t xml_reader_end_tag_end(struct xml_reader *r);
+int xml_reader_start_tag_end(struct xml_reader *r, size_t *ret_end, bool *ret_self_closing);
+/* The offset just past the end tag whose endElementNs callback is running. Returns 0 or -EPROTO. */
+int xml_reader_end_tag_end(struct xml_reader *r, size_t *ret_end);
 /* The '<' that opens the tag ending just before offset end. */
 size_t xml_tag_start(const char *buf, size_t end);
 

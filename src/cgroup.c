@@ -85,16 +85,22 @@ static bool hard(const struct binding *b) {
         return b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
 }
 
-/* One binding against the allowed nodes: 0 (fits or warned), 1 (warned only for warn_only), or an error. */
+/*
+ * One binding against the allowed nodes. Returns 0 (it fits, or warned),
+ * with whether the warning is a strict or restrictive misfit let through
+ * for warn_only in ret_soft, or -EINVAL with d filled.
+ */
 static int check_one(const struct binding *b, const struct nodeset *allowed, const char *allowed_s,
-        const char *path, struct diag *d) {
+        const char *path, bool *ret_soft, struct diag *d) {
         _cleanup_free_ char *outside_s = NULL;
         struct nodeset outside = b->nodes;
         unsigned n;
 
         nodeset_subtract(&outside, allowed);
-        if (b->placement_auto || nodeset_is_empty(&outside))
+        if (b->placement_auto || nodeset_is_empty(&outside)) {
+                *ret_soft = false;
                 return 0;
+        }
         n = nodeset_count(&outside);
         (void) nodeset_format(&outside, &outside_s);
         if (hard(b) && !b->warn_only)
@@ -109,7 +115,8 @@ static int check_one(const struct binding *b, const struct nodeset *allowed, con
                 "will not be placed there",
                 b->subject, n == 1 ? "" : "s", outside_s ? outside_s : "?", n == 1 ? "is" : "are",
                 allowed_s[0] ? allowed_s : "none", path);
-        return hard(b) ? 1 : 0;
+        *ret_soft = hard(b);
+        return 0;
 }
 
 static bool has_nodes(const struct binding_list *b) {
@@ -121,17 +128,23 @@ static bool has_nodes(const struct binding_list *b) {
         return false;
 }
 
-int cgroup_check(const struct binding_list *b, const char *root, struct diag *d) {
+int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_soft, struct diag *d) {
         _cleanup_free_ char *allowed_s = NULL;
         struct nodeset allowed;
         char path[4096];
-        int r, soft = 0;
+        size_t n_soft = 0;
+        bool soft;
+        int r;
 
-        if (!has_nodes(b))
+        if (!has_nodes(b)) {
+                *ret_n_soft = 0;
                 return 0;
+        }
         r = cgroup_machine_mems(root, &allowed, path, sizeof(path));
-        if (r == 0)
+        if (r == 0) {
+                *ret_n_soft = 0;
                 return 0;
+        }
         if (r < 0) {
                 char q[DIAG_QUOTE_SIZE(256)];
 
@@ -143,16 +156,17 @@ int cgroup_check(const struct binding_list *b, const char *root, struct diag *d)
                 return diag_error(d, -ENOMEM, "out of memory");
 
         if (b->has_memory) {
-                r = check_one(&b->memory, &allowed, allowed_s, path, d);
+                r = check_one(&b->memory, &allowed, allowed_s, path, &soft, d);
                 if (r < 0)
                         return r;
-                soft += r;
+                n_soft += soft;
         }
         for (size_t i = 0; i < b->n_cells; i++) {
-                r = check_one(&b->cells[i], &allowed, allowed_s, path, d);
+                r = check_one(&b->cells[i], &allowed, allowed_s, path, &soft, d);
                 if (r < 0)
                         return r;
-                soft += r;
+                n_soft += soft;
         }
-        return soft;
+        *ret_n_soft = n_soft;
+        return 0;
 }

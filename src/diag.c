@@ -74,6 +74,45 @@ void diag_warn(struct diag *d, const char *fmt, ...) {
         d->n_warnings++;
 }
 
+struct diag_mark diag_mark(const struct diag *d) {
+        return (struct diag_mark){.n_warnings = d->n_warnings, .n_dropped_warnings = d->n_dropped_warnings};
+}
+
+void diag_rewind(struct diag *d, struct diag_mark mark) {
+        assert(mark.n_warnings <= d->n_warnings);
+        d->error = 0;
+        d->message[0] = '\0';
+        d->n_warnings = mark.n_warnings;
+        d->n_dropped_warnings = mark.n_dropped_warnings;
+}
+
+void diag_demote(struct diag *d, struct diag_mark mark, const char *fmt, ...) {
+        char line[DIAG_LINE_MAX];
+        size_t at = mark.n_warnings, n;
+        va_list ap;
+
+        assert(d->error < 0 && at <= d->n_warnings);
+        n = strlen(d->message);
+        memcpy(line, d->message, n + 1);
+        va_start(ap, fmt);
+        vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+        va_end(ap);
+        flatten(line);
+        d->error = 0;
+        d->message[0] = '\0';
+
+        if (at >= DIAG_WARNINGS_MAX) {
+                d->n_dropped_warnings++;
+                return;
+        }
+        if (d->n_warnings == DIAG_WARNINGS_MAX)
+                d->n_dropped_warnings++; /* the last one falls off */
+        else
+                d->n_warnings++;
+        memmove(d->warnings[at + 1], d->warnings[at], (d->n_warnings - 1 - at) * DIAG_LINE_MAX);
+        memcpy(d->warnings[at], line, sizeof(line));
+}
+
 void diag_quote(const char *s, size_t len, size_t max_shown, char *buf, size_t bufsize) {
         size_t o = 0;
 

@@ -306,9 +306,9 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 /* Deep elements matter only for the quote style, found once. */
                 if (s->f->quote == 0 && n_attrs + n_ns > 0) {
                         bool self_closing;
-                        size_t tag_end = xml_reader_start_tag_end(&s->reader, &self_closing);
+                        size_t tag_end;
 
-                        if (tag_end == (size_t) -1) {
+                        if (xml_reader_start_tag_end(&s->reader, &tag_end, &self_closing) < 0) {
                                 fail_position(s);
                                 return;
                         }
@@ -318,8 +318,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 return;
         }
 
-        span.tag_end = xml_reader_start_tag_end(&s->reader, &span.self_closing);
-        if (span.tag_end == (size_t) -1) {
+        if (xml_reader_start_tag_end(&s->reader, &span.tag_end, &span.self_closing) < 0) {
                 fail_position(s);
                 return;
         }
@@ -346,8 +345,7 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
         (void) uri;
 
         if (s->depth <= 2 || (s->depth == 3 && s->in_numatune_memory)) {
-                end = xml_reader_end_tag_end(&s->reader);
-                if (end == (size_t) -1) {
+                if (xml_reader_end_tag_end(&s->reader, &end) < 0) {
                         fail_position(s);
                         return;
                 }

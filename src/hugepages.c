@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Huge pages: the page size each part of the VM uses, and whether its bound nodes hold enough of them. */
 #include <errno.h>
-#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,12 +344,15 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
  * of soft bindings (preferred, interleave, warn-only) on the same pages:
  * when each fits alone but not both, which one gets the pages depends on
  * the order QEMU allocates the guest cells in, so that is a warning.
+ * Returns 0, with whether a shortfall only warned because VDSM replaces
+ * the nodesets in ret_remapped, or a negative errno with d filled.
  */
-static int check_group(
-        const struct hugepages_host *h, const struct group *g, const struct group *partner, struct diag *d) {
+static int check_group(const struct hugepages_host *h, const struct group *g, const struct group *partner,
+        bool *ret_remapped, struct diag *d) {
         struct hugepage_pool pool;
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
+        bool remapped = false;
         uint64_t have;
         int r;
 
@@ -388,7 +390,7 @@ static int check_group(
                                 "; not refused, as VDSM replaces <memnode> nodesets with "
                                 "Engine's choice for %s",
                                 host_name(h));
-                        r = 1;
+                        remapped = true;
                 }
                 diag_warn(d, "%s", msg);
                 break;
@@ -402,7 +404,8 @@ static int check_group(
                 break;
         }
         hugepage_pool_done(&pool);
-        return r;
+        *ret_remapped = remapped;
+        return 0;
 }
 
 /* One part of the VM's memory: a guest cell, or all of it when it has none. */
@@ -609,7 +612,7 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
 }
 
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
-        const struct hugepages_host *h, struct diag *d) {
+        const struct hugepages_host *h, size_t *ret_n_remapped, struct diag *d) {
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
@@ -617,8 +620,10 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         struct size_memo memo = {0};
         int r;
 
-        if (!f->placement.has_hugepages)
+        if (!f->placement.has_hugepages) {
+                *ret_n_remapped = 0;
                 return 0;
+        }
 
         choice = malloc(sizeof(*choice));
         if (!choice)
@@ -631,8 +636,12 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
-        if (h->caps && h->caps->n == 0)
-                return check_without_pages(f, choice, parts, n_parts, d);
+        if (h->caps && h->caps->n == 0) {
+                r = check_without_pages(f, choice, parts, n_parts, d);
+                if (r >= 0)
+                        *ret_n_remapped = 0;
+                return r;
+        }
 
         for (size_t i = 0; i < n_parts; i++) {
                 const struct binding *bound = binding_for_cell(b, parts[i].cell);
@@ -651,19 +660,21 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
 
         for (size_t i = 0; i < n_groups; i++) {
                 const struct group *partner = NULL;
+                bool remapped;
 
                 /* Parts on the same pages add up, whatever their modes: a hard group's soft partner. */
                 for (size_t j = 0; groups[i].hard && !partner && j < n_groups; j++)
                         if (!groups[j].hard && groups[j].kib == groups[i].kib &&
                                 nodeset_equal(&groups[j].nodes, &groups[i].nodes))
                                 partner = &groups[j];
-                r = check_group(h, &groups[i], partner, d);
+                r = check_group(h, &groups[i], partner, &remapped, d);
                 if (r < 0)
                         return r;
-                n_remapped += (size_t) r;
+                n_remapped += remapped;
         }
         if (h->caps && n_groups > 0)
                 diag_warn(d, "huge pages were checked against the totals in the capabilities XML; free pages "
                              "were not checked");
-        return n_remapped > INT_MAX ? INT_MAX : (int) n_remapped;
+        *ret_n_remapped = n_remapped;
+        return 0;
 }

@@ -84,26 +84,26 @@ static bool memnode_matches(const struct domxml_memnode *m, const struct memnode
 /*
  * The first <memnode> of each cell, by cell id: each request memnode looks
  * its cell up without walking the document's (there may be a million).
- * NULL for no memnodes, or out of memory (*ret_oom set).
+ * ret_by_cell is NULL for no memnodes. Returns 0 or -ENOMEM.
  */
-static const struct domxml_memnode **memnode_index(const struct domxml_numatune *nt, bool *ret_oom) {
+static int memnode_index(const struct domxml_numatune *nt, const struct domxml_memnode ***ret_by_cell) {
         const struct domxml_memnode **by_cell;
 
-        *ret_oom = false;
-        if (nt->n_memnodes == 0)
-                return NULL;
-        by_cell = calloc(NODE_ID_MAX + 1, sizeof(*by_cell));
-        if (!by_cell) {
-                *ret_oom = true;
-                return NULL;
+        if (nt->n_memnodes == 0) {
+                *ret_by_cell = NULL;
+                return 0;
         }
+        by_cell = calloc(NODE_ID_MAX + 1, sizeof(*by_cell));
+        if (!by_cell)
+                return -ENOMEM;
         for (size_t i = nt->n_memnodes; i-- > 0;) {
                 long cell = numatune_memnode_cell(&nt->memnodes[i]);
 
                 if (cell >= 0)
                         by_cell[cell] = &nt->memnodes[i]; /* backwards, so the first one stays */
         }
-        return by_cell;
+        *ret_by_cell = by_cell;
+        return 0;
 }
 
 static const struct domxml_memnode *find_memnode(const struct domxml_memnode *const *by_cell, unsigned cell) {
@@ -450,16 +450,15 @@ int numatune_check_counts(const struct domxml_facts *f, const char *origin, stru
 }
 
 /* Decides what is new; errors on anything that conflicts with the document. */
-static int decide(const struct domxml_facts *f, const struct numatune_request *req, bool *add_memory,
+static int decide(const struct domxml_facts *f, const struct numatune_request *req, bool *ret_add_memory,
         bool *add, struct diag *d) {
         const struct domxml_numatune *nt = &f->numatune;
         _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
-        bool has_nt = f->n_numatune == 1, oom;
+        bool has_nt = f->n_numatune == 1, add_memory = false;
 
         if (numatune_check_counts(f, NULL, d) < 0)
                 return -EINVAL;
 
-        *add_memory = false;
         if (req->memory) {
                 if (has_nt && nt->n_memory == 1) {
                         char existing[DIAG_LINE_MAX / 2];
@@ -475,14 +474,11 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                                         req->memory_subject, existing, ours);
                         }
                 } else
-                        *add_memory = true;
+                        add_memory = true;
         }
 
-        if (has_nt && req->n_memnodes > 0) {
-                by_cell = memnode_index(nt, &oom);
-                if (oom)
-                        return diag_error(d, -ENOMEM, "out of memory");
-        }
+        if (has_nt && req->n_memnodes > 0 && memnode_index(nt, &by_cell) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
         for (size_t i = 0; i < req->n_memnodes; i++) {
                 const struct memnode_binding *m = &req->memnodes[i];
                 const struct domxml_memnode *old = find_memnode(by_cell, m->cell);
@@ -500,6 +496,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                                 req->memnodes_subject, existing, ours);
                 }
         }
+        *ret_add_memory = add_memory;
         return 0;
 }
 
@@ -562,7 +559,7 @@ static int verify_document(const char *doc, size_t len, const struct numatune_re
         _cleanup_(domxml_facts_done) struct domxml_facts f = {0};
         _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
         struct diag inner;
-        bool ok, oom = false;
+        bool ok;
         int r;
 
         diag_init(&inner);
@@ -576,9 +573,7 @@ static int verify_document(const char *doc, size_t len, const struct numatune_re
         if (ok && req->memory)
                 ok = f.numatune.n_memory == 1 &&
                      numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
-        if (ok && req->n_memnodes > 0)
-                by_cell = memnode_index(&f.numatune, &oom);
-        if (oom)
+        if (ok && req->n_memnodes > 0 && memnode_index(&f.numatune, &by_cell) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
         for (size_t i = 0; ok && i < req->n_memnodes; i++) {
                 const struct domxml_memnode *m = find_memnode(by_cell, req->memnodes[i].cell);

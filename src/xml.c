@@ -517,45 +517,56 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
  * An offset in what libxml2 parses, as an offset in buf. For the copy of a
  * single-byte document: the callbacks ask in document order, so walk on
  * from the last answer, adding each byte's width (start over if asked
- * for an earlier one). (size_t) -1 if off is inside a converted byte.
+ * for an earlier one). Returns 0, or -EPROTO if off is inside a converted byte.
  */
-static size_t to_buf_offset(struct xml_reader *r, size_t off) {
-        if (!r->copy)
-                return off;
+static int to_buf_offset(struct xml_reader *r, size_t off, size_t *ret) {
+        if (!r->copy) {
+                *ret = off;
+                return 0;
+        }
         if (off < r->cursor_copy)
                 r->cursor_copy = r->cursor_buf = 0;
         while (r->cursor_copy < off && r->cursor_buf < r->len)
                 r->cursor_copy += r->width[(unsigned char) r->buf[r->cursor_buf++]];
-        return r->cursor_copy == off ? r->cursor_buf : (size_t) -1;
+        if (r->cursor_copy != off)
+                return -EPROTO;
+        *ret = r->cursor_buf;
+        return 0;
 }
 
-size_t xml_reader_start_tag_end(struct xml_reader *r, bool *self_closing) {
+int xml_reader_start_tag_end(struct xml_reader *r, size_t *ret_end, bool *ret_self_closing) {
         const char *p = r->copy ? r->copy : r->buf;
         size_t len = r->copy ? r->copy_len : r->len;
         long off = xmlByteConsumed(r->ctxt);
+        bool self_closing;
+        size_t end;
 
         /* In startElementNs, libxml2 2.9 sits on the '>' or the '/' of "/>". */
         if (off < 0 || (size_t) off >= len)
-                return (size_t) -1;
+                return -EPROTO;
         if (p[off] == '>') {
-                *self_closing = false;
-                return to_buf_offset(r, (size_t) off + 1);
-        }
-        if (p[off] == '/' && (size_t) off + 1 < len && p[off + 1] == '>') {
-                *self_closing = true;
-                return to_buf_offset(r, (size_t) off + 2);
-        }
-        return (size_t) -1;
+                self_closing = false;
+                end = (size_t) off + 1;
+        } else if (p[off] == '/' && (size_t) off + 1 < len && p[off + 1] == '>') {
+                self_closing = true;
+                end = (size_t) off + 2;
+        } else
+                return -EPROTO;
+        if (to_buf_offset(r, end, &end) < 0)
+                return -EPROTO;
+        *ret_end = end;
+        *ret_self_closing = self_closing;
+        return 0;
 }
 
-size_t xml_reader_end_tag_end(struct xml_reader *r) {
+int xml_reader_end_tag_end(struct xml_reader *r, size_t *ret_end) {
         const char *p = r->copy ? r->copy : r->buf;
         size_t len = r->copy ? r->copy_len : r->len;
         long off = xmlByteConsumed(r->ctxt);
 
         if (off <= 0 || (size_t) off > len || p[off - 1] != '>')
-                return (size_t) -1;
-        return to_buf_offset(r, (size_t) off);
+                return -EPROTO;
+        return to_buf_offset(r, (size_t) off, ret_end);
 }
 
 size_t xml_tag_start(const char *buf, size_t end) {

@@ -95,6 +95,7 @@ static void check_placement(const struct domxml_facts *f, const struct numatune_
         struct hugepages_host h = {.caps = &caps, .present = &topo.present, .base_page_kib = 4};
         struct locality_host l = {.topo = &topo};
         struct binding_list b;
+        size_t n_remapped;
         struct diag d;
         char *cpus0 = strdup("0-1"), *cpus1 = strdup("2-3");
 
@@ -104,7 +105,7 @@ static void check_placement(const struct domxml_facts *f, const struct numatune_
         CHECK(binding_list_collect(f, nr, subjects, NULL, &b) == 0);
 
         diag_init(&d);
-        if (hugepages_check(f, &b, &h, &d) < 0)
+        if (hugepages_check(f, &b, &h, &n_remapped, &d) < 0)
                 check_message(&d);
         locality_check(f, &b, &l, &d);
         for (size_t i = 0; i < d.n_warnings; i++)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
 #include "unit.h"
@@ -136,6 +138,105 @@ static void test_warnings_are_capped(void **state) {
         assert_int_equal(d.n_dropped_warnings, 3);
 }
 
+/* Warnings "b0".. before the mark, an error and "a0".. after it. */
+static void fill_around_mark(struct diag *d, size_t before, size_t after, struct diag_mark *ret_mark) {
+        diag_init(d);
+        for (size_t i = 0; i < before; i++)
+                diag_warn(d, "b%zu", i);
+        *ret_mark = diag_mark(d);
+        for (size_t i = 0; i < after; i++)
+                diag_warn(d, "a%zu", i);
+        diag_error(d, -EINVAL, "E: %s", "misfit");
+}
+
+struct demote_case {
+        const char *name;
+        size_t before, after; /* warnings before the mark and after it */
+        size_t n_warnings, n_dropped;
+};
+
+/* clang-format off */
+static const struct demote_case demote_cases[] = {
+        {.name = "demote_alone", .before = 0, .after = 0, .n_warnings = 1, .n_dropped = 0},
+        {.name = "demote_goes_before_the_step_warnings", .before = 1, .after = 2, .n_warnings = 4, .n_dropped = 0},
+        {.name = "demote_when_full_drops_the_last", .before = 10, .after = 6, .n_warnings = DIAG_WARNINGS_MAX,
+         .n_dropped = 1},
+        {.name = "demote_past_the_cap_is_counted", .before = DIAG_WARNINGS_MAX, .after = 2,
+         .n_warnings = DIAG_WARNINGS_MAX, .n_dropped = 3},
+};
+/* clang-format on */
+
+/* The warning list a demote gives: the one a step that warned first would have given. */
+static void test_demote_case(void **state) {
+        const struct demote_case *c = *state;
+        struct diag_mark mark;
+        struct diag d;
+
+        fill_around_mark(&d, c->before, c->after, &mark);
+        diag_demote(&d, mark, "; not refused (%d)", 7);
+        assert_int_equal(d.error, 0);
+        assert_string_equal(d.message, "");
+        assert_int_equal(d.n_warnings, c->n_warnings);
+        assert_int_equal(d.n_dropped_warnings, c->n_dropped);
+        for (size_t i = 0; i < d.n_warnings; i++) {
+                char want[64];
+
+                if (i < c->before)
+                        snprintf(want, sizeof(want), "b%zu", i);
+                else if (i == c->before)
+                        snprintf(want, sizeof(want), "E: misfit; not refused (7)");
+                else
+                        snprintf(want, sizeof(want), "a%zu", i - c->before - 1);
+                assert_string_equal(d.warnings[i], want);
+        }
+}
+
+static void test_demote_cuts_at_the_line_length(void **state) {
+        struct diag_mark mark;
+        struct diag d;
+        char long_message[DIAG_LINE_MAX + 8];
+
+        (void) state;
+        memset(long_message, 'x', sizeof(long_message) - 1);
+        long_message[sizeof(long_message) - 1] = '\0';
+        diag_init(&d);
+        mark = diag_mark(&d);
+        diag_error(&d, -EINVAL, "%s", long_message + 20);
+        diag_demote(&d, mark, "; %s", long_message);
+        assert_int_equal(d.n_warnings, 1);
+        assert_int_equal(strlen(d.warnings[0]), DIAG_LINE_MAX - 1);
+        assert_int_equal(d.warnings[0][strlen(long_message + 20)], ';');
+}
+
+struct rewind_case {
+        const char *name;
+        size_t before, after;
+};
+
+/* clang-format off */
+static const struct rewind_case rewind_cases[] = {
+        {.name = "rewind_forgets_error_and_warnings", .before = 2, .after = 3},
+        {.name = "rewind_forgets_dropped_warnings", .before = DIAG_WARNINGS_MAX - 1, .after = 4},
+        {.name = "rewind_with_nothing_before", .before = 0, .after = 1},
+};
+/* clang-format on */
+
+static void test_rewind_case(void **state) {
+        const struct rewind_case *c = *state;
+        struct diag_mark mark;
+        struct diag d;
+
+        fill_around_mark(&d, c->before, c->after, &mark);
+        diag_rewind(&d, mark);
+        assert_int_equal(d.error, 0);
+        assert_string_equal(d.message, "");
+        assert_int_equal(d.n_warnings, c->before);
+        assert_int_equal(d.n_dropped_warnings, 0);
+        /* What comes next is recorded as if the try had not been. */
+        assert_int_equal(diag_error(&d, -EIO, "second try"), -EIO);
+        assert_string_equal(d.message, "second try");
+}
+
 int main(void) {
         static struct unit_suite suite;
 
@@ -146,5 +247,8 @@ int main(void) {
         UNIT_TEST(&suite, test_messages_stay_on_one_line);
         UNIT_TABLE(&suite, flatten_cases, test_flatten_case);
         UNIT_TEST(&suite, test_warnings_are_capped);
+        UNIT_TABLE(&suite, demote_cases, test_demote_case);
+        UNIT_TEST(&suite, test_demote_cuts_at_the_line_length);
+        UNIT_TABLE(&suite, rewind_cases, test_rewind_case);
         return UNIT_RUN(&suite, "diag");
 }

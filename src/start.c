@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The before_vm_start path: the numa and numa_memnode properties resolved on this host and inserted as
+ * <numatune>. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domxml.h"
+#include "fileio.h"
+#include "macro.h"
+#include "nodeset.h"
+#include "numatune.h"
+#include "placement.h"
+#include "resolve.h"
+#include "spec.h"
+#include "start.h"
+#include "strbuf.h"
+#include "topology.h"
+
+/* What the path builds, step by step; released in one place. */
+struct start {
+        struct numa_spec spec; /* when the numa property is set */
+        struct memnode_list memnodes;
+        char memnodes_subject[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX) + 32]; /* "numa_memnode '...'" */
+        struct numa_binding memory;
+        struct memnode_binding *memnode_bindings;
+        struct numatune_request nr;
+        struct domxml_edit edit;
+        bool changed;
+};
+
+static void start_done(struct start *s) {
+        domxml_edit_done(&s->edit);
+        free(s->memnode_bindings);
+        memnode_list_done(&s->memnodes);
+}
+
+/* The properties first: a bad value fails before any file is touched. */
+static int parse(const struct hook_request *req, struct start *s, struct diag *d) {
+        int k;
+
+        if (req->spec) {
+                k = spec_parse(req->spec, &s->spec, d);
+                if (k < 0)
+                        return k;
+        }
+        if (req->memnode_spec) {
+                k = spec_parse_memnodes(req->memnode_spec, &s->memnodes, d);
+                if (k < 0)
+                        return k;
+        }
+        snprintf(s->memnodes_subject, sizeof(s->memnodes_subject), "numa_memnode '%s'", s->memnodes.quoted);
+        return 0;
+}
+
+/* The nodes whose memory the specs can need: their plain items, or NULL for all of them. */
+static const struct nodeset *nodes_named(
+        const struct numa_spec *spec, const struct memnode_list *memnodes, struct nodeset *buf) {
+        nodeset_clear(buf);
+        if (spec) {
+                if (spec->target == SPEC_TARGET_NODESET && !spec->has_include)
+                        return NULL; /* "^3": the base is every node with memory */
+                nodeset_union(buf, &spec->include);
+        }
+        for (size_t i = 0; i < memnodes->n; i++) {
+                if (!memnodes->items[i].spec.has_include)
+                        return NULL;
+                nodeset_union(buf, &memnodes->items[i].spec.include);
+        }
+        return buf;
+}
+
+/* The domain XML, then the host, with the memory of only the nodes the properties name. */
+static int load(struct run *r, struct start *s) {
+        const struct hook_request *req = r->req;
+        struct nodeset named;
+        int k;
+
+        /* A dry run shows what a real run would write even where that run would refuse the file. */
+        k = run_load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK | FILE_EDIT | (req->dry_run ? FILE_PREVIEW : 0));
+        if (k < 0)
+                return k;
+        return run_load_host(r, nodes_named(req->spec ? &s->spec : NULL, &s->memnodes, &named));
+}
+
+/*
+ * resolve_spec() on a topology that may know only some nodes' memory. Those
+ * are all the nodes a spec with plain items can pick, so success stands;
+ * a failure is judged again on the whole host, so that the message (which
+ * lists the nodes with memory) is exact.
+ */
+static int resolve_on_host(
+        struct run *r, const struct numa_spec *spec, const struct vm_facts *vm, struct numa_binding *ret) {
+        struct diag_mark mark;
+        int k;
+
+        if (!r->topo.partial)
+                return resolve_spec(spec, &r->topo, vm, ret, r->d);
+
+        mark = diag_mark(r->d);
+        k = resolve_spec(spec, &r->topo, vm, ret, r->d);
+        if (k >= 0)
+                return k;
+        diag_rewind(r->d, mark);
+
+        topology_done(&r->topo);
+        k = topology_load(0, NULL, &r->topo, r->d);
+        if (k < 0)
+                return k;
+        return resolve_spec(spec, &r->topo, vm, ret, r->d);
+}
+
+/* One warning for every node of unknown memory the bindings use: their checks were skipped. */
+static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
+        struct nodeset unknown = *used;
+        _cleanup_free_ char *list = NULL;
+
+        nodeset_intersect(&unknown, &r->topo.memory_unknown);
+        if (nodeset_is_empty(&unknown) || nodeset_format(&unknown, &list) < 0)
+                return;
+        diag_warn(r->d,
+                "the capabilities XML gives no <memory> for node%s %s; %s memory is unknown, so whether %s "
+                "memory and whether the VM fits is not checked",
+                nodeset_count(&unknown) == 1 ? "" : "s", list, nodeset_count(&unknown) == 1 ? "its" : "their",
+                nodeset_count(&unknown) == 1 ? "it has" : "they have");
+}
+
+/* Each numa_memnode item on its guest cell; their nodes are added to used. */
+static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used) {
+        const struct memnode_list *memnodes = &s->memnodes;
+        _cleanup_free_ struct memnode_binding *mb = NULL;
+        int k;
+
+        mb = calloc(memnodes->n + 1, sizeof(*mb));
+        if (!mb)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < memnodes->n; i++) {
+                const struct memnode_spec *m = &memnodes->items[i];
+                struct numa_binding b;
+                struct vm_facts cell;
+                char label[64];
+
+                k = run_cell_facts(r, m->cell, m->spec.subject, &cell, label, sizeof(label));
+                if (k < 0)
+                        return k;
+                k = resolve_on_host(r, &m->spec, &cell, &b);
+                if (k < 0)
+                        return k;
+                mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
+                nodeset_union(used, &b.nodes);
+        }
+        s->memnode_bindings = TAKE_PTR(mb);
+        return 0;
+}
+
+/* The properties on this host: the request numatune_plan() takes, in s->nr. */
+static int resolve(struct run *r, struct start *s) {
+        const struct hook_request *req = r->req;
+        struct nodeset used;
+        int k;
+
+        nodeset_clear(&used);
+        if (req->spec) {
+                k = resolve_on_host(r, &s->spec, &r->vm, &s->memory);
+                if (k < 0)
+                        return k;
+                used = s->memory.nodes;
+                if (s->memory.placement_auto && !req->capabilities_path && !topology_numad_installed())
+                        diag_warn(r->d, "placement 'auto' needs numad, which is not installed on this host");
+        }
+        k = resolve_memnodes(r, s, &used);
+        if (k < 0)
+                return k;
+        warn_unknown_memory(r, &used);
+
+        s->nr = (struct numatune_request){
+                .memory = req->spec ? &s->memory : NULL,
+                .memory_subject = req->spec ? s->spec.subject : NULL,
+                .memnodes = s->memnode_bindings,
+                .n_memnodes = s->memnodes.n,
+                .memnodes_subject = s->memnodes_subject,
+        };
+        return 0;
+}
+
+/* The one insertion that puts the request into the document; none when it is there already. */
+static int plan(struct run *r, struct start *s) {
+        int k = numatune_plan(r->file.data, &r->facts, &s->nr, &s->edit, r->d);
+
+        if (k < 0)
+                return k;
+        s->changed = k > 0;
+        return 0;
+}
+
+/* Huge pages and locality, once the bindings are known and before anything is written. */
+static int check(struct run *r, const struct start *s) {
+        _cleanup_free_ const char **subjects = NULL;
+        size_t n_soft;
+
+        subjects = calloc(s->memnodes.n + 1, sizeof(*subjects));
+        if (!subjects)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < s->memnodes.n; i++)
+                subjects[i] = s->memnodes.items[i].spec.subject;
+        return placement_check(r, &s->nr, subjects, false, "existing", &n_soft);
+}
+
+/* "<memory .../> <memnode .../>" for the success line. */
+static void describe_request(const struct numatune_request *nr, const char *tail, char *buf, size_t size) {
+        struct strbuf t = {0};
+        _cleanup_free_ char *text = NULL;
+
+        if (nr->memory) {
+                _cleanup_free_ char *m = NULL;
+
+                if (numatune_memory_markup(nr->memory, '\'', &m) == 0)
+                        strbuf_str(&t, m);
+        }
+        for (size_t i = 0; i < nr->n_memnodes; i++) {
+                _cleanup_free_ char *m = NULL;
+
+                if (numatune_memnode_markup(&nr->memnodes[i], '\'', &m) == 0) {
+                        if (t.len)
+                                strbuf_str(&t, " ");
+                        strbuf_str(&t, m);
+                }
+        }
+        strbuf_str(&t, tail);
+        if (strbuf_finish(&t, &text) == 0)
+                snprintf(buf, size, "%s", text);
+}
+
+/* The success line: what was set, or that it was there already. */
+static void describe_outcome(const struct hook_request *req, const struct start *s, struct hook_result *res) {
+        char from[2 * DIAG_LINE_MAX];
+
+        snprintf(from, sizeof(from), " from %s%s%s", req->spec ? s->spec.subject : "",
+                req->spec && req->memnode_spec ? " and " : "", req->memnode_spec ? s->memnodes_subject : "");
+        if (s->changed) {
+                strcpy(res->info, "set ");
+                describe_request(&s->nr, from, res->info + 4, sizeof(res->info) - 4);
+        } else {
+                strcat(from, " is already in the domain XML; nothing to change");
+                describe_request(&s->nr, from, res->info, sizeof(res->info));
+        }
+}
+
+/* The edit made, checked once more and written (a dry run keeps it instead); res filled on success. */
+static int commit(struct run *r, const struct start *s, struct hook_result *ret) {
+        const struct hook_request *req = r->req;
+        struct hook_result res = {.changed = s->changed};
+        _cleanup_free_ char *out = NULL;
+        size_t out_len = 0;
+        int k;
+
+        if (s->changed) {
+                k = domxml_splice(r->file.data, r->file.len, &s->edit, &out, &out_len);
+                if (k < 0)
+                        return diag_error(r->d, k, "cannot edit the domain XML: %s", strerror(-k));
+                k = numatune_verify_edit(out, out_len, &s->edit, &s->nr, r->d);
+                if (k < 0)
+                        return k;
+                if (!req->dry_run) {
+                        k = file_replace(&r->file, out, out_len, r->d);
+                        if (k < 0)
+                                return k;
+                }
+        }
+        describe_outcome(req, s, &res);
+
+        if (req->dry_run && s->changed) {
+                res.output = TAKE_PTR(out);
+                res.output_len = out_len;
+        } else if (req->dry_run) {
+                res.output = TAKE_PTR(r->file.data);
+                res.output_len = r->file.len;
+        }
+        *ret = res;
+        return 0;
+}
+
+int start_run(struct run *r, struct hook_result *ret) {
+        _cleanup_(start_done) struct start s = {0};
+        int k;
+
+        k = parse(r->req, &s, r->d);
+        if (k >= 0)
+                k = load(r, &s);
+        if (k >= 0)
+                k = resolve(r, &s);
+        if (k >= 0)
+                k = plan(r, &s);
+        if (k >= 0)
+                k = check(r, &s);
+        if (k >= 0)
+                k = commit(r, &s, ret);
+        return k;
+}
