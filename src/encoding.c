@@ -2,6 +2,7 @@
 /* Which encoding a document is in, and the UTF-8 copy libxml2 parses when it is not UTF-8. */
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
