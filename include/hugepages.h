@@ -36,12 +36,22 @@ int hugepages_host_pool(
         const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
 
 /*
+ * hugepages_select(), hugepages_needed() and hugepages_judge() are the
+ * three rules hugepages_check() applies, public so that test_hugepages.c
+ * tables each one on its own: through hugepages_check() a row would need
+ * a fake sysfs tree sized to it and would read the rule only from a
+ * warning's wording. Nothing but the tests calls them from outside.
+ */
+
+/*
  * The <page> a guest cell's memory uses, as libvirt picks it: the first
  * whose nodeset holds the cell, else the one without nodeset (cell -1, a
  * VM without guest NUMA cells, only looks at that one). Returns 1 with
  * *ret_kib set (0: the host's default size, as for <hugepages/> alone), 0
  * when the cell gets no huge pages, -EINVAL for a <page> this hook
  * cannot read (any nodeset; the chosen one's size), or -ENOMEM.
+ * hugepages_check() makes the choice once for every cell; this is the
+ * same rule for one cell.
  */
 int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib);
 

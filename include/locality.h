@@ -13,6 +13,13 @@ struct locality_host {
 };
 
 /*
+ * locality_cpu_nodes() and locality_vcpu_cpus() are the two lookups
+ * locality_check() builds on, public so that test_locality.c tables them
+ * directly: through locality_check() a wrong node or CPU set shows only
+ * as a warning missing or too many, and an unpinned vCPU as silence.
+ */
+
+/*
  * The host nodes the CPUs in `cpus` belong to, from the topology's CPU
  * lists (a struct nodeset doubles as a set of CPU ids below 4096).
  */

@@ -41,10 +41,6 @@ int numatune_check_memnodes_restrictive(
  */
 int numatune_check_counts(const struct domxml_facts *f, const char *origin, struct diag *d);
 
-/* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
-bool numatune_memory_matches(
-        const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b);
-
 /* An element already in the document, as "<memory mode='x' nodeset='y'/>", its values made safe to print. */
 void numatune_describe_memory(const struct domxml_memory *m, char *buf, size_t size);
 void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t size);
@@ -95,6 +91,9 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
 /*
  * The last check before anything is written: the result parses, has
  * exactly one direct <numatune>, and it holds everything requested.
+ * The hook runs numatune_verify_edit() instead; this whole-document form
+ * is public as the oracle it is checked against: the fuzz target
+ * (tests/fuzz/fuzz-domxml.c) and test_numatune.c run both on each output.
  */
 int numatune_verify(const char *buf, size_t len, const struct numatune_request *req, struct diag *d);
 

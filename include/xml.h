@@ -4,13 +4,11 @@
 /*
  * Safe streaming parse with libxml2's SAX2 interface: no tree, no DTD, no
  * entity or file is ever loaded, and the offsets the callbacks get are
- * byte offsets into the caller's buffer. UTF-8 is parsed as it is. A
- * document that declares another ASCII-compatible encoding is parsed as a
- * UTF-8 copy, each byte converted on its own, and offsets are mapped back
- * through the width of each byte in the copy: any such encoding when the
- * document is pure ASCII, only single-byte ones (US-ASCII, ISO-8859-*,
- * windows-125*, KOI8-R, ...) when it is not. Everything else is refused.
- * domxml.c and capabilities.c build on it; nothing else includes libxml2.
+ * byte offsets into the caller's buffer. Which bytes libxml2 parses is
+ * encoding.c's decision: the buffer itself when it is UTF-8, or its UTF-8
+ * copy, whose offsets are mapped back. domxml.c and capabilities.c build
+ * on it; beside encoding.c (which asks libxml2 how it reads a string),
+ * nothing else includes libxml2.
  */
 
 #include <libxml/parser.h>
@@ -18,6 +16,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "encoding.h"
 
 struct xml_reader {
         xmlParserCtxt *ctxt; /* valid inside callbacks */
@@ -31,9 +30,7 @@ struct xml_reader {
         int first_error_line;
 
         /* Set by xml_read() for an encoding other than UTF-8: what libxml2 parses instead of buf. */
-        char *copy;
-        size_t copy_len;
-        unsigned char width[256];       /* bytes in the copy for each byte of buf */
+        struct encoding_copy copy;      /* copy.utf8 is NULL for UTF-8 */
         size_t cursor_copy, cursor_buf; /* the last mapped offset pair, for the next mapping */
 };
 

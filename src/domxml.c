@@ -49,25 +49,93 @@ static const struct {
         {"cputune", 13},
 };
 
+/*
+ * What the scan reads inside an open element. Each element gets its
+ * context when it opens, from its parent's context and its own name
+ * alone (context_of()), and keeps it on the stack until it closes; every
+ * callback asks the stack, so none depends on another having run first.
+ */
+enum context {
+        CTX_DOCUMENT,        /* depth 0: outside the root */
+        CTX_DOMAIN,          /* the root <domain> */
+        CTX_NONE,            /* nothing inside is read (but the quote style) */
+        CTX_MEMORY,          /* the first <domain><memory>: its text */
+        CTX_VCPU,            /* the first <domain><vcpu>: its text; libvirt reads ./vcpu[1] only */
+        CTX_NUMATUNE,        /* the first <domain><numatune> */
+        CTX_NUMATUNE_MEMORY, /* its first <memory> */
+        CTX_CPU,             /* a <domain><cpu> */
+        CTX_CPU_NUMA,        /* the first <numa> in a <cpu>: libvirt reads ./cpu/numa[1]/cell only */
+        CTX_MEMORY_BACKING,  /* a <domain><memoryBacking> */
+        CTX_HUGEPAGES,       /* ...its <hugepages> */
+        CTX_CPUTUNE,         /* a <domain><cputune> */
+        CTX_DEVICES,         /* a <domain><devices> */
+        CTX_HOSTDEV_PCI,     /* ...its <hostdev mode='subsystem' type='pci'> */
+        CTX_HOSTDEV_SOURCE,  /* ...its <source> */
+};
+
+/* The elements in no namespace that get a context other than CTX_NONE, below the root. */
+static const struct {
+        unsigned char parent, context;
+        const char *name;
+        bool once; /* only the first such element in the document gets it */
+} contexts[] = {
+        {CTX_DOMAIN, CTX_MEMORY, "memory", true},
+        {CTX_DOMAIN, CTX_VCPU, "vcpu", true},
+        {CTX_DOMAIN, CTX_NUMATUNE, "numatune", true},
+        {CTX_DOMAIN, CTX_CPU, "cpu", false},
+        {CTX_DOMAIN, CTX_MEMORY_BACKING, "memoryBacking", false},
+        {CTX_DOMAIN, CTX_CPUTUNE, "cputune", false},
+        {CTX_DOMAIN, CTX_DEVICES, "devices", false},
+        {CTX_NUMATUNE, CTX_NUMATUNE_MEMORY, "memory", true},
+        {CTX_CPU, CTX_CPU_NUMA, "numa", true},
+        {CTX_MEMORY_BACKING, CTX_HUGEPAGES, "hugepages", false},
+        {CTX_DEVICES, CTX_HOSTDEV_PCI, "hostdev", false}, /* and mode='subsystem' type='pci' */
+        {CTX_HOSTDEV_PCI, CTX_HOSTDEV_SOURCE, "source", false},
+};
+
+/* Contexts are kept this deep; every element deeper is CTX_NONE (the deepest context is at depth 4). */
+#define SCAN_DEPTH_KEPT 8
+
 struct scan {
         struct xml_reader reader; /* first: the callbacks get a pointer to it */
         struct domxml_facts *f;
-        unsigned depth;            /* of the element being opened or closed; root is 1 */
-        bool in_memory;            /* collecting <domain><memory>'s text */
+        unsigned depth;                       /* of the innermost open element; root is 1 */
+        unsigned char stack[SCAN_DEPTH_KEPT]; /* enum context of the open element at each depth */
+        unsigned given;                       /* the once contexts given so far, 1u << context */
+        unsigned anchor_rank;                 /* the anchor's rank in anchors[], 0 while there is none */
         struct strbuf memory_text; /* no cap: libvirt has none, and leading blanks and zeros are valid */
-        bool in_numatune;          /* inside the first direct <numatune> */
-        bool in_numatune_memory;   /* inside its first <memory> */
-        bool in_cpu;               /* inside a direct <cpu> */
-        bool in_cpu_numa;          /* inside its first <numa> */
-        bool seen_cpu_numa;        /* libvirt reads ./cpu/numa[1]/cell only */
-        bool current_is_anchor;    /* the open depth-2 element is the anchor */
-        unsigned anchor_rank;      /* the anchor's rank in anchors[], 0 while there is none */
-        bool seen_vcpu;            /* libvirt reads ./vcpu[1] only */
-        unsigned char where[6];    /* placement_context of the open element at each depth up to 5 */
 };
+
+static enum context context_at(const struct scan *s, unsigned depth) {
+        return depth < SCAN_DEPTH_KEPT ? (enum context) s->stack[depth] : CTX_NONE;
+}
 
 static bool is_name(const xmlChar *name, const char *want) {
         return strcmp((const char *) name, want) == 0;
+}
+
+/* The context of an element opening inside one of context parent (see contexts[]). */
+static enum context context_of(struct scan *s, enum context parent, const xmlChar *name, const xmlChar *uri,
+        int n_attrs, const xmlChar **attrs) {
+        if (parent == CTX_DOCUMENT)
+                return CTX_DOMAIN; /* on_root() refuses anything but <domain> */
+        if (uri)
+                return CTX_NONE;
+        for (size_t i = 0; i < ELEMENTSOF(contexts); i++) {
+                unsigned bit = 1u << contexts[i].context;
+
+                if (contexts[i].parent != parent || !is_name(name, contexts[i].name))
+                        continue;
+                if (contexts[i].once && (s->given & bit))
+                        return CTX_NONE;
+                if (contexts[i].context == CTX_HOSTDEV_PCI &&
+                        !(xml_attr_equals(n_attrs, attrs, "mode", "subsystem") &&
+                                xml_attr_equals(n_attrs, attrs, "type", "pci")))
+                        return CTX_NONE;
+                s->given |= bit;
+                return contexts[i].context;
+        }
+        return CTX_NONE;
 }
 
 static int fail_position(struct scan *s) {
@@ -114,13 +182,13 @@ static void on_root(struct scan *s, const xmlChar *name, const xmlChar *uri, str
         s->f->root = *span;
 }
 
-static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs,
-        const xmlChar **attrs, const struct domxml_span *span) {
+static void on_domain_child(struct scan *s, enum context here, const xmlChar *name, const xmlChar *uri,
+        int n_attrs, const xmlChar **attrs, const struct domxml_span *span) {
         struct domxml_facts *f = s->f;
+        int r = 0;
 
         f->has_child = true;
         f->last_child = *span;
-        s->current_is_anchor = false;
         if (uri)
                 return;
 
@@ -129,27 +197,21 @@ static void on_domain_child(struct scan *s, const xmlChar *name, const xmlChar *
                         f->has_anchor = true;
                         f->anchor = *span;
                         s->anchor_rank = anchors[i].rank;
-                        s->current_is_anchor = true;
                 }
 
-        if (is_name(name, "vcpu") && !s->seen_vcpu) {
-                s->seen_vcpu = true;
+        if (here == CTX_VCPU) {
                 f->vcpu_placement_auto = xml_attr_equals(n_attrs, attrs, "placement", "auto");
-        } else if (is_name(name, "memory") && !f->has_memory) {
+                r = xml_attr_dup(n_attrs, attrs, "cpuset", &f->placement.vcpu_cpuset);
+        } else if (here == CTX_MEMORY) {
                 f->has_memory = true;
-                if (xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit) < 0) {
-                        oom(s);
-                        return;
-                }
-                s->in_memory = !span->self_closing;
+                r = xml_attr_dup(n_attrs, attrs, "unit", &f->memory_unit);
         } else if (is_name(name, "numatune")) {
                 f->n_numatune++;
-                if (f->n_numatune == 1) {
+                if (here == CTX_NUMATUNE)
                         f->numatune.span = *span;
-                        s->in_numatune = !span->self_closing;
-                }
-        } else if (is_name(name, "cpu"))
-                s->in_cpu = !span->self_closing;
+        }
+        if (r < 0)
+                oom(s);
 }
 
 static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
@@ -169,8 +231,8 @@ static void on_guest_cell(struct scan *s, int n_attrs, const xmlChar **attrs) {
                 oom(s);
 }
 
-static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs,
-        const xmlChar **attrs, const struct domxml_span *span) {
+static void on_numatune_child(struct scan *s, enum context here, const xmlChar *name, const xmlChar *uri,
+        int n_attrs, const xmlChar **attrs, const struct domxml_span *span) {
         struct domxml_numatune *nt = &s->f->numatune;
 
         if (!nt->has_child) {
@@ -181,10 +243,10 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
                 return;
 
         if (is_name(name, "memory")) {
-                if (nt->n_memory++ > 0)
+                nt->n_memory++;
+                if (here != CTX_NUMATUNE_MEMORY)
                         return;
                 nt->memory_span = *span;
-                s->in_numatune_memory = !span->self_closing;
                 /* libvirt reads them with virXMLPropString(), namespace or not. */
                 if (xml_attr_dup_libvirt(n_attrs, attrs, "mode", &nt->memory.mode) < 0 ||
                         xml_attr_dup_libvirt(n_attrs, attrs, "nodeset", &nt->memory.nodeset) < 0 ||
@@ -205,73 +267,35 @@ static void on_numatune_child(struct scan *s, const xmlChar *name, const xmlChar
         }
 }
 
-/*
- * The elements the huge page and locality checks read, by depth. An
- * element's context is set when it opens, and a child looks only at its
- * parent's, so no end-tag bookkeeping is needed: a sibling overwrites it.
+/* An element below a child of <domain> other than <numatune>: guest cells, huge pages, pinning, PCI devices.
  */
-enum placement_context {
-        PLACE_OTHER,
-        PLACE_VCPU,           /* <domain><vcpu> */
-        PLACE_MEMORY_BACKING, /* <domain><memoryBacking> */
-        PLACE_HUGEPAGES,      /* ...<hugepages> */
-        PLACE_CPUTUNE,        /* <domain><cputune> */
-        PLACE_DEVICES,        /* <domain><devices> */
-        PLACE_HOSTDEV_PCI,    /* ...<hostdev mode='subsystem' type='pci'> */
-        PLACE_HOSTDEV_SOURCE, /* ...<source> */
-};
-
-static void scan_placement(
-        struct scan *s, const xmlChar *name, const xmlChar *uri, int n_attrs, const xmlChar **attrs) {
+static void on_inner(struct scan *s, enum context parent, enum context here, const xmlChar *name, int n_attrs,
+        const xmlChar **attrs) {
         struct domxml_placement *p = &s->f->placement;
-        unsigned depth = s->depth;
-        unsigned char parent, here = PLACE_OTHER;
         int r = 0;
 
-        if (depth >= ELEMENTSOF(s->where))
-                return;
-        parent = depth >= 2 ? s->where[depth - 1] : PLACE_OTHER;
-        s->where[depth] = PLACE_OTHER;
-        if (uri || (depth > 2 && parent == PLACE_OTHER))
-                return;
-
-        if (depth == 2) {
-                if (is_name(name, "vcpu") && !s->seen_vcpu) { /* on_domain_child() sets it next */
-                        here = PLACE_VCPU;
-                        r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->vcpu_cpuset);
-                } else if (is_name(name, "memoryBacking"))
-                        here = PLACE_MEMORY_BACKING;
-                else if (is_name(name, "cputune"))
-                        here = PLACE_CPUTUNE;
-                else if (is_name(name, "devices"))
-                        here = PLACE_DEVICES;
-        } else if (parent == PLACE_MEMORY_BACKING && is_name(name, "hugepages")) {
-                here = PLACE_HUGEPAGES;
+        if (here == CTX_HUGEPAGES)
                 p->has_hugepages = true;
-        } else if (parent == PLACE_HUGEPAGES && is_name(name, "page")) {
+        else if (parent == CTX_CPU_NUMA && is_name(name, "cell"))
+                on_guest_cell(s, n_attrs, attrs);
+        else if (parent == CTX_HUGEPAGES && is_name(name, "page")) {
                 struct domxml_page *page = array_append(&p->pages, &p->n_pages, sizeof(*page));
 
                 if (!page || xml_attr_dup(n_attrs, attrs, "size", &page->size) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "unit", &page->unit) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "nodeset", &page->nodeset) < 0)
                         r = -ENOMEM;
-        } else if (parent == PLACE_CPUTUNE && is_name(name, "vcpupin")) {
+        } else if (parent == CTX_CPUTUNE && is_name(name, "vcpupin")) {
                 struct domxml_vcpupin *pin = array_append(&p->vcpupins, &p->n_vcpupins, sizeof(*pin));
 
                 if (!pin || xml_attr_dup(n_attrs, attrs, "vcpu", &pin->vcpu) < 0 ||
                         xml_attr_dup(n_attrs, attrs, "cpuset", &pin->cpuset) < 0)
                         r = -ENOMEM;
-        } else if (parent == PLACE_CPUTUNE && is_name(name, "emulatorpin")) {
+        } else if (parent == CTX_CPUTUNE && is_name(name, "emulatorpin")) {
                 free(p->emulatorpin);
                 p->emulatorpin = NULL;
                 r = xml_attr_dup(n_attrs, attrs, "cpuset", &p->emulatorpin);
-        } else if (parent == PLACE_DEVICES && is_name(name, "hostdev")) {
-                if (xml_attr_equals(n_attrs, attrs, "mode", "subsystem") &&
-                        xml_attr_equals(n_attrs, attrs, "type", "pci"))
-                        here = PLACE_HOSTDEV_PCI;
-        } else if (parent == PLACE_HOSTDEV_PCI && is_name(name, "source"))
-                here = PLACE_HOSTDEV_SOURCE;
-        else if (parent == PLACE_HOSTDEV_SOURCE && is_name(name, "address")) {
+        } else if (parent == CTX_HOSTDEV_SOURCE && is_name(name, "address")) {
                 struct domxml_pci *pci = array_append(&p->pci, &p->n_pci, sizeof(*pci));
 
                 if (!pci || xml_attr_dup(n_attrs, attrs, "domain", &pci->domain) < 0 ||
@@ -280,29 +304,33 @@ static void scan_placement(
                         xml_attr_dup(n_attrs, attrs, "function", &pci->function) < 0)
                         r = -ENOMEM;
         }
-
         if (r < 0)
                 oom(s);
-        s->where[depth] = here;
+}
+
+/* The root, the children of <domain> and of the first <numatune> are where the hook may splice. */
+static bool needs_span(enum context parent) {
+        return parent == CTX_DOCUMENT || parent == CTX_DOMAIN || parent == CTX_NUMATUNE;
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
         const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
         struct scan *s = ctx;
         struct domxml_span span = {0};
+        enum context parent = context_at(s, s->depth), here;
 
         (void) prefix;
         (void) ns;
         (void) n_defaulted;
 
+        here = context_of(s, parent, name, uri, n_attrs, attrs);
         s->depth++;
-        scan_placement(s, name, uri, n_attrs, attrs); /* huge pages, pinning, PCI devices */
-        if (!uri && s->depth == 3 && s->in_cpu && !s->seen_cpu_numa && is_name(name, "numa"))
-                s->in_cpu_numa = s->seen_cpu_numa = true;
-        else if (!uri && s->depth == 4 && s->in_cpu_numa && is_name(name, "cell"))
-                on_guest_cell(s, n_attrs, attrs);
+        if (s->depth < SCAN_DEPTH_KEPT)
+                s->stack[s->depth] = (unsigned char) here;
 
-        if (s->depth > 3 || (s->depth == 3 && !s->in_numatune)) {
+        if (!needs_span(parent)) {
+                if (!uri)
+                        on_inner(s, parent, here, name, n_attrs, attrs);
                 /* Deep elements matter only for the quote style, found once. */
                 if (s->f->quote == 0 && n_attrs + n_ns > 0) {
                         bool self_closing;
@@ -327,66 +355,57 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
         if (s->f->quote == 0 && n_attrs + n_ns > 0)
                 s->f->quote = tag_quote(s->reader.buf, span.start, span.tag_end);
 
-        if (s->depth == 1)
+        if (parent == CTX_DOCUMENT)
                 on_root(s, name, uri, &span);
-        else if (s->depth == 2)
-                on_domain_child(s, name, uri, n_attrs, attrs, &span);
+        else if (parent == CTX_DOMAIN)
+                on_domain_child(s, here, name, uri, n_attrs, attrs, &span);
         else
-                on_numatune_child(s, name, uri, n_attrs, attrs, &span);
+                on_numatune_child(s, here, name, uri, n_attrs, attrs, &span);
+}
+
+/* The end of span, whose end tag ends at end. */
+static void close_span(struct scan *s, struct domxml_span *span, size_t end) {
+        span->close = xml_tag_start(s->reader.buf, end);
+        span->end = end;
 }
 
 static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
         struct scan *s = ctx;
         struct domxml_facts *f = s->f;
+        enum context here = context_at(s, s->depth), parent = context_at(s, s->depth - 1);
+        bool numatune_memory = here == CTX_NUMATUNE_MEMORY && !f->numatune.memory_span.self_closing;
         size_t end = 0;
 
         (void) name;
         (void) prefix;
         (void) uri;
 
-        if (s->depth <= 2 || (s->depth == 3 && s->in_numatune_memory)) {
+        if (parent == CTX_DOCUMENT || parent == CTX_DOMAIN || numatune_memory) {
                 if (xml_reader_end_tag_end(&s->reader, &end) < 0) {
                         fail_position(s);
                         return;
                 }
         }
 
-        switch (s->depth) {
-        case 1:
-                f->root.close = xml_tag_start(s->reader.buf, end);
-                f->root.end = end;
-                break;
-        case 2:
+        if (parent == CTX_DOCUMENT)
+                close_span(s, &f->root, end);
+        else if (parent == CTX_DOMAIN) {
                 f->last_child.end = end;
-                if (s->current_is_anchor)
+                if (f->has_anchor && f->anchor.start == f->last_child.start)
                         f->anchor.end = end;
-                if (s->in_numatune) {
-                        f->numatune.span.close = xml_tag_start(s->reader.buf, end);
-                        f->numatune.span.end = end;
-                        s->in_numatune = false;
-                }
-                s->in_memory = false;
-                s->in_cpu = false;
-                break;
-        case 3:
-                if (s->in_numatune_memory) {
-                        f->numatune.memory_span.close = xml_tag_start(s->reader.buf, end);
-                        f->numatune.memory_span.end = end;
-                        s->in_numatune_memory = false;
-                }
-                s->in_cpu_numa = false;
-                break;
-        default:
-                break;
-        }
+                if (here == CTX_NUMATUNE && !f->numatune.span.self_closing)
+                        close_span(s, &f->numatune.span, end);
+        } else if (numatune_memory)
+                close_span(s, &f->numatune.memory_span, end);
         s->depth--;
 }
 
 static void on_characters(void *ctx, const xmlChar *text, int len) {
         struct scan *s = ctx;
+        enum context here = context_at(s, s->depth);
         size_t n = (size_t) len;
 
-        if (s->depth == 2 && s->where[2] == PLACE_VCPU) {
+        if (here == CTX_VCPU) {
                 char *v = s->f->placement.vcpus;
                 size_t have = strlen(v);
 
@@ -395,11 +414,8 @@ static void on_characters(void *ctx, const xmlChar *text, int len) {
                         n = sizeof(s->f->placement.vcpus) - 1 - have;
                 memcpy(v + have, text, n);
                 v[have + n] = '\0';
-                return;
-        }
-        if (!s->in_memory || s->depth != 2)
-                return;
-        strbuf_add(&s->memory_text, (const char *) text, n);
+        } else if (here == CTX_MEMORY)
+                strbuf_add(&s->memory_text, (const char *) text, n);
 }
 
 /* A cell's number as libvirt gives it, or -1 when its id is not one. */

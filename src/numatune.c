@@ -43,7 +43,8 @@ bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_pla
         return !m->nodeset && vcpu_placement_auto;
 }
 
-bool numatune_memory_matches(
+/* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
+static bool memory_matches(
         const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b) {
         struct nodeset nodes;
 
@@ -464,7 +465,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                         char existing[DIAG_LINE_MAX / 2];
                         _cleanup_free_ char *ours = NULL;
 
-                        if (!numatune_memory_matches(&nt->memory, f->vcpu_placement_auto, req->memory)) {
+                        if (!memory_matches(&nt->memory, f->vcpu_placement_auto, req->memory)) {
                                 numatune_describe_memory(&nt->memory, existing, sizeof(existing));
                                 if (numatune_memory_markup(req->memory, '\'', &ours) < 0)
                                         return diag_error(d, -ENOMEM, "out of memory");
@@ -572,7 +573,7 @@ static int verify_document(const char *doc, size_t len, const struct numatune_re
         ok = f.n_numatune == 1;
         if (ok && req->memory)
                 ok = f.numatune.n_memory == 1 &&
-                     numatune_memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
+                     memory_matches(&f.numatune.memory, f.vcpu_placement_auto, req->memory);
         if (ok && req->n_memnodes > 0 && memnode_index(&f.numatune, &by_cell) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
         for (size_t i = 0; ok && i < req->n_memnodes; i++) {
