@@ -199,17 +199,23 @@ int fchown(int fd, uid_t uid, gid_t gid) {
         return REAL(fchown)(fd, uid, gid);
 }
 
+/* The mode argument of open() and openat(), which only O_CREAT and O_TMPFILE pass. */
+#define OPEN_MODE(flags, mode)                                                                               \
+        do {                                                                                                 \
+                if ((flags) & (O_CREAT | O_TMPFILE)) {                                                       \
+                        va_list ap_;                                                                         \
+                                                                                                             \
+                        va_start(ap_, flags);                                                                \
+                        (mode) = va_arg(ap_, mode_t);                                                        \
+                        va_end(ap_);                                                                         \
+                }                                                                                            \
+        } while (0)
+
 /* The hook is built with 64-bit file offsets, so it calls the *64 names. */
 int openat64(int dirfd, const char *path, int flags, ...) {
         mode_t mode = 0;
 
-        if (flags & (O_CREAT | O_TMPFILE)) {
-                va_list ap;
-
-                va_start(ap, flags);
-                mode = va_arg(ap, mode_t);
-                va_end(ap);
-        }
+        OPEN_MODE(flags, mode);
         if (fire("openat")) {
                 errno = fault_errno();
                 return -1;
@@ -221,13 +227,7 @@ int openat64(int dirfd, const char *path, int flags, ...) {
 int open64(const char *path, int flags, ...) {
         mode_t mode = 0;
 
-        if (flags & (O_CREAT | O_TMPFILE)) {
-                va_list ap;
-
-                va_start(ap, flags);
-                mode = va_arg(ap, mode_t);
-                va_end(ap);
-        }
+        OPEN_MODE(flags, mode);
         if (fire("open")) {
                 errno = fault_errno();
                 return -1;
