@@ -373,13 +373,23 @@ static void relay_read(struct supervisor *s) {
  */
 static void relay_write(struct supervisor *s, const sigset_t *wait_mask) {
         sig_atomic_t seen = signals_seen;
+        const char *end;
         sigset_t blocked;
         ssize_t n = -1;
+        size_t size;
         int err = EINTR;
 
+        /*
+         * One line at a time: a write of up to PIPE_BUF bytes to a pipe is
+         * all or nothing, so a chunk of several lines blocked on a reader
+         * that holds up our stderr would get none of them out before a limit
+         * fires, though most would fit.
+         */
+        end = memchr(s->buf + s->off, '\n', s->len - s->off);
+        size = end ? (size_t) (end - (s->buf + s->off)) + 1 : s->len - s->off;
         sigprocmask(SIG_SETMASK, wait_mask, &blocked);
         if (seen == signals_seen) {
-                n = write(STDERR_FILENO, s->buf + s->off, s->len - s->off);
+                n = write(STDERR_FILENO, s->buf + s->off, size);
                 err = errno;
         }
         sigprocmask(SIG_SETMASK, &blocked, NULL);
