@@ -150,6 +150,7 @@ boot() {
     local kdir=$1 res=$2 parts=$3
     cat > "$res/config" <<-CONF
 	GUEST_SCRIPT='$here/guest.sh'
+	KEEP_PATHS='$(realpath "$here/../..") $(dirname "$hook_exe") $(dirname "$(dirname "$(dirname "$hook_start")")") $cache'
 	CONF
     cat > "$res/guest.conf" <<-CONF
 	HOOK_EXE='$hook_exe'
