@@ -284,6 +284,8 @@ if [ -r "$meminfo" ]; then
         # As nobody (root reads a mode 0000 file), in a directory of its own that it may enter.
         shared=$(mktemp -d)
         chmod 0755 "$shared"
+        # A copy nobody can reach: the build tree may sit in a directory only root can enter.
+        cp "$hook" "$shared/hook-for-nobody" && chmod 0755 "$shared/hook-for-nobody"
         printf 'Node 0 MemTotal: 1 kB\n' > "$tmp/meminfo"
         chmod 0000 "$tmp/meminfo"
         for over in unreadable empty; do
@@ -292,7 +294,7 @@ if [ -r "$meminfo" ]; then
             src=$tmp/meminfo want="node0/meminfo: Permission denied"
             [ $over = empty ] && src=/dev/null want="node0/meminfo: no MemTotal in it"
             unshare -m sh -c 'mount --bind "$1" "$2" && cd "$3" && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-                env -i numa=strict:0 _hook_domxml="$3/in.xml" "$4"' _ "$src" "$meminfo" "$shared" "$hook" > /dev/null 2> "$tmp/err" < /dev/null
+                env -i numa=strict:0 _hook_domxml="$3/in.xml" "$4"' _ "$src" "$meminfo" "$shared" "$shared/hook-for-nobody" > /dev/null 2> "$tmp/err" < /dev/null
             rc=$?
             if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "cannot read the memory of node 0 from /sys/devices/system/node/$want" "$tmp/err" \
                 && cmp -s "$fixtures/libvirt.xml" "$shared/in.xml"; then
