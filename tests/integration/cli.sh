@@ -177,11 +177,12 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2> /dev/null; then
     chmod 0711 "$tmp"
     chmod 0755 "$tmp/roots"
     chmod 0644 "$tmp/roots/dom.xml"
-    # A copy nobody can reach: the build tree may sit in a directory only root can enter.
+    # Copies nobody can reach: the build and source trees may sit in a directory only root can enter.
     cp "$hook" "$tmp/roots/hook-for-nobody" && chmod 0755 "$tmp/roots/hook-for-nobody"
+    cp "$fixtures/caps-4node.xml" "$tmp/roots/caps.xml" && chmod 0644 "$tmp/roots/caps.xml"
     as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     dry_refused "root's file run as nobody" "domain XML '$tmp/roots/dom.xml' is not writable by this user (uid 65534)" \
-        "${as_nobody[@]}" "${env_run[@]}" "$tmp/roots/hook-for-nobody" "${caps[@]}" --numa strict:2 --domxml "$tmp/roots/dom.xml"
+        "${as_nobody[@]}" "${env_run[@]}" "$tmp/roots/hook-for-nobody" --capabilities "$tmp/roots/caps.xml" --numa strict:2 --domxml "$tmp/roots/dom.xml"
     if cmp -s "$fixtures/libvirt.xml" "$tmp/roots/dom.xml" && cmp -s "$fixtures/libvirt.xml" "$tmp/ro/dom.xml"; then
         ok "dry runs and refused runs left both files alone"
     else
