@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "diag.h"
 
@@ -42,6 +43,14 @@ enum {
 
 /* How long FILE_EDIT waits for another process's lock on the file, in ms. */
 #define FILE_LOCK_WAIT_MS 5000
+
+/*
+ * A small sysfs, procfs or cgroup file, whole and NUL-terminated in buf:
+ * read until its end, as such files may come in more than one read().
+ * Returns its length, -EFBIG when it fills size - 1 bytes (it may hold
+ * more), or another negative errno.
+ */
+ssize_t file_read_small(const char *path, char *buf, size_t size);
 
 /*
  * Reads a whole regular file, refusing anything larger than max before

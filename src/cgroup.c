@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fileio.h"
 #include "macro.h"
 
 /* A cpuset list of up to 4096 nodes ("0,2,4,...") is at most about 20 KiB. */
@@ -18,32 +19,6 @@ static const char *const mems_files[] = {
         "machine.slice/cpuset.mems.effective",
         "cpuset/machine.slice/cpuset.mems",
 };
-
-/* Reads a small cgroup file whole into buf (NUL-terminated). Returns its length or a negative errno. */
-static ssize_t read_whole(const char *path, char *buf, size_t size) {
-        size_t got = 0;
-        int fd;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0)
-                return -errno;
-        for (;;) {
-                ssize_t n = read(fd, buf + got, size - 1 - got);
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        n = -errno;
-                        close(fd);
-                        return n;
-                }
-                if (n == 0 || (got += (size_t) n) == size - 1)
-                        break;
-        }
-        close(fd);
-        buf[got] = '\0';
-        return got == size - 1 ? -EFBIG : (ssize_t) got;
-}
 
 /* The kernel's list format ("0-1,3\n"); an empty list (a v1 cpuset with no mems) is the empty set. */
 static int parse_mems(char *s, struct nodeset *ret) {
@@ -69,7 +44,7 @@ int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, s
                 ssize_t n;
 
                 snprintf(ret_path, path_size, "%s/%s", root, mems_files[i]);
-                n = read_whole(ret_path, buf, CGROUP_FILE_MAX);
+                n = file_read_small(ret_path, buf, CGROUP_FILE_MAX);
                 if (n == -ENOENT || n == -ENOTDIR)
                         continue;
                 if (n < 0)

@@ -326,6 +326,33 @@ static int read_whole(
         return 0;
 }
 
+ssize_t file_read_small(const char *path, char *buf, size_t size) {
+        size_t got = 0;
+        ssize_t n = 0;
+        int fd;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        while (got < size - 1) {
+                n = read(fd, buf + got, size - 1 - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                got += (size_t) n;
+        }
+        if (n < 0)
+                n = -errno;
+        else if (got == size - 1)
+                n = -EFBIG; /* a full buffer may hold only part of it */
+        close(fd);
+        if (n < 0)
+                return n;
+        buf[got] = '\0';
+        return (ssize_t) got;
+}
+
 int file_read(const char *path, const char *what, size_t max, unsigned flags, struct file_data *ret,
         struct diag *d) {
         struct file_data f = {.dir_fd = -1, .fd = -1};

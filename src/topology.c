@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "fileio.h"
 #include "macro.h"
 #include "parse.h"
 #include "topology.h"
@@ -253,32 +254,13 @@ void topology_done(struct topology *t) {
         *t = (struct topology){0};
 }
 
-/* A small sysfs or procfs file, whole and NUL-terminated. Returns its length or a negative errno. */
-static ssize_t read_small(const char *path, char *buf, size_t size) {
-        ssize_t n;
-        int fd;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0)
-                return -errno;
-        do
-                n = read(fd, buf, size - 1);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                n = -errno;
-        close(fd);
-        if (n >= 0)
-                buf[n] = '\0';
-        return n;
-}
-
 /* A file holding one unsigned decimal number and a newline, as sysfs writes them. */
 static int read_u64(const char *path, uint64_t *ret) {
         char buf[32], *end;
         unsigned long long v;
         ssize_t n;
 
-        n = read_small(path, buf, sizeof(buf));
+        n = file_read_small(path, buf, sizeof(buf));
         if (n < 0)
                 return (int) n;
         if (buf[0] < '0' || buf[0] > '9')
@@ -341,7 +323,7 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
         unsigned long long kib;
         ssize_t n;
 
-        n = read_small(meminfo, buf, sizeof(buf));
+        n = file_read_small(meminfo, buf, sizeof(buf));
         if (n < 0)
                 return (int) n;
         for (const char *line = buf; line; line = strchr(line, '\n')) {
@@ -417,7 +399,7 @@ int topology_pci_node(
 
         snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%x/numa_node", sysfs, domain, bus,
                 slot, function);
-        n = read_small(path, buf, sizeof(buf));
+        n = file_read_small(path, buf, sizeof(buf));
         if (n < 0)
                 return (int) n;
         errno = 0;
