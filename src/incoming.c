@@ -4,65 +4,67 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "binding.h"
 #include "domxml.h"
 #include "incoming.h"
 #include "nodeset.h"
 #include "numatune.h"
 #include "placement.h"
 #include "resolve.h"
-#include "spec.h"
 #include "topology.h"
 
-/* One element of a <numatune> this host did not write, as a spec the resolver can check (nodeset apart). */
-static int foreign_spec(
-        const char *origin, const char *element, const char *mode, struct numa_spec *ret, struct diag *d) {
-        struct numa_spec s = {.target = SPEC_TARGET_NODESET, .has_include = true};
+/* What messages about an element of another host's <numatune> start with: "incoming <memory .../>". */
+#define FOREIGN_SUBJECT_MAX (DIAG_LINE_MAX / 2 + 16)
 
-        snprintf(s.subject, sizeof(s.subject), "%s %s", origin, element);
-        s.mode = numatune_mode_or_default(mode);
-        if (s.mode < 0)
-                return diag_error(d, -EINVAL, "%s: unknown mode", s.subject);
+/*
+ * One element of a <numatune> this host did not write: its name for
+ * messages, then its mode with libvirt's default as a binding of cell
+ * (nodes apart). An unknown mode is an error at every hook point.
+ */
+static int foreign_binding(const char *origin, const char *element, long cell, const char *mode, char *subject,
+        struct binding *ret, struct diag *d) {
+        struct binding b = {.cell = cell, .mode = binding_mode_or_default(mode)};
 
-        *ret = s;
+        snprintf(subject, FOREIGN_SUBJECT_MAX, "%s %s", origin, element);
+        if (b.mode < 0)
+                return diag_error(d, -EINVAL, "%s: unknown mode", subject);
+        *ret = b;
         return 0;
 }
 
-/* The element's nodeset, then the resolver's checks of it on this host. */
-static int check_foreign_nodeset(
-        const struct run *r, struct numa_spec *s, const char *nodeset, const struct vm_facts *vm) {
-        struct numa_binding b;
-
-        if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
-                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve_spec(s, &r->topo, vm, &b, r->d);
+/* The element's nodeset into b, then the resolver's checks of it on this host. */
+static int check_foreign_nodeset(const struct run *r, struct binding *b, const char *subject, const char *nodeset,
+        const struct vm_facts *vm) {
+        if (!nodeset || nodeset_parse_libvirt(nodeset, &b->nodes) < 0)
+                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", subject);
+        return resolve_check(b, subject, &r->topo, vm, r->d);
 }
 
 /*
- * One <memnode> as a spec on its guest cell's facts, its nodeset apart.
- * What fails here (a cell or mode libvirt refuses on any host) is an
- * error at every hook point.
+ * One <memnode> as a binding on its guest cell's facts, its nodeset
+ * apart. What fails here (a cell or mode libvirt refuses on any host) is
+ * an error at every hook point.
  */
-static int memnode_spec(const struct run *r, const char *origin, const struct domxml_memnode *mn,
-        struct numa_spec *ret_spec, struct vm_facts *ret_facts, char *label, size_t label_size) {
-        long cell = numatune_memnode_cell(mn);
+static int memnode_binding(const struct run *r, const char *origin, const struct domxml_memnode *mn,
+        char *subject, struct binding *ret, struct vm_facts *ret_facts, char *label, size_t label_size) {
         char element[DIAG_LINE_MAX / 2];
         struct vm_facts facts;
-        struct numa_spec s;
+        struct binding b;
         int k;
 
         numatune_describe_memnode(mn, element, sizeof(element));
-        k = foreign_spec(origin, element, mn->mode, &s, r->d);
+        k = foreign_binding(origin, element, binding_memnode_cell(mn), mn->mode, subject, &b, r->d);
         if (k < 0)
                 return k;
-        if (cell < 0)
+        if (b.cell < 0)
                 return diag_error(r->d, -EINVAL,
                         "%s: no cell id this hook can read; libvirt refuses it too (it needs a "
                         "decimal cellid, e.g. cellid='1')",
-                        s.subject);
-        k = run_cell_facts(r, (unsigned) cell, s.subject, &facts, label, label_size);
+                        subject);
+        k = run_cell_facts(r, (unsigned) b.cell, subject, &facts, label, label_size);
         if (k < 0)
                 return k;
-        *ret_spec = s;
+        *ret = b;
         *ret_facts = facts;
         return 0;
 }
@@ -70,8 +72,8 @@ static int memnode_spec(const struct run *r, const char *origin, const struct do
 /* <memory>: never rewritten, so its problems are errors at both hook points. */
 static int check_memory(struct run *r, const char *origin, bool placement_auto) {
         const struct domxml_memory *m = &r->facts.numatune.memory;
-        char element[DIAG_LINE_MAX / 2];
-        struct numa_spec s;
+        char element[DIAG_LINE_MAX / 2], subject[FOREIGN_SUBJECT_MAX];
+        struct binding b;
         int k;
 
         if (r->facts.numatune.n_memory == 0)
@@ -84,10 +86,10 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
                                 origin);
                 return 0;
         }
-        k = foreign_spec(origin, element, m->mode, &s, r->d);
+        k = foreign_binding(origin, element, BINDING_VM, m->mode, subject, &b, r->d);
         if (k < 0)
                 return k;
-        return check_foreign_nodeset(r, &s, m->nodeset, &r->vm);
+        return check_foreign_nodeset(r, &b, subject, m->nodeset, &r->vm);
 }
 
 /* What libvirt refuses on any host, and VDSM's remapping (which changes no placement or mode) cannot mend. */
@@ -109,7 +111,7 @@ static int check_combination(struct run *r, const char *origin, bool placement_a
                         origin, element, why);
         }
 
-        if (nt->n_memory > 0 && numatune_mode_or_default(m->mode) == NUMA_MODE_RESTRICTIVE) {
+        if (nt->n_memory > 0 && binding_mode_or_default(m->mode) == NUMA_MODE_RESTRICTIVE) {
                 char subject[sizeof(element) + 16];
 
                 numatune_describe_memory(m, element, sizeof(element));
@@ -134,16 +136,16 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {
                 const struct domxml_memnode *mn = &nt->memnodes[i];
+                char label[64], subject[FOREIGN_SUBJECT_MAX];
                 struct diag_mark mark;
                 struct vm_facts facts;
-                struct numa_spec spec;
-                char label[64];
+                struct binding b;
 
-                k = memnode_spec(r, origin, mn, &spec, &facts, label, sizeof(label));
+                k = memnode_binding(r, origin, mn, subject, &b, &facts, label, sizeof(label));
                 if (k < 0)
                         return k;
                 mark = diag_mark(r->d);
-                k = check_foreign_nodeset(r, &spec, mn->nodeset, &facts);
+                k = check_foreign_nodeset(r, &b, subject, mn->nodeset, &facts);
                 if (k < 0 && !remappable)
                         return k;
                 if (k < 0) {

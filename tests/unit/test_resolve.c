@@ -106,7 +106,7 @@ static void test_resolve_case(void **state) {
         struct vm_facts vm = {
                 .vcpu_placement_auto = c->vcpu_auto, .has_memory = c->vm_memory > 0, .memory = c->vm_memory};
         _cleanup_free_ char *nodes = NULL;
-        struct numa_binding b;
+        struct binding b;
         struct numa_spec spec;
         struct topology t;
         struct diag d;
@@ -115,7 +115,7 @@ static void test_resolve_case(void **state) {
         diag_init(&d);
         assert_int_equal(spec_parse(c->spec, &spec, &d), 0);
         make_topology(c->topo, &t);
-        r = resolve_spec(&spec, &t, &vm, &b, &d);
+        r = resolve_spec(&spec, BINDING_VM, &t, &vm, &b, &d);
         topology_done(&t);
 
         if (c->error) {
