@@ -405,7 +405,8 @@ static void test_check_many_capabilities_pages(void **state) {
                 items[n + i] = (struct caps_page){.node = (unsigned) i, .size_kib = 4, .count = 1000};
         nodeset_clear(&present);
         nodeset_add_range(&present, 0, (unsigned) n_nodes - 1);
-        b.memory = (struct binding_entry){.binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = present}};
+        b.memory = (struct binding_entry){
+                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = present}};
         snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
 
         diag_init(&d);
