@@ -13,7 +13,7 @@
 /* A binding libvirt will apply, with what the checks on it need besides. */
 struct binding_entry {
         struct binding binding;
-        bool warn_only;                        /* its shortfalls only warn, whatever the mode (see placement_check()) */
+        bool warn_only; /* its shortfalls only warn, whatever the mode (see placement_check()) */
         char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
 };
 

@@ -45,8 +45,8 @@ void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t
 
 /* What the document's <numatune> must hold when the hook is done. */
 struct numatune_request {
-        const struct binding *memory; /* NULL: the numa property is not set */
-        const char *memory_subject;   /* "'strict:^3'": how messages name it */
+        const struct binding *memory;   /* NULL: the numa property is not set */
+        const char *memory_subject;     /* "'strict:^3'": how messages name it */
         const struct binding *memnodes; /* one per guest cell, in the order the property gives */
         size_t n_memnodes;
         const char *memnodes_subject; /* "numa_memnode '0=strict:0'" */

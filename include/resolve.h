@@ -29,8 +29,8 @@ struct vm_facts {
  * once. Returns 0 with the binding of cell (BINDING_VM for the whole VM)
  * in ret, or -EINVAL.
  */
-int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo, const struct vm_facts *vm,
-        struct binding *ret, struct diag *d);
+int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo,
+        const struct vm_facts *vm, struct binding *ret, struct diag *d);
 
 /*
  * The same checks on a binding this hook did not resolve (another host's

@@ -15,8 +15,8 @@ static void name_existing(struct binding_entry *e, const char *origin, const cha
 }
 
 /* The VM's <memory>: the request's, else the document's when this hook can read it. */
-static void collect_memory(const struct domxml_facts *f, const struct numatune_request *req, const char *origin,
-        struct binding_list *l) {
+static void collect_memory(const struct domxml_facts *f, const struct numatune_request *req,
+        const char *origin, struct binding_list *l) {
         const struct domxml_numatune *nt = &f->numatune;
         char description[DIAG_LINE_MAX / 2];
 
@@ -25,7 +25,8 @@ static void collect_memory(const struct domxml_facts *f, const struct numatune_r
                 l->memory.binding = *req->memory;
                 snprintf(l->memory.subject, sizeof(l->memory.subject), "%s", req->memory_subject);
         } else if (f->n_numatune > 0 && nt->n_memory > 0) {
-                l->has_memory = binding_from_memory(&nt->memory, f->vcpu_placement_auto, &l->memory.binding) == 0;
+                l->has_memory =
+                        binding_from_memory(&nt->memory, f->vcpu_placement_auto, &l->memory.binding) == 0;
                 numatune_describe_memory(&nt->memory, description, sizeof(description));
                 name_existing(&l->memory, origin, description);
         }
@@ -56,7 +57,8 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
                 struct binding_entry e = {0}, *slot;
 
                 /* The request's memnode for the same cell wins (the plan refuses a conflict). */
-                if (binding_from_memnode(m, &e.binding) < 0 || nodeset_contains(bound, (unsigned) e.binding.cell))
+                if (binding_from_memnode(m, &e.binding) < 0 ||
+                        nodeset_contains(bound, (unsigned) e.binding.cell))
                         continue;
                 numatune_describe_memnode(m, description, sizeof(description));
                 name_existing(&e, origin, description);

@@ -467,8 +467,8 @@ static bool group_matches(const struct group *g, uint64_t kib, bool hard, const 
  * the previous part went to, tried first: millions of guest cells bound
  * by one <memory> must not each walk thousands of <memnode> groups.
  */
-static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib, const struct binding_entry *b,
-        uint64_t need) {
+static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib,
+        const struct binding_entry *b, uint64_t need) {
         bool hard_mode = b->binding.mode == NUMA_MODE_STRICT || b->binding.mode == NUMA_MODE_RESTRICTIVE;
         bool hard = hard_mode && !b->warn_only;
         struct group *g = NULL;
@@ -651,7 +651,8 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */
-                if (kib == 0 || !bound || bound->binding.placement_auto || nodeset_is_empty(&bound->binding.nodes))
+                if (kib == 0 || !bound || bound->binding.placement_auto ||
+                        nodeset_is_empty(&bound->binding.nodes))
                         continue;
                 if (add_to_group(
                             &groups, &n_groups, &hint, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)

@@ -21,8 +21,8 @@
  * messages, then its mode with libvirt's default as a binding of cell
  * (nodes apart). An unknown mode is an error at every hook point.
  */
-static int foreign_binding(const char *origin, const char *element, long cell, const char *mode, char *subject,
-        struct binding *ret, struct diag *d) {
+static int foreign_binding(const char *origin, const char *element, long cell, const char *mode,
+        char *subject, struct binding *ret, struct diag *d) {
         struct binding b = {.cell = cell, .mode = binding_mode_or_default(mode)};
 
         snprintf(subject, FOREIGN_SUBJECT_MAX, "%s %s", origin, element);
@@ -33,8 +33,8 @@ static int foreign_binding(const char *origin, const char *element, long cell, c
 }
 
 /* The element's nodeset into b, then the resolver's checks of it on this host. */
-static int check_foreign_nodeset(const struct run *r, struct binding *b, const char *subject, const char *nodeset,
-        const struct vm_facts *vm) {
+static int check_foreign_nodeset(const struct run *r, struct binding *b, const char *subject,
+        const char *nodeset, const struct vm_facts *vm) {
         if (!nodeset || nodeset_parse_libvirt(nodeset, &b->nodes) < 0)
                 return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", subject);
         return resolve_check(b, subject, &r->topo, vm, r->d);

@@ -19,8 +19,8 @@ int numatune_markup(const struct binding *b, char quote, char **ret) {
         if (nodeset_format(&b->nodes, &nodes) < 0)
                 return -ENOMEM;
         if (b->cell != BINDING_VM)
-                n = asprintf(&s, "<memnode cellid=%c%ld%c mode=%c%s%c nodeset=%c%s%c/>", q, b->cell, q, q, mode,
-                        q, q, nodes, q);
+                n = asprintf(&s, "<memnode cellid=%c%ld%c mode=%c%s%c nodeset=%c%s%c/>", q, b->cell, q, q,
+                        mode, q, q, nodes, q);
         else if (b->placement_auto)
                 n = asprintf(&s, "<memory mode=%c%s%c placement=%cauto%c/>", q, mode, q, q, q);
         else

@@ -91,10 +91,10 @@ static int check_capacity(const struct binding *b, const char *subject, const st
                 size_format(total, total_s);
                 if (hard)
                         return diag_error(d, -EINVAL,
-                                "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject,
-                                what, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
-                diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what,
-                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                                "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what,
+                                vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what, vm_s,
+                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
                 return 0;
         }
 
@@ -106,13 +106,13 @@ static int check_capacity(const struct binding *b, const char *subject, const st
 
         free_bytes = topology_sum_free(topo, nodes);
         if (vm->memory > free_bytes)
-                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", subject, what,
-                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
-                        size_format(free_bytes, free_s));
+                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", subject, what, vm_s,
+                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), size_format(free_bytes, free_s));
         return 0;
 }
 
-/* The checks on the nodes a binding ends with: some are left, as many as its mode takes, with memory enough. */
+/* The checks on the nodes a binding ends with: some are left, as many as its mode takes, with memory enough.
+ */
 static int check_nodes(const struct binding *b, const char *subject, const struct topology *topo,
         const struct vm_facts *vm, struct diag *d) {
         int r;
@@ -139,7 +139,8 @@ static int check_nodes(const struct binding *b, const char *subject, const struc
         return check_capacity(b, subject, topo, vm, d);
 }
 
-/* A spec without a nodeset: automatic placement, which a mode alone gets only from <vcpu placement='auto'>. */
+/* A spec without a nodeset: automatic placement, which a mode alone gets only from <vcpu placement='auto'>.
+ */
 static int resolve_placement(const struct numa_spec *spec, const struct vm_facts *vm, struct diag *d) {
         /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
         if (spec->target == SPEC_TARGET_NONE && !vm->vcpu_placement_auto)
@@ -151,8 +152,8 @@ static int resolve_placement(const struct numa_spec *spec, const struct vm_facts
         return 0;
 }
 
-int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo, const struct vm_facts *vm,
-        struct binding *ret, struct diag *d) {
+int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo,
+        const struct vm_facts *vm, struct binding *ret, struct diag *d) {
         struct binding b = {.cell = cell, .mode = spec->mode};
         int r;
 

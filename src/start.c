@@ -90,8 +90,8 @@ static int load(struct run *r, struct start *s) {
  * a failure is judged again on the whole host, so that the message (which
  * lists the nodes with memory) is exact.
  */
-static int resolve_on_host(
-        struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm, struct binding *ret) {
+static int resolve_on_host(struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm,
+        struct binding *ret) {
         struct diag_mark mark;
         int k;
 
