@@ -116,7 +116,7 @@ void diag_demote(struct diag *d, struct diag_mark mark, const char *fmt, ...) {
 int diag_reword(struct diag *d, int code, const char *prefix, const char *suffix) {
         char line[DIAG_LINE_MAX];
 
-        assert(d->error < 0 && code < 0);
+        assert(code < 0);
         snprintf(line, sizeof(line), "%s%s%s", prefix, d->message, suffix);
         memcpy(d->message, line, sizeof(line));
         flatten(d->message);

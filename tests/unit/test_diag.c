@@ -239,7 +239,7 @@ static void test_rewind_case(void **state) {
 
 struct reword_case {
         const char *name;
-        const char *message; /* the error recorded first */
+        const char *message; /* the error recorded first, or NULL for none */
         const char *prefix, *suffix;
         const char *want;
 };
@@ -250,6 +250,7 @@ static const struct reword_case reword_cases[] = {
                 .suffix = "); nothing changed", .want = "internal error (line 1: bad); nothing changed"},
         {.name = "reword_with_empty_ends", .message = "as is", .prefix = "", .suffix = "", .want = "as is"},
         {.name = "reword_flattens_its_ends", .message = "m", .prefix = "a\n", .suffix = "\tb", .want = "a m b"},
+        {.name = "reword_without_an_error_keeps_its_ends", .prefix = "parse (", .suffix = ")", .want = "parse ()"},
 };
 /* clang-format on */
 
@@ -258,7 +259,8 @@ static void test_reword_case(void **state) {
         struct diag d;
 
         diag_init(&d);
-        diag_error(&d, -EINVAL, "%s", c->message);
+        if (c->message)
+                diag_error(&d, -EINVAL, "%s", c->message);
         assert_int_equal(diag_reword(&d, -EIO, c->prefix, c->suffix), -EIO);
         assert_int_equal(d.error, -EIO);
         assert_string_equal(d.message, c->want);
