@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "domxml.h"
 #include "incoming.h"
 #include "nodeset.h"
@@ -13,31 +13,27 @@
 #include "resolve.h"
 #include "topology.h"
 
-/* What messages about an element of another host's <numatune> start with: "incoming <memory .../>". */
-#define FOREIGN_SUBJECT_MAX (DIAG_LINE_MAX / 2 + 16)
-
 /*
  * One element of a <numatune> this host did not write: its name for
- * messages, then its mode with libvirt's default as a binding of cell
- * (nodes apart). An unknown mode is an error at every hook point.
+ * messages ("incoming <memory .../>"), then its mode with libvirt's default
+ * as the binding of cell, its nodes apart. An unknown mode is an error at
+ * every hook point.
  */
 static int foreign_binding(const char *origin, const char *element, long cell, const char *mode,
-        char *subject, struct binding *ret, struct diag *d) {
-        struct binding b = {.cell = cell, .mode = binding_mode_or_default(mode)};
-
-        snprintf(subject, FOREIGN_SUBJECT_MAX, "%s %s", origin, element);
-        if (b.mode < 0)
-                return diag_error(d, -EINVAL, "%s: unknown mode", subject);
-        *ret = b;
+        struct binding_entry *e, struct diag *d) {
+        snprintf(e->subject, sizeof(e->subject), "%s %s", origin, element);
+        e->binding = (struct binding){.cell = cell, .mode = binding_mode_or_default(mode)};
+        if (e->binding.mode < 0)
+                return diag_error(d, -EINVAL, "%s: unknown mode", e->subject);
         return 0;
 }
 
-/* The element's nodeset into b, then the resolver's checks of it on this host. */
-static int check_foreign_nodeset(const struct run *r, struct binding *b, const char *subject,
-        const char *nodeset, const struct vm_facts *vm) {
-        if (!nodeset || nodeset_parse_libvirt(nodeset, &b->nodes) < 0)
-                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", subject);
-        return resolve_check(b, subject, &r->topo, vm, r->d);
+/* The element's nodeset into its binding, then the resolver's checks of it on this host. */
+static int check_foreign_nodeset(
+        const struct run *r, struct binding_entry *e, const char *nodeset, const struct vm_facts *vm) {
+        if (!nodeset || nodeset_parse_libvirt(nodeset, &e->binding.nodes) < 0)
+                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", e->subject);
+        return resolve_check(&e->binding, e->subject, &r->topo, vm, r->d);
 }
 
 /*
@@ -46,25 +42,23 @@ static int check_foreign_nodeset(const struct run *r, struct binding *b, const c
  * an error at every hook point.
  */
 static int memnode_binding(const struct run *r, const char *origin, const struct domxml_memnode *mn,
-        char *subject, struct binding *ret, struct vm_facts *ret_facts, char *label, size_t label_size) {
+        struct binding_entry *e, struct vm_facts *ret_facts, char *label, size_t label_size) {
         char element[DIAG_LINE_MAX / 2];
         struct vm_facts facts;
-        struct binding b;
         int k;
 
         numatune_describe_memnode(mn, element, sizeof(element));
-        k = foreign_binding(origin, element, binding_memnode_cell(mn), mn->mode, subject, &b, r->d);
+        k = foreign_binding(origin, element, binding_memnode_cell(mn), mn->mode, e, r->d);
         if (k < 0)
                 return k;
-        if (b.cell < 0)
+        if (e->binding.cell < 0)
                 return diag_error(r->d, -EINVAL,
                         "%s: no cell id this hook can read; libvirt refuses it too (it needs a "
                         "decimal cellid, e.g. cellid='1')",
-                        subject);
-        k = run_cell_facts(r, (unsigned) b.cell, subject, &facts, label, label_size);
+                        e->subject);
+        k = run_cell_facts(r, (unsigned) e->binding.cell, e->subject, &facts, label, label_size);
         if (k < 0)
                 return k;
-        *ret = b;
         *ret_facts = facts;
         return 0;
 }
@@ -72,8 +66,8 @@ static int memnode_binding(const struct run *r, const char *origin, const struct
 /* <memory>: never rewritten, so its problems are errors at both hook points. */
 static int check_memory(struct run *r, const char *origin, bool placement_auto) {
         const struct domxml_memory *m = &r->facts.numatune.memory;
-        char element[DIAG_LINE_MAX / 2], subject[FOREIGN_SUBJECT_MAX];
-        struct binding b;
+        char element[DIAG_LINE_MAX / 2];
+        struct binding_entry e;
         int k;
 
         if (r->facts.numatune.n_memory == 0)
@@ -86,10 +80,10 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
                                 origin);
                 return 0;
         }
-        k = foreign_binding(origin, element, BINDING_VM, m->mode, subject, &b, r->d);
+        k = foreign_binding(origin, element, BINDING_VM, m->mode, &e, r->d);
         if (k < 0)
                 return k;
-        return check_foreign_nodeset(r, &b, subject, m->nodeset, &r->vm);
+        return check_foreign_nodeset(r, &e, m->nodeset, &r->vm);
 }
 
 /* What libvirt refuses on any host, and VDSM's remapping (which changes no placement or mode) cannot mend. */
@@ -136,16 +130,16 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {
                 const struct domxml_memnode *mn = &nt->memnodes[i];
-                char label[64], subject[FOREIGN_SUBJECT_MAX];
+                struct binding_entry e;
                 struct diag_mark mark;
                 struct vm_facts facts;
-                struct binding b;
+                char label[64];
 
-                k = memnode_binding(r, origin, mn, subject, &b, &facts, label, sizeof(label));
+                k = memnode_binding(r, origin, mn, &e, &facts, label, sizeof(label));
                 if (k < 0)
                         return k;
                 mark = diag_mark(r->d);
-                k = check_foreign_nodeset(r, &b, subject, mn->nodeset, &facts);
+                k = check_foreign_nodeset(r, &e, mn->nodeset, &facts);
                 if (k < 0 && !remappable)
                         return k;
                 if (k < 0) {
