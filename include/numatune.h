@@ -65,8 +65,9 @@ struct numatune_request {
  *     <vcpu placement='auto'> gives when there is no <memory>), and a
  *     restrictive <memory> only with restrictive memnodes.
  * Everything already in place is left alone, so a second run is a no-op.
- * Returns 0 with whether anything is to change in ret_changed and, when
- * it is, the edit in ret_edit; or a negative errno with d filled.
+ * Returns 0 with whether anything is to change in ret_changed and the
+ * edit in ret_edit (an empty one when nothing is), or a negative errno
+ * with d filled and neither written.
  */
 int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
         struct domxml_edit *ret_edit, bool *ret_changed, struct diag *d);
