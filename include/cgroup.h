@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "diag.h"
 #include "nodeset.h"
 

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "cgroup.h"
 #include "hugepages.h"
 #include "locality.h"

@@ -314,7 +314,7 @@ static void test_check_case(void **state) {
         struct caps_pages no_pages = {0};
         struct caps_pages huge_only = {
                 .n = ELEMENTSOF(huge_only_items), .items = (struct caps_page *) huge_only_items};
-        struct binding cells[4];
+        struct binding_entry cells[4];
         struct binding_list b = {.cells = cells};
         struct domxml_facts f;
         struct nodeset present;
@@ -341,16 +341,16 @@ static void test_check_case(void **state) {
 
         for (size_t i = 0; i < ELEMENTSOF(c->bindings) && c->bindings[i].cell != -2; i++) {
                 const struct binding_row *row = &c->bindings[i];
-                struct binding *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
+                struct binding_entry *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
 
-                *x = (struct binding){.cell = row->cell, .mode = row->mode};
+                *x = (struct binding_entry){.binding = {.cell = row->cell, .mode = row->mode}};
                 if (row->cell > 0 || c->bindings[1].cell != -2)
                         snprintf(x->subject, sizeof(x->subject), "'cell %ld'", row->cell);
                 else
                         snprintf(x->subject, sizeof(x->subject), "'x'");
                 /* "w1": node 1, and a shortfall only warns */
                 x->warn_only = row->nodes[0] == 'w';
-                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
+                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->binding.nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
                 else
@@ -405,7 +405,8 @@ static void test_check_many_capabilities_pages(void **state) {
                 items[n + i] = (struct caps_page){.node = (unsigned) i, .size_kib = 4, .count = 1000};
         nodeset_clear(&present);
         nodeset_add_range(&present, 0, (unsigned) n_nodes - 1);
-        b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .nodes = present};
+        b.memory = (struct binding_entry){
+                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = present}};
         snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
 
         diag_init(&d);
