@@ -96,8 +96,8 @@ void ledger_close(struct ledger *l);
  * node in pages of page_kib (0: bytes of normal memory). *ret_uuid, when
  * given, is set to the first such claimant's uuid, or NULL.
  */
-uint64_t ledger_claimed(
-        const struct ledger *l, const char *except_uuid, unsigned node, uint64_t page_kib, const char **ret_uuid);
+uint64_t ledger_claimed(const struct ledger *l, const char *except_uuid, unsigned node, uint64_t page_kib,
+        const char **ret_uuid);
 
 /*
  * Records what uuid was admitted, replacing its earlier claim, and writes

@@ -161,7 +161,8 @@ int ledger_format(const struct ledger_claim *claims, size_t n, char **ret) {
 
 /* Every failure to use the run directory is the one code the caller warns about; errno's says why. */
 static int unavailable(const struct ledger *l, const char *what, int err, struct diag *d) {
-        return diag_error(d, -LEDGER_UNAVAILABLE, "claims ledger in '%s': %s: %s", l->dir, what, strerror(err));
+        return diag_error(
+                d, -LEDGER_UNAVAILABLE, "claims ledger in '%s': %s: %s", l->dir, what, strerror(err));
 }
 
 /* A run as root hands the file to the directory's owner, so VDSM's later runs as vdsm can replace it. */
@@ -282,8 +283,8 @@ void ledger_close(struct ledger *l) {
         *l = (struct ledger){.dir_fd = -1, .lock_fd = -1};
 }
 
-uint64_t ledger_claimed(
-        const struct ledger *l, const char *except_uuid, unsigned node, uint64_t page_kib, const char **ret_uuid) {
+uint64_t ledger_claimed(const struct ledger *l, const char *except_uuid, unsigned node, uint64_t page_kib,
+        const char **ret_uuid) {
         const char *first = NULL;
         uint64_t sum = 0;
 
@@ -295,7 +296,7 @@ uint64_t ledger_claimed(
                 for (size_t j = 0; j < c->n_items; j++)
                         if (c->items[j].node == node && c->items[j].page_kib == page_kib) {
                                 sum = c->items[j].amount > UINT64_MAX - sum ? UINT64_MAX
-                                                                             : sum + c->items[j].amount;
+                                                                            : sum + c->items[j].amount;
                                 if (!first)
                                         first = c->uuid;
                         }
@@ -352,7 +353,8 @@ static int write_claims(struct ledger *l, struct ledger_claim *claims, size_t n,
 }
 
 /* A deep copy of l's claims but uuid's, with room for one more. Returns 0 or -ENOMEM. */
-static int copy_other_claims(const struct ledger *l, const char *uuid, struct ledger_claim **ret, size_t *ret_n) {
+static int copy_other_claims(
+        const struct ledger *l, const char *uuid, struct ledger_claim **ret, size_t *ret_n) {
         struct ledger_claim *claims = calloc(l->n_claims + 1, sizeof(*claims));
         size_t n = 0;
 
@@ -394,7 +396,8 @@ static int merge_items(
                 if (items[i].amount == 0 || items[i].node > NODE_ID_MAX)
                         return -EINVAL;
                 for (size_t j = 0; j < ret->n_items && !m; j++)
-                        if (ret->items[j].node == items[i].node && ret->items[j].page_kib == items[i].page_kib)
+                        if (ret->items[j].node == items[i].node &&
+                                ret->items[j].page_kib == items[i].page_kib)
                                 m = &ret->items[j];
                 if (m) {
                         m->amount = items[i].amount > UINT64_MAX - m->amount ? UINT64_MAX
@@ -428,8 +431,8 @@ int ledger_record(
         c = &claims[n++];
         memcpy(c->uuid, uuid, UUID_STRING_SIZE);
         c->since = l->now;
-        c->items = calloc(n_items < LEDGER_CLAIM_ITEMS_MAX ? n_items + 1 : LEDGER_CLAIM_ITEMS_MAX,
-                sizeof(*c->items));
+        c->items = calloc(
+                n_items < LEDGER_CLAIM_ITEMS_MAX ? n_items + 1 : LEDGER_CLAIM_ITEMS_MAX, sizeof(*c->items));
         if (!c->items) {
                 ledger_claims_free(claims, n);
                 return diag_error(d, -ENOMEM, "out of memory");
