@@ -59,7 +59,8 @@ struct ledger_claim {
 
 /* An open ledger: its lock held, its live claims read. */
 struct ledger {
-        int dir_fd, lock_fd; /* -1 when closed */
+        bool held;           /* the descriptors below are ours to close (a zeroed ledger holds none) */
+        int dir_fd, lock_fd; /* -1 when not open */
         char *dir;           /* for messages */
         uid_t uid;           /* the directory's owner and group: a run as root gives them the files */
         gid_t gid;

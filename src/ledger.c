@@ -250,7 +250,7 @@ static int read_claims(struct ledger *l, struct diag *d) {
 }
 
 int ledger_open(const char *dir, int64_t now, struct ledger *ret, struct diag *d) {
-        _cleanup_(ledger_close) struct ledger l = {.dir_fd = -1, .lock_fd = -1, .now = now};
+        _cleanup_(ledger_close) struct ledger l = {.held = true, .dir_fd = -1, .lock_fd = -1, .now = now};
         struct stat st;
         int r;
 
@@ -273,14 +273,14 @@ int ledger_open(const char *dir, int64_t now, struct ledger *ret, struct diag *d
 }
 
 void ledger_close(struct ledger *l) {
-        if (l->dir_fd >= 0)
+        if (l->held && l->dir_fd >= 0)
                 close(l->dir_fd);
         /* Closing the last descriptor of the lock file releases its flock(). */
-        if (l->lock_fd >= 0)
+        if (l->held && l->lock_fd >= 0)
                 close(l->lock_fd);
         ledger_claims_free(l->claims, l->n_claims);
         free(l->dir);
-        *l = (struct ledger){.dir_fd = -1, .lock_fd = -1};
+        *l = (struct ledger){0};
 }
 
 uint64_t ledger_claimed(const struct ledger *l, const char *except_uuid, unsigned node, uint64_t page_kib,

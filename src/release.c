@@ -11,7 +11,7 @@
 
 int release_claim(const struct hook_request *req, struct diag *d) {
         _cleanup_(file_data_done) struct file_data file = {.dir_fd = -1, .fd = -1};
-        _cleanup_(ledger_close) struct ledger l = {.dir_fd = -1, .lock_fd = -1};
+        _cleanup_(ledger_close) struct ledger l = {0};
         char uuid[UUID_STRING_SIZE];
         int r;
 
