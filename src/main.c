@@ -2,8 +2,9 @@
 /*
  * vdsm-hook-numa: VDSM hook that binds a VM's memory to host NUMA nodes at
  * before_vm_start and checks the <numatune> another host resolved at
- * before_vm_migrate_destination and before_vm_dehibernate. This file is the command line: options and
- * environment in, one run, messages and the exit code out.
+ * before_vm_migrate_destination and before_vm_dehibernate, and removes the VM's claim at the after_*
+ * points. This file is the command line: options and environment in, one run, messages and the exit code
+ * out.
  */
 #include <errno.h>
 #include <getopt.h>
