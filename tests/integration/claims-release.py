@@ -27,25 +27,13 @@ import sys
 import tempfile
 import time
 
+from tap import Tap
+
 POINTS = ("after_vm_start", "after_vm_migrate_destination", "after_vm_dehibernate", "after_vm_destroy")
 VM = "3b9f2c1e-7a4d-4e8b-9c6f-1d2e3f4a5b6c"  # engine-start.xml's <uuid>
 OTHER = "11111111-2222-3333-4444-555555555555"
 GONE = "22222222-3333-4444-5555-666666666666"
 HEADER = "vdsm-hook-numa-claims 1\n"
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, cond, name, detail=""):
-        self.n += 1
-        print(f"{'ok' if cond else 'not ok'} {self.n} {name}")
-        if not cond:
-            self.failed += 1
-            for line in str(detail).splitlines():
-                print(f"# {line}")
 
 
 def now():
