@@ -190,8 +190,10 @@ static int open_lock(struct ledger *l, struct diag *d) {
                 l->lock_fd = openat(l->dir_fd, LEDGER_LOCK_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (l->lock_fd < 0)
                 return unavailable(l, "cannot open " LEDGER_LOCK_FILE, errno, d);
-        if (fstat(l->lock_fd, &st) < 0 || !S_ISREG(st.st_mode))
-                return unavailable(l, LEDGER_LOCK_FILE " is not a regular file", errno ? errno : EINVAL, d);
+        if (fstat(l->lock_fd, &st) < 0)
+                return unavailable(l, "cannot stat " LEDGER_LOCK_FILE, errno, d);
+        if (!S_ISREG(st.st_mode))
+                return unavailable(l, LEDGER_LOCK_FILE " is not a regular file", EINVAL, d);
         r = own_like_dir(l, l->lock_fd);
         if (r < 0)
                 return unavailable(l, "cannot give " LEDGER_LOCK_FILE " the directory's owner", -r, d);
@@ -225,6 +227,7 @@ static void drop_expired(struct ledger *l) {
 static int read_claims(struct ledger *l, struct diag *d) {
         _cleanup_(file_data_done) struct file_data f = {.fd = -1, .dir_fd = -1};
         struct diag scratch;
+        struct stat st;
         int fd, r;
 
         fd = openat(l->dir_fd, LEDGER_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -233,7 +236,10 @@ static int read_claims(struct ledger *l, struct diag *d) {
         if (fd < 0)
                 return unavailable(l, "cannot open " LEDGER_FILE, errno, d);
         diag_init(&scratch);
-        r = file_read_stream(fd, "claims", LEDGER_FILE, LEDGER_FILE_MAX, &f, &scratch);
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                r = diag_error(&scratch, -EBADMSG, "not a regular file");
+        else
+                r = file_read_stream(fd, "claims", LEDGER_FILE, LEDGER_FILE_MAX, &f, &scratch);
         close(fd);
         if (r >= 0)
                 r = ledger_parse(f.data, f.len, &l->claims, &l->n_claims, &scratch);

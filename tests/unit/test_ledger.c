@@ -251,7 +251,7 @@ static void test_record_case(void **state) {
 
 struct remove_case {
         const char *name;
-        const char *before;
+        const char *before; /* NULL: a file past LEDGER_FILE_MAX */
         const char *uuid;
         bool rewritten;    /* a new file (another inode) */
         const char *after; /* the file afterwards */
@@ -264,6 +264,7 @@ static const struct remove_case remove_cases[] = {
         {"remove_leaves_a_file_without_the_claim_alone", HEADER UUID_B " 9999 1:0:2\n", UUID_A, false,
                 HEADER UUID_B " 9999 1:0:2\n"},
         {"remove_rewrites_a_corrupt_file_empty", HEADER "junk\n", UUID_A, true, HEADER},
+        {"remove_rewrites_a_file_past_the_size_cap", NULL, UUID_A, true, HEADER},
         {"remove_of_the_last_claim_leaves_the_header", HEADER UUID_A " 9999 0:0:1\n", UUID_A, true, HEADER},
 };
 /* clang-format on */
@@ -277,8 +278,17 @@ static void test_remove_case(void **state) {
         struct diag d;
 
         make_run_dir(dir, sizeof(dir));
-        unit_write_file(dir, LEDGER_FILE, c->before);
         snprintf(path, sizeof(path), "%s/%s", dir, LEDGER_FILE);
+        if (c->before)
+                unit_write_file(dir, LEDGER_FILE, c->before);
+        else {
+                /* NULL: a file one byte past the cap. */
+                int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+                assert_true(fd >= 0);
+                assert_int_equal(ftruncate(fd, LEDGER_FILE_MAX + 1), 0);
+                close(fd);
+        }
         assert_int_equal(stat(path, &before), 0);
         diag_init(&d);
         assert_int_equal(ledger_open(dir, NOW, &l, &d), 0);
