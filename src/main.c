@@ -438,6 +438,13 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
+/* The domain XML file the run will open: --domxml, else $_hook_domxml; NULL for standard input. */
+static const char *command_domxml_path(const struct command *c, const struct hook_request *req) {
+        if (!c->domxml)
+                return req->domxml_path;
+        return strcmp(c->domxml, "-") == 0 ? NULL : c->domxml;
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"),
@@ -449,13 +456,13 @@ int main(int argc, char *argv[]) {
         struct diag d;
         int r;
 
-        /* From here on this is the worker; the process the caller started supervises it. */
-        watchdog_start();
         /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
         signal(SIGXFSZ, SIG_IGN);
         diag_init(&d);
 
         r = command_parse(argc, argv, &c, &d);
+        /* From here on the run is guarded; where its files could stall, in a supervised worker. */
+        watchdog_start((const char *const[]){command_domxml_path(&c, &req), c.capabilities}, 2);
         /* Only these print to standard output; a worker stuck in the kernel must not hold the caller's. */
         if (r >= 0 && !c.action && !c.dry_run)
                 watchdog_stdout_unused();
