@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "binding.h"
@@ -14,12 +15,14 @@
  * The memory nodes libvirt's VMs may use here. libvirt places every VM
  * under machine.slice (its default partition, /machine), whose cpuset
  * bounds the VM's: <root>/machine.slice/cpuset.mems.effective on cgroup
- * v2, else <root>/cpuset/machine.slice/cpuset.mems on v1. Returns 1 with
- * *ret and ret_path (the file read) filled, 0 when neither file exists (no
- * such cgroup yet, or no cpuset controller there: nothing narrows the
- * VM), or a negative errno with ret_path naming the file that failed.
+ * v2, else <root>/cpuset/machine.slice/cpuset.mems on v1. Returns 0 with
+ * *ret_found set (false when neither file exists: no such cgroup yet, or
+ * no cpuset controller there, so nothing narrows the VM) and, when found,
+ * *ret and ret_path (the file read) filled; or a negative errno with
+ * ret_path naming the file that failed.
  */
-int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, size_t path_size);
+int cgroup_machine_mems(
+        const char *root, bool *ret_found, struct nodeset *ret, char *ret_path, size_t path_size);
 
 /*
  * Bindings with nodes outside those: libvirt cannot give the VM's cgroup

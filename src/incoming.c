@@ -34,7 +34,7 @@ static int check_foreign_nodeset(
 
         if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
                 return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve_spec(s, &r->topo, vm, &b, r->d);
+        return resolve_spec(s, &r->host.topo, vm, &b, r->d);
 }
 
 /*
@@ -150,7 +150,7 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
                         diag_demote(r->d, mark,
                                 "; not refused, as VDSM replaces <memnode> nodesets with Engine's "
                                 "choice for %s (without one, libvirt fails the migration)",
-                                topology_host(&r->topo));
+                                topology_host(&r->host.topo));
                         n_misfits++;
                 }
         }
@@ -202,9 +202,9 @@ int incoming_run(struct run *r, struct hook_result *ret) {
                 snprintf(ret->info, sizeof(ret->info),
                         "%s <numatune> fits %s but for its <memnode> elements the warnings name, "
                         "whose nodesets VDSM replaces",
-                        origin, topology_host(&r->topo));
+                        origin, topology_host(&r->host.topo));
         else
                 snprintf(ret->info, sizeof(ret->info), "%s <numatune> fits %s", origin,
-                        topology_host(&r->topo));
+                        topology_host(&r->host.topo));
         return 0;
 }

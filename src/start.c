@@ -95,20 +95,20 @@ static int resolve_on_host(
         struct diag_mark mark;
         int k;
 
-        if (!r->topo.partial)
-                return resolve_spec(spec, &r->topo, vm, ret, r->d);
+        if (!r->host.topo.partial)
+                return resolve_spec(spec, &r->host.topo, vm, ret, r->d);
 
         mark = diag_mark(r->d);
-        k = resolve_spec(spec, &r->topo, vm, ret, r->d);
+        k = resolve_spec(spec, &r->host.topo, vm, ret, r->d);
         if (k >= 0)
                 return k;
         diag_rewind(r->d, mark);
 
-        topology_done(&r->topo);
-        k = topology_load(0, NULL, &r->topo, r->d);
+        topology_done(&r->host.topo);
+        k = topology_load(0, NULL, &r->host.topo, r->d);
         if (k < 0)
                 return k;
-        return resolve_spec(spec, &r->topo, vm, ret, r->d);
+        return resolve_spec(spec, &r->host.topo, vm, ret, r->d);
 }
 
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */
@@ -116,7 +116,7 @@ static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
         struct nodeset unknown = *used;
         _cleanup_free_ char *list = NULL;
 
-        nodeset_intersect(&unknown, &r->topo.memory_unknown);
+        nodeset_intersect(&unknown, &r->host.topo.memory_unknown);
         if (nodeset_is_empty(&unknown) || nodeset_format(&unknown, &list) < 0)
                 return;
         diag_warn(r->d,

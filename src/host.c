@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The host model: its nodes and huge pages, read from this host or another host's capabilities XML. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "array.h"
+#include "capabilities.h"
+#include "host.h"
+#include "macro.h"
+#include "topology.h"
+
+int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus) {
+        struct topology_node *node;
+
+        if (id > NODE_ID_MAX || nodeset_contains(&t->present, id))
+                return -EINVAL;
+        if (t->n_nodes > 0 && t->nodes[t->n_nodes - 1].id > id)
+                return -EINVAL;
+
+        node = array_append(&t->nodes, &t->n_nodes, sizeof(*node));
+        if (!node)
+                return -ENOMEM;
+        *node = (struct topology_node){.id = id, .total = total, .free = free, .cpus = cpus};
+
+        nodeset_add(&t->present, id);
+        if (total > 0)
+                nodeset_add(&t->with_memory, id);
+        return 0;
+}
+
+void topology_set_memory_unknown(struct topology *t, unsigned id) {
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                struct topology_node *node = &t->nodes[i];
+
+                if (node->id != id)
+                        continue;
+                node->memory_unknown = true;
+                node->total = node->free = 0;
+                nodeset_remove_range(&t->with_memory, id, id);
+                nodeset_add(&t->memory_unknown, id);
+                return;
+        }
+}
+
+/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
+static size_t index_by_id(const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                unsigned m;
+
+                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
+                if (m == id)
+                        return mid;
+                if (m < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return n;
+}
+
+/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
+#define INDEX_BY_ID(array, n, want)                                                                          \
+        __extension__({                                                                                      \
+                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
+                        "INDEX_BY_ID needs an unsigned .id");                                                \
+                index_by_id((array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));     \
+        })
+
+const struct topology_node *topology_node(const struct topology *t, unsigned id) {
+        size_t i = INDEX_BY_ID(t->nodes, t->n_nodes, id);
+
+        return i < t->n_nodes ? &t->nodes[i] : NULL;
+}
+
+static uint64_t sum(const struct topology *t, const struct nodeset *s, bool free_memory) {
+        uint64_t total = 0;
+
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                uint64_t v = free_memory ? t->nodes[i].free : t->nodes[i].total;
+
+                if (!nodeset_contains(s, t->nodes[i].id))
+                        continue;
+                total = v > UINT64_MAX - total ? UINT64_MAX : total + v;
+        }
+        return total;
+}
+
+uint64_t topology_sum_total(const struct topology *t, const struct nodeset *s) {
+        return sum(t, s, false);
+}
+
+uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s) {
+        return sum(t, s, true);
+}
+
+void topology_done(struct topology *t) {
+        for (size_t i = 0; i < t->n_nodes; i++)
+                free(t->nodes[i].cpus);
+        free(t->nodes);
+        *t = (struct topology){0};
+}
+
+const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
+        /* Every pool is built by walking a node set, so its nodes ascend: --topology asks for each one. */
+        size_t i = INDEX_BY_ID(p->nodes, p->n_nodes, id);
+
+        return i < p->n_nodes ? &p->nodes[i] : NULL;
+}
+
+void hugepage_pool_done(struct hugepage_pool *p) {
+        free(p->nodes);
+        *p = (struct hugepage_pool){0};
+}
+
+int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
+        _cleanup_(host_done) struct host h = {
+                .sysfs = src->sysfs ? src->sysfs : HOST_SYSFS,
+                .meminfo = src->meminfo ? src->meminfo : HOST_MEMINFO,
+                .pages_have_free = true,
+        };
+        long page_size = sysconf(_SC_PAGESIZE);
+        _cleanup_(caps_pages_done) struct caps_pages pages = {0};
+        int r;
+
+        h.base_page_kib = page_size > 0 ? (uint64_t) page_size / 1024 : 4;
+        if (!src->capabilities) {
+                r = topology_load(src->flags, src->only, &h.topo, d);
+                if (r < 0)
+                        return r;
+                *ret = TAKE_STRUCT(h);
+                return 0;
+        }
+
+        /* Another host: none of its files are here. */
+        h.sysfs = h.meminfo = NULL;
+        h.pages_have_free = false;
+        r = capabilities_load(src->capabilities, src->flags, &h.topo, src->pages ? &pages : NULL, d);
+        if (r < 0)
+                return r;
+        if (src->pages) {
+                r = capabilities_host_pages(&pages, &h);
+                if (r < 0)
+                        return diag_error(d, r, "out of memory");
+        }
+        *ret = TAKE_STRUCT(h);
+        return 0;
+}
+
+int host_hugepage_sizes(struct host *h, const uint64_t **ret, size_t *ret_n) {
+        int r;
+
+        if (!h->sizes_known) {
+                r = topology_hugepage_sizes(h->sysfs, &h->sizes, &h->n_sizes);
+                if (r < 0)
+                        return r;
+                h->sizes_known = true;
+        }
+        *ret = h->sizes;
+        *ret_n = h->n_sizes;
+        return 0;
+}
+
+int host_hugepage_default(struct host *h, uint64_t *ret_kib) {
+        int r;
+
+        if (!h->default_known) {
+                r = topology_hugepage_default(h->meminfo, &h->default_kib);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                if (r == -ENOENT)
+                        h->default_kib = 0;
+                h->default_known = true;
+        }
+        if (h->default_kib == 0)
+                return -ENOENT;
+        *ret_kib = h->default_kib;
+        return 0;
+}
+
+/* The index of the pool of kib in h->pools, or where it would go (*ret_found false). */
+static size_t pool_index(const struct host *h, uint64_t kib, bool *ret_found) {
+        size_t lo = 0, hi = h->n_pools;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                uint64_t m = h->pools[mid].pool.page_kib;
+
+                if (m == kib) {
+                        *ret_found = true;
+                        return mid;
+                }
+                if (m < kib)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_found = false;
+        return lo;
+}
+
+int host_hugepage_size_exists(struct host *h, uint64_t kib, bool *ret_exists) {
+        bool found;
+
+        /* This host: one look at the size's directory, not a listing of them all. */
+        if (h->sysfs)
+                return topology_hugepage_size_exists(h->sysfs, kib, ret_exists);
+        (void) pool_index(h, kib, &found);
+        *ret_exists = found;
+        return 0;
+}
+
+/* Moves p into h->pools at index i. Returns 0 or -ENOMEM. */
+static int insert_pool(struct host *h, size_t i, struct hugepage_pool *p) {
+        struct host_pool *slot = array_append(&h->pools, &h->n_pools, sizeof(*slot));
+
+        if (!slot)
+                return -ENOMEM;
+        memmove(&h->pools[i + 1], &h->pools[i], (h->n_pools - 1 - i) * sizeof(*h->pools));
+        h->pools[i] = (struct host_pool){.pool = TAKE_STRUCT(*p)};
+        nodeset_clear(&h->pools[i].read);
+        return 0;
+}
+
+int host_add_pool(struct host *h, struct hugepage_pool *p) {
+        bool found;
+        size_t i = pool_index(h, p->page_kib, &found);
+        int r;
+
+        if (found) {
+                hugepage_pool_done(p);
+                return -EEXIST;
+        }
+        r = insert_pool(h, i, p);
+        if (r < 0)
+                hugepage_pool_done(p);
+        return r;
+}
+
+/* Adds fresh's nodes, which into lacks, to into, keeping them ascending. Returns 0 or -ENOMEM. */
+static int merge_nodes(struct hugepage_pool *into, const struct hugepage_pool *fresh) {
+        size_t n = into->n_nodes + fresh->n_nodes, a = 0, b = 0;
+        struct hugepage_node *nodes = calloc(n ? n : 1, sizeof(*nodes));
+
+        if (!nodes)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                bool from_into =
+                        b == fresh->n_nodes || (a < into->n_nodes && into->nodes[a].id < fresh->nodes[b].id);
+
+                nodes[i] = from_into ? into->nodes[a++] : fresh->nodes[b++];
+        }
+        free(into->nodes);
+        into->nodes = nodes;
+        into->n_nodes = n;
+        return 0;
+}
+
+/* This host: reads the files of the nodes of kib not read yet into its pool. Returns 0 or a negative errno.
+ */
+static int read_pool(struct host *h, uint64_t kib, const struct nodeset *nodes) {
+        _cleanup_(hugepage_pool_done) struct hugepage_pool fresh = {0};
+        struct nodeset missing = *nodes;
+        bool found;
+        size_t i = pool_index(h, kib, &found);
+        int r;
+
+        if (found)
+                nodeset_subtract(&missing, &h->pools[i].read);
+        if (nodeset_is_empty(&missing))
+                return 0;
+        r = topology_hugepages_read(h->sysfs, kib, &missing, &fresh);
+        if (r < 0)
+                return r;
+        if (!found) {
+                r = insert_pool(h, i, &fresh);
+                if (r < 0)
+                        return r;
+        } else {
+                r = merge_nodes(&h->pools[i].pool, &fresh);
+                if (r < 0)
+                        return r;
+        }
+        nodeset_union(&h->pools[i].read, &missing);
+        return 0;
+}
+
+int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+        _cleanup_(hugepage_pool_done) struct hugepage_pool p = {
+                .page_kib = kib, .has_free = h->pages_have_free};
+        const struct hugepage_pool *from = NULL;
+        bool found;
+        size_t i;
+        int r;
+
+        if (h->sysfs) {
+                r = read_pool(h, kib, nodes);
+                if (r < 0)
+                        return r;
+        }
+        i = pool_index(h, kib, &found);
+        if (found) {
+                from = &h->pools[i].pool;
+                p.has_free = from->has_free;
+                p.has_overcommit = from->has_overcommit;
+                p.overcommit = from->overcommit;
+                p.surplus = from->surplus;
+        }
+        for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
+                const struct hugepage_node *have = from ? hugepage_pool_node(from, (unsigned) id) : NULL;
+                struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
+
+                if (!node)
+                        return -ENOMEM;
+                /* A node without pages of this size has none. */
+                *node = have ? *have : (struct hugepage_node){.id = (unsigned) id};
+        }
+        *ret = TAKE_STRUCT(p);
+        return 0;
+}
+
+int host_pci_node(const struct host *h, unsigned domain, unsigned bus, unsigned slot, unsigned function,
+        int *ret_node) {
+        /* Another host's capabilities say nothing of its PCI devices. */
+        if (!h->sysfs)
+                return -ENOENT;
+        return topology_pci_node(h->sysfs, domain, bus, slot, function, ret_node);
+}
+
+void host_done(struct host *h) {
+        topology_done(&h->topo);
+        free(h->sizes);
+        for (size_t i = 0; i < h->n_pools; i++)
+                hugepage_pool_done(&h->pools[i].pool);
+        free(h->pools);
+        *h = (struct host){0};
+}
