@@ -105,6 +105,7 @@ struct host {
         struct topology topo;
         const char *sysfs;      /* this host's sysfs; NULL for another host, whose files are not here */
         const char *meminfo;    /* this host's meminfo, for the default huge page size */
+        unsigned flags;         /* what of the nodes was read: TOPOLOGY_CPUS */
         uint64_t base_page_kib; /* the normal page; a <page> of this size means no huge pages */
         bool pages_unknown;     /* the source says nothing of huge pages (libvirt before 1.2.7) */
         bool pages_have_free;   /* free counts are known (sysfs), not only totals (capabilities) */
@@ -132,6 +133,13 @@ struct host_source {
 /* Reads a host. Returns 0 or a negative errno with d filled. */
 int host_load(const struct host_source *src, struct host *ret, struct diag *d);
 
+/*
+ * Reads the memory of every node of a host read with host_source.only
+ * (topo.partial); nothing when it knows them all. Returns 0 or a negative
+ * errno with d filled (h's nodes are gone then).
+ */
+int host_read_all_memory(struct host *h, struct diag *d);
+
 /* The huge page sizes, ascending, each once. Returns 0 or a negative errno. */
 int host_hugepage_sizes(struct host *h, const uint64_t **ret, size_t *ret_n);
 
@@ -158,6 +166,12 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
  * over. Returns 0, -EEXIST or -ENOMEM (p is freed then).
  */
 int host_add_pool(struct host *h, struct hugepage_pool *p);
+
+/*
+ * Whether numad, which libvirt runs for placement='auto', is missing: on
+ * this host only; another host's programs are not known.
+ */
+bool host_lacks_numad(const struct host *h);
 
 /*
  * The node a PCI device is attached to: 0 with *ret_node set (-1 when the

@@ -122,6 +122,7 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
         _cleanup_(host_done) struct host h = {
                 .sysfs = src->sysfs ? src->sysfs : HOST_SYSFS,
                 .meminfo = src->meminfo ? src->meminfo : HOST_MEMINFO,
+                .flags = src->flags,
                 .pages_have_free = true,
         };
         long page_size = sysconf(_SC_PAGESIZE);
@@ -150,6 +151,13 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
         }
         *ret = TAKE_STRUCT(h);
         return 0;
+}
+
+int host_read_all_memory(struct host *h, struct diag *d) {
+        if (!h->topo.partial)
+                return 0;
+        topology_done(&h->topo);
+        return topology_load(h->flags, NULL, &h->topo, d);
 }
 
 int host_hugepage_sizes(struct host *h, const uint64_t **ret, size_t *ret_n) {
@@ -322,6 +330,10 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
         }
         *ret = TAKE_STRUCT(p);
         return 0;
+}
+
+bool host_lacks_numad(const struct host *h) {
+        return h->sysfs && !topology_numad_installed();
 }
 
 int host_pci_node(const struct host *h, unsigned domain, unsigned bus, unsigned slot, unsigned function,

@@ -5,13 +5,13 @@
 #include <stdio.h>
 
 #include "domxml.h"
+#include "host.h"
 #include "incoming.h"
 #include "nodeset.h"
 #include "numatune.h"
 #include "placement.h"
 #include "resolve.h"
 #include "spec.h"
-#include "topology.h"
 
 /* One element of a <numatune> this host did not write, as a spec the resolver can check (nodeset apart). */
 static int foreign_spec(
@@ -78,7 +78,7 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
                 return 0;
         numatune_describe_memory(m, element, sizeof(element));
         if (placement_auto) {
-                if (!r->req->capabilities_path && !topology_numad_installed())
+                if (host_lacks_numad(&r->host))
                         diag_warn(r->d,
                                 "%s placement 'auto' needs numad, which is not installed on this host",
                                 origin);

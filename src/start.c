@@ -8,6 +8,7 @@
 
 #include "domxml.h"
 #include "fileio.h"
+#include "host.h"
 #include "macro.h"
 #include "nodeset.h"
 #include "numatune.h"
@@ -16,7 +17,6 @@
 #include "spec.h"
 #include "start.h"
 #include "strbuf.h"
-#include "topology.h"
 
 /* What the path builds, step by step; released in one place. */
 struct start {
@@ -104,8 +104,7 @@ static int resolve_on_host(
                 return k;
         diag_rewind(r->d, mark);
 
-        topology_done(&r->host.topo);
-        k = topology_load(0, NULL, &r->host.topo, r->d);
+        k = host_read_all_memory(&r->host, r->d);
         if (k < 0)
                 return k;
         return resolve_spec(spec, &r->host.topo, vm, ret, r->d);
@@ -166,7 +165,7 @@ static int resolve(struct run *r, struct start *s) {
                 if (k < 0)
                         return k;
                 used = s->memory.nodes;
-                if (s->memory.placement_auto && !req->capabilities_path && !topology_numad_installed())
+                if (s->memory.placement_auto && host_lacks_numad(&r->host))
                         diag_warn(r->d, "placement 'auto' needs numad, which is not installed on this host");
         }
         k = resolve_memnodes(r, s, &used);
