@@ -47,6 +47,10 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib);
 int topology_hugepages_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
 
+/* The same without the overcommit (has_overcommit false): more nodes of a size already read. */
+int topology_hugepage_nodes_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+
 /*
  * The node a PCI device is attached to, from
  * <sysfs>/bus/pci/devices/DDDD:BB:SS.F/numa_node: 0 with *ret_node set

@@ -282,7 +282,11 @@ static int read_pool(struct host *h, uint64_t kib, const struct nodeset *nodes) 
                 nodeset_subtract(&missing, &h->pools[i].read);
         if (nodeset_is_empty(&missing))
                 return 0;
-        r = topology_hugepages_read(h->sysfs, kib, &missing, &fresh);
+        /* The size's overcommit comes with its first nodes, and only then. */
+        if (found)
+                r = topology_hugepage_nodes_read(h->sysfs, kib, &missing, &fresh);
+        else
+                r = topology_hugepages_read(h->sysfs, kib, &missing, &fresh);
         if (r < 0)
                 return r;
         if (!found) {

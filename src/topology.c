@@ -248,20 +248,12 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
         return -ENOENT;
 }
 
-int topology_hugepages_read(
+int topology_hugepage_nodes_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
         static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
         _cleanup_(hugepage_pool_done) struct hugepage_pool p = {.page_kib = kib, .has_free = true};
         char path[PATH_MAX];
         int r;
-
-        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_overcommit_hugepages",
-                sysfs, kib);
-        if (read_u64(path, &p.overcommit) == 0) {
-                snprintf(path, sizeof(path),
-                        "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
-                p.has_overcommit = read_u64(path, &p.surplus) == 0;
-        }
 
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
@@ -287,6 +279,31 @@ int topology_hugepages_read(
         }
 
         *ret = TAKE_STRUCT(p);
+        return 0;
+}
+
+int topology_hugepages_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+        struct hugepage_pool p;
+        uint64_t overcommit = 0, surplus = 0;
+        bool has_overcommit = false;
+        char path[PATH_MAX];
+        int r;
+
+        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_overcommit_hugepages",
+                sysfs, kib);
+        if (read_u64(path, &overcommit) == 0) {
+                snprintf(path, sizeof(path),
+                        "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
+                has_overcommit = read_u64(path, &surplus) == 0;
+        }
+        r = topology_hugepage_nodes_read(sysfs, kib, nodes, &p);
+        if (r < 0)
+                return r;
+        p.has_overcommit = has_overcommit;
+        p.overcommit = overcommit;
+        p.surplus = surplus;
+        *ret = p;
         return 0;
 }
 
