@@ -6,6 +6,7 @@
 
 #include "binding.h"
 #include "diag.h"
+#include "host.h"
 #include "nodeset.h"
 
 /* Where this host mounts cgroups; unit tests pass a directory of their own. */
@@ -29,9 +30,11 @@ int cgroup_machine_mems(
  * a node its parent lacks (v1: writing cpuset.mems fails, so the start
  * does; v2: the kernel leaves the node out, and QEMU's bind fails when
  * none is left). strict and restrictive are an error (a warning when
- * warn_only), preferred and interleave a warning. The file is read only
- * when some binding has nodes. Returns 0 with how many strict or
+ * warn_only), preferred and interleave a warning. The host's file
+ * (host_machine_mems()) is read only when some binding has nodes; another
+ * host's cgroups are not known, so nothing is checked there. Returns 0
+ * with how many strict or
  * restrictive bindings only warned because of warn_only in ret_n_soft, or
  * a negative errno with d filled.
  */
-int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_soft, struct diag *d);
+int cgroup_check(const struct binding_list *b, struct host *h, size_t *ret_n_soft, struct diag *d);

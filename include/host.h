@@ -103,12 +103,13 @@ struct host_pool {
  */
 struct host {
         struct topology topo;
-        const char *sysfs;      /* this host's sysfs; NULL for another host, whose files are not here */
-        const char *meminfo;    /* this host's meminfo, for the default huge page size */
-        unsigned flags;         /* what of the nodes was read: TOPOLOGY_CPUS */
-        uint64_t base_page_kib; /* the normal page; a <page> of this size means no huge pages */
-        bool pages_unknown;     /* the source says nothing of huge pages (libvirt before 1.2.7) */
-        bool pages_have_free;   /* free counts are known (sysfs), not only totals (capabilities) */
+        const char *sysfs;       /* this host's sysfs; NULL for another host, whose files are not here */
+        const char *meminfo;     /* this host's meminfo, for the default huge page size */
+        const char *cgroup_root; /* this host's cgroup mount; NULL for another host */
+        unsigned flags;          /* what of the nodes was read: TOPOLOGY_CPUS */
+        uint64_t base_page_kib;  /* the normal page; a <page> of this size means no huge pages */
+        bool pages_unknown;      /* the source says nothing of huge pages (libvirt before 1.2.7) */
+        bool pages_have_free;    /* free counts are known (sysfs), not only totals (capabilities) */
 
         /* Filled as they are asked for (this host) or when read (capabilities). */
         bool sizes_known;
@@ -118,6 +119,12 @@ struct host {
         uint64_t default_kib; /* 0: the host has no default huge page size */
         size_t n_pools;
         struct host_pool *pools; /* ascending size */
+
+        /* The memory nodes VMs may use here (cgroup.h), read on first use. */
+        bool machine_mems_read;
+        bool machine_mems_found;
+        struct nodeset machine_mems;
+        char machine_mems_path[4096]; /* the file read */
 };
 
 /* Where a host comes from, and what of it a run needs. */
@@ -125,6 +132,7 @@ struct host_source {
         const char *capabilities;   /* another host's `virsh capabilities` XML; NULL: this host */
         const char *sysfs;          /* NULL: HOST_SYSFS */
         const char *meminfo;        /* NULL: HOST_MEMINFO */
+        const char *cgroup_root;    /* NULL: CGROUP_ROOT */
         unsigned flags;             /* TOPOLOGY_CPUS */
         const struct nodeset *only; /* this host: read only these nodes' memory; NULL: all */
         bool pages;                 /* capabilities: read the <pages> too (huge-page VMs, --topology) */
@@ -166,6 +174,15 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
  * over. Returns 0, -EEXIST or -ENOMEM (p is freed then).
  */
 int host_add_pool(struct host *h, struct hugepage_pool *p);
+
+/*
+ * The memory nodes libvirt's VMs may use on this host (machine.slice's
+ * cpuset, cgroup_machine_mems()). Returns 0 with *ret_found set (false:
+ * nothing narrows the VMs, or another host, whose cgroups are not known)
+ * and, when found, *ret and *ret_path (the file read) set; or a negative
+ * errno with *ret_path naming the file that failed.
+ */
+int host_machine_mems(struct host *h, bool *ret_found, struct nodeset *ret, const char **ret_path);
 
 /*
  * Whether numad, which libvirt runs for placement='auto', is missing: on

@@ -108,10 +108,10 @@ static bool has_nodes(const struct binding_list *b) {
         return false;
 }
 
-int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_soft, struct diag *d) {
+int cgroup_check(const struct binding_list *b, struct host *h, size_t *ret_n_soft, struct diag *d) {
         _cleanup_free_ char *allowed_s = NULL;
         struct nodeset allowed;
-        char path[4096];
+        const char *path;
         size_t n_soft = 0;
         bool found, soft;
         int r;
@@ -120,7 +120,7 @@ int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_s
                 *ret_n_soft = 0;
                 return 0;
         }
-        r = cgroup_machine_mems(root, &found, &allowed, path, sizeof(path));
+        r = host_machine_mems(h, &found, &allowed, &path);
         if (r < 0) {
                 char q[DIAG_QUOTE_SIZE(256)];
 

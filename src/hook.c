@@ -100,6 +100,7 @@ int run_load_host(struct run *r, const struct nodeset *only) {
                 .capabilities = req->capabilities_path,
                 .sysfs = req->sysfs_root,
                 .meminfo = req->meminfo_path,
+                .cgroup_root = req->cgroup_root,
                 .flags = has_pinning(&r->facts.placement) ? TOPOLOGY_CPUS : 0,
                 .only = only,
                 .pages = r->facts.placement.has_hugepages,

@@ -8,6 +8,7 @@
 
 #include "array.h"
 #include "capabilities.h"
+#include "cgroup.h"
 #include "host.h"
 #include "macro.h"
 #include "topology.h"
@@ -122,6 +123,7 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
         _cleanup_(host_done) struct host h = {
                 .sysfs = src->sysfs ? src->sysfs : HOST_SYSFS,
                 .meminfo = src->meminfo ? src->meminfo : HOST_MEMINFO,
+                .cgroup_root = src->cgroup_root ? src->cgroup_root : CGROUP_ROOT,
                 .flags = src->flags,
                 .pages_have_free = true,
         };
@@ -139,7 +141,7 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
         }
 
         /* Another host: none of its files are here. */
-        h.sysfs = h.meminfo = NULL;
+        h.sysfs = h.meminfo = h.cgroup_root = NULL;
         h.pages_have_free = false;
         r = capabilities_load(src->capabilities, src->flags, &h.topo, src->pages ? &pages : NULL, d);
         if (r < 0)
@@ -333,6 +335,27 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
                 *node = have ? *have : (struct hugepage_node){.id = (unsigned) id};
         }
         *ret = TAKE_STRUCT(p);
+        return 0;
+}
+
+int host_machine_mems(struct host *h, bool *ret_found, struct nodeset *ret, const char **ret_path) {
+        int r;
+
+        *ret_path = h->machine_mems_path;
+        if (!h->cgroup_root) {
+                *ret_found = false;
+                return 0;
+        }
+        if (!h->machine_mems_read) {
+                r = cgroup_machine_mems(h->cgroup_root, &h->machine_mems_found, &h->machine_mems,
+                        h->machine_mems_path, sizeof(h->machine_mems_path));
+                if (r < 0)
+                        return r;
+                h->machine_mems_read = true;
+        }
+        *ret_found = h->machine_mems_found;
+        if (h->machine_mems_found)
+                *ret = h->machine_mems;
         return 0;
 }
 

@@ -11,7 +11,6 @@
 
 int placement_check(struct run *r, const struct numatune_request *nr, const char *const *memnode_subjects,
         bool memnodes_soft, const char *origin, size_t *ret_soft) {
-        const struct hook_request *req = r->req;
         _cleanup_(binding_list_done) struct binding_list bindings = {0};
         size_t n_remapped, n_soft = 0;
         int k;
@@ -22,9 +21,9 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
                 bindings.cells[i].warn_only = memnodes_soft;
 
         k = hugepages_check(&r->facts, &bindings, &r->host, &n_remapped, r->d);
-        /* The cgroup VMs start in is this host's; another host's capabilities say nothing of it. */
-        if (k >= 0 && !req->capabilities_path)
-                k = cgroup_check(&bindings, req->cgroup_root ? req->cgroup_root : CGROUP_ROOT, &n_soft, r->d);
+        /* Another host's cgroups are not known: nothing to check there. */
+        if (k >= 0)
+                k = cgroup_check(&bindings, &r->host, &n_soft, r->d);
         if (k < 0)
                 return k;
         locality_check(&r->facts, &bindings, &r->host, r->d);

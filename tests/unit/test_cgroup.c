@@ -110,6 +110,7 @@ static void test_check_case(void **state) {
         struct binding_list b = {
                 .has_memory = true, .memory = {.cell = -1, .mode = c->mode, .subject = "'x'"}};
         size_t n_soft = 0;
+        struct host h = {.cgroup_root = root};
         struct diag d;
         int r;
 
@@ -131,7 +132,7 @@ static void test_check_case(void **state) {
         }
 
         diag_init(&d);
-        r = cgroup_check(&b, root, &n_soft, &d);
+        r = cgroup_check(&b, &h, &n_soft, &d);
         assert_int_equal(r < 0 ? r : (int) n_soft, c->ret);
         if (r < 0) {
                 assert_contains(d.message, c->message);
@@ -148,6 +149,7 @@ static void test_check_case(void **state) {
 static void test_check_reads_nothing_without_nodes(void **state) {
         char root[] = "/tmp/test-cgroup-XXXXXX";
         struct binding_list b = {0};
+        struct host h = {.cgroup_root = root};
         size_t n_soft;
         struct diag d;
 
@@ -155,10 +157,10 @@ static void test_check_reads_nothing_without_nodes(void **state) {
         assert_non_null(mkdtemp(root));
         unit_write_file(root, V2, "garbage\n");
         diag_init(&d);
-        assert_int_equal(cgroup_check(&b, root, &n_soft, &d), 0);
+        assert_int_equal(cgroup_check(&b, &h, &n_soft, &d), 0);
         b.has_memory = true;
         b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .placement_auto = true};
-        assert_int_equal(cgroup_check(&b, root, &n_soft, &d), 0);
+        assert_int_equal(cgroup_check(&b, &h, &n_soft, &d), 0);
         assert_int_equal(d.n_warnings, 0);
         unit_remove_tree(root);
 }

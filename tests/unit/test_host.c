@@ -179,16 +179,28 @@ static void test_this_host_sizes_and_default(void **state) {
         assert_int_equal(mkdir(root, 0700), 0);
 }
 
-static void test_pci_nodes_of_this_host_only(void **state) {
-        struct host here = {.sysfs = root}, other = {0};
+static void test_files_of_this_host_only(void **state) {
+        struct host here = {.sysfs = root, .cgroup_root = root}, other = {0};
+        struct nodeset mems;
+        const char *path;
+        bool found = true;
         int node = 7;
 
         (void) state;
         unit_write_file(root, "bus/pci/devices/0000:3b:00.0/numa_node", "1\n");
+        unit_write_file(root, "machine.slice/cpuset.mems.effective", "0-1\n");
         assert_int_equal(host_pci_node(&here, 0, 0x3b, 0, 0, &node), 0);
         assert_int_equal(node, 1);
+        assert_int_equal(host_machine_mems(&here, &found, &mems, &path), 0);
+        assert_true(found);
+        assert_int_equal(nodeset_count(&mems), 2);
+        assert_contains(path, "machine.slice/cpuset.mems.effective");
+
+        /* Another host: none of these are known, none are read. */
         assert_int_equal(host_pci_node(&other, 0, 0x3b, 0, 0, &node), -ENOENT);
-        assert_false(host_lacks_numad(&other)); /* another host's programs are not known */
+        assert_int_equal(host_machine_mems(&other, &found, &mems, &path), 0);
+        assert_false(found);
+        assert_false(host_lacks_numad(&other));
         unit_remove_tree(root);
         assert_int_equal(mkdir(root, 0700), 0);
 }
@@ -230,7 +242,7 @@ int main(void) {
         UNIT_TABLE(&suite, caps_cases, test_caps_case);
         UNIT_TEST(&suite, test_this_host_reads_each_node_once);
         UNIT_TEST(&suite, test_this_host_sizes_and_default);
-        UNIT_TEST(&suite, test_pci_nodes_of_this_host_only);
+        UNIT_TEST(&suite, test_files_of_this_host_only);
         UNIT_TEST(&suite, test_capabilities_load_the_whole_model);
         return _cmocka_run_group_tests("host", suite.tests, suite.n, setup, teardown);
 }
