@@ -24,6 +24,7 @@ struct topology_node {
         uint64_t free;       /* bytes; meaningful only when topology.has_free */
         char *cpus;          /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
         bool memory_unknown; /* the source did not say (capabilities without <memory>) */
+        /* The placement issue adds here: distances, memory tier, MemFree + Inactive(file). */
 };
 
 /* The host's nodes: their memory and CPUs. */
@@ -96,10 +97,10 @@ struct host_pool {
 #define HOST_MEMINFO "/proc/meminfo"
 
 /*
- * A host: its nodes, and its huge pages. For this host the huge pages
- * are read on first use and only as far as asked (a run without huge
- * pages reads none of their files); capabilities XML gives them all at
- * once.
+ * A host: its nodes, its huge pages and, for this host, the nodes of its
+ * PCI devices and of machine.slice. For this host all but the nodes are
+ * read on first use and only as far as asked (a run without huge pages
+ * reads none of their files); capabilities XML gives them all at once.
  */
 struct host {
         struct topology topo;
