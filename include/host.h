@@ -86,10 +86,18 @@ struct hugepage_pool {
 const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id);
 void hugepage_pool_done(struct hugepage_pool *p);
 
-/* The pages of one size a host holds: for this host, those of the nodes read so far. */
-struct host_pool {
-        struct hugepage_pool pool;
-        struct nodeset read; /* this host: the nodes whose files were read */
+/* One node's pages of one size, as the host model keeps them. */
+struct host_pages {
+        uint64_t kib;
+        struct hugepage_node node;
+};
+
+/* This host: a huge page size whose files were read, its overcommit, and whose nodes. */
+struct host_size_read {
+        uint64_t kib;
+        bool has_overcommit;
+        uint64_t overcommit, surplus;
+        struct nodeset nodes;
 };
 
 /* This host's files; unit tests pass a directory of their own. */
@@ -118,8 +126,10 @@ struct host {
         size_t n_sizes;
         bool default_known;
         uint64_t default_kib; /* 0: the host has no default huge page size */
-        size_t n_pools;
-        struct host_pool *pools; /* ascending size */
+        size_t n_pages;
+        struct host_pages *pages; /* ascending size, then node id; another host's all, this host's as read */
+        size_t n_read;
+        struct host_size_read *read; /* this host: the sizes read so far */
 
         /* The memory nodes VMs may use here (cgroup.h), read on first use. */
         bool machine_mems_read;
@@ -168,13 +178,6 @@ int host_hugepage_default(struct host *h, uint64_t *ret_kib);
  * errno; free ret with hugepage_pool_done().
  */
 int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
-
-/*
- * Adds the pool of a size the host does not hold yet, its nodes
- * ascending, while building a host from a document; the host takes it
- * over. Returns 0, -EEXIST or -ENOMEM (p is freed then).
- */
-int host_add_pool(struct host *h, struct hugepage_pool *p);
 
 /*
  * The memory nodes libvirt's VMs may use on this host (machine.slice's

@@ -422,31 +422,25 @@ static int cmp_page_ref(const void *a, const void *b) {
         return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* One pool per size, from refs sorted by size, node and order; the last of a node counts. */
-static int add_pools(const struct page_ref *refs, size_t n, struct host *h) {
-        struct hugepage_pool p = {0};
-        int r;
+/* The host's pages from refs sorted by size, node and order: the last of a node and size counts. */
+static int set_pages(const struct page_ref *refs, size_t n, struct host *h) {
+        struct host_pages *pages = calloc(n ? n : 1, sizeof(*pages));
+        size_t k = 0;
 
+        if (!pages)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 const struct caps_page *c = refs[i].page;
-                struct hugepage_node *node;
 
                 if (i + 1 < n && refs[i + 1].page->size_kib == c->size_kib &&
                         refs[i + 1].page->node == c->node)
                         continue;
-                node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
-                if (!node) {
-                        hugepage_pool_done(&p);
-                        return -ENOMEM;
-                }
-                *node = (struct hugepage_node){.id = c->node, .total = c->count};
-                p.page_kib = c->size_kib;
-                if (i + 1 == n || refs[i + 1].page->size_kib != c->size_kib) {
-                        r = host_add_pool(h, &p);
-                        if (r < 0)
-                                return r;
-                }
+                pages[k++] =
+                        (struct host_pages){.kib = c->size_kib, .node = {.id = c->node, .total = c->count}};
         }
+        free(h->pages);
+        h->pages = pages;
+        h->n_pages = k;
         return 0;
 }
 
@@ -460,7 +454,7 @@ int capabilities_host_pages(const struct caps_pages *p, struct host *h) {
         for (size_t i = 0; i < p->n; i++)
                 refs[i] = (struct page_ref){.page = &p->items[i], .order = i};
         qsort(refs, p->n, sizeof(*refs), cmp_page_ref);
-        r = add_pools(refs, p->n, h);
+        r = set_pages(refs, p->n, h);
         if (r < 0)
                 return r;
         r = huge_sizes(p, base, &h->sizes, &h->n_sizes);

@@ -193,146 +193,125 @@ int host_hugepage_default(struct host *h, uint64_t *ret_kib) {
         return 0;
 }
 
-/* The index of the pool of kib in h->pools, or where it would go (*ret_found false). */
-static size_t pool_index(const struct host *h, uint64_t kib, bool *ret_found) {
-        size_t lo = 0, hi = h->n_pools;
+/* The index of the first of h->pages of kib or a larger size (with after: of a larger size). */
+static size_t pages_bound(const struct host *h, uint64_t kib, bool after) {
+        size_t lo = 0, hi = h->n_pages;
 
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                uint64_t m = h->pools[mid].pool.page_kib;
 
-                if (m == kib) {
-                        *ret_found = true;
-                        return mid;
-                }
-                if (m < kib)
+                if (h->pages[mid].kib < kib || (after && h->pages[mid].kib == kib))
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        *ret_found = false;
         return lo;
 }
 
 int host_hugepage_size_exists(struct host *h, uint64_t kib, bool *ret_exists) {
-        bool found;
+        size_t i;
 
         /* This host: one look at the size's directory, not a listing of them all. */
         if (h->sysfs)
                 return topology_hugepage_size_exists(h->sysfs, kib, ret_exists);
-        (void) pool_index(h, kib, &found);
-        *ret_exists = found;
+        i = pages_bound(h, kib, false);
+        *ret_exists = i < h->n_pages && h->pages[i].kib == kib;
         return 0;
 }
 
-/* Moves p into h->pools at index i. Returns 0 or -ENOMEM. */
-static int insert_pool(struct host *h, size_t i, struct hugepage_pool *p) {
-        struct host_pool *slot = array_append(&h->pools, &h->n_pools, sizeof(*slot));
+/* Adds fresh's nodes of its size, which h lacks, to h->pages, keeping the order. Returns 0 or -ENOMEM. */
+static int merge_pages(struct host *h, const struct hugepage_pool *fresh) {
+        size_t lo = pages_bound(h, fresh->page_kib, false), hi = pages_bound(h, fresh->page_kib, true);
+        size_t n = h->n_pages + fresh->n_nodes, a = lo, b = 0, k = lo;
+        struct host_pages *pages = calloc(n ? n : 1, sizeof(*pages));
 
-        if (!slot)
+        if (!pages)
                 return -ENOMEM;
-        memmove(&h->pools[i + 1], &h->pools[i], (h->n_pools - 1 - i) * sizeof(*h->pools));
-        h->pools[i] = (struct host_pool){.pool = TAKE_STRUCT(*p)};
-        nodeset_clear(&h->pools[i].read);
+        memcpy(pages, h->pages, lo * sizeof(*pages));
+        while (a < hi || b < fresh->n_nodes) {
+                bool from_h = b == fresh->n_nodes || (a < hi && h->pages[a].node.id < fresh->nodes[b].id);
+
+                pages[k++] = from_h ? h->pages[a++]
+                                    : (struct host_pages){.kib = fresh->page_kib, .node = fresh->nodes[b++]};
+        }
+        memcpy(pages + k, h->pages + hi, (h->n_pages - hi) * sizeof(*pages));
+        free(h->pages);
+        h->pages = pages;
+        h->n_pages = n;
         return 0;
 }
 
-int host_add_pool(struct host *h, struct hugepage_pool *p) {
-        bool found;
-        size_t i = pool_index(h, p->page_kib, &found);
-        int r;
-
-        if (found) {
-                hugepage_pool_done(p);
-                return -EEXIST;
-        }
-        r = insert_pool(h, i, p);
-        if (r < 0)
-                hugepage_pool_done(p);
-        return r;
-}
-
-/* Adds fresh's nodes, which into lacks, to into, keeping them ascending. Returns 0 or -ENOMEM. */
-static int merge_nodes(struct hugepage_pool *into, const struct hugepage_pool *fresh) {
-        size_t n = into->n_nodes + fresh->n_nodes, a = 0, b = 0;
-        struct hugepage_node *nodes = calloc(n ? n : 1, sizeof(*nodes));
-
-        if (!nodes)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                bool from_into =
-                        b == fresh->n_nodes || (a < into->n_nodes && into->nodes[a].id < fresh->nodes[b].id);
-
-                nodes[i] = from_into ? into->nodes[a++] : fresh->nodes[b++];
-        }
-        free(into->nodes);
-        into->nodes = nodes;
-        into->n_nodes = n;
-        return 0;
-}
-
-/* This host: reads the files of the nodes of kib not read yet into its pool. Returns 0 or a negative errno.
- */
-static int read_pool(struct host *h, uint64_t kib, const struct nodeset *nodes) {
+/* This host: the files of kib's nodes not read yet, into h->pages. Returns 0 or a negative errno. */
+static int read_pages(struct host *h, uint64_t kib, const struct nodeset *nodes) {
         _cleanup_(hugepage_pool_done) struct hugepage_pool fresh = {0};
+        struct host_size_read *size = NULL;
         struct nodeset missing = *nodes;
-        bool found;
-        size_t i = pool_index(h, kib, &found);
         int r;
 
-        if (found)
-                nodeset_subtract(&missing, &h->pools[i].read);
+        for (size_t i = 0; !size && i < h->n_read; i++)
+                if (h->read[i].kib == kib)
+                        size = &h->read[i];
+        if (size)
+                nodeset_subtract(&missing, &size->nodes);
         if (nodeset_is_empty(&missing))
                 return 0;
         /* The size's overcommit comes with its first nodes, and only then. */
-        if (found)
+        if (size)
                 r = topology_hugepage_nodes_read(h->sysfs, kib, &missing, &fresh);
         else
                 r = topology_hugepages_read(h->sysfs, kib, &missing, &fresh);
         if (r < 0)
                 return r;
-        if (!found) {
-                r = insert_pool(h, i, &fresh);
-                if (r < 0)
-                        return r;
-        } else {
-                r = merge_nodes(&h->pools[i].pool, &fresh);
-                if (r < 0)
-                        return r;
+        if (!size) {
+                size = array_append(&h->read, &h->n_read, sizeof(*size));
+                if (!size)
+                        return -ENOMEM;
+                *size = (struct host_size_read){.kib = kib,
+                        .has_overcommit = fresh.has_overcommit,
+                        .overcommit = fresh.overcommit,
+                        .surplus = fresh.surplus};
+                nodeset_clear(&size->nodes);
         }
-        nodeset_union(&h->pools[i].read, &missing);
+        r = merge_pages(h, &fresh);
+        if (r < 0)
+                return r;
+        nodeset_union(&size->nodes, &missing);
         return 0;
+}
+
+/* The pool's overcommit, from this host's files (another host's is not known). */
+static void pool_overcommit(const struct host *h, struct hugepage_pool *p) {
+        for (size_t i = 0; i < h->n_read; i++)
+                if (h->read[i].kib == p->page_kib) {
+                        p->has_overcommit = h->read[i].has_overcommit;
+                        p->overcommit = h->read[i].overcommit;
+                        p->surplus = h->read[i].surplus;
+                }
 }
 
 int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
         _cleanup_(hugepage_pool_done) struct hugepage_pool p = {
                 .page_kib = kib, .has_free = h->pages_have_free};
-        const struct hugepage_pool *from = NULL;
-        bool found;
-        size_t i;
+        size_t lo, hi;
         int r;
 
         if (h->sysfs) {
-                r = read_pool(h, kib, nodes);
+                r = read_pages(h, kib, nodes);
                 if (r < 0)
                         return r;
         }
-        i = pool_index(h, kib, &found);
-        if (found) {
-                from = &h->pools[i].pool;
-                p.has_free = from->has_free;
-                p.has_overcommit = from->has_overcommit;
-                p.overcommit = from->overcommit;
-                p.surplus = from->surplus;
-        }
+        pool_overcommit(h, &p);
+        lo = pages_bound(h, kib, false);
+        hi = pages_bound(h, kib, true);
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
-                const struct hugepage_node *have = from ? hugepage_pool_node(from, (unsigned) id) : NULL;
+                size_t i = lo + index_by_id(h->pages + lo, hi - lo, sizeof(*h->pages),
+                                        offsetof(struct host_pages, node.id), (unsigned) id);
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
 
                 if (!node)
                         return -ENOMEM;
                 /* A node without pages of this size has none. */
-                *node = have ? *have : (struct hugepage_node){.id = (unsigned) id};
+                *node = i < hi ? h->pages[i].node : (struct hugepage_node){.id = (unsigned) id};
         }
         *ret = TAKE_STRUCT(p);
         return 0;
@@ -374,8 +353,7 @@ int host_pci_node(const struct host *h, unsigned domain, unsigned bus, unsigned 
 void host_done(struct host *h) {
         topology_done(&h->topo);
         free(h->sizes);
-        for (size_t i = 0; i < h->n_pools; i++)
-                hugepage_pool_done(&h->pools[i].pool);
-        free(h->pools);
+        free(h->pages);
+        free(h->read);
         *h = (struct host){0};
 }
