@@ -117,7 +117,7 @@ struct host {
         const char *cgroup_root; /* this host's cgroup mount; NULL for another host */
         unsigned flags;          /* what of the nodes was read: TOPOLOGY_CPUS */
         uint64_t base_page_kib;  /* the normal page; a <page> of this size means no huge pages */
-        bool pages_unknown;      /* the source says nothing of huge pages (libvirt before 1.2.7) */
+        bool pages_unknown;      /* nothing known of huge pages: libvirt before 1.2.7, or not asked for */
         bool pages_have_free;    /* free counts are known (sysfs), not only totals (capabilities) */
 
         /* Filled as they are asked for (this host) or when read (capabilities). */

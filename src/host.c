@@ -150,7 +150,9 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
                 r = capabilities_host_pages(&pages, &h);
                 if (r < 0)
                         return diag_error(d, r, "out of memory");
-        }
+        } else
+                /* Not read, so not known: nothing is ever read for them later. */
+                h.pages_unknown = h.sizes_known = h.default_known = true;
         *ret = TAKE_STRUCT(h);
         return 0;
 }

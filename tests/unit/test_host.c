@@ -225,6 +225,26 @@ static void test_capabilities_load_the_whole_model(void **state) {
         assert_contains(topology_host(&h.topo), "the host in ");
 }
 
+/* A run without huge pages does not ask for the <pages>: none are known, none can be read later. */
+static void test_capabilities_without_pages_know_none(void **state) {
+        char path[4096];
+        struct host_source src = {.capabilities = path};
+        _cleanup_(host_done) struct host h = {0};
+        const uint64_t *sizes;
+        uint64_t kib;
+        size_t n = 99;
+        struct diag d;
+
+        (void) state;
+        snprintf(path, sizeof(path), "%s/caps-hugepages.xml", getenv("TEST_FIXTURES"));
+        diag_init(&d);
+        assert_int_equal(host_load(&src, &h, &d), 0);
+        assert_true(h.pages_unknown);
+        assert_int_equal(host_hugepage_sizes(&h, &sizes, &n), 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(host_hugepage_default(&h, &kib), -ENOENT);
+}
+
 static int setup(void **state) {
         (void) state;
         return mkdtemp(root) ? 0 : -1;
@@ -244,5 +264,6 @@ int main(void) {
         UNIT_TEST(&suite, test_this_host_sizes_and_default);
         UNIT_TEST(&suite, test_files_of_this_host_only);
         UNIT_TEST(&suite, test_capabilities_load_the_whole_model);
+        UNIT_TEST(&suite, test_capabilities_without_pages_know_none);
         return _cmocka_run_group_tests("host", suite.tests, suite.n, setup, teardown);
 }
