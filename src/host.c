@@ -229,14 +229,17 @@ static int merge_pages(struct host *h, const struct hugepage_pool *fresh) {
 
         if (!pages)
                 return -ENOMEM;
-        memcpy(pages, h->pages, lo * sizeof(*pages));
+        /* Guarded: h->pages is NULL before the first read, and memcpy() from NULL is undefined. */
+        if (lo > 0)
+                memcpy(pages, h->pages, lo * sizeof(*pages));
         while (a < hi || b < fresh->n_nodes) {
                 bool from_h = b == fresh->n_nodes || (a < hi && h->pages[a].node.id < fresh->nodes[b].id);
 
                 pages[k++] = from_h ? h->pages[a++]
                                     : (struct host_pages){.kib = fresh->page_kib, .node = fresh->nodes[b++]};
         }
-        memcpy(pages + k, h->pages + hi, (h->n_pages - hi) * sizeof(*pages));
+        if (hi < h->n_pages)
+                memcpy(pages + k, h->pages + hi, (h->n_pages - hi) * sizeof(*pages));
         free(h->pages);
         h->pages = pages;
         h->n_pages = n;
@@ -306,8 +309,10 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
         lo = pages_bound(h, kib, false);
         hi = pages_bound(h, kib, true);
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
-                size_t i = lo + index_by_id(h->pages + lo, hi - lo, sizeof(*h->pages),
-                                        offsetof(struct host_pages, node.id), (unsigned) id);
+                /* None of this size (h->pages may be NULL): no search. */
+                size_t i = lo == hi ? hi
+                                    : lo + index_by_id(h->pages + lo, hi - lo, sizeof(*h->pages),
+                                                   offsetof(struct host_pages, node.id), (unsigned) id);
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
 
                 if (!node)
