@@ -2,48 +2,51 @@
 #pragma once
 
 #include <stdbool.h>
-#include <stddef.h>
 
-#include "diag.h"
 #include "domxml.h"
 #include "nodeset.h"
-#include "numatune.h"
 #include "spec.h"
 
-/* One binding libvirt will apply: the VM's <memory>, or one guest cell's <memnode>. */
+/* The cell of a binding for the whole VM (<memory>) rather than one guest cell (<memnode>). */
+#define BINDING_VM (-1L)
+
+/*
+ * A mode and the nodes it binds to, for the VM's memory or one guest
+ * cell's: what <numatune><memory> or <memnode> says, with libvirt's
+ * defaults applied. The one type the resolver, the edit planner and the
+ * checks share.
+ */
 struct binding {
-        long cell; /* -1 for <memory> */
+        long cell; /* BINDING_VM, or the guest cell */
         enum numa_mode mode;
-        bool placement_auto;  /* numad picks the nodes: nothing to check against */
+        bool placement_auto;  /* numad picks the nodes (the VM's only); nothing to check against */
         struct nodeset nodes; /* empty when placement_auto */
-        bool warn_only;       /* its shortfalls only warn, whatever the mode (see placement_check()) */
-        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
 };
 
-/* The VM's memory bindings once the hook is done (or, at an incoming hook point, as they came). */
-struct binding_list {
-        bool has_memory;
-        struct binding memory;
-        size_t n_cells;
-        struct binding *cells;
-        struct nodeset bound; /* the cells in cells: most lookups are for cells without one */
-};
+/* An element's mode attribute with libvirt's default (strict); _NUMA_MODE_INVALID when unknown. */
+enum numa_mode binding_mode_or_default(const char *mode);
 
 /*
- * Collects what libvirt will apply: the request's <memory> and <memnode>s
- * (req NULL at a check-only hook point), and those in the document's
- * <numatune> that the request does not replace. memnode_subjects[i] names
- * req->memnodes[i]; origin ("existing", "incoming", "saved" or NULL) starts the names
- * of the document's elements. An existing element this hook cannot read is
- * left out (the checks skip what they cannot know). Returns 0 or -ENOMEM.
+ * Whether an existing <memory> places automatically, with libvirt's
+ * default: placement follows the attribute, else static with a nodeset,
+ * else <vcpu placement>.
  */
-int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
-        const char *const *memnode_subjects, const char *origin, struct binding_list *ret);
+bool binding_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto);
 
 /*
- * The binding guest cell `cell`'s memory follows: its <memnode>, else
- * <memory>, else NULL (unbound). O(1) for a cell without a <memnode>.
+ * An existing <memnode>'s cellid as libvirt reads it (an unsigned
+ * attribute: ' 1' and '+1' are cell 1), or -1 when libvirt would refuse it.
  */
-const struct binding *binding_for_cell(const struct binding_list *l, long cell);
+long binding_memnode_cell(const struct domxml_memnode *m);
 
-void binding_list_done(struct binding_list *l);
+/*
+ * An existing <memory> or <memnode> as a binding, libvirt's defaults
+ * applied. Returns 0, or -EINVAL when it says nothing this hook can read
+ * (an unknown mode, a cell id libvirt refuses, no nodeset it can parse
+ * where one is needed); ret is written only on success.
+ */
+int binding_from_memory(const struct domxml_memory *m, bool vcpu_placement_auto, struct binding *ret);
+int binding_from_memnode(const struct domxml_memnode *m, struct binding *ret);
+
+/* Whether two bindings say the same (the nodes of automatic placement do not count). */
+bool binding_equal(const struct binding *a, const struct binding *b);

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "diag.h"
 #include "host.h"
 #include "nodeset.h"

@@ -50,6 +50,13 @@ void diag_rewind(struct diag *d, struct diag_mark mark);
 void diag_demote(struct diag *d, struct diag_mark mark, const char *fmt, ...) _printf_(3, 4);
 
 /*
+ * Rewords the recorded error as "<prefix><message><suffix>" with code (an
+ * empty message when none was recorded), and returns code: for a failure
+ * that means something else to the caller than to the step that found it.
+ */
+int diag_reword(struct diag *d, int code, const char *prefix, const char *suffix);
+
+/*
  * Quotes untrusted bytes for a one-line message: printable ASCII stays,
  * everything else (newlines, control bytes, non-ASCII) becomes \xNN, and a
  * value longer than max_shown bytes is cut with "...". Always terminates buf.

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "diag.h"
 
@@ -43,6 +44,17 @@ enum {
 
 /* How long FILE_EDIT waits for another process's lock on the file, in ms. */
 #define FILE_LOCK_WAIT_MS 5000
+
+/*
+ * flock(LOCK_EX), polling until wait_ms after start (CLOCK_MONOTONIC). Not
+ * a blocking flock(): a process that holds the lock forever would hold the
+ * VM start with it, and a bounded wait can say what happened (the wall
+ * clock watchdog would only say that time ran out). Returns 0, 1 when the
+ * filesystem has no flock() (the check before the rename still catches a
+ * concurrent change, as a conflict), or a negative errno (-EWOULDBLOCK:
+ * still held by another at the end of the wait).
+ */
+int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms);
 
 /*
  * A small sysfs, procfs or cgroup file, whole and NUL-terminated in buf:

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "diag.h"
 #include "domxml.h"
 #include "host.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "binding.h"
+#include "binding_list.h"
 #include "diag.h"
 #include "domxml.h"
 #include "host.h"

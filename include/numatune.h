@@ -4,18 +4,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "binding.h"
 #include "diag.h"
 #include "domxml.h"
-#include "resolve.h"
 
-/* "<memory mode='strict' nodeset='1-2'/>" in the given quote. Returns 0 or -ENOMEM. */
-int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret);
-
-/* An element's mode attribute with libvirt's default (strict); _NUMA_MODE_INVALID when unknown. */
-enum numa_mode numatune_mode_or_default(const char *mode);
-
-/* Whether an existing <memory> places automatically, libvirt's default placement applied. */
-bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto);
+/*
+ * The element b is written as, in the given quote: "<memory mode='strict'
+ * nodeset='1-2'/>" for the VM's, "<memnode cellid='1' mode='strict'
+ * nodeset='0-1'/>" for a guest cell's. Returns 0 or -ENOMEM.
+ */
+int numatune_markup(const struct binding *b, char quote, char **ret);
 
 /*
  * libvirt's effective memory placement for a document as it stands
@@ -45,27 +43,11 @@ int numatune_check_counts(const struct domxml_facts *f, const char *origin, stru
 void numatune_describe_memory(const struct domxml_memory *m, char *buf, size_t size);
 void numatune_describe_memnode(const struct domxml_memnode *m, char *buf, size_t size);
 
-/*
- * An existing <memnode>'s cellid as libvirt reads it (an unsigned
- * attribute: ' 1' and '+1' are cell 1), or -1 when libvirt would refuse it.
- */
-long numatune_memnode_cell(const struct domxml_memnode *m);
-
-/* One guest cell's binding: <memnode cellid=... mode=... nodeset=.../>. */
-struct memnode_binding {
-        unsigned cell;
-        enum numa_mode mode;
-        struct nodeset nodes;
-};
-
-/* "<memnode cellid='1' mode='strict' nodeset='0-1'/>" in the given quote. Returns 0 or -ENOMEM. */
-int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **ret);
-
 /* What the document's <numatune> must hold when the hook is done. */
 struct numatune_request {
-        const struct numa_binding *memory; /* NULL: the numa property is not set */
-        const char *memory_subject;        /* "'strict:^3'": how messages name it */
-        const struct memnode_binding *memnodes;
+        const struct binding *memory;   /* NULL: the numa property is not set */
+        const char *memory_subject;     /* "'strict:^3'": how messages name it */
+        const struct binding *memnodes; /* one per guest cell, in the order the property gives */
         size_t n_memnodes;
         const char *memnodes_subject; /* "numa_memnode '0=strict:0'" */
 };
@@ -83,10 +65,12 @@ struct numatune_request {
  *     <vcpu placement='auto'> gives when there is no <memory>), and a
  *     restrictive <memory> only with restrictive memnodes.
  * Everything already in place is left alone, so a second run is a no-op.
- * Returns 1 with *ret filled, 0 when nothing is to change, or a negative errno.
+ * Returns 0 with whether anything is to change in ret_changed and the
+ * edit in ret_edit (an empty one when nothing is), or a negative errno
+ * with d filled and neither written.
  */
 int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
-        struct domxml_edit *ret, struct diag *d);
+        struct domxml_edit *ret_edit, bool *ret_changed, struct diag *d);
 
 /*
  * The last check before anything is written: the result parses, has

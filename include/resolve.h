@@ -4,19 +4,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "binding.h"
 #include "diag.h"
-#include "nodeset.h"
 #include "spec.h"
 #include "topology.h"
 
-/* What goes into <memory mode=... nodeset=.../> or <memory mode=... placement='auto'/>. */
-struct numa_binding {
-        enum numa_mode mode;
-        bool placement_auto;
-        struct nodeset nodes; /* empty when placement_auto */
-};
-
-/* What the domain tells the resolver. */
+/* What the domain tells the resolver, about the whole VM or one guest cell. */
 struct vm_facts {
         bool vcpu_placement_auto;
         bool has_memory;
@@ -33,7 +26,17 @@ struct vm_facts {
  * memory fits). Soft findings become warnings in d. Nodes of unknown
  * memory (topology.memory_unknown) are skipped by the memory checks and
  * make the capacity check impossible, so it is skipped; the caller says so
- * once. Returns 0 or -EINVAL.
+ * once. Returns 0 with the binding of cell (BINDING_VM for the whole VM)
+ * in ret, or -EINVAL.
  */
-int resolve_spec(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
-        struct numa_binding *ret, struct diag *d);
+int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo,
+        const struct vm_facts *vm, struct binding *ret, struct diag *d);
+
+/*
+ * The same checks on a binding this hook did not resolve (another host's
+ * <numatune>), its messages starting with subject: its nodes exist, have
+ * memory as its mode needs, and hold the VM's memory. Nothing to check
+ * for automatic placement. Returns 0 or -EINVAL.
+ */
+int resolve_check(const struct binding *b, const char *subject, const struct topology *topo,
+        const struct vm_facts *vm, struct diag *d);

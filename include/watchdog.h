@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -18,20 +19,30 @@
 #define WATCHDOG_WALL_SECONDS 10
 
 /*
- * Splits the run in two. The process the caller started becomes the
+ * Guards the run. Where a read or write of one of paths (the files the
+ * run opens; NULL entries are skipped) could stall in the kernel on a
+ * server or a daemon (NFS, FUSE, anything but a local filesystem, see
+ * mounts.h), or when VDSM_HOOK_NUMA_SUPERVISE is set and not "0", it
+ * splits the run in two. The process the caller started becomes the
  * supervisor: it sets the limits, forks the worker, relays the worker's
  * standard error, and ends the run itself at the wall-clock limit, at
  * SIGTERM, SIGINT, SIGHUP or SIGQUIT (unless the caller ignores them), or
  * when the worker dies of a signal: it kills the worker (SIGKILL), removes
  * the temporary the worker reported, prints the one line and exits; a
  * worker that finishes has its exit code passed on. The supervisor never
- * returns from here. The worker returns 0 and does the work; it dies with
+ * returns from here. The worker returns and does the work; it dies with
  * the supervisor (PR_SET_PDEATHSIG), so a supervisor that VDSM kills
  * leaves no worker that could replace the file later.
- * Returns in the worker only: when no worker can be started, this
- * process prints the one line and exits 2, having changed nothing.
+ * Otherwise (the typical run: VDSM's file in /tmp) nothing in the run can
+ * stall where a signal cannot reach it, and this process guards itself,
+ * sparing the run a second process: the same limits and stop signals end
+ * it from a signal handler, with the same temporary removal, line and exit
+ * code. Only a SIGKILL (which no process can catch) then leaves the
+ * temporary behind.
+ * When no worker can be started, this process prints the one line and
+ * exits 2, having changed nothing.
  */
-void watchdog_start(void);
+void watchdog_start(const char *const *paths, size_t n_paths);
 
 /*
  * The worker will write nothing to standard output: it lets go of the

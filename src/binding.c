@@ -1,93 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The VM's effective memory bindings, from the request and the <numatune> already in the domain XML. */
+/* The binding type, and libvirt's reading of the <memory> and <memnode> elements a document already has. */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 
-#include "array.h"
 #include "binding.h"
-#include "macro.h"
+#include "parse.h"
 
-/* An element already in the document; false when it says nothing this hook can read. */
-static bool from_existing(const char *mode, const char *nodeset, bool placement_auto, const char *description,
-        const char *origin, struct binding *b) {
-        b->mode = numatune_mode_or_default(mode);
-        if (b->mode < 0)
-                return false;
-        b->placement_auto = placement_auto;
-        if (!placement_auto && (!nodeset || nodeset_parse_libvirt(nodeset, &b->nodes) < 0))
-                return false;
-        snprintf(b->subject, sizeof(b->subject), "%s%s%s", origin ? origin : "", origin ? " " : "",
-                description);
-        return true;
+enum numa_mode binding_mode_or_default(const char *mode) {
+        return mode ? numa_mode_from_string(mode, strlen(mode)) : NUMA_MODE_STRICT;
 }
 
-int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
-        const char *const *memnode_subjects, const char *origin, struct binding_list *ret) {
-        const struct domxml_numatune *nt = &f->numatune;
-        _cleanup_(binding_list_done) struct binding_list l = {.memory = {.cell = -1}};
-        char description[DIAG_LINE_MAX / 2];
-        struct nodeset *bound = &l.bound; /* a bitmap keeps 30 000 <memnode>s linear */
+bool binding_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto) {
+        if (m->placement)
+                return strcmp(m->placement, "auto") == 0;
+        return !m->nodeset && vcpu_placement_auto;
+}
 
-        nodeset_clear(bound);
+long binding_memnode_cell(const struct domxml_memnode *m) {
+        return parse_uint_libvirt(m->cellid, NODE_ID_MAX);
+}
 
-        if (req && req->memory) {
-                l.has_memory = true;
-                l.memory.mode = req->memory->mode;
-                l.memory.placement_auto = req->memory->placement_auto;
-                l.memory.nodes = req->memory->nodes;
-                snprintf(l.memory.subject, sizeof(l.memory.subject), "%s", req->memory_subject);
-        } else if (f->n_numatune > 0 && nt->n_memory > 0) {
-                numatune_describe_memory(&nt->memory, description, sizeof(description));
-                l.has_memory = from_existing(nt->memory.mode, nt->memory.nodeset,
-                        numatune_memory_placement_auto(&nt->memory, f->vcpu_placement_auto), description,
-                        origin, &l.memory);
-        }
+int binding_from_memory(const struct domxml_memory *m, bool vcpu_placement_auto, struct binding *ret) {
+        struct binding b = {
+                .cell = BINDING_VM,
+                .mode = binding_mode_or_default(m->mode),
+                .placement_auto = binding_memory_placement_auto(m, vcpu_placement_auto),
+        };
 
-        for (size_t i = 0; req && i < req->n_memnodes; i++) {
-                struct binding *b = array_append(&l.cells, &l.n_cells, sizeof(*b));
-
-                if (!b)
-                        return -ENOMEM;
-                b->cell = req->memnodes[i].cell;
-                nodeset_add(bound, req->memnodes[i].cell);
-                b->mode = req->memnodes[i].mode;
-                b->nodes = req->memnodes[i].nodes;
-                snprintf(b->subject, sizeof(b->subject), "%s", memnode_subjects[i]);
-        }
-
-        for (size_t i = 0; f->n_numatune > 0 && i < nt->n_memnodes; i++) {
-                const struct domxml_memnode *m = &nt->memnodes[i];
-                long cell = numatune_memnode_cell(m);
-                struct binding b = {.cell = cell}, *slot;
-
-                /* The request's memnode for the same cell wins (the plan refuses a conflict). */
-                if (cell < 0 || nodeset_contains(bound, (unsigned) cell))
-                        continue;
-                numatune_describe_memnode(m, description, sizeof(description));
-                if (!from_existing(m->mode, m->nodeset, false, description, origin, &b))
-                        continue;
-                slot = array_append(&l.cells, &l.n_cells, sizeof(*slot));
-                if (!slot)
-                        return -ENOMEM;
-                *slot = b;
-                nodeset_add(bound, (unsigned) cell);
-        }
-
-        *ret = TAKE_STRUCT(l);
+        if (b.mode < 0)
+                return -EINVAL;
+        if (!b.placement_auto && (!m->nodeset || nodeset_parse_libvirt(m->nodeset, &b.nodes) < 0))
+                return -EINVAL;
+        *ret = b;
         return 0;
 }
 
-const struct binding *binding_for_cell(const struct binding_list *l, long cell) {
-        /* Callers ask for every guest cell, and there may be millions: most have no <memnode>. */
-        if (cell >= 0 && cell <= NODE_ID_MAX && nodeset_contains(&l->bound, (unsigned) cell))
-                for (size_t i = 0; i < l->n_cells; i++)
-                        if (l->cells[i].cell == cell)
-                                return &l->cells[i];
-        return l->has_memory ? &l->memory : NULL;
+int binding_from_memnode(const struct domxml_memnode *m, struct binding *ret) {
+        struct binding b = {.cell = binding_memnode_cell(m), .mode = binding_mode_or_default(m->mode)};
+
+        if (b.cell < 0 || b.mode < 0)
+                return -EINVAL;
+        if (!m->nodeset || nodeset_parse_libvirt(m->nodeset, &b.nodes) < 0)
+                return -EINVAL;
+        *ret = b;
+        return 0;
 }
 
-void binding_list_done(struct binding_list *l) {
-        free(l->cells);
-        *l = (struct binding_list){0};
+bool binding_equal(const struct binding *a, const struct binding *b) {
+        if (a->cell != b->cell || a->mode != b->mode || a->placement_auto != b->placement_auto)
+                return false;
+        return a->placement_auto || nodeset_equal(&a->nodes, &b->nodes);
 }

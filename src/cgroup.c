@@ -70,20 +70,20 @@ static bool hard(const struct binding *b) {
  * with whether the warning is a strict or restrictive misfit let through
  * for warn_only in ret_soft, or -EINVAL with d filled.
  */
-static int check_one(const struct binding *b, const struct nodeset *allowed, const char *allowed_s,
+static int check_one(const struct binding_entry *b, const struct nodeset *allowed, const char *allowed_s,
         const char *path, bool *ret_soft, struct diag *d) {
         _cleanup_free_ char *outside_s = NULL;
-        struct nodeset outside = b->nodes;
+        struct nodeset outside = b->binding.nodes;
         unsigned n;
 
         nodeset_subtract(&outside, allowed);
-        if (b->placement_auto || nodeset_is_empty(&outside)) {
+        if (b->binding.placement_auto || nodeset_is_empty(&outside)) {
                 *ret_soft = false;
                 return 0;
         }
         n = nodeset_count(&outside);
         (void) nodeset_format(&outside, &outside_s);
-        if (hard(b) && !b->warn_only)
+        if (hard(&b->binding) && !b->warn_only)
                 return diag_error(d, -EINVAL,
                         "%s: node%s %s %s outside the memory nodes VMs may use on this host (%s, in %s); the "
                         "VM's cgroup cannot have %s, so the start fails or the VM loses %s",
@@ -95,15 +95,15 @@ static int check_one(const struct binding *b, const struct nodeset *allowed, con
                 "will not be placed there",
                 b->subject, n == 1 ? "" : "s", outside_s ? outside_s : "?", n == 1 ? "is" : "are",
                 allowed_s[0] ? allowed_s : "none", path);
-        *ret_soft = hard(b);
+        *ret_soft = hard(&b->binding);
         return 0;
 }
 
 static bool has_nodes(const struct binding_list *b) {
-        if (b->has_memory && !b->memory.placement_auto && !nodeset_is_empty(&b->memory.nodes))
+        if (b->has_memory && !b->memory.binding.placement_auto && !nodeset_is_empty(&b->memory.binding.nodes))
                 return true;
         for (size_t i = 0; i < b->n_cells; i++)
-                if (!b->cells[i].placement_auto && !nodeset_is_empty(&b->cells[i].nodes))
+                if (!b->cells[i].binding.placement_auto && !nodeset_is_empty(&b->cells[i].binding.nodes))
                         return true;
         return false;
 }

@@ -113,6 +113,17 @@ void diag_demote(struct diag *d, struct diag_mark mark, const char *fmt, ...) {
         memcpy(d->warnings[at], line, sizeof(line));
 }
 
+int diag_reword(struct diag *d, int code, const char *prefix, const char *suffix) {
+        char line[DIAG_LINE_MAX];
+
+        assert(code < 0);
+        snprintf(line, sizeof(line), "%s%s%s", prefix, d->message, suffix);
+        memcpy(d->message, line, sizeof(line));
+        flatten(d->message);
+        d->error = code;
+        return code;
+}
+
 void diag_quote(const char *s, size_t len, size_t max_shown, char *buf, size_t bufsize) {
         size_t o = 0;
 

@@ -51,15 +51,8 @@ static long ms_since(const struct timespec *start) {
         return (long) (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-/*
- * flock(LOCK_EX), polling until FILE_LOCK_WAIT_MS after start. Not a
- * blocking flock(): a process that holds the lock forever would hold the
- * VM start with it, and a bounded wait can say what happened (the wall
- * clock watchdog would only say that time ran out). Returns 0, 1 when the
- * filesystem has no flock() (the check before the rename still catches a
- * concurrent change, as a conflict), or a negative errno.
- */
-static int lock_exclusive(int fd, const struct timespec *start) {
+/* See fileio.h. */
+int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms) {
         long delay_ms = 1;
 
         for (;;) {
@@ -71,7 +64,7 @@ static int lock_exclusive(int fd, const struct timespec *start) {
                         return 1;
                 if (errno != EWOULDBLOCK)
                         return -errno;
-                if (ms_since(start) >= FILE_LOCK_WAIT_MS)
+                if (ms_since(start) >= wait_ms)
                         return -EWOULDBLOCK;
                 (void) nanosleep(&(struct timespec){.tv_nsec = delay_ms * 1000000L}, NULL);
                 if (delay_ms < 32)
@@ -210,7 +203,7 @@ static int open_locked(
                         return 0;
                 }
 
-                r = lock_exclusive(fd, &start);
+                r = file_lock_exclusive(fd, &start, FILE_LOCK_WAIT_MS);
                 if (r < 0) {
                         close(fd);
                         if (r == -EWOULDBLOCK)

@@ -14,6 +14,7 @@
 #include "incoming.h"
 #include "macro.h"
 #include "parse.h"
+#include "release.h"
 #include "run.h"
 #include "size.h"
 #include "start.h"
@@ -22,6 +23,10 @@ static const char *const hook_point_table[_HOOK_POINT_MAX] = {
         [HOOK_BEFORE_VM_START] = "before_vm_start",
         [HOOK_BEFORE_VM_MIGRATE_DESTINATION] = "before_vm_migrate_destination",
         [HOOK_BEFORE_VM_DEHIBERNATE] = "before_vm_dehibernate",
+        [HOOK_AFTER_VM_START] = "after_vm_start",
+        [HOOK_AFTER_VM_MIGRATE_DESTINATION] = "after_vm_migrate_destination",
+        [HOOK_AFTER_VM_DEHIBERNATE] = "after_vm_dehibernate",
+        [HOOK_AFTER_VM_DESTROY] = "after_vm_destroy",
 };
 
 enum hook_point hook_point_from_string(const char *s) {
@@ -165,6 +170,15 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
         _cleanup_(run_done) struct run r = {.req = req, .d = d};
         int k;
 
+        if (hook_point_releases(req->point)) {
+                struct diag quiet;
+
+                /* VDSM ignores an after_* hook's failure, and the claim expires anyway: nothing to say. */
+                diag_init(&quiet);
+                (void) release_claim(req, &quiet);
+                *ret = (struct hook_result){0};
+                return 0;
+        }
         if (req->point == HOOK_BEFORE_VM_MIGRATE_DESTINATION || req->point == HOOK_BEFORE_VM_DEHIBERNATE)
                 k = incoming_run(&r, &res);
         else if (!req->spec && !req->memnode_spec)

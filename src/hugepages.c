@@ -349,8 +349,8 @@ static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t
         return 0;
 }
 
-static bool group_matches(const struct group *g, uint64_t kib, bool hard, const struct binding *b) {
-        return g->kib == kib && g->hard == hard && nodeset_equal(&g->nodes, &b->nodes);
+static bool group_matches(const struct group *g, uint64_t kib, bool hard, const struct binding_entry *b) {
+        return g->kib == kib && g->hard == hard && nodeset_equal(&g->nodes, &b->binding.nodes);
 }
 
 /*
@@ -358,9 +358,9 @@ static bool group_matches(const struct group *g, uint64_t kib, bool hard, const 
  * the previous part went to, tried first: millions of guest cells bound
  * by one <memory> must not each walk thousands of <memnode> groups.
  */
-static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib, const struct binding *b,
-        uint64_t need) {
-        bool hard_mode = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
+static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t kib,
+        const struct binding_entry *b, uint64_t need) {
+        bool hard_mode = b->binding.mode == NUMA_MODE_STRICT || b->binding.mode == NUMA_MODE_RESTRICTIVE;
         bool hard = hard_mode && !b->warn_only;
         struct group *g = NULL;
 
@@ -376,10 +376,10 @@ static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t
                 /* Saturating: the sum of many cells' pages must not wrap around to "enough". */
                 g->need = need > UINT64_MAX - g->need ? UINT64_MAX : g->need + need;
                 g->remapped |= hard_mode && b->warn_only;
-                if ((b->cell < 0 && g->has_memory) || strcmp(g->first, b->subject) == 0 ||
+                if ((b->binding.cell < 0 && g->has_memory) || strcmp(g->first, b->subject) == 0 ||
                         (g->second && strcmp(g->second, b->subject) == 0))
                         return 0;
-                g->has_memory |= b->cell < 0;
+                g->has_memory |= b->binding.cell < 0;
                 if (!g->second)
                         g->second = b->subject;
                 g->n_subjects++;
@@ -394,12 +394,12 @@ static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t
         if (!g)
                 return -ENOMEM;
         *g = (struct group){.kib = kib,
-                .nodes = b->nodes,
+                .nodes = b->binding.nodes,
                 .hard = hard,
                 .need = need,
                 .first = b->subject,
                 .n_subjects = 1,
-                .has_memory = b->cell < 0,
+                .has_memory = b->binding.cell < 0,
                 .remapped = hard_mode && b->warn_only};
         snprintf(g->subject, sizeof(g->subject), "%s", b->subject);
         *hint = *n - 1;
@@ -537,14 +537,15 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
         }
 
         for (size_t i = 0; i < n_parts; i++) {
-                const struct binding *bound = binding_for_cell(b, parts[i].cell);
+                const struct binding_entry *bound = binding_for_cell(b, parts[i].cell);
                 uint64_t kib = 0;
 
                 r = part_size(f, choice, h, &parts[i], &memo, &kib, d);
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */
-                if (kib == 0 || !bound || bound->placement_auto || nodeset_is_empty(&bound->nodes))
+                if (kib == 0 || !bound || bound->binding.placement_auto ||
+                        nodeset_is_empty(&bound->binding.nodes))
                         continue;
                 if (add_to_group(
                             &groups, &n_groups, &hint, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "binding_list.h"
 #include "domxml.h"
 #include "host.h"
 #include "incoming.h"
@@ -11,58 +12,53 @@
 #include "numatune.h"
 #include "placement.h"
 #include "resolve.h"
-#include "spec.h"
 
-/* One element of a <numatune> this host did not write, as a spec the resolver can check (nodeset apart). */
-static int foreign_spec(
-        const char *origin, const char *element, const char *mode, struct numa_spec *ret, struct diag *d) {
-        struct numa_spec s = {.target = SPEC_TARGET_NODESET, .has_include = true};
-
-        snprintf(s.subject, sizeof(s.subject), "%s %s", origin, element);
-        s.mode = numatune_mode_or_default(mode);
-        if (s.mode < 0)
-                return diag_error(d, -EINVAL, "%s: unknown mode", s.subject);
-
-        *ret = s;
+/*
+ * One element of a <numatune> this host did not write: its name for
+ * messages ("incoming <memory .../>"), then its mode with libvirt's default
+ * as the binding of cell, its nodes apart. An unknown mode is an error at
+ * every hook point.
+ */
+static int foreign_binding(const char *origin, const char *element, long cell, const char *mode,
+        struct binding_entry *e, struct diag *d) {
+        snprintf(e->subject, sizeof(e->subject), "%s %s", origin, element);
+        e->binding = (struct binding){.cell = cell, .mode = binding_mode_or_default(mode)};
+        if (e->binding.mode < 0)
+                return diag_error(d, -EINVAL, "%s: unknown mode", e->subject);
         return 0;
 }
 
-/* The element's nodeset, then the resolver's checks of it on this host. */
+/* The element's nodeset into its binding, then the resolver's checks of it on this host. */
 static int check_foreign_nodeset(
-        const struct run *r, struct numa_spec *s, const char *nodeset, const struct vm_facts *vm) {
-        struct numa_binding b;
-
-        if (!nodeset || nodeset_parse_libvirt(nodeset, &s->include) < 0)
-                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", s->subject);
-        return resolve_spec(s, &r->host.topo, vm, &b, r->d);
+        const struct run *r, struct binding_entry *e, const char *nodeset, const struct vm_facts *vm) {
+        if (!nodeset || nodeset_parse_libvirt(nodeset, &e->binding.nodes) < 0)
+                return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", e->subject);
+        return resolve_check(&e->binding, e->subject, &r->host.topo, vm, r->d);
 }
 
 /*
- * One <memnode> as a spec on its guest cell's facts, its nodeset apart.
- * What fails here (a cell or mode libvirt refuses on any host) is an
- * error at every hook point.
+ * One <memnode> as a binding on its guest cell's facts, its nodeset
+ * apart. What fails here (a cell or mode libvirt refuses on any host) is
+ * an error at every hook point.
  */
-static int memnode_spec(const struct run *r, const char *origin, const struct domxml_memnode *mn,
-        struct numa_spec *ret_spec, struct vm_facts *ret_facts, char *label, size_t label_size) {
-        long cell = numatune_memnode_cell(mn);
+static int memnode_binding(const struct run *r, const char *origin, const struct domxml_memnode *mn,
+        struct binding_entry *e, struct vm_facts *ret_facts, char *label, size_t label_size) {
         char element[DIAG_LINE_MAX / 2];
         struct vm_facts facts;
-        struct numa_spec s;
         int k;
 
         numatune_describe_memnode(mn, element, sizeof(element));
-        k = foreign_spec(origin, element, mn->mode, &s, r->d);
+        k = foreign_binding(origin, element, binding_memnode_cell(mn), mn->mode, e, r->d);
         if (k < 0)
                 return k;
-        if (cell < 0)
+        if (e->binding.cell < 0)
                 return diag_error(r->d, -EINVAL,
                         "%s: no cell id this hook can read; libvirt refuses it too (it needs a "
                         "decimal cellid, e.g. cellid='1')",
-                        s.subject);
-        k = run_cell_facts(r, (unsigned) cell, s.subject, &facts, label, label_size);
+                        e->subject);
+        k = run_cell_facts(r, (unsigned) e->binding.cell, e->subject, &facts, label, label_size);
         if (k < 0)
                 return k;
-        *ret_spec = s;
         *ret_facts = facts;
         return 0;
 }
@@ -71,7 +67,7 @@ static int memnode_spec(const struct run *r, const char *origin, const struct do
 static int check_memory(struct run *r, const char *origin, bool placement_auto) {
         const struct domxml_memory *m = &r->facts.numatune.memory;
         char element[DIAG_LINE_MAX / 2];
-        struct numa_spec s;
+        struct binding_entry e;
         int k;
 
         if (r->facts.numatune.n_memory == 0)
@@ -84,10 +80,10 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
                                 origin);
                 return 0;
         }
-        k = foreign_spec(origin, element, m->mode, &s, r->d);
+        k = foreign_binding(origin, element, BINDING_VM, m->mode, &e, r->d);
         if (k < 0)
                 return k;
-        return check_foreign_nodeset(r, &s, m->nodeset, &r->vm);
+        return check_foreign_nodeset(r, &e, m->nodeset, &r->vm);
 }
 
 /* What libvirt refuses on any host, and VDSM's remapping (which changes no placement or mode) cannot mend. */
@@ -109,7 +105,7 @@ static int check_combination(struct run *r, const char *origin, bool placement_a
                         origin, element, why);
         }
 
-        if (nt->n_memory > 0 && numatune_mode_or_default(m->mode) == NUMA_MODE_RESTRICTIVE) {
+        if (nt->n_memory > 0 && binding_mode_or_default(m->mode) == NUMA_MODE_RESTRICTIVE) {
                 char subject[sizeof(element) + 16];
 
                 numatune_describe_memory(m, element, sizeof(element));
@@ -134,16 +130,16 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
 
         for (size_t i = 0; i < nt->n_memnodes; i++) {
                 const struct domxml_memnode *mn = &nt->memnodes[i];
+                struct binding_entry e;
                 struct diag_mark mark;
                 struct vm_facts facts;
-                struct numa_spec spec;
                 char label[64];
 
-                k = memnode_spec(r, origin, mn, &spec, &facts, label, sizeof(label));
+                k = memnode_binding(r, origin, mn, &e, &facts, label, sizeof(label));
                 if (k < 0)
                         return k;
                 mark = diag_mark(r->d);
-                k = check_foreign_nodeset(r, &spec, mn->nodeset, &facts);
+                k = check_foreign_nodeset(r, &e, mn->nodeset, &facts);
                 if (k < 0 && !remappable)
                         return k;
                 if (k < 0) {

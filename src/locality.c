@@ -188,9 +188,9 @@ static bool all_vcpus(const struct domxml_placement *p, struct nodeset *ret) {
 static bool memory_nodes(const struct domxml_facts *f, const struct binding_list *b, struct nodeset *ret) {
         nodeset_clear(ret);
         if (b->has_memory) {
-                if (b->memory.placement_auto)
+                if (b->memory.binding.placement_auto)
                         return false;
-                nodeset_union(ret, &b->memory.nodes);
+                nodeset_union(ret, &b->memory.binding.nodes);
         } else {
                 /* Without <memory>, every guest cell needs its own <memnode>. */
                 if (f->n_cells == 0)
@@ -200,7 +200,7 @@ static bool memory_nodes(const struct domxml_facts *f, const struct binding_list
                                 return false;
         }
         for (size_t i = 0; i < b->n_cells; i++)
-                nodeset_union(ret, &b->cells[i].nodes);
+                nodeset_union(ret, &b->cells[i].binding.nodes);
         return !nodeset_is_empty(ret);
 }
 
@@ -221,10 +221,10 @@ static void check_cpus(const struct domxml_facts *f, const struct binding_list *
         nodeset_clear(&seen);
         for (size_t i = 0; i < f->n_cells; i++) {
                 long id = f->cells[i].number;
-                const struct binding *cb = binding_for_cell(b, id);
+                const struct binding_entry *cb = binding_for_cell(b, id);
                 struct nodeset overlap;
 
-                if (id < 0 || !cb || cb->cell != id || !f->cells[i].cpus ||
+                if (id < 0 || !cb || cb->binding.cell != id || !f->cells[i].cpus ||
                         nodeset_parse_libvirt(f->cells[i].cpus, &cell_vcpus) < 0)
                         continue;
                 /* libvirt refuses cells sharing vCPUs; skipping them keeps the work linear. */
@@ -233,13 +233,13 @@ static void check_cpus(const struct domxml_facts *f, const struct binding_list *
                 if (!nodeset_is_empty(&overlap))
                         continue;
                 nodeset_union(&seen, &cell_vcpus);
-                check_vcpus(x, t, &cell_vcpus, &cb->nodes, id, d);
+                check_vcpus(x, t, &cell_vcpus, &cb->binding.nodes, id, d);
                 nodeset_subtract(&rest, &cell_vcpus);
         }
 
         /* The other vCPUs against <memory>. */
-        if (b->has_memory && !b->memory.placement_auto)
-                check_vcpus(x, t, &rest, &b->memory.nodes, -1, d);
+        if (b->has_memory && !b->memory.binding.placement_auto)
+                check_vcpus(x, t, &rest, &b->memory.binding.nodes, -1, d);
 
         if (p->emulatorpin && memory_nodes(f, b, &memory)) {
                 struct nodeset cpus, on;

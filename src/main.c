@@ -2,8 +2,9 @@
 /*
  * vdsm-hook-numa: VDSM hook that binds a VM's memory to host NUMA nodes at
  * before_vm_start and checks the <numatune> another host resolved at
- * before_vm_migrate_destination and before_vm_dehibernate. This file is the command line: options and
- * environment in, one run, messages and the exit code out.
+ * before_vm_migrate_destination and before_vm_dehibernate, and removes the VM's claim at the after_*
+ * points. This file is the command line: options and environment in, one run, messages and the exit code
+ * out.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "diag.h"
 #include "fileio.h"
 #include "hook.h"
+#include "ledger.h"
 #include "macro.h"
 #include "report.h"
 #include "spec.h"
@@ -34,6 +36,9 @@ static void help(void) {
                "                                 this host; <memnode> misfits are warnings\n"
                "  before_vm_dehibernate          only checks the saved <numatune> a restore\n"
                "                                 uses against this host\n"
+               "  after_vm_start, after_vm_migrate_destination, after_vm_dehibernate,\n"
+               "  after_vm_destroy               only remove the VM's claim (by its <uuid>)\n"
+               "                                 from the claims ledger; always exit 0, silent\n"
                "The check-only points ignore numa and numa_memnode and never write the file.\n"
                "From another before_* or after_* directory it refuses to run; from anywhere\n"
                "else (a build tree, by hand) it acts as before_vm_start.\n"
@@ -47,9 +52,10 @@ static void help(void) {
                "                        real run would refuse to replace the file, warn\n"
                "  --topology            print the host topology as the hook sees it (only\n"
                "                        --capabilities goes with it)\n"
-               "  --hook-point NAME     before_vm_start, before_vm_migrate_destination or\n"
-               "                        before_vm_dehibernate; default: the directory the hook\n"
-               "                        runs from\n"
+               "  --hook-point NAME     one of the points above; default: the directory the\n"
+               "                        hook runs from\n"
+               "  --run-dir DIR         the claims ledger's directory, instead of\n"
+               "                        $" LEDGER_RUN_DIR_ENV " or " LEDGER_RUN_DIR "\n"
                "  -h, --help            show this help\n"
                "  --version             show the version\n"
                "Each option at most once; --help and --version take no other.\n"
@@ -57,7 +63,7 @@ static void help(void) {
                "SPEC is MODE[:auto|:NODESET]; MODE is strict, preferred, interleave or\n"
                "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
                "SPECS is CELL=MODE:NODESET entries separated by spaces, e.g. '0=strict:0 1=strict:1'.\n"
-               "Environment: numa (or numaset), numa_memnode, _hook_domxml.\n"
+               "Environment: numa (or numaset), numa_memnode, _hook_domxml, " LEDGER_RUN_DIR_ENV ".\n"
                "Exit status: 0 done or nothing to do, 2 failed (the domain XML is unchanged).\n",
                 program_invocation_short_name);
 }
@@ -164,6 +170,7 @@ enum {
         ARG_CAPABILITIES,
         ARG_DRY_RUN,
         ARG_TOPOLOGY,
+        ARG_RUN_DIR,
         ARG_HELP,
         ARG_VERSION,
         _ARG_END,
@@ -177,6 +184,7 @@ static const struct option options[] = {
         {"capabilities", required_argument, NULL, ARG_CAPABILITIES},
         {"dry-run", no_argument, NULL, ARG_DRY_RUN},
         {"topology", no_argument, NULL, ARG_TOPOLOGY},
+        {"run-dir", required_argument, NULL, ARG_RUN_DIR},
         {"help", no_argument, NULL, ARG_HELP},
         {"version", no_argument, NULL, ARG_VERSION},
         {NULL, 0, NULL, 0},
@@ -194,7 +202,7 @@ struct command {
         int given[_ARG_END - ARG_NUMA];
         size_t n_given;
         int action; /* ARG_HELP, ARG_VERSION, ARG_TOPOLOGY, or 0: run the hook */
-        const char *spec, *memnode_spec, *hook_point, *domxml, *capabilities;
+        const char *spec, *memnode_spec, *hook_point, *domxml, *capabilities, *run_dir;
         bool dry_run;
 };
 
@@ -260,6 +268,9 @@ static int command_parse(int argc, char *argv[], struct command *ret, struct dia
                 case ARG_CAPABILITIES:
                         c.capabilities = optarg;
                         break;
+                case ARG_RUN_DIR:
+                        c.run_dir = optarg;
+                        break;
                 case ARG_DRY_RUN:
                         c.dry_run = true;
                         break;
@@ -313,6 +324,8 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         }
         req->capabilities_path = c->capabilities;
         req->dry_run = c->dry_run;
+        if (c->run_dir)
+                req->run_dir = c->run_dir;
 
         r = choose_hook_point(c->hook_point, argv0, &req->point, d);
         if (r < 0)
@@ -321,6 +334,9 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
                 r = report_topology(req->capabilities_path, d);
                 return r < 0 ? r : stdout_flush(d);
         }
+        /* The after_* points read no property: VDSM passes them all the same, and they must not fail. */
+        if (hook_point_releases(req->point))
+                return hook_run(req, res, d);
         if (c->spec)
                 req->spec = c->spec;
         else
@@ -328,21 +344,31 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
+/* The domain XML file the run will open: --domxml, else $_hook_domxml; NULL for standard input. */
+static const char *command_domxml_path(const struct command *c, const struct hook_request *req) {
+        if (!c->domxml)
+                return req->domxml_path;
+        return strcmp(c->domxml, "-") == 0 ? NULL : c->domxml;
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
-                .domxml_path = getenv("_hook_domxml"), .memnode_spec = getenv("numa_memnode")};
+                .domxml_path = getenv("_hook_domxml"),
+                .memnode_spec = getenv("numa_memnode"),
+                .run_dir = getenv(LEDGER_RUN_DIR_ENV),
+        };
         struct hook_result res = {0};
         struct command c = {0};
         struct diag d;
         int r;
 
-        /* From here on this is the worker; the process the caller started supervises it. */
-        watchdog_start();
         /* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
         signal(SIGXFSZ, SIG_IGN);
         diag_init(&d);
 
         r = command_parse(argc, argv, &c, &d);
+        /* From here on the run is guarded; where its files could stall, in a supervised worker. */
+        watchdog_start((const char *const[]){command_domxml_path(&c, &req), c.capabilities}, 2);
         /* Only these print to standard output; a worker stuck in the kernel must not hold the caller's. */
         if (r >= 0 && !c.action && !c.dry_run)
                 watchdog_stdout_unused();

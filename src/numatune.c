@@ -7,24 +7,24 @@
 
 #include "macro.h"
 #include "numatune.h"
-#include "parse.h"
 #include "strbuf.h"
 
-int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret) {
+int numatune_markup(const struct binding *b, char quote, char **ret) {
         _cleanup_free_ char *nodes = NULL;
+        const char *mode = numa_mode_to_string(b->mode);
         char q = quote ? quote : '\'';
         char *s = NULL;
         int n;
 
-        if (b->placement_auto)
-                n = asprintf(&s, "<memory mode=%c%s%c placement=%cauto%c/>", q, numa_mode_to_string(b->mode),
-                        q, q, q);
-        else {
-                if (nodeset_format(&b->nodes, &nodes) < 0)
-                        return -ENOMEM;
-                n = asprintf(&s, "<memory mode=%c%s%c nodeset=%c%s%c/>", q, numa_mode_to_string(b->mode), q,
-                        q, nodes, q);
-        }
+        if (nodeset_format(&b->nodes, &nodes) < 0)
+                return -ENOMEM;
+        if (b->cell != BINDING_VM)
+                n = asprintf(&s, "<memnode cellid=%c%ld%c mode=%c%s%c nodeset=%c%s%c/>", q, b->cell, q, q,
+                        mode, q, q, nodes, q);
+        else if (b->placement_auto)
+                n = asprintf(&s, "<memory mode=%c%s%c placement=%cauto%c/>", q, mode, q, q, q);
+        else
+                n = asprintf(&s, "<memory mode=%c%s%c nodeset=%c%s%c/>", q, mode, q, q, nodes, q);
         if (n < 0)
                 return -ENOMEM;
 
@@ -32,54 +32,23 @@ int numatune_memory_markup(const struct numa_binding *b, char quote, char **ret)
         return 0;
 }
 
-enum numa_mode numatune_mode_or_default(const char *mode) {
-        return mode ? numa_mode_from_string(mode, strlen(mode)) : NUMA_MODE_STRICT;
-}
+/*
+ * Whether an existing <memory> already says what b says (libvirt's
+ * defaults applied). A placement libvirt does not know is not static,
+ * whatever nodeset it has.
+ */
+static bool memory_matches(const struct domxml_memory *m, bool vcpu_placement_auto, const struct binding *b) {
+        struct binding existing;
 
-bool numatune_memory_placement_auto(const struct domxml_memory *m, bool vcpu_placement_auto) {
-        /* libvirt: placement defaults to static with a nodeset, else to <vcpu>'s. */
-        if (m->placement)
-                return strcmp(m->placement, "auto") == 0;
-        return !m->nodeset && vcpu_placement_auto;
-}
-
-/* Whether an existing <memory> already says what b says (libvirt's defaults applied). */
-static bool memory_matches(
-        const struct domxml_memory *m, bool vcpu_placement_auto, const struct numa_binding *b) {
-        struct nodeset nodes;
-
-        if (numatune_mode_or_default(m->mode) != b->mode)
+        if (!b->placement_auto && m->placement && strcmp(m->placement, "static") != 0)
                 return false;
-        if (b->placement_auto)
-                return numatune_memory_placement_auto(m, vcpu_placement_auto);
-        return (!m->placement || strcmp(m->placement, "static") == 0) && m->nodeset &&
-               nodeset_parse_libvirt(m->nodeset, &nodes) == 0 && nodeset_equal(&nodes, &b->nodes);
+        return binding_from_memory(m, vcpu_placement_auto, &existing) == 0 && binding_equal(&existing, b);
 }
 
-int numatune_memnode_markup(const struct memnode_binding *m, char quote, char **ret) {
-        _cleanup_free_ char *nodes = NULL;
-        char q = quote ? quote : '\'';
-        char *s = NULL;
+static bool memnode_matches(const struct domxml_memnode *m, const struct binding *b) {
+        struct binding existing;
 
-        if (nodeset_format(&m->nodes, &nodes) < 0)
-                return -ENOMEM;
-        if (asprintf(&s, "<memnode cellid=%c%u%c mode=%c%s%c nodeset=%c%s%c/>", q, m->cell, q, q,
-                    numa_mode_to_string(m->mode), q, q, nodes, q) < 0)
-                return -ENOMEM;
-        *ret = s;
-        return 0;
-}
-
-long numatune_memnode_cell(const struct domxml_memnode *m) {
-        return parse_uint_libvirt(m->cellid, NODE_ID_MAX);
-}
-
-static bool memnode_matches(const struct domxml_memnode *m, const struct memnode_binding *b) {
-        struct nodeset nodes;
-
-        return numatune_memnode_cell(m) == (long) b->cell && numatune_mode_or_default(m->mode) == b->mode &&
-               m->nodeset && nodeset_parse_libvirt(m->nodeset, &nodes) == 0 &&
-               nodeset_equal(&nodes, &b->nodes);
+        return binding_from_memnode(m, &existing) == 0 && binding_equal(&existing, b);
 }
 
 /*
@@ -98,7 +67,7 @@ static int memnode_index(const struct domxml_numatune *nt, const struct domxml_m
         if (!by_cell)
                 return -ENOMEM;
         for (size_t i = nt->n_memnodes; i-- > 0;) {
-                long cell = numatune_memnode_cell(&nt->memnodes[i]);
+                long cell = binding_memnode_cell(&nt->memnodes[i]);
 
                 if (cell >= 0)
                         by_cell[cell] = &nt->memnodes[i]; /* backwards, so the first one stays */
@@ -107,8 +76,8 @@ static int memnode_index(const struct domxml_numatune *nt, const struct domxml_m
         return 0;
 }
 
-static const struct domxml_memnode *find_memnode(const struct domxml_memnode *const *by_cell, unsigned cell) {
-        return by_cell && cell <= NODE_ID_MAX ? by_cell[cell] : NULL;
+static const struct domxml_memnode *find_memnode(const struct domxml_memnode *const *by_cell, long cell) {
+        return by_cell && cell >= 0 && cell <= NODE_ID_MAX ? by_cell[cell] : NULL;
 }
 
 /* "<memory mode='x' nodeset='y'/>" for a message, with the values made safe to print. */
@@ -240,14 +209,14 @@ static void add_elements(struct strbuf *t, const struct block *b, bool own_line,
         }
 }
 
-/* Hands the built text over as the edit at offset. Returns 1, or -ENOMEM. */
+/* Hands the built text over as the edit at offset. Returns 0 or -ENOMEM. */
 static int text_finish(struct strbuf *t, size_t offset, size_t remove, struct domxml_edit *ret) {
         char *text;
 
         if (strbuf_finish(t, &text) < 0)
                 return -ENOMEM;
         *ret = (struct domxml_edit){.offset = offset, .remove = remove, .text = text};
-        return 1;
+        return 0;
 }
 
 /* No <numatune> yet: a new one where libvirt's formatter puts it. */
@@ -331,7 +300,7 @@ static int append_after_memory(
 
 bool numatune_effective_placement_auto(const struct domxml_facts *f) {
         if (f->n_numatune == 1 && f->numatune.n_memory > 0)
-                return numatune_memory_placement_auto(&f->numatune.memory, f->vcpu_placement_auto);
+                return binding_memory_placement_auto(&f->numatune.memory, f->vcpu_placement_auto);
         return f->vcpu_placement_auto;
 }
 
@@ -364,8 +333,8 @@ static struct effective_memory effective_memory(
         }
 
         e.present = true;
-        e.mode = numatune_mode_or_default(nt->memory.mode);
-        e.placement_auto = numatune_memory_placement_auto(&nt->memory, f->vcpu_placement_auto);
+        e.mode = binding_mode_or_default(nt->memory.mode);
+        e.placement_auto = binding_memory_placement_auto(&nt->memory, f->vcpu_placement_auto);
         return e;
 }
 
@@ -373,7 +342,7 @@ static struct effective_memory effective_memory(
 int numatune_check_memnodes_restrictive(
         const struct domxml_numatune *nt, const char *subject, struct diag *d) {
         for (size_t i = 0; i < nt->n_memnodes; i++)
-                if (numatune_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
+                if (binding_mode_or_default(nt->memnodes[i].mode) != NUMA_MODE_RESTRICTIVE) {
                         char cell[DIAG_QUOTE_SIZE(16)], mode[DIAG_QUOTE_SIZE(32)];
                         const char *m = nt->memnodes[i].mode ? nt->memnodes[i].mode : "strict";
                         const char *c = nt->memnodes[i].cellid ? nt->memnodes[i].cellid : "?";
@@ -427,7 +396,7 @@ static int check_rules(
         for (size_t i = 0; i < req->n_memnodes; i++)
                 if (add[i] && req->memnodes[i].mode != NUMA_MODE_RESTRICTIVE)
                         return diag_error(d, -EINVAL,
-                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %u "
+                                "%s: a restrictive <memory> needs every <memnode> restrictive, but cell %ld "
                                 "is '%s' (libvirt refuses the mix)",
                                 req->memnodes_subject, req->memnodes[i].cell,
                                 numa_mode_to_string(req->memnodes[i].mode));
@@ -467,7 +436,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
 
                         if (!memory_matches(&nt->memory, f->vcpu_placement_auto, req->memory)) {
                                 numatune_describe_memory(&nt->memory, existing, sizeof(existing));
-                                if (numatune_memory_markup(req->memory, '\'', &ours) < 0)
+                                if (numatune_markup(req->memory, '\'', &ours) < 0)
                                         return diag_error(d, -ENOMEM, "out of memory");
                                 return diag_error(d, -EEXIST,
                                         "%s: domain XML already has %s in <numatune>, which differs from %s; "
@@ -481,7 +450,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
         if (has_nt && req->n_memnodes > 0 && memnode_index(nt, &by_cell) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
         for (size_t i = 0; i < req->n_memnodes; i++) {
-                const struct memnode_binding *m = &req->memnodes[i];
+                const struct binding *m = &req->memnodes[i];
                 const struct domxml_memnode *old = find_memnode(by_cell, m->cell);
 
                 add[i] = !old;
@@ -490,7 +459,7 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
                         _cleanup_free_ char *ours = NULL;
 
                         numatune_describe_memnode(old, existing, sizeof(existing));
-                        if (numatune_memnode_markup(m, '\'', &ours) < 0)
+                        if (numatune_markup(m, '\'', &ours) < 0)
                                 return diag_error(d, -ENOMEM, "out of memory");
                         return diag_error(d, -EEXIST,
                                 "%s: domain XML already has %s, which differs from %s; not replacing it",
@@ -501,10 +470,52 @@ static int decide(const struct domxml_facts *f, const struct numatune_request *r
         return 0;
 }
 
+/* The elements that go in: the request's <memory> when add_memory, then each memnode add[] marks. */
+static int build_block(const struct domxml_facts *f, const struct numatune_request *req, bool add_memory,
+        const bool *add, struct block *b) {
+        if (add_memory) {
+                if (numatune_markup(req->memory, f->quote, &b->elements[b->n]) < 0)
+                        return -ENOMEM;
+                b->n++;
+        }
+        for (size_t i = 0; i < req->n_memnodes; i++)
+                if (add[i]) {
+                        if (numatune_markup(&req->memnodes[i], f->quote, &b->elements[b->n]) < 0)
+                                return -ENOMEM;
+                        b->n++;
+                }
+        return 0;
+}
+
+/* The edit that puts b where it belongs; f has at most one <numatune>. Returns 0 or -ENOMEM. */
+static int place_block(const char *buf, const struct domxml_facts *f, const struct block *b, bool add_memory,
+        struct domxml_edit *ret) {
+        _cleanup_(domxml_edit_done) struct domxml_edit e = {0};
+        int r;
+
+        if (f->n_numatune == 0)
+                r = new_numatune(buf, f, b, &e);
+        else if (f->numatune.span.self_closing)
+                r = fill_empty_numatune(buf, f, b, &e);
+        else if (add_memory || f->numatune.n_memory == 0)
+                r = prepend_to_numatune(buf, f, b, &e);
+        else
+                r = append_after_memory(buf, f, b, &e);
+        if (r < 0)
+                return r;
+        if (f->n_numatune == 0)
+                e.element_end = e.offset + strlen(e.text);
+        else
+                e.element_end = f->numatune.span.end + strlen(e.text) - e.remove;
+        *ret = TAKE_STRUCT(e);
+        return 0;
+}
+
 int numatune_plan(const char *buf, const struct domxml_facts *f, const struct numatune_request *req,
-        struct domxml_edit *ret, struct diag *d) {
+        struct domxml_edit *ret_edit, bool *ret_changed, struct diag *d) {
         _cleanup_free_ bool *add = calloc(req->n_memnodes + 1, sizeof(bool));
         _cleanup_(block_done) struct block b = {.elements = calloc(req->n_memnodes + 1, sizeof(char *))};
+        struct domxml_edit e = {0};
         bool add_memory;
         int r;
 
@@ -514,20 +525,8 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
         r = decide(f, req, &add_memory, add, d);
         if (r < 0)
                 return r;
-
-        if (add_memory) {
-                r = numatune_memory_markup(req->memory, f->quote, &b.elements[b.n]);
-                if (r < 0)
-                        return diag_error(d, -ENOMEM, "out of memory");
-                b.n++;
-        }
-        for (size_t i = 0; i < req->n_memnodes; i++)
-                if (add[i]) {
-                        r = numatune_memnode_markup(&req->memnodes[i], f->quote, &b.elements[b.n]);
-                        if (r < 0)
-                                return diag_error(d, -ENOMEM, "out of memory");
-                        b.n++;
-                }
+        if (build_block(f, req, add_memory, add, &b) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
         /*
          * The rules hold for the result even when nothing is added: a
          * document that already breaks them is what libvirt refuses, and
@@ -536,39 +535,24 @@ int numatune_plan(const char *buf, const struct domxml_facts *f, const struct nu
         r = check_rules(f, req, add, d);
         if (r < 0)
                 return r;
-        if (b.n == 0)
-                return 0;
-        if (f->n_numatune == 0)
-                r = new_numatune(buf, f, &b, ret);
-        else if (f->numatune.span.self_closing)
-                r = fill_empty_numatune(buf, f, &b, ret);
-        else if (add_memory || f->numatune.n_memory == 0)
-                r = prepend_to_numatune(buf, f, &b, ret);
-        else
-                r = append_after_memory(buf, f, &b, ret);
-        if (r < 0)
-                return diag_error(d, r, "out of memory");
-        if (f->n_numatune == 0)
-                ret->element_end = ret->offset + strlen(ret->text);
-        else
-                ret->element_end = f->numatune.span.end + strlen(ret->text) - ret->remove;
-        return r;
+        if (b.n > 0 && place_block(buf, f, &b, add_memory, &e) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
+
+        *ret_edit = e;
+        *ret_changed = b.n > 0;
+        return 0;
 }
 
 /* Parses doc and checks it holds exactly one direct <numatune> with everything in req. */
 static int verify_document(const char *doc, size_t len, const struct numatune_request *req, struct diag *d) {
         _cleanup_(domxml_facts_done) struct domxml_facts f = {0};
         _cleanup_free_ const struct domxml_memnode **by_cell = NULL;
-        struct diag inner;
         bool ok;
-        int r;
 
-        diag_init(&inner);
-        r = domxml_scan(doc, len, &f, &inner);
-        if (r < 0)
-                return diag_error(d, -EIO,
-                        "internal error: the edited domain XML does not parse (%s); file left unchanged",
-                        inner.message);
+        /* The hook's own output that does not parse is the hook's fault, whatever the parser says. */
+        if (domxml_scan(doc, len, &f, d) < 0)
+                return diag_reword(d, -EIO, "internal error: the edited domain XML does not parse (",
+                        "); file left unchanged");
 
         ok = f.n_numatune == 1;
         if (ok && req->memory)

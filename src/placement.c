@@ -2,7 +2,7 @@
 /* Where the VM's memory will be, checked on this host: huge pages, machine.slice's cgroup, locality. */
 #include <errno.h>
 
-#include "binding.h"
+#include "binding_list.h"
 #include "cgroup.h"
 #include "hugepages.h"
 #include "locality.h"

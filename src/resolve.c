@@ -18,8 +18,10 @@ static char *fmt_set(const struct nodeset *s) {
 
 #define SET_OR_Q(s) ((s) ? (s) : "?")
 
-static int check_exists(const struct numa_spec *spec, const struct topology *topo, struct diag *d) {
-        struct nodeset missing = spec->include;
+/* The nodes a value names exist on the host. */
+static int check_exists(
+        const struct nodeset *named, const char *subject, const struct topology *topo, struct diag *d) {
+        struct nodeset missing = *named;
         _cleanup_free_ char *m = NULL, *host = NULL;
 
         nodeset_subtract(&missing, &topo->present);
@@ -28,13 +30,14 @@ static int check_exists(const struct numa_spec *spec, const struct topology *top
 
         m = fmt_set(&missing);
         host = fmt_set(&topo->present);
-        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on %s (host nodes: %s)", spec->subject,
+        return diag_error(d, -EINVAL, "%s: %s %s %s not exist on %s (host nodes: %s)", subject,
                 nodeset_count(&missing) == 1 ? "node" : "nodes", SET_OR_Q(m),
                 nodeset_count(&missing) == 1 ? "does" : "do", topology_host(topo), SET_OR_Q(host));
 }
 
-static int check_memory_nodes(const struct numa_spec *spec, const struct topology *topo,
-        const struct nodeset *nodes, struct diag *d) {
+static int check_memory_nodes(
+        const struct binding *b, const char *subject, const struct topology *topo, struct diag *d) {
+        const struct nodeset *nodes = &b->nodes;
         struct nodeset memoryless = *nodes;
         _cleanup_free_ char *m = NULL, *with = NULL;
 
@@ -47,27 +50,28 @@ static int check_memory_nodes(const struct numa_spec *spec, const struct topolog
         m = fmt_set(&memoryless);
         with = fmt_set(&topo->with_memory);
 
-        if (spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE)
+        if (b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE)
                 return diag_error(d, -EINVAL,
                         "%s: %s %s %s no memory, and %s needs memory on every node (nodes with memory: %s)",
-                        spec->subject, nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
-                        nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode),
+                        subject, nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
+                        nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(b->mode),
                         SET_OR_Q(with));
 
         if (nodeset_equal(&memoryless, nodes))
-                return diag_error(d, -EINVAL, "%s: %s %s %s memory (nodes with memory: %s)", spec->subject,
+                return diag_error(d, -EINVAL, "%s: %s %s %s memory (nodes with memory: %s)", subject,
                         nodeset_count(nodes) == 1 ? "node" : "none of the nodes", SET_OR_Q(m),
                         nodeset_count(nodes) == 1 ? "has no" : "has", SET_OR_Q(with));
 
-        diag_warn(d, "%s: %s %s %s no memory; %s allocates only from the others", spec->subject,
+        diag_warn(d, "%s: %s %s %s no memory; %s allocates only from the others", subject,
                 nodeset_count(&memoryless) == 1 ? "node" : "nodes", SET_OR_Q(m),
-                nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(spec->mode));
+                nodeset_count(&memoryless) == 1 ? "has" : "have", numa_mode_to_string(b->mode));
         return 0;
 }
 
-static int check_capacity(const struct numa_spec *spec, const struct topology *topo,
-        const struct vm_facts *vm, const struct nodeset *nodes, struct diag *d) {
-        bool hard = spec->mode == NUMA_MODE_STRICT || spec->mode == NUMA_MODE_RESTRICTIVE;
+static int check_capacity(const struct binding *b, const char *subject, const struct topology *topo,
+        const struct vm_facts *vm, struct diag *d) {
+        const struct nodeset *nodes = &b->nodes;
+        bool hard = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
         char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
         _cleanup_free_ char *set = NULL;
         uint64_t total, free_bytes;
@@ -87,10 +91,10 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
                 size_format(total, total_s);
                 if (hard)
                         return diag_error(d, -EINVAL,
-                                "%s: %s (%s) is larger than all memory of node%s %s (%s)", spec->subject,
-                                what, vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
-                diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", spec->subject, what,
-                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                                "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what,
+                                vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what, vm_s,
+                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
                 return 0;
         }
 
@@ -102,41 +106,67 @@ static int check_capacity(const struct numa_spec *spec, const struct topology *t
 
         free_bytes = topology_sum_free(topo, nodes);
         if (vm->memory > free_bytes)
-                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", spec->subject, what,
-                        vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set),
-                        size_format(free_bytes, free_s));
+                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", subject, what, vm_s,
+                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), size_format(free_bytes, free_s));
         return 0;
 }
 
-int resolve_spec(const struct numa_spec *spec, const struct topology *topo, const struct vm_facts *vm,
-        struct numa_binding *ret, struct diag *d) {
-        struct numa_binding b = {.mode = spec->mode};
+/* The checks on the nodes a binding ends with: some are left, as many as its mode takes, with memory enough.
+ */
+static int check_nodes(const struct binding *b, const char *subject, const struct topology *topo,
+        const struct vm_facts *vm, struct diag *d) {
         int r;
 
-        switch (spec->target) {
-        case SPEC_TARGET_AUTO:
-                b.placement_auto = true;
-                *ret = b;
-                return 0;
+        if (nodeset_is_empty(&b->nodes)) {
+                _cleanup_free_ char *with = fmt_set(&topo->with_memory);
 
-        case SPEC_TARGET_NONE:
-                /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
-                if (!vm->vcpu_placement_auto)
-                        return diag_error(d, -EINVAL,
-                                "%s: a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs "
-                                "<vcpu placement='auto'>)",
-                                spec->subject, numa_mode_to_string(spec->mode),
-                                spec->mode == NUMA_MODE_PREFERRED ? "0" : "0-1",
-                                numa_mode_to_string(spec->mode));
-                b.placement_auto = true;
-                *ret = b;
-                return 0;
-
-        case SPEC_TARGET_NODESET:
-                break;
+                return diag_error(
+                        d, -EINVAL, "%s leaves no node (nodes with memory: %s)", subject, SET_OR_Q(with));
         }
 
-        r = check_exists(spec, topo, d);
+        if (b->mode == NUMA_MODE_PREFERRED && nodeset_count(&b->nodes) > 1) {
+                _cleanup_free_ char *set = fmt_set(&b->nodes);
+
+                return diag_error(d, -EINVAL,
+                        "%s: preferred takes exactly one node, but this gives %s; use 'interleave:%s' or "
+                        "'strict:%s'",
+                        subject, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
+        }
+
+        r = check_memory_nodes(b, subject, topo, d);
+        if (r < 0)
+                return r;
+        return check_capacity(b, subject, topo, vm, d);
+}
+
+/* A spec without a nodeset: automatic placement, which a mode alone gets only from <vcpu placement='auto'>.
+ */
+static int resolve_placement(const struct numa_spec *spec, const struct vm_facts *vm, struct diag *d) {
+        /* libvirt's numatune placement follows <vcpu placement>; say so explicitly. */
+        if (spec->target == SPEC_TARGET_NONE && !vm->vcpu_placement_auto)
+                return diag_error(d, -EINVAL,
+                        "%s: a nodeset is needed, e.g. '%s:%s' or '%s:auto' (a mode alone needs "
+                        "<vcpu placement='auto'>)",
+                        spec->subject, numa_mode_to_string(spec->mode),
+                        spec->mode == NUMA_MODE_PREFERRED ? "0" : "0-1", numa_mode_to_string(spec->mode));
+        return 0;
+}
+
+int resolve_spec(const struct numa_spec *spec, long cell, const struct topology *topo,
+        const struct vm_facts *vm, struct binding *ret, struct diag *d) {
+        struct binding b = {.cell = cell, .mode = spec->mode};
+        int r;
+
+        if (spec->target != SPEC_TARGET_NODESET) {
+                r = resolve_placement(spec, vm, d);
+                if (r < 0)
+                        return r;
+                b.placement_auto = true;
+                *ret = b;
+                return 0;
+        }
+
+        r = check_exists(&spec->include, spec->subject, topo, d);
         if (r < 0)
                 return r;
 
@@ -148,30 +178,22 @@ int resolve_spec(const struct numa_spec *spec, const struct topology *topo, cons
                 nodeset_union(&b.nodes, &topo->memory_unknown);
         }
         nodeset_subtract(&b.nodes, &spec->exclude);
-        if (nodeset_is_empty(&b.nodes)) {
-                _cleanup_free_ char *with = fmt_set(&topo->with_memory);
 
-                return diag_error(d, -EINVAL, "%s leaves no node (nodes with memory: %s)", spec->subject,
-                        SET_OR_Q(with));
-        }
-
-        if (spec->mode == NUMA_MODE_PREFERRED && nodeset_count(&b.nodes) > 1) {
-                _cleanup_free_ char *set = fmt_set(&b.nodes);
-
-                return diag_error(d, -EINVAL,
-                        "%s: preferred takes exactly one node, but this gives %s; use 'interleave:%s' or "
-                        "'strict:%s'",
-                        spec->subject, SET_OR_Q(set), SET_OR_Q(set), SET_OR_Q(set));
-        }
-
-        r = check_memory_nodes(spec, topo, &b.nodes, d);
+        r = check_nodes(&b, spec->subject, topo, vm, d);
         if (r < 0)
                 return r;
-
-        r = check_capacity(spec, topo, vm, &b.nodes, d);
-        if (r < 0)
-                return r;
-
         *ret = b;
         return 0;
+}
+
+int resolve_check(const struct binding *b, const char *subject, const struct topology *topo,
+        const struct vm_facts *vm, struct diag *d) {
+        int r;
+
+        if (b->placement_auto)
+                return 0;
+        r = check_exists(&b->nodes, subject, topo, d);
+        if (r < 0)
+                return r;
+        return check_nodes(b, subject, topo, vm, d);
 }

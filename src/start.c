@@ -23,8 +23,8 @@ struct start {
         struct numa_spec spec; /* when the numa property is set */
         struct memnode_list memnodes;
         char memnodes_subject[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX) + 32]; /* "numa_memnode '...'" */
-        struct numa_binding memory;
-        struct memnode_binding *memnode_bindings;
+        struct binding memory;
+        struct binding *memnode_bindings;
         struct numatune_request nr;
         struct domxml_edit edit;
         bool changed;
@@ -90,16 +90,16 @@ static int load(struct run *r, struct start *s) {
  * a failure is judged again on the whole host, so that the message (which
  * lists the nodes with memory) is exact.
  */
-static int resolve_on_host(
-        struct run *r, const struct numa_spec *spec, const struct vm_facts *vm, struct numa_binding *ret) {
+static int resolve_on_host(struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm,
+        struct binding *ret) {
         struct diag_mark mark;
         int k;
 
         if (!r->host.topo.partial)
-                return resolve_spec(spec, &r->host.topo, vm, ret, r->d);
+                return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 
         mark = diag_mark(r->d);
-        k = resolve_spec(spec, &r->host.topo, vm, ret, r->d);
+        k = resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
         if (k >= 0)
                 return k;
         diag_rewind(r->d, mark);
@@ -107,7 +107,7 @@ static int resolve_on_host(
         k = host_read_all_memory(&r->host, r->d);
         if (k < 0)
                 return k;
-        return resolve_spec(spec, &r->host.topo, vm, ret, r->d);
+        return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 }
 
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */
@@ -128,7 +128,7 @@ static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
 /* Each numa_memnode item on its guest cell; their nodes are added to used. */
 static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used) {
         const struct memnode_list *memnodes = &s->memnodes;
-        _cleanup_free_ struct memnode_binding *mb = NULL;
+        _cleanup_free_ struct binding *mb = NULL;
         int k;
 
         mb = calloc(memnodes->n + 1, sizeof(*mb));
@@ -136,18 +136,16 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
                 return diag_error(r->d, -ENOMEM, "out of memory");
         for (size_t i = 0; i < memnodes->n; i++) {
                 const struct memnode_spec *m = &memnodes->items[i];
-                struct numa_binding b;
                 struct vm_facts cell;
                 char label[64];
 
                 k = run_cell_facts(r, m->cell, m->spec.subject, &cell, label, sizeof(label));
                 if (k < 0)
                         return k;
-                k = resolve_on_host(r, &m->spec, &cell, &b);
+                k = resolve_on_host(r, &m->spec, m->cell, &cell, &mb[i]);
                 if (k < 0)
                         return k;
-                mb[i] = (struct memnode_binding){.cell = m->cell, .mode = b.mode, .nodes = b.nodes};
-                nodeset_union(used, &b.nodes);
+                nodeset_union(used, &mb[i].nodes);
         }
         s->memnode_bindings = TAKE_PTR(mb);
         return 0;
@@ -161,7 +159,7 @@ static int resolve(struct run *r, struct start *s) {
 
         nodeset_clear(&used);
         if (req->spec) {
-                k = resolve_on_host(r, &s->spec, &r->vm, &s->memory);
+                k = resolve_on_host(r, &s->spec, BINDING_VM, &r->vm, &s->memory);
                 if (k < 0)
                         return k;
                 used = s->memory.nodes;
@@ -185,12 +183,7 @@ static int resolve(struct run *r, struct start *s) {
 
 /* The one insertion that puts the request into the document; none when it is there already. */
 static int plan(struct run *r, struct start *s) {
-        int k = numatune_plan(r->file.data, &r->facts, &s->nr, &s->edit, r->d);
-
-        if (k < 0)
-                return k;
-        s->changed = k > 0;
-        return 0;
+        return numatune_plan(r->file.data, &r->facts, &s->nr, &s->edit, &s->changed, r->d);
 }
 
 /* Huge pages and locality, once the bindings are known and before anything is written. */
@@ -214,13 +207,13 @@ static void describe_request(const struct numatune_request *nr, const char *tail
         if (nr->memory) {
                 _cleanup_free_ char *m = NULL;
 
-                if (numatune_memory_markup(nr->memory, '\'', &m) == 0)
+                if (numatune_markup(nr->memory, '\'', &m) == 0)
                         strbuf_str(&t, m);
         }
         for (size_t i = 0; i < nr->n_memnodes; i++) {
                 _cleanup_free_ char *m = NULL;
 
-                if (numatune_memnode_markup(&nr->memnodes[i], '\'', &m) == 0) {
+                if (numatune_markup(&nr->memnodes[i], '\'', &m) == 0) {
                         if (t.len)
                                 strbuf_str(&t, " ");
                         strbuf_str(&t, m);

@@ -16,6 +16,7 @@
 
 #include "fileio.h"
 #include "macro.h"
+#include "mounts.h"
 #include "watchdog.h"
 
 /*
@@ -36,6 +37,20 @@ static volatile sig_atomic_t worker_exited, limit_signal, stop_signal, signals_s
 
 enum state { REFUSED, REPLACED, SUCCEEDED, HOLDING };
 
+/*
+ * What the worker has reported: the supervisor's copy, or, in a run this
+ * process guards itself (watchdog_start()), its own.
+ */
+struct run_state {
+        enum state outcome; /* REFUSED (nothing yet), SUCCEEDED or HOLDING */
+        bool cpu_limit;
+        bool has_temp, has_identity, replaced;
+        int dir_fd;
+        char target[NAME_MAX + 1], temp[NAME_MAX + 1];
+        dev_t dev;
+        ino_t ino;
+};
+
 struct supervisor {
         pid_t worker;
         int status; /* the worker's wait status, once reaped */
@@ -46,15 +61,12 @@ struct supervisor {
         size_t len, off;  /* what was read from err and is not yet written */
         bool stderr_lost; /* our stderr fails: what the worker writes is dropped */
         bool line_open;   /* our stderr does not end with a newline */
-        /* what the worker reported */
-        enum state outcome; /* REFUSED (nothing yet), SUCCEEDED or HOLDING */
-        bool cpu_limit;
-        bool has_temp, has_identity, replaced;
-        int dir_fd;
-        char target[NAME_MAX + 1], temp[NAME_MAX + 1];
-        dev_t dev;
-        ino_t ino;
+        struct run_state run;
 };
+
+/* A run this process guards itself: its state, and whether it is one. */
+static struct run_state guard = {.dir_fd = -1, .outcome = REFUSED};
+static bool guarding;
 
 /* The signals the supervisor handles; all are blocked outside ppoll(). */
 static const int handled_signals[] = {SIGCHLD, SIGALRM, SIGXCPU, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
@@ -74,6 +86,20 @@ static void on_signal(int sig) {
                 limit_signal = sig;
 }
 
+static void apply_report(struct run_state *s, const struct watchdog_report *r, int passed);
+
+/* The signals a guarded run handles, blocked while its state changes. */
+static sigset_t guard_signals;
+
+/* A report in a guarded run: applied to its own state, which its signal handler reads. */
+static void guard_apply(const struct watchdog_report *r, int pass_fd) {
+        sigset_t old;
+
+        sigprocmask(SIG_BLOCK, &guard_signals, &old);
+        apply_report(&guard, r, pass_fd >= 0 ? fcntl(pass_fd, F_DUPFD_CLOEXEC, 3) : -1);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void report_send(const struct watchdog_report *r, int pass_fd) {
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
@@ -82,6 +108,10 @@ static void report_send(const struct watchdog_report *r, int pass_fd) {
         struct iovec iov = {.iov_base = (void *) r, .iov_len = sizeof(*r)};
         struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 
+        if (guarding) {
+                guard_apply(r, pass_fd);
+                return;
+        }
         if (report_fd < 0)
                 return;
         if (pass_fd >= 0) {
@@ -299,7 +329,7 @@ static void reap(struct supervisor *s) {
                 s->reaped = true;
 }
 
-static void apply_report(struct supervisor *s, const struct watchdog_report *r, int passed) {
+static void apply_report(struct run_state *s, const struct watchdog_report *r, int passed) {
         switch ((enum watchdog_report_kind) r->kind) {
         case WATCHDOG_REPORT_HOLD:
                 s->outcome = HOLDING;
@@ -348,7 +378,7 @@ static void reports_read(struct supervisor *s) {
                         s->reports = -1;
                         return;
                 }
-                apply_report(s, &r, passed);
+                apply_report(&s->run, &r, passed);
         }
 }
 
@@ -424,9 +454,9 @@ static void poll_once(struct supervisor *s, const sigset_t *wait_mask, int timeo
 static int stop_cause(const struct supervisor *s) {
         if (limit_signal)
                 return limit_signal;
-        if (s->cpu_limit)
+        if (s->run.cpu_limit)
                 return SIGXCPU;
-        if (stop_signal && s->outcome == REFUSED)
+        if (stop_signal && s->run.outcome == REFUSED)
                 return stop_signal;
         return 0;
 }
@@ -482,7 +512,7 @@ static void worker_end(struct supervisor *s, const sigset_t *wait_mask) {
  * Removing first makes the answer final: a worker still stuck in the
  * kernel can no longer rename a name that is gone.
  */
-static bool temp_settle(struct supervisor *s) {
+static bool temp_settle(struct run_state *s) {
         struct stat st;
 
         if (s->replaced || !s->has_temp)
@@ -512,47 +542,85 @@ static void relay_rest(struct supervisor *s) {
         }
 }
 
-static void cause_text(int cause, char *buf, size_t size) {
+/* Appends str to buf (of size bytes, len used), truncating; async-signal-safe, unlike snprintf(). */
+static void append(char *buf, size_t size, size_t *len, const char *str) {
+        while (*str && *len + 1 < size)
+                buf[(*len)++] = *str++;
+        buf[*len] = '\0';
+}
+
+static void append_number(char *buf, size_t size, size_t *len, unsigned n) {
+        char digits[16];
+        size_t i = sizeof(digits) - 1;
+
+        digits[i] = '\0';
+        do
+                digits[--i] = (char) ('0' + n % 10);
+        while ((n /= 10) > 0 && i > 0);
+        append(buf, size, len, digits + i);
+}
+
+/* Why the run ended; async-signal-safe for every cause but a killed worker's (a negative one). */
+static void cause_text(int cause, char *buf, size_t size, size_t *len) {
         static const char *const names[] = {
                 [SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT", [SIGTERM] = "SIGTERM"};
 
         if (cause == SIGXCPU)
-                snprintf(buf, size, "CPU time limit reached (watchdog)");
+                append(buf, size, len, "CPU time limit reached (watchdog)");
         else if (cause == SIGALRM)
-                snprintf(buf, size, "wall-clock time limit reached (watchdog)");
-        else if (cause > 0 && (size_t) cause < ELEMENTSOF(names) && names[cause])
-                snprintf(buf, size, "stopped by %s", names[cause]);
-        else
-                snprintf(buf, size, "its worker process was killed by signal %d (%s)", -cause,
-                        strsignal(-cause));
+                append(buf, size, len, "wall-clock time limit reached (watchdog)");
+        else if (cause > 0 && (size_t) cause < ELEMENTSOF(names) && names[cause]) {
+                append(buf, size, len, "stopped by ");
+                append(buf, size, len, names[cause]);
+        } else {
+                append(buf, size, len, "its worker process was killed by signal ");
+                append_number(buf, size, len, (unsigned) -cause);
+                append(buf, size, len, " (");
+                append(buf, size, len, strsignal(-cause));
+                append(buf, size, len, ")");
+        }
 }
 
 /*
  * The one line of a run that ended at cause (a signal number, or minus
  * the signal that killed the worker), and its exit code. Until the rename
  * the domain XML is untouched: refuse. After it the edit is done and
- * stands, as does a success being printed; a failure being printed has
- * its own line already.
+ * stands, as does a success being printed. A failure being printed has
+ * its own line already: -1, and nothing written. line_open: our stderr
+ * does not end with a newline. Async-signal-safe for a positive cause.
  */
-static int supervise_finish(struct supervisor *s, int cause) {
-        static const char *const formats[] = {
-                [REFUSED] = "numa: gave up: %s; domain XML left unchanged\n",
-                [REPLACED] = "numa: warning: %s after the domain XML was replaced; the change stands\n",
-                [SUCCEEDED] = "numa: warning: %s after the run succeeded; its result stands\n",
+static int run_finish(struct run_state *run, int cause, bool line_open) {
+        static const char *const before[] = {
+                [REFUSED] = "numa: gave up: ",
+                [REPLACED] = "numa: warning: ",
+                [SUCCEEDED] = "numa: warning: ",
         };
-        enum state state = temp_settle(s) ? REPLACED : s->outcome;
-        char what[128], line[256];
+        static const char *const after[] = {
+                [REFUSED] = "; domain XML left unchanged\n",
+                [REPLACED] = " after the domain XML was replaced; the change stands\n",
+                [SUCCEEDED] = " after the run succeeded; its result stands\n",
+        };
+        enum state state = temp_settle(run) ? REPLACED : run->outcome;
+        char line[256];
+        size_t len = 0;
 
-        if (state == HOLDING) {
-                relay_rest(s);
-                return EXIT_HOOK_FAILED;
-        }
-        cause_text(cause, what, sizeof(what));
-        snprintf(line, sizeof(line), formats[state], what);
-        if (s->line_open)
-                (void) write_all(STDERR_FILENO, "\n", 1);
-        (void) write_all(STDERR_FILENO, line, strlen(line));
+        if (state == HOLDING)
+                return -1;
+        append(line, sizeof(line), &len, line_open ? "\n" : "");
+        append(line, sizeof(line), &len, before[state]);
+        cause_text(cause, line, sizeof(line), &len);
+        append(line, sizeof(line), &len, after[state]);
+        (void) write_all(STDERR_FILENO, line, len);
         return state == REFUSED ? EXIT_HOOK_FAILED : EXIT_SUCCESS;
+}
+
+static int supervise_finish(struct supervisor *s, int cause) {
+        int r = run_finish(&s->run, cause, s->line_open);
+
+        if (r >= 0)
+                return r;
+        relay_rest(s);
+        return EXIT_HOOK_FAILED;
 }
 
 static int supervise(struct supervisor *s, const sigset_t *wait_mask) {
@@ -565,12 +633,12 @@ static int supervise(struct supervisor *s, const sigset_t *wait_mask) {
         if (cause)
                 return supervise_finish(s, cause);
         /* The worker removes its temporary itself; this only makes sure. */
-        (void) temp_settle(s);
+        (void) temp_settle(&s->run);
         return WIFEXITED(s->status) ? WEXITSTATUS(s->status) : EXIT_HOOK_FAILED;
 }
 
 static int supervisor_start(void) {
-        struct supervisor s = {.dir_fd = -1, .outcome = REFUSED};
+        struct supervisor s = {.run = {.dir_fd = -1, .outcome = REFUSED}};
         struct sigaction old_pipe;
         sigset_t old_mask, wait_mask;
         pid_t parent = getpid();
@@ -616,9 +684,66 @@ static int supervisor_start(void) {
         _exit(supervise(&s, &wait_mask));
 }
 
-void watchdog_start(void) {
-        int r = supervisor_start();
+/*
+ * A run guarded by this process: the limits and the stop signals end it
+ * from a handler, which settles the temporary and writes the one line as
+ * the supervisor does. A stop signal once an outcome is being printed is
+ * let pass (SA_RESTART), as the supervisor lets it pass; a limit then
+ * ends a failure at once, its line being the worker's own.
+ */
+static void on_guard_signal(int sig) {
+        int r;
 
+        if (is_stop_signal(sig) && guard.outcome != REFUSED)
+                return;
+        r = guard.outcome == HOLDING ? -1 : run_finish(&guard, sig, false);
+        _exit(r < 0 ? EXIT_HOOK_FAILED : r);
+}
+
+static void guard_start(void) {
+        struct sigaction sa = {.sa_handler = on_guard_signal, .sa_flags = SA_RESTART};
+        unsigned pending;
+
+        std_fds_open();
+        cpu_limit_set();
+        sigemptyset(&guard_signals);
+        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
+                if (handled_signals[i] != SIGCHLD)
+                        sigaddset(&guard_signals, handled_signals[i]);
+        sa.sa_mask = guard_signals;
+        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++) {
+                int sig = handled_signals[i];
+                struct sigaction old;
+
+                if (sig == SIGCHLD ||
+                        (is_stop_signal(sig) && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN))
+                        continue;
+                sigaction(sig, &sa, NULL);
+        }
+        guarding = true;
+        /* As in supervisor_start(): a sooner alarm() pending across exec is kept. */
+        pending = alarm(WATCHDOG_WALL_SECONDS);
+        if (pending > 0 && pending < WATCHDOG_WALL_SECONDS)
+                alarm(pending);
+        /* A blocked signal mask survives exec: a caller that blocked these would disarm the limits. */
+        sigprocmask(SIG_UNBLOCK, &guard_signals, NULL);
+}
+
+/* Whether the caller asks for a supervised run whatever the files (the tests of that path). */
+static bool supervision_forced(void) {
+        const char *e = getenv("VDSM_HOOK_NUMA_SUPERVISE");
+
+        return e && *e && strcmp(e, "0") != 0;
+}
+
+void watchdog_start(const char *const *paths, size_t n_paths) {
+        int r;
+
+        if (!supervision_forced() && mounts_paths_cannot_stall(paths, n_paths)) {
+                guard_start();
+                return;
+        }
+        r = supervisor_start();
         if (r < 0) {
                 dprintf(STDERR_FILENO, "numa: cannot start the worker process: %s\n", strerror(-r));
                 /* Not exit(): a sanitizer's leak check needs a thread, which this process may not get either.

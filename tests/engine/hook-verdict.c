@@ -22,18 +22,18 @@
 static int verdict(const char *property, const char *value, const struct topology *host, struct diag *d) {
         const struct vm_facts vm = {.vcpu_placement_auto = true};
         struct memnode_list l = {0};
-        struct numa_binding b;
+        struct binding b;
         struct numa_spec spec;
         int r;
 
         if (strcmp(property, "numa_memnode") != 0) {
                 r = spec_parse(value, &spec, d);
-                return r < 0 ? r : resolve_spec(&spec, host, &vm, &b, d);
+                return r < 0 ? r : resolve_spec(&spec, BINDING_VM, host, &vm, &b, d);
         }
 
         r = spec_parse_memnodes(value, &l, d);
         for (size_t i = 0; r >= 0 && i < l.n; i++)
-                r = resolve_spec(&l.items[i].spec, host, &vm, &b, d);
+                r = resolve_spec(&l.items[i].spec, l.items[i].cell, host, &vm, &b, d);
         memnode_list_done(&l);
         return r;
 }

@@ -6,11 +6,15 @@
  *   FAULT_OP     read | write | close | fchmod | fchown | openat | open | renameat |
  *                faccessat | flock | fstatat | flistxattr | fgetxattr | fsetxattr |
  *                fremovexattr
- *   FAULT_AT     N, counting calls of FAULT_OP in the hook's worker process (the
- *                process the hook forks; its supervisor only relays and cleans
- *                up); read, write and close count only descriptors above 2 that
+ *   FAULT_AT     N, counting calls of FAULT_OP in the process that does the
+ *                hook's work: the hook itself when it guards its own run, its
+ *                worker when it forks one (a process that has forked, the
+ *                supervisor, only relays and cleans up, and is not counted);
+ *                read, write and close count only descriptors above 2 that
  *                are not pipes or sockets, so the standard streams and the
- *                channels between the two processes are not faulted
+ *                channels between the two processes are not faulted; the
+ *                mount table the hook reads to choose between the two
+ *                (/proc/self/mountinfo) is not counted either
  *   FAULT_ERRNO  ENOSPC | EIO | EDQUOT | EXDEV | EPERM | EFBIG | EACCES | EROFS |
  *                EINVAL | ENOLCK | ENOTSUP | E2BIG: fail with it
  *                short: write only part of the buffer (a legal short write)
@@ -38,14 +42,20 @@
 #include <unistd.h>
 
 static long counter;
-/* The process the shim was loaded into: the hook's supervisor, whose calls are not counted. */
-static pid_t loaded_into;
-
-__attribute__((constructor)) static void remember_pid(void) {
-        loaded_into = getpid();
-}
+/* Set in a process once it has forked: the hook's supervisor, whose calls are not counted. */
+static bool supervisor;
+/* The mount table's descriptor while it is open (not counted), or -1. */
+static int mountinfo_fd = -1;
 
 #define REAL(name) ((__typeof__(&name)) dlsym(RTLD_NEXT, #name))
+
+pid_t fork(void) {
+        pid_t pid = REAL(fork)();
+
+        if (pid > 0)
+                supervisor = true;
+        return pid;
+}
 
 static void log_hit(void) {
         const char *log = getenv("FAULT_LOG");
@@ -64,7 +74,7 @@ static void log_hit(void) {
 static bool fire(const char *op) {
         const char *want = getenv("FAULT_OP"), *at = getenv("FAULT_AT");
 
-        if (!want || !at || strcmp(want, op) != 0 || getpid() == loaded_into)
+        if (!want || !at || strcmp(want, op) != 0 || supervisor)
                 return false;
         ++counter;
         if (getenv("FAULT_EVERY") ? counter < atol(at) : counter != atol(at))
@@ -144,7 +154,8 @@ static bool act(void) {
 static bool counted(int fd) {
         struct stat st;
 
-        return fd > 2 && fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode);
+        return fd > 2 && fd != mountinfo_fd && fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) &&
+               !S_ISSOCK(st.st_mode);
 }
 
 ssize_t read(int fd, void *buf, size_t n) {
@@ -172,6 +183,10 @@ ssize_t write(int fd, const void *buf, size_t n) {
 }
 
 int close(int fd) {
+        if (fd == mountinfo_fd) {
+                mountinfo_fd = -1;
+                return REAL(close)(fd);
+        }
         if (counted(fd) && fire("close")) {
                 if (act())
                         return REAL(close)(fd);
@@ -228,6 +243,8 @@ int open64(const char *path, int flags, ...) {
         mode_t mode = 0;
 
         OPEN_MODE(flags, mode);
+        if (strcmp(path, "/proc/self/mountinfo") == 0)
+                return mountinfo_fd = REAL(open64)(path, flags, mode);
         if (fire("open")) {
                 errno = fault_errno();
                 return -1;

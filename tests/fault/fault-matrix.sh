@@ -165,11 +165,12 @@ done
 
 # SIGKILL of the worker in the middle of every write (the OOM killer, a
 # kill by pid): the supervisor removes the temporary and refuses with one
-# line; the file is the original, never a mix.
+# line; the file is the original, never a mix. The file is on a local
+# filesystem, where the hook runs no worker unless asked to.
 for at in $(seq 1 20); do
     fresh_doc
     inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
-    faulted write "$at" kill
+    VDSM_HOOK_NUMA_SUPERVISE=1 faulted write "$at" kill
     [ -f "$tmp/hits" ] || break
     outcome "SIGKILL of the worker at write #$at" "$rc" "$inode" "$mode"
     if [ "$rc" = 2 ] && ! grep -q '^numa: gave up: its worker process was killed by signal 9' "$tmp/err"; then
@@ -177,6 +178,20 @@ for at in $(seq 1 20); do
     fi
     rm -f "$tmp"/work/.numa-*
 done
+
+# SIGKILL of a run that guards itself (no worker: the file is local): no
+# process is left to clean up, so the temporary stays, but the file is the
+# original, never a mix.
+fresh_doc
+inode=$(stat -c %i "$doc") mode=$(stat -c %a "$doc")
+faulted write 1 kill
+if [ -f "$tmp/hits" ] && [ "$rc" = 137 ] && cmp -s "$fixtures/ovirt.xml" "$doc" \
+    && [ "$(stat -c %i "$doc")" = "$inode" ] && [ "$(stat -c %a "$doc")" = "$mode" ]; then
+    ok "SIGKILL of a self-guarded run: the file is the original (left: $(leftovers | tr '\n' ' '))"
+else
+    not_ok "SIGKILL of a self-guarded run: exit $rc, file $(cmp -s "$fixtures/ovirt.xml" "$doc" && echo original || echo changed)"
+fi
+rm -f "$tmp"/work/.numa-*
 
 # Faults the hook rightly works around: a filesystem without flock()
 # (the check before the rename still guards the file), and a kernel or C

@@ -11,6 +11,8 @@
 #
 #   signals.sh HOOK SHIM FIXTURES
 #
+# Every case runs twice: self-guarded and supervised (see watchdog.h).
+#
 # Prints TAP.
 set -u
 hook=$(realpath "$1") shim=$(realpath "$2") fixtures=$(realpath "$3")
@@ -26,8 +28,9 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -KILL -- "-$pid" 2> /dev/null; rm -rf "$tmp"' EXIT
 n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+mode=
+ok() { n=$((n + 1)); echo "ok $n $mode$*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $mode$*"; }
 
 "$hook" "${caps[@]}" --numa "$spec" --domxml "$fixtures/ovirt.xml" --dry-run > "$tmp/expected.xml" 2> /dev/null
 mkdir "$tmp/work"
@@ -66,6 +69,13 @@ signalled() {
     kill -KILL -- "-$pid" 2> /dev/null
     pid=
 }
+
+# Each case twice: the file is local, so the hook guards its own run (its
+# handlers do the work); then with a supervising parent and a worker, as
+# for a file that could stall (VDSM_HOOK_NUMA_SUPERVISE).
+for supervise in 0 1; do
+export VDSM_HOOK_NUMA_SUPERVISE=$supervise
+mode=$([ "$supervise" = 1 ] && echo "supervised: " || echo "self-guarded: ")
 
 for sig in TERM INT HUP QUIT; do
     for target in pid group; do
@@ -125,6 +135,8 @@ if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q 'wall-clock time 
 else
     not_ok "SIGHUP ignored by the caller: exit $rc after ${took} s, leftovers '$(leftovers)': $(head -c 300 "$tmp/err")"
 fi
+
+done
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,9 @@
 #     no temporary; still so once the read has returned, so the worker never
 #     went on to replace the file.
 #   - SIGTERM during the stall: the pipe ends within 4 s of it, exit 2, one
-#     line naming SIGTERM.
+#     line naming SIGTERM; also when the path given is a symlink on a local
+#     filesystem to the file on FUSE (the hook must see through it and run
+#     a supervised worker, see mounts.h).
 #
 #   stall-fuse.sh HOOK FIXTURES STALL-FS
 #
@@ -67,13 +69,13 @@ if ! grep -q mounted "$tmp/fs.log" 2> /dev/null || [ ! -f "$mnt/caps.xml" ]; the
 fi
 reads() { grep -c '^read$' "$tmp/fs.log"; }
 
-# run_stalled [SIGNAL]: the hook (own process group, SIGTERM's default
+# run_stalled [SIGNAL [CAPS]]: the hook (own process group, SIGTERM's default
 # disposition) on a fresh $doc with the capabilities on the stalling
 # filesystem, its stderr a FIFO that cat reads to the end; with SIGNAL, sent
 # once the read is stalled. Sets rc, eof_ms (start to the end of stderr,
 # or from the signal when one was sent) and $tmp/err.
 run_stalled() {
-    local sig=${1:-} before start
+    local sig=${1:-} caps=${2:-$mnt/caps.xml} before start
     cp "$fixtures/ovirt.xml" "$doc"
     rm -f "$tmp/fifo"
     mkfifo "$tmp/fifo"
@@ -81,7 +83,7 @@ run_stalled() {
     local cat_pid=$!
     before=$(reads) start=$(ms)
     perl -e '$SIG{TERM} = "DEFAULT"; setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
-        env numa=$spec _hook_domxml="$doc" "$hook" --capabilities "$mnt/caps.xml" > /dev/null 2> "$tmp/fifo" &
+        env numa=$spec _hook_domxml="$doc" "$hook" --capabilities "$caps" > /dev/null 2> "$tmp/fifo" &
     hook_pid=$!
     if [ -n "$sig" ]; then
         for _ in $(seq 100); do
@@ -123,6 +125,21 @@ if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: .*SIGTERM
     ok "SIGTERM during a read stalled in the kernel: stderr ended $eof_ms ms after it: $(cat "$tmp/err")"
 else
     not_ok "SIGTERM during a read stalled in the kernel: exit $rc, stderr ended $eof_ms ms after it: $(head -c 300 "$tmp/err")"
+fi
+
+kill -KILL -- "-$hook_pid" 2> /dev/null
+hook_pid=
+
+# A new domain XML: the worker the last case left stalled still holds the old one's lock.
+rm -f "$doc"
+ln -s "$mnt/caps.xml" "$tmp/work/caps-link.xml"
+run_stalled TERM "$tmp/work/caps-link.xml"
+rm -f "$tmp/work/caps-link.xml"
+if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: .*SIGTERM' "$tmp/err" \
+    && [ "$eof_ms" -le 4000 ] && cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ]; then
+    ok "SIGTERM during a stalled read through a local symlink: stderr ended $eof_ms ms after it: $(cat "$tmp/err")"
+else
+    not_ok "SIGTERM during a stalled read through a local symlink: exit $rc, stderr ended $eof_ms ms after it: $(head -c 300 "$tmp/err")"
 fi
 
 echo "1..$n"

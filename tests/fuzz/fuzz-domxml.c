@@ -21,12 +21,12 @@
 /* A fixed request, chosen by the input's length so no input byte is spent on it. */
 struct request {
         struct numatune_request nr;
-        struct numa_binding memory;
-        struct memnode_binding memnodes[2];
+        struct binding memory;
+        struct binding memnodes[2];
 };
 
 static void request_for(size_t size, struct request *r) {
-        *r = (struct request){0};
+        *r = (struct request){.memory = {.cell = BINDING_VM}};
         r->nr.memory_subject = "fuzz";
         r->nr.memnodes_subject = "fuzz memnodes";
         r->nr.memnodes = r->memnodes;
@@ -46,14 +46,14 @@ static void request_for(size_t size, struct request *r) {
                 r->memory.mode = NUMA_MODE_RESTRICTIVE;
                 nodeset_add(&r->memory.nodes, 2);
                 r->nr.memory = &r->memory;
-                r->memnodes[0] = (struct memnode_binding){.cell = 1, .mode = NUMA_MODE_RESTRICTIVE};
+                r->memnodes[0] = (struct binding){.cell = 1, .mode = NUMA_MODE_RESTRICTIVE};
                 nodeset_add(&r->memnodes[0].nodes, 2);
                 r->nr.n_memnodes = 1;
                 break;
         default:
-                r->memnodes[0] = (struct memnode_binding){.cell = 0, .mode = NUMA_MODE_STRICT};
+                r->memnodes[0] = (struct binding){.cell = 0, .mode = NUMA_MODE_STRICT};
                 nodeset_add(&r->memnodes[0].nodes, 0);
-                r->memnodes[1] = (struct memnode_binding){.cell = 1, .mode = NUMA_MODE_PREFERRED};
+                r->memnodes[1] = (struct binding){.cell = 1, .mode = NUMA_MODE_PREFERRED};
                 nodeset_add(&r->memnodes[1].nodes, 1);
                 r->nr.n_memnodes = 2;
                 break;
@@ -123,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_free_ char *out = NULL;
         size_t out_len = 0;
         struct diag d;
+        bool changed;
         int r;
 
         request_for(size, &req);
@@ -133,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 return 0;
         }
         check_placement(&f, &req.nr);
-        r = numatune_plan(in, &f, &req.nr, &edit, &d);
+        r = numatune_plan(in, &f, &req.nr, &edit, &changed, &d);
         domxml_facts_done(&f);
         if (r < 0) {
                 check_message(&d);
@@ -142,7 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         CHECK(d.error == 0);
 
-        if (r == 0) {
+        if (!changed) {
+                CHECK(edit.text == NULL);
                 /* Nothing to change: the document must already hold our element. */
                 CHECK(numatune_verify(in, size, &req.nr, &d) == 0);
                 return 0;
@@ -165,8 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         /* Idempotent: the output is a no-op for the same binding. */
         CHECK(domxml_scan(out, out_len, &f, &d) == 0);
-        CHECK(numatune_plan(out, &f, &req.nr, &again, &d) == 0);
-        CHECK(again.text == NULL);
+        CHECK(numatune_plan(out, &f, &req.nr, &again, &changed, &d) == 0);
+        CHECK(!changed && again.text == NULL);
         domxml_facts_done(&f);
         return 0;
 }

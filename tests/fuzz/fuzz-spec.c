@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_free_ char *canonical = NULL, *again = NULL;
         struct topology host = {0};
         struct numa_spec spec;
-        struct numa_binding b;
+        struct binding b;
         struct nodeset parsed, excluded;
         struct vm_facts vm = {
                 .vcpu_placement_auto = size % 2,
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(spec.mode >= 0 && spec.mode < _NUMA_MODE_MAX);
 
         make_host(&host);
-        if (resolve_spec(&spec, &host, &vm, &b, &d) < 0) {
+        if (resolve_spec(&spec, BINDING_VM, &host, &vm, &b, &d) < 0) {
                 check_message(&d);
                 topology_done(&host);
                 return 0;

@@ -226,6 +226,7 @@ fi
 
 # No worker process can be started (no process left to this user): one line,
 # exit 2, nothing changed. Root is not held to RLIMIT_NPROC, so as nobody.
+# A file on a local filesystem needs no worker: VDSM_HOOK_NUMA_SUPERVISE asks for one.
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && command -v prlimit > /dev/null && id nobody > /dev/null 2>&1; then
     cp "$hook" "$tmp/hook-for-nobody"
     cp "$fixtures/caps-4node.xml" "$tmp/caps.xml"
@@ -233,7 +234,13 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && command -v prlimit > 
     chmod 0644 "$tmp/caps.xml"
     expect "no worker process can be started" 2 "numa: cannot start the worker process: Resource temporarily unavailable" "" -- \
         setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups prlimit --nproc=0 \
-        "${env_run[@]}" "$tmp/hook-for-nobody" --capabilities "$tmp/caps.xml" --numa strict:0 --domxml "$tmp/caps.xml" --dry-run
+        "${env_run[@]}" VDSM_HOOK_NUMA_SUPERVISE=1 "$tmp/hook-for-nobody" --capabilities "$tmp/caps.xml" --numa strict:0 --domxml "$tmp/caps.xml" --dry-run
+    # And the typical run, on a local filesystem, guards itself: no second process.
+    cp "$fixtures/libvirt.xml" "$tmp/dom-for-nobody.xml"
+    chmod 0644 "$tmp/dom-for-nobody.xml"
+    expect "a run on a local filesystem starts no second process" 0 "" "" -- \
+        setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups prlimit --nproc=0 \
+        "${env_run[@]}" "$tmp/hook-for-nobody" --capabilities "$tmp/caps.xml" --numa strict:0 --domxml "$tmp/dom-for-nobody.xml" --dry-run
 else
     echo "# SKIP no worker process: needs root, setpriv, prlimit and a 'nobody' user"
 fi

@@ -26,9 +26,9 @@ points="before_vm_start before_vm_migrate_destination before_vm_dehibernate"
 # symlinks to it from the other points (and from one it does not serve).
 root=$tmp/root
 mkdir -p "$root/before_vm_start" "$root/before_vm_migrate_destination" "$root/before_vm_dehibernate" \
-    "$root/after_vm_dehibernate"
+    "$root/after_vm_cont"
 ln -s "$hook" "$root/before_vm_start/50_numa"
-for p in before_vm_migrate_destination before_vm_dehibernate after_vm_dehibernate; do
+for p in before_vm_migrate_destination before_vm_dehibernate after_vm_cont; do
     ln -s ../before_vm_start/50_numa "$root/$p/50_numa"
 done
 
@@ -115,17 +115,17 @@ for pair in before_vm_dehibernate:before_vm_migrate_destination before_vm_migrat
     expect "--hook-point $p wins over $dir/" "$w_rc" "$w_err" "$w_warn" "$w_changed"
 done
 
-# A hook point it does not serve: refused, the three it does named.
+# A hook point it does not serve: refused, the seven it does named.
 cp "$miss" "$tmp/dom.xml"
 before=$(fingerprint "$tmp/dom.xml")
-numa=strict:0 _hook_domxml="$tmp/dom.xml" "$root/after_vm_dehibernate/50_numa" 2> "$tmp/err"
+numa=strict:0 _hook_domxml="$tmp/dom.xml" "$root/after_vm_cont/50_numa" 2> "$tmp/err"
 rc=$?
-expect "refuses to run from after_vm_dehibernate/" 2 \
-    "installed under hook point 'after_vm_dehibernate', which this hook does not serve (before_vm_start, before_vm_migrate_destination, before_vm_dehibernate)" 0 no
-"$hook" --hook-point after_vm_dehibernate --domxml "$tmp/dom.xml" 2> "$tmp/err"
+expect "refuses to run from after_vm_cont/" 2 \
+    "installed under hook point 'after_vm_cont', which this hook does not serve (before_vm_start, before_vm_migrate_destination, before_vm_dehibernate, after_vm_start, after_vm_migrate_destination, after_vm_dehibernate, after_vm_destroy)" 0 no
+"$hook" --hook-point after_vm_cont --domxml "$tmp/dom.xml" 2> "$tmp/err"
 rc=$?
-expect "unknown --hook-point lists the three" 2 \
-    "unknown hook point 'after_vm_dehibernate'; expected one of before_vm_start, before_vm_migrate_destination, before_vm_dehibernate" 0 no
+expect "unknown --hook-point lists the seven" 2 \
+    "unknown hook point 'after_vm_cont'; expected one of before_vm_start, before_vm_migrate_destination, before_vm_dehibernate, after_vm_start, after_vm_migrate_destination, after_vm_dehibernate, after_vm_destroy" 0 no
 
 # The check-only points never write: not on success, not on refusal, not
 # with the properties set; same bytes, inode and mtime.

@@ -23,11 +23,11 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 # argv[0] in the hook-point directory, as when VDSM runs the binary itself.
 make_tree() { # make_tree CAPS
     rm -rf "$tmp/hooks"
-    mkdir -p "$tmp/hooks/before_vm_start" "$tmp/hooks/before_vm_migrate_destination" "$tmp/hooks/after_vm_start"
+    mkdir -p "$tmp/hooks/before_vm_start" "$tmp/hooks/before_vm_migrate_destination" "$tmp/hooks/after_vm_pause"
     printf '#!/bin/bash\nexec -a "$0" "%s" --capabilities "%s" "$@"\n' "$hook" "$fixtures/$1" > "$tmp/hooks/before_vm_start/50_numa"
     chmod +x "$tmp/hooks/before_vm_start/50_numa"
     ln -s ../before_vm_start/50_numa "$tmp/hooks/before_vm_migrate_destination/50_numa"
-    ln -s ../before_vm_start/50_numa "$tmp/hooks/after_vm_start/50_numa"
+    ln -s ../before_vm_start/50_numa "$tmp/hooks/after_vm_pause/50_numa"
 }
 
 # incoming NAME FILE CAPS RC STDERR-PART [WARNINGS]: a migration destination
@@ -118,17 +118,17 @@ numa=strict:0 "$tmp/hooks/before_vm_migrate_destination/50_numa" --hook-point be
 rc=$?
 [ "$rc" = 0 ] && grep -q "<numatune>" "$tmp/start.xml" && ok "--hook-point before_vm_start edits from any directory" \
     || not_ok "--hook-point start: exit $rc: $(cat "$tmp/err")"
-"$hook" --hook-point after_vm_start --domxml "$tmp/start.xml" 2> "$tmp/err"
+"$hook" --hook-point after_vm_pause --domxml "$tmp/start.xml" 2> "$tmp/err"
 rc=$?
-[ "$rc" = 2 ] && grep -q "unknown hook point 'after_vm_start'" "$tmp/err" && ok "unknown --hook-point refused" \
+[ "$rc" = 2 ] && grep -q "unknown hook point 'after_vm_pause'" "$tmp/err" && ok "unknown --hook-point refused" \
     || not_ok "unknown --hook-point: exit $rc: $(cat "$tmp/err")"
 
 # Installed under a hook point it does not serve: refuse rather than guess.
 cp "$fixtures/libvirt.xml" "$tmp/other.xml"
-numa=strict:0 _hook_domxml="$tmp/other.xml" "$tmp/hooks/after_vm_start/50_numa" 2> "$tmp/err"
+numa=strict:0 _hook_domxml="$tmp/other.xml" "$tmp/hooks/after_vm_pause/50_numa" 2> "$tmp/err"
 rc=$?
-[ "$rc" = 2 ] && grep -q "installed under hook point 'after_vm_start'" "$tmp/err" && cmp -s "$fixtures/libvirt.xml" "$tmp/other.xml" \
-    && ok "refuses to run from after_vm_start/" || not_ok "after_vm_start: exit $rc: $(cat "$tmp/err")"
+[ "$rc" = 2 ] && grep -q "installed under hook point 'after_vm_pause'" "$tmp/err" && cmp -s "$fixtures/libvirt.xml" "$tmp/other.xml" \
+    && ok "refuses to run from after_vm_pause/" || not_ok "after_vm_pause: exit $rc: $(cat "$tmp/err")"
 
 # Restoring a hibernated VM (before_vm_dehibernate): tests/integration/hook-points.sh.
 

@@ -34,6 +34,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from tap import Tap
+
 VM_ID = "3b9f2c1e-7a4d-4e8b-9c6f-1d2e3f4a5b6c"
 POINTS = ("before_vm_start", "before_vm_migrate_destination", "before_vm_dehibernate")
 
@@ -82,22 +84,6 @@ def check_readme_log_lines(t, readme, records, roots):
         rest = re.sub("^" + VDSM_LOG_TIME, "", line)
         t.check(rest in logged, f"README's vdsm.log line is what VDSM logs: {rest[:60]}...",
                 "\n".join(["README: " + rest] + sorted(logged)))
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, cond, name, detail=""):
-        self.n += 1
-        if cond:
-            print(f"ok {self.n} {name}")
-        else:
-            self.failed += 1
-            print(f"not ok {self.n} {name}")
-            for line in str(detail).splitlines():
-                print(f"# {line}")
 
 
 def main(argv):

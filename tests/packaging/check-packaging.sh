@@ -31,7 +31,8 @@ meson compile -C "$tmp/build" > /dev/null || exit 1
 DESTDIR="$tmp/root" meson install -C "$tmp/build" --no-rebuild > /dev/null || exit 1
 
 # 1. install layout
-hook_points="before_vm_start before_vm_migrate_destination before_vm_dehibernate"
+hook_points="before_vm_start before_vm_migrate_destination before_vm_dehibernate after_vm_start
+    after_vm_migrate_destination after_vm_dehibernate after_vm_destroy"
 problems=""
 bin=$tmp/root/usr/bin/vdsm-hook-numa
 [ -f "$bin" ] && [ ! -L "$bin" ] && [ -x "$bin" ] || problems+=" no executable file usr/bin/vdsm-hook-numa;"
@@ -43,6 +44,8 @@ for point in $hook_points; do
 done
 [ "$(find "$tmp/root" -type f -perm -u+x | wc -l)" = 1 ] || problems+=" more than one executable file installed;"
 [ -f "$tmp/root/usr/share/man/man8/vdsm-hook-numa.8" ] || problems+=" no man page;"
+grep -qx 'd /run/vdsm-hook-numa 0755 vdsm kvm -' "$tmp/root/usr/lib/tmpfiles.d/vdsm-hook-numa.conf" 2> /dev/null \
+    || problems+=" no usr/lib/tmpfiles.d/vdsm-hook-numa.conf making /run/vdsm-hook-numa for vdsm:kvm;"
 for f in README.md domain.xml; do
     [ -f "$tmp/root/usr/share/doc/vdsm-hook-numa/$f" ] || problems+=" no doc $f;"
 done
@@ -53,7 +56,7 @@ if "$bin" --topology > "$tmp/topology" 2> "$tmp/topology.err"; then
 else
     problems+=" usr/bin/vdsm-hook-numa --topology failed: $(head -c 300 "$tmp/topology.err");"
 fi
-[ -z "$problems" ] && pass "install layout under /usr: bin/vdsm-hook-numa (--topology runs) and 3 hook-point symlinks to it" \
+[ -z "$problems" ] && pass "install layout under /usr: bin/vdsm-hook-numa (--topology runs) 7 hook-point symlinks to it and the tmpfiles.d entry" \
     || fail "install layout:$problems"
 
 # 2. man page
@@ -111,7 +114,8 @@ if [ -n "$tarball" ] && command -v rpmbuild > /dev/null; then
             grep -qE "^l.* /usr/libexec/vdsm/hooks/$point/50_numa -> \.\./\.\./\.\./\.\./bin/vdsm-hook-numa$" <<< "$files" \
                 || missing+=" $point/50_numa (symlink to ../../../../bin/vdsm-hook-numa)"
         done
-        for want in /usr/share/man/man8/vdsm-hook-numa.8 /usr/share/doc/vdsm-hook-numa/README.md; do
+        for want in /usr/share/man/man8/vdsm-hook-numa.8 /usr/share/doc/vdsm-hook-numa/README.md \
+            /usr/lib/tmpfiles.d/vdsm-hook-numa.conf; do
             grep -qE " $want(.gz)?$" <<< "$files" || missing+=" $want"
         done
         grep -q "/LICENSE$" <<< "$files" || missing+=" LICENSE"

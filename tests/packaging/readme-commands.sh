@@ -6,7 +6,7 @@
 # this test has the packages already), then the "Elsewhere (meson)" install
 # command into a DESTDIR, the release tarball command (meson dist, in the
 # copy committed to a scratch git repository) and the meson uninstall
-# command. The hook points must land where VDSM looks,
+# command. The hook points (and the tmpfiles.d entry) must land where VDSM looks,
 # /usr/libexec/vdsm/hooks/<point>/, not under /usr/local: a second
 # `meson setup build --prefix=/usr` on the first command's build/ only says
 # "Directory already configured" and keeps /usr/local. The tarball must be
@@ -81,7 +81,8 @@ if [ -f "$bin" ] && [ -x "$bin" ]; then
 else
     not_ok "no /usr/bin/vdsm-hook-numa; installed: $(cd "$tmp/root" 2> /dev/null && find . -name vdsm-hook-numa -type f | tr '\n' ' ')"
 fi
-for point in before_vm_start before_vm_migrate_destination before_vm_dehibernate; do
+for point in before_vm_start before_vm_migrate_destination before_vm_dehibernate after_vm_start \
+    after_vm_migrate_destination after_vm_dehibernate after_vm_destroy; do
     link=$tmp/root/usr/libexec/vdsm/hooks/$point/50_numa
     if [ -L "$link" ] && [ "$(realpath "$link")" = "$(realpath "$bin" 2> /dev/null)" ]; then
         ok "/usr/libexec/vdsm/hooks/$point/50_numa links to /usr/bin/vdsm-hook-numa"
@@ -89,6 +90,11 @@ for point in before_vm_start before_vm_migrate_destination before_vm_dehibernate
         not_ok "no /usr/libexec/vdsm/hooks/$point/50_numa; installed: $(cd "$tmp/root" 2> /dev/null && find . -name 50_numa | tr '\n' ' ')"
     fi
 done
+if [ -f "$tmp/root/usr/lib/tmpfiles.d/vdsm-hook-numa.conf" ]; then
+    ok "/usr/lib/tmpfiles.d/vdsm-hook-numa.conf makes the claims ledger's run directory"
+else
+    not_ok "no /usr/lib/tmpfiles.d/vdsm-hook-numa.conf; installed: $(cd "$tmp/root" 2> /dev/null && find . -name '*.conf' | tr '\n' ' ')"
+fi
 if [ -e "$tmp/root/usr/local" ]; then
     not_ok "nothing under /usr/local: $(cd "$tmp/root" && find usr/local -type f -o -type l | head -n 5 | tr '\n' ' ')"
 else

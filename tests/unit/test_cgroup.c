@@ -106,9 +106,9 @@ static const struct check_case check_cases[] = {
 static void test_check_case(void **state) {
         const struct check_case *c = *state;
         char root[] = "/tmp/test-cgroup-XXXXXX";
-        struct binding cell = {.cell = 0, .mode = NUMA_MODE_STRICT, .subject = "'cell'"};
-        struct binding_list b = {
-                .has_memory = true, .memory = {.cell = -1, .mode = c->mode, .subject = "'x'"}};
+        struct binding_entry cell = {.binding = {.cell = 0, .mode = NUMA_MODE_STRICT}, .subject = "'cell'"};
+        struct binding_list b = {.has_memory = true,
+                .memory = {.binding = {.cell = BINDING_VM, .mode = c->mode}, .subject = "'x'"}};
         size_t n_soft = 0;
         struct host h = {.cgroup_root = root};
         struct diag d;
@@ -122,11 +122,11 @@ static void test_check_case(void **state) {
                 unit_write_file(root, c->allowed[0] ? V2 : V1, content);
         }
         b.memory.warn_only = c->warn_only;
-        b.memory.placement_auto = !c->nodes;
+        b.memory.binding.placement_auto = !c->nodes;
         if (c->nodes)
-                assert_int_equal(nodeset_parse_libvirt(c->nodes, &b.memory.nodes), 0);
+                assert_int_equal(nodeset_parse_libvirt(c->nodes, &b.memory.binding.nodes), 0);
         if (c->cell_nodes) {
-                assert_int_equal(nodeset_parse_libvirt(c->cell_nodes, &cell.nodes), 0);
+                assert_int_equal(nodeset_parse_libvirt(c->cell_nodes, &cell.binding.nodes), 0);
                 b.cells = &cell;
                 b.n_cells = 1;
         }
@@ -159,7 +159,8 @@ static void test_check_reads_nothing_without_nodes(void **state) {
         diag_init(&d);
         assert_int_equal(cgroup_check(&b, &h, &n_soft, &d), 0);
         b.has_memory = true;
-        b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .placement_auto = true};
+        b.memory = (struct binding_entry){
+                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .placement_auto = true}};
         assert_int_equal(cgroup_check(&b, &h, &n_soft, &d), 0);
         assert_int_equal(d.n_warnings, 0);
         unit_remove_tree(root);

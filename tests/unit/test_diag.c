@@ -237,6 +237,50 @@ static void test_rewind_case(void **state) {
         assert_string_equal(d.message, "second try");
 }
 
+struct reword_case {
+        const char *name;
+        const char *message; /* the error recorded first, or NULL for none */
+        const char *prefix, *suffix;
+        const char *want;
+};
+
+/* clang-format off */
+static const struct reword_case reword_cases[] = {
+        {.name = "reword_wraps_the_message", .message = "line 1: bad", .prefix = "internal error (",
+                .suffix = "); nothing changed", .want = "internal error (line 1: bad); nothing changed"},
+        {.name = "reword_with_empty_ends", .message = "as is", .prefix = "", .suffix = "", .want = "as is"},
+        {.name = "reword_flattens_its_ends", .message = "m", .prefix = "a\n", .suffix = "\tb", .want = "a m b"},
+        {.name = "reword_without_an_error_keeps_its_ends", .prefix = "parse (", .suffix = ")", .want = "parse ()"},
+};
+/* clang-format on */
+
+static void test_reword_case(void **state) {
+        const struct reword_case *c = *state;
+        struct diag d;
+
+        diag_init(&d);
+        if (c->message)
+                diag_error(&d, -EINVAL, "%s", c->message);
+        assert_int_equal(diag_reword(&d, -EIO, c->prefix, c->suffix), -EIO);
+        assert_int_equal(d.error, -EIO);
+        assert_string_equal(d.message, c->want);
+}
+
+static void test_reword_cuts_at_the_line_length(void **state) {
+        char long_message[DIAG_LINE_MAX + 8];
+        struct diag d;
+
+        (void) state;
+        memset(long_message, 'x', sizeof(long_message) - 1);
+        long_message[sizeof(long_message) - 1] = '\0';
+        diag_init(&d);
+        diag_error(&d, -EINVAL, "%s", long_message);
+        diag_reword(&d, -EIO, "<", ">");
+        assert_int_equal(strlen(d.message), DIAG_LINE_MAX - 1);
+        assert_int_equal(d.message[0], '<');
+        assert_int_equal(d.message[DIAG_LINE_MAX - 2], 'x');
+}
+
 int main(void) {
         static struct unit_suite suite;
 
@@ -250,5 +294,7 @@ int main(void) {
         UNIT_TABLE(&suite, demote_cases, test_demote_case);
         UNIT_TEST(&suite, test_demote_cuts_at_the_line_length);
         UNIT_TABLE(&suite, rewind_cases, test_rewind_case);
+        UNIT_TABLE(&suite, reword_cases, test_reword_case);
+        UNIT_TEST(&suite, test_reword_cuts_at_the_line_length);
         return UNIT_RUN(&suite, "diag");
 }

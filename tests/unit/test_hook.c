@@ -295,7 +295,12 @@ static const struct point_case point_cases[] = {
         {"point_before_vm_migrate_destination", "before_vm_migrate_destination",
                 HOOK_BEFORE_VM_MIGRATE_DESTINATION},
         {"point_before_vm_dehibernate", "before_vm_dehibernate", HOOK_BEFORE_VM_DEHIBERNATE},
-        {"point_after_vm_dehibernate_is_not_ours", "after_vm_dehibernate", _HOOK_POINT_INVALID},
+        {"point_after_vm_start", "after_vm_start", HOOK_AFTER_VM_START},
+        {"point_after_vm_migrate_destination", "after_vm_migrate_destination",
+                HOOK_AFTER_VM_MIGRATE_DESTINATION},
+        {"point_after_vm_dehibernate", "after_vm_dehibernate", HOOK_AFTER_VM_DEHIBERNATE},
+        {"point_after_vm_destroy", "after_vm_destroy", HOOK_AFTER_VM_DESTROY},
+        {"point_after_vm_cont_is_not_ours", "after_vm_cont", _HOOK_POINT_INVALID},
         {"point_prefix_is_not_a_point", "before_vm_dehibernat", _HOOK_POINT_INVALID},
         {"point_empty_is_not_a_point", "", _HOOK_POINT_INVALID},
 };

@@ -320,7 +320,7 @@ static void test_check_case(void **state) {
         struct caps_pages no_pages = {0};
         struct caps_pages huge_only = {
                 .n = ELEMENTSOF(huge_only_items), .items = (struct caps_page *) huge_only_items};
-        struct binding cells[4];
+        struct binding_entry cells[4];
         struct binding_list b = {.cells = cells};
         struct domxml_facts f;
         char meminfo[512];
@@ -348,16 +348,16 @@ static void test_check_case(void **state) {
 
         for (size_t i = 0; i < ELEMENTSOF(c->bindings) && c->bindings[i].cell != -2; i++) {
                 const struct binding_row *row = &c->bindings[i];
-                struct binding *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
+                struct binding_entry *x = row->cell < 0 ? &b.memory : &cells[b.n_cells++];
 
-                *x = (struct binding){.cell = row->cell, .mode = row->mode};
+                *x = (struct binding_entry){.binding = {.cell = row->cell, .mode = row->mode}};
                 if (row->cell > 0 || c->bindings[1].cell != -2)
                         snprintf(x->subject, sizeof(x->subject), "'cell %ld'", row->cell);
                 else
                         snprintf(x->subject, sizeof(x->subject), "'x'");
                 /* "w1": node 1, and a shortfall only warns */
                 x->warn_only = row->nodes[0] == 'w';
-                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->nodes), 0);
+                assert_int_equal(nodeset_parse_libvirt(row->nodes + x->warn_only, &x->binding.nodes), 0);
                 if (row->cell < 0)
                         b.has_memory = true;
                 else
@@ -412,7 +412,8 @@ static void test_check_many_capabilities_pages(void **state) {
         assert_int_equal(capabilities_host_pages(&caps, &h), 0);
         nodeset_clear(&h.topo.present);
         nodeset_add_range(&h.topo.present, 0, (unsigned) n_nodes - 1);
-        b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT, .nodes = h.topo.present};
+        b.memory = (struct binding_entry){
+                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = h.topo.present}};
         snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
 
         diag_init(&d);

@@ -171,7 +171,7 @@ static const struct check_case check_cases[] = {
 
 static void test_check_case(void **state) {
         const struct check_case *c = *state;
-        struct binding cells[2];
+        struct binding_entry cells[2];
         struct binding_list b = {.cells = cells};
         /* PCI devices are known on this host (a sysfs), not on another. */
         struct host h = {.topo = topo, .sysfs = c->pci ? root : NULL};
@@ -181,18 +181,18 @@ static void test_check_case(void **state) {
 
         if (c->memory) {
                 b.has_memory = true;
-                b.memory = (struct binding){.cell = -1, .mode = NUMA_MODE_STRICT};
+                b.memory = (struct binding_entry){.binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT}};
                 if (strcmp(c->memory, "auto") == 0)
-                        b.memory.placement_auto = true;
+                        b.memory.binding.placement_auto = true;
                 else
-                        assert_int_equal(nodeset_parse_libvirt(c->memory, &b.memory.nodes), 0);
+                        assert_int_equal(nodeset_parse_libvirt(c->memory, &b.memory.binding.nodes), 0);
         }
         for (long i = 0; i < 2; i++)
                 if (c->cells[i]) {
-                        struct binding *x = &cells[b.n_cells++];
+                        struct binding_entry *x = &cells[b.n_cells++];
 
-                        *x = (struct binding){.cell = i, .mode = NUMA_MODE_STRICT};
-                        assert_int_equal(nodeset_parse_libvirt(c->cells[i], &x->nodes), 0);
+                        *x = (struct binding_entry){.binding = {.cell = i, .mode = NUMA_MODE_STRICT}};
+                        assert_int_equal(nodeset_parse_libvirt(c->cells[i], &x->binding.nodes), 0);
                         nodeset_add(&b.bound, (unsigned) i);
                 }
 

@@ -211,21 +211,23 @@ static const struct plan_case cases[] = {
 };
 /* clang-format on */
 
-static void binding_from(const char *text, struct numa_binding *ret) {
+static void binding_from(const char *text, struct binding *ret) {
         struct numa_spec spec;
         struct diag d;
 
         diag_init(&d);
         assert_int_equal(spec_parse(text, &spec, &d), 0);
-        *ret = (struct numa_binding){
-                .mode = spec.mode, .placement_auto = spec.target == SPEC_TARGET_AUTO, .nodes = spec.include};
+        *ret = (struct binding){.cell = BINDING_VM,
+                .mode = spec.mode,
+                .placement_auto = spec.target == SPEC_TARGET_AUTO,
+                .nodes = spec.include};
 }
 
 /* A request from the table's strings; the memnode array lives in mb. */
 struct request {
         struct numatune_request nr;
-        struct numa_binding memory;
-        struct memnode_binding mb[8];
+        struct binding memory;
+        struct binding mb[8];
 };
 
 static void request_from(const char *binding, const char *memnodes, struct request *ret) {
@@ -243,7 +245,7 @@ static void request_from(const char *binding, const char *memnodes, struct reque
                 assert_int_equal(spec_parse_memnodes(memnodes, &l, &d), 0);
                 assert_true(l.n <= ELEMENTSOF(ret->mb));
                 for (size_t i = 0; i < l.n; i++)
-                        ret->mb[i] = (struct memnode_binding){.cell = l.items[i].cell,
+                        ret->mb[i] = (struct binding){.cell = l.items[i].cell,
                                 .mode = l.items[i].spec.mode,
                                 .nodes = l.items[i].spec.include};
                 ret->nr.n_memnodes = l.n;
@@ -261,13 +263,14 @@ static void test_plan_case(void **state) {
         _cleanup_free_ char *out = NULL;
         size_t out_len;
         struct diag d;
+        bool changed = false;
         int r;
 
         request_from(c->binding, c->memnodes, &req);
         diag_init(&d);
         if (domxml_scan(c->in, strlen(c->in), &f, &d) < 0)
                 fail_msg("scan failed: %s", d.message);
-        r = numatune_plan(c->in, &f, &req.nr, &edit, &d);
+        r = numatune_plan(c->in, &f, &req.nr, &edit, &changed, &d);
         domxml_facts_done(&f);
 
         if (c->error) {
@@ -278,13 +281,14 @@ static void test_plan_case(void **state) {
         }
         if (r < 0)
                 fail_msg("plan failed: %s", d.message);
+        assert_int_equal(r, 0);
         if (!c->out) {
-                assert_int_equal(r, 0);
+                assert_false(changed);
                 assert_int_equal(numatune_verify(c->in, strlen(c->in), &req.nr, &d), 0);
                 return;
         }
 
-        assert_int_equal(r, 1);
+        assert_true(changed);
         assert_int_equal(domxml_splice(c->in, strlen(c->in), &edit, &out, &out_len), 0);
         free(edit.text);
         /* The hook's check parses only up to the end of <numatune>; it must agree. */
@@ -295,7 +299,8 @@ static void test_plan_case(void **state) {
         /* The result passes the pre-write check, and a second run changes nothing. */
         assert_int_equal(numatune_verify(out, out_len, &req.nr, &d), 0);
         assert_int_equal(domxml_scan(out, out_len, &f, &d), 0);
-        assert_int_equal(numatune_plan(out, &f, &req.nr, &edit, &d), 0);
+        assert_int_equal(numatune_plan(out, &f, &req.nr, &edit, &changed, &d), 0);
+        assert_false(changed);
         domxml_facts_done(&f);
 }
 
@@ -352,17 +357,17 @@ static void test_verify_edit_rejects_unbalanced_text(void **state) {
 
 static void test_markup_is_canonical(void **state) {
         _cleanup_free_ char *a = NULL, *q = NULL, *m = NULL;
-        struct memnode_binding mb = {.cell = 3, .mode = NUMA_MODE_PREFERRED};
-        struct numa_binding b;
+        struct binding mb = {.cell = 3, .mode = NUMA_MODE_PREFERRED};
+        struct binding b;
 
         (void) state;
         binding_from("interleave:7,6,0-2,4", &b);
-        assert_int_equal(numatune_memory_markup(&b, '\'', &a), 0);
+        assert_int_equal(numatune_markup(&b, '\'', &a), 0);
         assert_string_equal(a, "<memory mode='interleave' nodeset='0-2,4,6-7'/>");
-        assert_int_equal(numatune_memory_markup(&b, '"', &q), 0);
+        assert_int_equal(numatune_markup(&b, '"', &q), 0);
         assert_string_equal(q, "<memory mode=\"interleave\" nodeset=\"0-2,4,6-7\"/>");
         nodeset_add(&mb.nodes, 5);
-        assert_int_equal(numatune_memnode_markup(&mb, 0, &m), 0);
+        assert_int_equal(numatune_markup(&mb, 0, &m), 0);
         assert_string_equal(m, "<memnode cellid='3' mode='preferred' nodeset='5'/>");
 }
 
@@ -374,13 +379,14 @@ static void test_markup_is_canonical(void **state) {
 static void test_plan_adds_many_memnodes(void **state) {
         size_t n_doc = 5000, n_req = NODE_ID_MAX + 1, o = 0;
         _cleanup_free_ char *in = malloc(n_doc * 64 + 256), *out = NULL;
-        _cleanup_free_ struct memnode_binding *mb = calloc(n_req, sizeof(*mb));
+        _cleanup_free_ struct binding *mb = calloc(n_req, sizeof(*mb));
         struct numatune_request nr = {
                 .memnodes = mb, .n_memnodes = n_req, .memnodes_subject = "numa_memnode"};
         struct domxml_edit edit = {0};
         struct domxml_facts f;
         size_t out_len;
         struct diag d;
+        bool changed;
 
         (void) state;
         assert_non_null(in);
@@ -390,13 +396,14 @@ static void test_plan_adds_many_memnodes(void **state) {
                 o += (size_t) sprintf(in + o, "<memnode cellid='%zu' mode='strict' nodeset='0'/>", 5000 + i);
         o += (size_t) sprintf(in + o, "</numatune></domain>");
         for (size_t i = 0; i < n_req; i++) {
-                mb[i] = (struct memnode_binding){.cell = (unsigned) i, .mode = NUMA_MODE_STRICT};
+                mb[i] = (struct binding){.cell = (long) i, .mode = NUMA_MODE_STRICT};
                 nodeset_add(&mb[i].nodes, 0);
         }
 
         diag_init(&d);
         assert_int_equal(domxml_scan(in, o, &f, &d), 0);
-        assert_int_equal(numatune_plan(in, &f, &nr, &edit, &d), 1);
+        assert_int_equal(numatune_plan(in, &f, &nr, &edit, &changed, &d), 0);
+        assert_true(changed);
         domxml_facts_done(&f);
         assert_int_equal(domxml_splice(in, o, &edit, &out, &out_len), 0);
         assert_int_equal(numatune_verify_edit(out, out_len, &edit, &nr, &d), 0);

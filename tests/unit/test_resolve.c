@@ -106,7 +106,7 @@ static void test_resolve_case(void **state) {
         struct vm_facts vm = {
                 .vcpu_placement_auto = c->vcpu_auto, .has_memory = c->vm_memory > 0, .memory = c->vm_memory};
         _cleanup_free_ char *nodes = NULL;
-        struct numa_binding b;
+        struct binding b;
         struct numa_spec spec;
         struct topology t;
         struct diag d;
@@ -115,7 +115,7 @@ static void test_resolve_case(void **state) {
         diag_init(&d);
         assert_int_equal(spec_parse(c->spec, &spec, &d), 0);
         make_topology(c->topo, &t);
-        r = resolve_spec(&spec, &t, &vm, &b, &d);
+        r = resolve_spec(&spec, BINDING_VM, &t, &vm, &b, &d);
         topology_done(&t);
 
         if (c->error) {
@@ -144,9 +144,84 @@ static void test_resolve_case(void **state) {
                 fail_msg("unexpected warning: %s", d.warnings[0]);
 }
 
+/* The resolver's result is the binding of the cell it is given. */
+static void test_resolve_binds_the_given_cell(void **state) {
+        struct vm_facts vm = {0};
+        struct numa_spec spec;
+        struct binding b;
+        struct topology t;
+        struct diag d;
+
+        (void) state;
+        diag_init(&d);
+        assert_int_equal(spec_parse("strict:1", &spec, &d), 0);
+        make_topology(T4, &t);
+        assert_int_equal(resolve_spec(&spec, 3, &t, &vm, &b, &d), 0);
+        assert_int_equal(b.cell, 3);
+        assert_int_equal(resolve_spec(&spec, BINDING_VM, &t, &vm, &b, &d), 0);
+        assert_int_equal(b.cell, BINDING_VM);
+        topology_done(&t);
+}
+
+/* A binding another host resolved (an incoming <memory> or <memnode>), checked on this one. */
+struct check_case {
+        const char *name;
+        enum numa_mode mode;
+        const char *nodes; /* libvirt's syntax, or "auto" */
+        enum topo_id topo;
+        uint64_t vm_memory;
+        const char *error;   /* part of the message, or NULL */
+        const char *warning; /* part of the one expected warning, or NULL */
+};
+
+/* clang-format off */
+static const struct check_case check_cases[] = {
+        {"check_fitting_binding_passes", NUMA_MODE_STRICT, "0-1", T4, 8 * GIB, NULL, NULL},
+        {"check_missing_node_names_subject", NUMA_MODE_STRICT, "5", T4, 0,
+                "incoming <memory>: node 5 does not exist on this host (host nodes: 0-3)", NULL},
+        {"check_strict_memoryless_is_error", NUMA_MODE_STRICT, "1", TMEM, 0, "node 1 has no memory, and strict needs", NULL},
+        {"check_interleave_memoryless_warns", NUMA_MODE_INTERLEAVE, "0-1", TMEM, 0, NULL, "node 1 has no memory"},
+        {"check_preferred_takes_one_node", NUMA_MODE_PREFERRED, "0-1", T4, 0, "preferred takes exactly one node", NULL},
+        {"check_capacity", NUMA_MODE_STRICT, "0", T4, 9 * GIB, "larger than all memory of node 0 (8 GiB)", NULL},
+        {"check_auto_has_nothing_to_check", NUMA_MODE_STRICT, "auto", T4, 64 * GIB, NULL, NULL},
+};
+/* clang-format on */
+
+static void test_check_case(void **state) {
+        const struct check_case *c = *state;
+        struct vm_facts vm = {.has_memory = c->vm_memory > 0, .memory = c->vm_memory};
+        struct binding b = {
+                .cell = BINDING_VM, .mode = c->mode, .placement_auto = strcmp(c->nodes, "auto") == 0};
+        struct topology t;
+        struct diag d;
+        int r;
+
+        if (!b.placement_auto)
+                assert_int_equal(nodeset_parse_libvirt(c->nodes, &b.nodes), 0);
+        diag_init(&d);
+        make_topology(c->topo, &t);
+        r = resolve_check(&b, "incoming <memory>", &t, &vm, &d);
+        topology_done(&t);
+
+        if (c->error) {
+                assert_int_equal(r, -EINVAL);
+                assert_contains(d.message, c->error);
+                return;
+        }
+        if (r < 0)
+                fail_msg("check failed: %s", d.message);
+        if (c->warning) {
+                assert_int_equal(d.n_warnings, 1);
+                assert_contains(d.warnings[0], c->warning);
+        } else
+                assert_int_equal(d.n_warnings, 0);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_resolve_case);
+        UNIT_TEST(&suite, test_resolve_binds_the_given_cell);
+        UNIT_TABLE(&suite, check_cases, test_check_case);
         return UNIT_RUN(&suite, "resolve");
 }

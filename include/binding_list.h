@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "binding.h"
+#include "diag.h"
+#include "domxml.h"
+#include "numatune.h"
+#include "spec.h"
+
+/* A binding libvirt will apply, with what the checks on it need besides. */
+struct binding_entry {
+        struct binding binding;
+        bool warn_only; /* its shortfalls only warn, whatever the mode (see placement_check()) */
+        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
+};
+
+/* The VM's memory bindings once the hook is done (or, at an incoming hook point, as they came). */
+struct binding_list {
+        bool has_memory;
+        struct binding_entry memory;
+        size_t n_cells;
+        struct binding_entry *cells;
+        struct nodeset bound; /* the cells in cells: most lookups are for cells without one */
+};
+
+/*
+ * Collects what libvirt will apply: the request's <memory> and <memnode>s
+ * (req NULL at a check-only hook point), and those in the document's
+ * <numatune> that the request does not replace. memnode_subjects[i] names
+ * req->memnodes[i]; origin ("existing", "incoming", "saved" or NULL) starts the names
+ * of the document's elements. An existing element this hook cannot read is
+ * left out (the checks skip what they cannot know). Returns 0 or -ENOMEM.
+ */
+int binding_list_collect(const struct domxml_facts *f, const struct numatune_request *req,
+        const char *const *memnode_subjects, const char *origin, struct binding_list *ret);
+
+/*
+ * The binding guest cell `cell`'s memory follows: its <memnode>, else
+ * <memory>, else NULL (unbound). O(1) for a cell without a <memnode>.
+ */
+const struct binding_entry *binding_for_cell(const struct binding_list *l, long cell);
+
+void binding_list_done(struct binding_list *l);

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tells from the mount table, without touching a file, whether reaching it could stall on a server. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "macro.h"
+#include "mounts.h"
+
+#define MOUNTINFO "/proc/self/mountinfo"
+/* Larger tables (thousands of mounts) are not read: such a run is supervised. */
+#define MOUNTINFO_MAX (256 * 1024)
+
+/* Filesystems whose reads and writes wait on local memory or disks only, never on a server or a daemon. */
+static bool type_cannot_stall(const char *type, size_t len) {
+        static const char *const local[] = {
+                "tmpfs", "ramfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "overlay"};
+
+        for (size_t i = 0; i < ELEMENTSOF(local); i++)
+                if (strlen(local[i]) == len && memcmp(local[i], type, len) == 0)
+                        return true;
+        return false;
+}
+
+/* Where the word at p (before end) ends: at a space, or at end. */
+static const char *word_end(const char *p, const char *end) {
+        const char *space = memchr(p, ' ', (size_t) (end - p));
+
+        return space ? space : end;
+}
+
+/* The nth (from 0) space-separated field of line (ending at end), or NULL. */
+static const char *field(const char *line, const char *end, unsigned n, size_t *ret_len) {
+        const char *p = line;
+
+        for (; n > 0; n--) {
+                p = memchr(p, ' ', (size_t) (end - p));
+                if (!p)
+                        return NULL;
+                p++;
+        }
+        *ret_len = (size_t) (word_end(p, end) - p);
+        return p;
+}
+
+static bool is_octal(char c) {
+        return c >= '0' && c <= '7';
+}
+
+/* Whether mount point m (len bytes, octal escapes as the kernel writes them: \040 for a space) covers path.
+ */
+static bool point_covers(const char *m, size_t len, const char *path) {
+        size_t i = 0;
+
+        if (len == 1 && m[0] == '/')
+                return path[0] == '/';
+        for (size_t j = 0; j < len; j++, i++) {
+                char c = m[j];
+
+                if (c == '\\' && len - j > 3 && is_octal(m[j + 1]) && is_octal(m[j + 2]) &&
+                        is_octal(m[j + 3])) {
+                        c = (char) (((m[j + 1] - '0') << 6) | ((m[j + 2] - '0') << 3) | (m[j + 3] - '0'));
+                        j += 3;
+                }
+                if (path[i] != c)
+                        return false;
+        }
+        return path[i] == '\0' || path[i] == '/';
+}
+
+/*
+ * Whether the mount that holds absolute path is of a type that cannot
+ * stall: the longest mount point covering it, the later line of two equal
+ * ones (a mount on top of another).
+ */
+static bool mount_cannot_stall(const char *mountinfo, const char *path) {
+        size_t best = 0;
+        bool found = false, local = false;
+
+        for (const char *line = mountinfo; *line;) {
+                const char *end = strchrnul(line, '\n'), *point, *sep, *type;
+                size_t point_len, type_len;
+
+                point = field(line, end, 4, &point_len);
+                sep = point ? memmem(point, (size_t) (end - point), " - ", 3) : NULL;
+                if (sep && point_covers(point, point_len, path) && (!found || point_len >= best)) {
+                        type = sep + 3;
+                        type_len = (size_t) (word_end(type, end) - type);
+                        found = true;
+                        best = point_len;
+                        local = type_cannot_stall(type, type_len);
+                }
+                line = *end ? end + 1 : end;
+        }
+        return found && local;
+}
+
+bool mounts_path_cannot_stall(const char *mountinfo, const char *path) {
+        char abs[PATH_MAX], prefix[PATH_MAX];
+        size_t len = 0;
+        const char *p;
+
+        if (path[0] == '/')
+                p = path;
+        else {
+                if (!getcwd(abs, sizeof(abs)) || strlen(abs) + 1 + strlen(path) >= sizeof(abs))
+                        return false;
+                strcat(strcat(abs, "/"), path);
+                p = abs;
+        }
+        if (!mount_cannot_stall(mountinfo, "/"))
+                return false;
+        prefix[0] = '\0';
+        while (*p) {
+                size_t n;
+                struct stat st;
+
+                p += strspn(p, "/");
+                n = strcspn(p, "/");
+                if (n == 0)
+                        break;
+                if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.') ||
+                        len + 1 + n >= sizeof(prefix))
+                        return false;
+                prefix[len++] = '/';
+                memcpy(prefix + len, p, n);
+                len += n;
+                prefix[len] = '\0';
+                p += n;
+                /* The mount first: lstat() of a mount point already asks the filesystem mounted there. */
+                if (!mount_cannot_stall(mountinfo, prefix))
+                        return false;
+                /* A name that does not exist is opened and fails at once, where it lies; a symlink may lead
+                 * anywhere. */
+                if (lstat(prefix, &st) < 0)
+                        return errno == ENOENT && p[strspn(p, "/")] == '\0';
+                if (S_ISLNK(st.st_mode))
+                        return false;
+        }
+        return true;
+}
+
+bool mounts_paths_cannot_stall(const char *const *paths, size_t n_paths) {
+        _cleanup_free_ char *mountinfo = NULL;
+        bool any = false;
+        ssize_t n;
+
+        for (size_t i = 0; i < n_paths; i++)
+                any = any || paths[i];
+        if (!any)
+                return true;
+        mountinfo = malloc(MOUNTINFO_MAX);
+        if (!mountinfo)
+                return false;
+        n = file_read_small(MOUNTINFO, mountinfo, MOUNTINFO_MAX);
+        if (n < 0)
+                return false;
+        for (size_t i = 0; i < n_paths; i++)
+                if (paths[i] && !mounts_path_cannot_stall(mountinfo, paths[i]))
+                        return false;
+        return true;
+}
