@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "topology.h"
+#include "host.h"
 
 /* `virsh capabilities` is a few hundred KiB on the largest hosts. */
 #define CAPABILITIES_SIZE_MAX (16u * 1024 * 1024)
@@ -38,3 +38,12 @@ int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topol
 int capabilities_load(
         const char *path, unsigned flags, struct topology *ret, struct caps_pages *ret_pages, struct diag *d);
 void caps_pages_done(struct caps_pages *p);
+
+/*
+ * The huge pages of the host model from a document's <pages>: every size
+ * with its totals per node (the last <pages> of a size in a cell counts),
+ * the huge page sizes (those above the base page), the smallest of them
+ * as the default, and the base page. Uses h->base_page_kib, this
+ * machine's base page, when the document lists none. Returns 0 or -ENOMEM.
+ */
+int capabilities_host_pages(const struct caps_pages *p, struct host *h);

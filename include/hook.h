@@ -38,8 +38,8 @@ struct hook_request {
         bool domxml_stdin;             /* read the domain XML from standard input instead (dry runs) */
         const char *capabilities_path; /* NULL: this host, through libnuma */
         bool dry_run;                  /* compute everything, write nothing */
-        const char *sysfs_root;        /* NULL: TOPOLOGY_SYSFS; set only by unit tests */
-        const char *meminfo_path;      /* NULL: TOPOLOGY_MEMINFO; set only by unit tests */
+        const char *sysfs_root;        /* NULL: HOST_SYSFS; set only by unit tests */
+        const char *meminfo_path;      /* NULL: HOST_MEMINFO; set only by unit tests */
         const char *cgroup_root;       /* NULL: CGROUP_ROOT; set only by unit tests */
         const char *run_dir;           /* the claims ledger's directory; NULL: LEDGER_RUN_DIR */
 };

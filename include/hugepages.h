@@ -5,35 +5,9 @@
 #include <stdint.h>
 
 #include "binding_list.h"
-#include "capabilities.h"
 #include "diag.h"
 #include "domxml.h"
-#include "topology.h"
-
-/* Where the host's huge pages are read. */
-struct hugepages_host {
-        const char *sysfs;             /* this host: TOPOLOGY_SYSFS */
-        const char *meminfo;           /* this host: TOPOLOGY_MEMINFO */
-        const struct caps_pages *caps; /* non-NULL: another host's <pages> totals; sysfs is not read */
-        const struct nodeset *present; /* the host's nodes, for the figures in messages */
-        uint64_t base_page_kib;        /* the normal page; a <page> of this size means no huge pages */
-        const char *host;              /* how messages name the host (topology_host()); NULL: "this host" */
-};
-
-/*
- * The host's huge page sizes, ascending, each once: from sysfs, or every
- * size above the base page in the capabilities' <pages>. Returns 0 or a
- * negative errno; free *ret.
- */
-int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n);
-
-/*
- * The pages of one size on nodes, ascending by id: from sysfs (total,
- * free, surplus and the overcommit), or the capabilities' totals (the
- * last <pages> of a size in a cell counts). Returns 0 or a negative errno.
- */
-int hugepages_host_pool(
-        const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+#include "host.h"
 
 /*
  * hugepages_select(), hugepages_needed() and hugepages_judge() are the
@@ -43,17 +17,22 @@ int hugepages_host_pool(
  * warning's wording. Nothing but the tests calls them from outside.
  */
 
+/* The memory a part of the VM gets. */
+struct hugepages_choice {
+        bool huge;    /* false: normal pages */
+        uint64_t kib; /* the huge page size; 0: the host's default size, as for <hugepages/> alone */
+};
+
 /*
  * The <page> a guest cell's memory uses, as libvirt picks it: the first
  * whose nodeset holds the cell, else the one without nodeset (cell -1, a
- * VM without guest NUMA cells, only looks at that one). Returns 1 with
- * *ret_kib set (0: the host's default size, as for <hugepages/> alone), 0
- * when the cell gets no huge pages, -EINVAL for a <page> this hook
- * cannot read (any nodeset; the chosen one's size), or -ENOMEM.
- * hugepages_check() makes the choice once for every cell; this is the
- * same rule for one cell.
+ * VM without guest NUMA cells, only looks at that one); a cell none of
+ * them covers gets normal pages. Returns 0 with *ret set, -EINVAL for a
+ * <page> this hook cannot read (any nodeset; the chosen one's size), or
+ * -ENOMEM. hugepages_check() makes the choice once for every cell; this
+ * is the same rule for one cell.
  */
-int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib);
+int hugepages_select(const struct domxml_placement *p, long cell, struct hugepages_choice *ret);
 
 /* Pages of page_kib needed for bytes of guest memory, rounded up. */
 uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib);
@@ -79,12 +58,12 @@ enum hugepages_verdict hugepages_judge(
  * exists on the host, and each binding's nodes hold enough pages of its
  * size for the memory bound there (the VM's <memory>, or the sum of its
  * guest cells; a cell with a <memnode> counts on that memnode's nodes).
- * Reads sysfs only for the sizes and nodes the VM uses. Shortfalls are
+ * Asks the host only for the sizes and nodes the VM uses. Shortfalls are
  * warnings or one error (see hugepages_judge()). Returns 0 with how many
  * of the warnings are shortfalls of strict or restrictive <memnode>s that
  * only warn because VDSM replaces their nodesets (warn_only) in
  * ret_n_remapped, or a negative errno with d filled. A VM without huge
  * pages: 0 and none, nothing read.
  */
-int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
-        const struct hugepages_host *h, size_t *ret_n_remapped, struct diag *d);
+int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, struct host *h,
+        size_t *ret_n_remapped, struct diag *d);

@@ -4,13 +4,7 @@
 #include "binding_list.h"
 #include "diag.h"
 #include "domxml.h"
-#include "topology.h"
-
-/* Where vCPUs and devices sit on the host. */
-struct locality_host {
-        const struct topology *topo; /* with each node's CPUs (TOPOLOGY_CPUS) */
-        const char *sysfs;           /* this host's, for PCI devices; NULL: skip them (another host) */
-};
+#include "host.h"
 
 /*
  * locality_cpu_nodes() and locality_vcpu_cpus() are the two lookups
@@ -27,11 +21,12 @@ void locality_cpu_nodes(const struct topology *t, const struct nodeset *cpus, st
 
 /*
  * The host CPUs the vCPUs in `vcpus` may run on: each one's <vcpupin>,
- * else <vcpu cpuset>. Returns 1 with *ret filled, 0 when one of them is
- * not pinned (it may run anywhere), -EINVAL for a cpuset this hook cannot
- * read.
+ * else <vcpu cpuset>. Returns 0 with *ret_pinned set and, when they are
+ * all pinned, *ret_cpus filled (else it is empty: one of them may run
+ * anywhere); -EINVAL for a cpuset this hook cannot read, or -ENOMEM.
  */
-int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret);
+int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, bool *ret_pinned,
+        struct nodeset *ret_cpus);
 
 /*
  * Warnings, never errors, for memory that is remote to what uses it:
@@ -39,7 +34,9 @@ int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *v
  * emulator threads pinned entirely to nodes outside their memory's nodes,
  * and PCI host devices attached to a node outside the VM's memory nodes.
  * Whatever cannot be known (unpinned vCPUs, numad placement, unbound
- * memory, a device node of -1) is passed over in silence.
+ * memory, a device node of -1, another host's devices) is passed over in
+ * silence. The host's nodes need their CPUs (TOPOLOGY_CPUS) when the VM
+ * pins anything.
  */
-void locality_check(const struct domxml_facts *f, const struct binding_list *b, const struct locality_host *h,
-        struct diag *d);
+void locality_check(
+        const struct domxml_facts *f, const struct binding_list *b, const struct host *h, struct diag *d);

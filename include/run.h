@@ -4,14 +4,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "capabilities.h"
 #include "diag.h"
 #include "domxml.h"
 #include "fileio.h"
 #include "hook.h"
 #include "nodeset.h"
 #include "resolve.h"
-#include "topology.h"
+#include "host.h"
 
 /*
  * Everything one run holds, released in one place (hook.c). hook.c loads
@@ -22,8 +21,7 @@ struct run {
         struct diag *d;
         struct file_data file;
         struct domxml_facts facts;
-        struct topology topo;
-        struct caps_pages caps_pages; /* with --capabilities, for a huge-page VM: the host's <pages> */
+        struct host host;
         struct vm_facts vm;
 };
 
@@ -31,9 +29,9 @@ struct run {
 int run_load(struct run *r, unsigned file_flags);
 
 /*
- * The host's topology into r->topo, with only `only`'s memory read (NULL:
- * all nodes'). From capabilities XML, a huge-page VM's pages come in the
- * same pass. Returns 0 or a negative errno.
+ * The host into r->host, with only `only`'s memory read (NULL: all
+ * nodes'). From capabilities XML, a huge-page VM's pages come in the same
+ * pass. Returns 0 or a negative errno.
  */
 int run_load_host(struct run *r, const struct nodeset *only);
 

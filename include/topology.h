@@ -6,36 +6,8 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "host.h"
 #include "nodeset.h"
-
-struct topology_node {
-        unsigned id;
-        uint64_t total;      /* bytes; 0 for a memoryless node, and when memory_unknown */
-        uint64_t free;       /* bytes; meaningful only when topology.has_free */
-        char *cpus;          /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
-        bool memory_unknown; /* the source did not say (capabilities without <memory>) */
-};
-
-/* The host's NUMA layout as the hook sees it: plain data, no libnuma types. */
-struct topology {
-        struct nodeset present;        /* ids may be sparse */
-        struct nodeset with_memory;    /* present nodes whose total is > 0 */
-        struct nodeset memory_unknown; /* present nodes whose memory nobody knows: not checked */
-        bool has_free;                 /* false when read from capabilities XML */
-        bool partial;                  /* only some nodes' memory was read; the rest counts as none */
-        size_t n_nodes;
-        struct topology_node *nodes; /* ascending id */
-        char host[288];              /* how messages name the host, "" for this one (topology_host()) */
-};
-
-/* "this host", or "the host in FILE" for a topology read from another host's capabilities. */
-static inline const char *topology_host(const struct topology *t) {
-        return t->host[0] ? t->host : "this host";
-}
-
-enum {
-        TOPOLOGY_CPUS = 1 << 0, /* also list each node's CPUs (only --topology needs them) */
-};
 
 /*
  * Reads this host through libnuma. Every node's memory costs a sysfs read,
@@ -47,52 +19,18 @@ enum {
  */
 int topology_load(unsigned flags, const struct nodeset *only, struct topology *ret, struct diag *d);
 
-/* Adds a node while building a topology; ids must ascend. Returns 0 or -ENOMEM. */
-int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus);
-
-/*
- * Marks a node already added as of unknown memory: it is neither
- * memoryless nor counted, so the memory and capacity checks skip it.
- */
-void topology_set_memory_unknown(struct topology *t, unsigned id);
-
-const struct topology_node *topology_node(const struct topology *t, unsigned id);
-
-/* Sum of the total (or free) memory of the members of s. */
-uint64_t topology_sum_total(const struct topology *t, const struct nodeset *s);
-uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s);
-
 /* Whether numad, which libvirt asks for placement='auto', is installed here. */
 bool topology_numad_installed(void);
 
-void topology_done(struct topology *t);
-
 /*
  * Huge pages and PCI devices: plain sysfs, which libnuma has no API for.
- * The hook passes these paths; unit tests pass a directory of their own.
+ * The host model (host.c) passes the paths; unit tests pass a directory
+ * of their own.
  */
-#define TOPOLOGY_SYSFS   "/sys"
-#define TOPOLOGY_MEMINFO "/proc/meminfo"
 
-/* One node's pages of one size. */
-struct hugepage_node {
-        unsigned id;
-        uint64_t total, free, surplus; /* nr_, free_ and surplus_hugepages */
-};
-
-/* Pages of one size: per node, and the host-wide overcommit. */
-struct hugepage_pool {
-        uint64_t page_kib;
-        bool has_free;       /* false when from capabilities XML, which has totals only */
-        bool has_overcommit; /* overcommit and surplus are known */
-        uint64_t overcommit; /* nr_overcommit_hugepages: how many surplus pages the kernel may add */
-        uint64_t surplus;    /* surplus_hugepages: how many it has added */
-        size_t n_nodes;
-        struct hugepage_node *nodes; /* ascending id */
-};
-
-/* Whether <sysfs>/kernel/mm/hugepages/hugepages-<kib>kB exists: 1, 0, or a negative errno. */
-int topology_hugepage_size_exists(const char *sysfs, uint64_t kib);
+/* Whether <sysfs>/kernel/mm/hugepages/hugepages-<kib>kB exists: 0 with *ret_exists set, or a negative errno.
+ */
+int topology_hugepage_size_exists(const char *sysfs, uint64_t kib, bool *ret_exists);
 
 /* Every huge page size of the host, ascending, in KiB. Returns 0 or a negative errno. */
 int topology_hugepage_sizes(const char *sysfs, uint64_t **ret, size_t *ret_n);
@@ -108,10 +46,10 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib);
  */
 int topology_hugepages_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
-void hugepage_pool_done(struct hugepage_pool *p);
 
-/* The entry for node id, or NULL. */
-const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id);
+/* The same without the overcommit (has_overcommit false): more nodes of a size already read. */
+int topology_hugepage_nodes_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
 
 /*
  * The node a PCI device is attached to, from

@@ -363,3 +363,109 @@ void caps_pages_done(struct caps_pages *p) {
         free(p->items);
         *p = (struct caps_pages){0};
 }
+
+/*
+ * The largest base page Linux has (ppc64's and arm64's 64 KiB); every huge
+ * page size is larger but arm64's 64 KiB contiguous pages, whose base page
+ * (4 KiB) libvirt lists before them.
+ */
+#define BASE_PAGE_KIB_MAX 64
+
+/*
+ * libvirt 1.2.7 and later list every page pool of a cell, ascending, the
+ * base page first (virNumaGetPages); every larger size is a huge page
+ * size. A document whose smallest size is above any base page lists huge
+ * pages only: its smallest is no base page, and this machine's is taken
+ * instead.
+ */
+static uint64_t base_kib(const struct caps_pages *p, uint64_t this_machine) {
+        uint64_t base = UINT64_MAX;
+
+        for (size_t i = 0; i < p->n; i++)
+                if (p->items[i].size_kib < base)
+                        base = p->items[i].size_kib;
+        return base <= BASE_PAGE_KIB_MAX ? base : this_machine;
+}
+
+/*
+ * The huge page sizes: every size above the base page, ascending, each
+ * once. Sorted, not picked one by one: a hostile document may list
+ * hundreds of thousands. Returns 0 or -ENOMEM.
+ */
+static int huge_sizes(const struct caps_pages *p, uint64_t base, uint64_t **ret, size_t *ret_n) {
+        uint64_t *sizes = malloc((p->n ? p->n : 1) * sizeof(*sizes));
+        size_t n = 0;
+
+        if (!sizes)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n; i++)
+                if (p->items[i].size_kib > base)
+                        sizes[n++] = p->items[i].size_kib;
+        *ret_n = array_sort_unique_u64(sizes, n);
+        *ret = sizes;
+        return 0;
+}
+
+/* A <pages> and its place in the document, which decides between two of one size in one cell. */
+struct page_ref {
+        const struct caps_page *page;
+        size_t order;
+};
+
+static int cmp_page_ref(const void *a, const void *b) {
+        const struct page_ref *x = a, *y = b;
+
+        if (x->page->size_kib != y->page->size_kib)
+                return x->page->size_kib < y->page->size_kib ? -1 : 1;
+        if (x->page->node != y->page->node)
+                return x->page->node < y->page->node ? -1 : 1;
+        return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The host's pages from refs sorted by size, node and order: the last of a node and size counts. */
+static int set_pages(const struct page_ref *refs, size_t n, struct host *h) {
+        struct host_pages *pages = calloc(n ? n : 1, sizeof(*pages));
+        size_t k = 0;
+
+        if (!pages)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const struct caps_page *c = refs[i].page;
+
+                if (i + 1 < n && refs[i + 1].page->size_kib == c->size_kib &&
+                        refs[i + 1].page->node == c->node)
+                        continue;
+                pages[k++] =
+                        (struct host_pages){.kib = c->size_kib, .node = {.id = c->node, .total = c->count}};
+        }
+        free(h->pages);
+        h->pages = pages;
+        h->n_pages = k;
+        return 0;
+}
+
+int capabilities_host_pages(const struct caps_pages *p, struct host *h) {
+        _cleanup_free_ struct page_ref *refs = calloc(p->n ? p->n : 1, sizeof(*refs));
+        uint64_t base = base_kib(p, h->base_page_kib);
+        int r;
+
+        if (!refs)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n; i++)
+                refs[i] = (struct page_ref){.page = &p->items[i], .order = i};
+        qsort(refs, p->n, sizeof(*refs), cmp_page_ref);
+        r = set_pages(refs, p->n, h);
+        if (r < 0)
+                return r;
+        r = huge_sizes(p, base, &h->sizes, &h->n_sizes);
+        if (r < 0)
+                return r;
+        h->sizes_known = true;
+        /* The document does not say which size is the default: the smallest huge one. */
+        h->default_kib = h->n_sizes > 0 ? h->sizes[0] : 0;
+        h->default_known = true;
+        h->base_page_kib = base;
+        h->pages_unknown = p->n == 0;
+        h->pages_have_free = false;
+        return 0;
+}

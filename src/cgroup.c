@@ -35,8 +35,10 @@ static int parse_mems(char *s, struct nodeset *ret) {
         return nodeset_parse_libvirt(s, ret);
 }
 
-int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, size_t path_size) {
+int cgroup_machine_mems(
+        const char *root, bool *ret_found, struct nodeset *ret, char *ret_path, size_t path_size) {
         _cleanup_free_ char *buf = malloc(CGROUP_FILE_MAX);
+        struct nodeset mems;
 
         if (!buf)
                 return -ENOMEM;
@@ -49,10 +51,13 @@ int cgroup_machine_mems(const char *root, struct nodeset *ret, char *ret_path, s
                         continue;
                 if (n < 0)
                         return (int) n;
-                if (parse_mems(buf, ret) < 0)
+                if (parse_mems(buf, &mems) < 0)
                         return -EINVAL;
-                return 1;
+                *ret = mems;
+                *ret_found = true;
+                return 0;
         }
+        *ret_found = false;
         return 0;
 }
 
@@ -103,29 +108,29 @@ static bool has_nodes(const struct binding_list *b) {
         return false;
 }
 
-int cgroup_check(const struct binding_list *b, const char *root, size_t *ret_n_soft, struct diag *d) {
+int cgroup_check(const struct binding_list *b, struct host *h, size_t *ret_n_soft, struct diag *d) {
         _cleanup_free_ char *allowed_s = NULL;
         struct nodeset allowed;
-        char path[4096];
+        const char *path;
         size_t n_soft = 0;
-        bool soft;
+        bool found, soft;
         int r;
 
         if (!has_nodes(b)) {
                 *ret_n_soft = 0;
                 return 0;
         }
-        r = cgroup_machine_mems(root, &allowed, path, sizeof(path));
-        if (r == 0) {
-                *ret_n_soft = 0;
-                return 0;
-        }
+        r = host_machine_mems(h, &found, &allowed, &path);
         if (r < 0) {
                 char q[DIAG_QUOTE_SIZE(256)];
 
                 diag_quote(path, strlen(path), 256, q, sizeof(q));
                 return diag_error(d, r, "cannot read the memory nodes VMs may use on this host from %s: %s",
                         q, r == -EINVAL ? "not a list of nodes" : strerror(-r));
+        }
+        if (!found) {
+                *ret_n_soft = 0;
+                return 0;
         }
         if (nodeset_format(&allowed, &allowed_s) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");

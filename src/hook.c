@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capabilities.h"
 #include "domxml.h"
 #include "fileio.h"
 #include "hook.h"
+#include "host.h"
 #include "incoming.h"
 #include "macro.h"
 #include "parse.h"
@@ -18,7 +18,6 @@
 #include "run.h"
 #include "size.h"
 #include "start.h"
-#include "topology.h"
 
 static const char *const hook_point_table[_HOOK_POINT_MAX] = {
         [HOOK_BEFORE_VM_START] = "before_vm_start",
@@ -38,8 +37,7 @@ enum hook_point hook_point_from_string(const char *s) {
 }
 
 static void run_done(struct run *r) {
-        caps_pages_done(&r->caps_pages);
-        topology_done(&r->topo);
+        host_done(&r->host);
         domxml_facts_done(&r->facts);
         file_data_done(&r->file);
 }
@@ -103,12 +101,17 @@ static bool has_pinning(const struct domxml_placement *p) {
 /* See run.h; the CPUs are read only when the domain pins something. */
 int run_load_host(struct run *r, const struct nodeset *only) {
         const struct hook_request *req = r->req;
-        unsigned flags = has_pinning(&r->facts.placement) ? TOPOLOGY_CPUS : 0;
+        const struct host_source src = {
+                .capabilities = req->capabilities_path,
+                .sysfs = req->sysfs_root,
+                .meminfo = req->meminfo_path,
+                .cgroup_root = req->cgroup_root,
+                .flags = has_pinning(&r->facts.placement) ? TOPOLOGY_CPUS : 0,
+                .only = only,
+                .pages = r->facts.placement.has_hugepages,
+        };
 
-        if (req->capabilities_path)
-                return capabilities_load(req->capabilities_path, flags, &r->topo,
-                        r->facts.placement.has_hugepages ? &r->caps_pages : NULL, r->d);
-        return topology_load(flags, only, &r->topo, r->d);
+        return host_load(&src, &r->host, r->d);
 }
 
 /* See run.h. Cells are numbered as libvirt numbers them, so <cell> elements without an id count too. */

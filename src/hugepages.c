@@ -48,39 +48,44 @@ static int choose_pages(const struct domxml_placement *p, struct page_choice *re
         return 0;
 }
 
-/* The page size for cell (-1: a VM without guest cells) from a choice; see hugepages_select(). */
-static int chosen_size(
-        const struct domxml_placement *p, const struct page_choice *choice, long cell, uint64_t *ret_kib) {
+/* The memory of cell (-1: a VM without guest cells) from a choice; see hugepages_select(). */
+static int chosen_size(const struct domxml_placement *p, const struct page_choice *choice, long cell,
+        struct hugepages_choice *ret) {
         const struct domxml_page *page;
         long i = cell >= 0 && cell <= NODE_ID_MAX ? choice->cell[cell] : -1;
         uint64_t bytes;
 
-        if (!p->has_hugepages)
+        if (!p->has_hugepages) {
+                *ret = (struct hugepages_choice){.huge = false};
                 return 0;
+        }
         if (p->n_pages == 0) {
-                *ret_kib = 0; /* <hugepages/> alone: the default size for all memory */
-                return 1;
+                /* <hugepages/> alone: the default size for all memory */
+                *ret = (struct hugepages_choice){.huge = true, .kib = 0};
+                return 0;
         }
         if (i < 0)
                 i = choice->fallback;
-        if (i < 0)
-                return 0; /* libvirt gives such a cell normal memory */
+        if (i < 0) {
+                *ret = (struct hugepages_choice){.huge = false}; /* libvirt gives such a cell normal memory */
+                return 0;
+        }
 
         page = &p->pages[i];
         if (!page->size || size_parse(page->size, page->unit, &bytes) < 0 || bytes < 1024)
                 return -EINVAL;
-        *ret_kib = bytes / 1024;
-        return 1;
+        *ret = (struct hugepages_choice){.huge = true, .kib = bytes / 1024};
+        return 0;
 }
 
-int hugepages_select(const struct domxml_placement *p, long cell, uint64_t *ret_kib) {
+int hugepages_select(const struct domxml_placement *p, long cell, struct hugepages_choice *ret) {
         _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
 
         if (!choice)
                 return -ENOMEM;
         if (choose_pages(p, choice) < 0)
                 return -EINVAL;
-        return chosen_size(p, choice, cell, ret_kib);
+        return chosen_size(p, choice, cell, ret);
 }
 
 uint64_t hugepages_needed(uint64_t bytes, uint64_t page_kib) {
@@ -131,80 +136,19 @@ static void append(char *buf, size_t size, const char *fmt, ...) {
         va_end(ap);
 }
 
-/*
- * The largest base page Linux has (ppc64's and arm64's 64 KiB); every huge
- * page size is larger but arm64's 64 KiB contiguous pages, whose base page
- * (4 KiB) libvirt lists before them.
- */
-#define BASE_PAGE_KIB_MAX 64
-
-/*
- * libvirt 1.2.7 and later list every page pool of a cell, ascending, the
- * base page first (virNumaGetPages); every larger size is a huge page
- * size. A document whose smallest size is above any base page lists huge
- * pages only: its smallest is no base page, and this machine's (h's) is
- * taken instead.
- */
-static uint64_t caps_base_kib(const struct hugepages_host *h) {
-        uint64_t base = UINT64_MAX;
-
-        for (size_t i = 0; i < h->caps->n; i++)
-                if (h->caps->items[i].size_kib < base)
-                        base = h->caps->items[i].size_kib;
-        return base <= BASE_PAGE_KIB_MAX ? base : h->base_page_kib;
-}
-
-static const char *host_name(const struct hugepages_host *h) {
-        return h->host ? h->host : "this host";
-}
-
-static uint64_t base_kib(const struct hugepages_host *h) {
-        return h->caps ? caps_base_kib(h) : h->base_page_kib;
-}
-
-static int host_has_size(const struct hugepages_host *h, uint64_t kib) {
-        if (!h->caps)
-                return topology_hugepage_size_exists(h->sysfs, kib);
-        for (size_t i = 0; i < h->caps->n; i++)
-                if (h->caps->items[i].size_kib == kib)
-                        return 1;
-        return 0;
-}
-
-/*
- * The huge page sizes in capabilities <pages>: every size above the base
- * page, ascending, each once. Sorted, not picked one by one: a hostile
- * document may list hundreds of thousands. Returns 0 or -ENOMEM.
- */
-static int caps_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
-        const struct caps_pages *c = h->caps;
-        uint64_t base = caps_base_kib(h), *sizes;
-        size_t n = 0;
-
-        sizes = malloc((c->n ? c->n : 1) * sizeof(*sizes));
-        if (!sizes)
-                return -ENOMEM;
-        for (size_t i = 0; i < c->n; i++)
-                if (c->items[i].size_kib > base)
-                        sizes[n++] = c->items[i].size_kib;
-        *ret = sizes;
-        *ret_n = array_sort_unique_u64(sizes, n);
-        return 0;
-}
-
-int hugepages_host_sizes(const struct hugepages_host *h, uint64_t **ret, size_t *ret_n) {
-        return h->caps ? caps_sizes(h, ret, ret_n) : topology_hugepage_sizes(h->sysfs, ret, ret_n);
+static const char *host_name(const struct host *h) {
+        return topology_host(&h->topo);
 }
 
 /* "2 MiB, 1 GiB", or "none". */
-static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t size) {
-        _cleanup_free_ uint64_t *sizes = NULL;
+static void host_sizes_text(struct host *h, char *buf, size_t size) {
+        const uint64_t *sizes = NULL;
         size_t n = 0;
         char s[SIZE_FORMAT_MAX];
         int r;
 
         buf[0] = '\0';
-        r = hugepages_host_sizes(h, &sizes, &n);
+        r = host_hugepage_sizes(h, &sizes, &n);
         for (size_t i = 0; r == 0 && i < n; i++) {
                 size_format(sizes[i] * 1024, s);
                 /* Whole sizes only, and room for ", ..." when they do not all fit. */
@@ -216,58 +160,6 @@ static void host_sizes_text(const struct hugepages_host *h, char *buf, size_t si
         }
         if (!buf[0])
                 snprintf(buf, size, "none");
-}
-
-static int default_size(const struct hugepages_host *h, uint64_t *ret_kib) {
-        uint64_t best = UINT64_MAX, base;
-
-        if (!h->caps)
-                return topology_hugepage_default(h->meminfo, ret_kib);
-
-        /* Capabilities XML does not say which size is the default: take the smallest huge one. */
-        base = caps_base_kib(h);
-        for (size_t i = 0; i < h->caps->n; i++)
-                if (h->caps->items[i].size_kib > base && h->caps->items[i].size_kib < best)
-                        best = h->caps->items[i].size_kib;
-        if (best == UINT64_MAX)
-                return -ENOENT;
-        *ret_kib = best;
-        return 0;
-}
-
-/*
- * For capabilities, one pass over the <pages>, not one per node: both may
- * number in the thousands.
- */
-int hugepages_host_pool(const struct hugepages_host *h, uint64_t kib, const struct nodeset *nodes,
-        struct hugepage_pool *ret) {
-        struct hugepage_pool p = {.page_kib = kib};
-        _cleanup_free_ size_t *slot = NULL; /* node id -> index in p.nodes */
-
-        if (!h->caps)
-                return topology_hugepages_read(h->sysfs, kib, nodes, ret);
-
-        slot = malloc((NODE_ID_MAX + 1) * sizeof(*slot));
-        if (!slot)
-                return -ENOMEM;
-        for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
-                struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
-
-                if (!node) {
-                        hugepage_pool_done(&p);
-                        return -ENOMEM;
-                }
-                node->id = (unsigned) id;
-                slot[id] = p.n_nodes - 1;
-        }
-        for (size_t i = 0; i < h->caps->n; i++) {
-                const struct caps_page *c = &h->caps->items[i];
-
-                if (c->size_kib == kib && c->node <= NODE_ID_MAX && nodeset_contains(nodes, c->node))
-                        p.nodes[slot[c->node]].total = c->count;
-        }
-        *ret = p;
-        return 0;
 }
 
 static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *nodes) {
@@ -287,8 +179,7 @@ static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *n
  * shortfall, then every other node's figure (all nodes' when several are bound), so
  * the admin sees where the pages are.
  */
-static void describe_shortfall(
-        const struct hugepages_host *h, const struct group *g, uint64_t have, char *buf, size_t size) {
+static void describe_shortfall(struct host *h, const struct group *g, uint64_t have, char *buf, size_t size) {
         struct hugepage_pool all = {0};
         _cleanup_free_ char *set = NULL;
         bool single = nodeset_count(&g->nodes) == 1;
@@ -298,11 +189,11 @@ static void describe_shortfall(
         (void) nodeset_format(&g->nodes, &set);
         buf[0] = '\0';
         append(buf, size, "%s: needs %" PRIu64 " %s%s page%s on node%s %s, which ha%s %" PRIu64 "%s",
-                g->subject, g->need, h->caps ? "" : "free ", size_format(g->kib * 1024, s),
+                g->subject, g->need, h->pages_have_free ? "free " : "", size_format(g->kib * 1024, s),
                 g->need == 1 ? "" : "s", single ? "" : "s", set ? set : "?", single ? "s" : "ve", have,
-                h->caps ? " in total" : "");
+                h->pages_have_free ? "" : " in total");
 
-        if (h->present && hugepages_host_pool(h, g->kib, h->present, &all) == 0) {
+        if (host_hugepage_pool(h, g->kib, &h->topo.present, &all) == 0) {
                 for (size_t i = 0; i < all.n_nodes; i++) {
                         const struct hugepage_node *n = &all.nodes[i];
 
@@ -347,8 +238,8 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
  * Returns 0, with whether a shortfall only warned because VDSM replaces
  * the nodesets in ret_remapped, or a negative errno with d filled.
  */
-static int check_group(const struct hugepages_host *h, const struct group *g, const struct group *partner,
-        bool *ret_remapped, struct diag *d) {
+static int check_group(struct host *h, const struct group *g, const struct group *partner, bool *ret_remapped,
+        struct diag *d) {
         struct hugepage_pool pool;
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
@@ -356,7 +247,7 @@ static int check_group(const struct hugepages_host *h, const struct group *g, co
         uint64_t have;
         int r;
 
-        r = hugepages_host_pool(h, g->kib, &g->nodes, &pool);
+        r = host_hugepage_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
                 return diag_error(d, r, "%s: cannot read the %s huge pages of %s: %s", g->subject,
                         size_format(g->kib * 1024, s), host_name(h), strerror(-r));
@@ -519,17 +410,18 @@ static int add_to_group(struct group **groups, size_t *n, size_t *hint, uint64_t
  * The size a <page> asks for (0: the default), checked against the host: 0
  * when it means normal memory. Returns 0 or a negative errno with d filled.
  */
-static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t *ret_kib, struct diag *d) {
+static int host_size(struct host *h, uint64_t want_kib, uint64_t *ret_kib, struct diag *d) {
         char s[SIZE_FORMAT_MAX], sizes[DIAG_LINE_MAX / 4];
         uint64_t kib = want_kib;
+        bool exists;
         int r;
 
-        if (kib == base_kib(h)) {
+        if (kib == h->base_page_kib) {
                 *ret_kib = 0; /* libvirt backs this memory with normal pages */
                 return 0;
         }
         if (kib == 0) {
-                r = default_size(h, &kib);
+                r = host_hugepage_default(h, &kib);
                 if (r < 0) {
                         host_sizes_text(h, sizes, sizeof(sizes));
                         return diag_error(d, -EINVAL,
@@ -539,11 +431,11 @@ static int host_size(const struct hugepages_host *h, uint64_t want_kib, uint64_t
                 }
         }
 
-        r = host_has_size(h, kib);
+        r = host_hugepage_size_exists(h, kib, &exists);
         if (r < 0)
                 return diag_error(
                         d, r, "cannot read the huge page sizes of %s: %s", host_name(h), strerror(-r));
-        if (r == 0) {
+        if (!exists) {
                 host_sizes_text(h, sizes, sizeof(sizes));
                 return diag_error(d, -EINVAL,
                         "domain XML asks for %s huge pages, which %s does not have (huge page sizes: %s)",
@@ -568,7 +460,7 @@ static int unreadable_page(int r, struct diag *d) {
 static int check_without_pages(const struct domxml_facts *f, const struct page_choice *choice,
         const struct part *parts, size_t n_parts, struct diag *d) {
         for (size_t i = 0; i < n_parts; i++) {
-                uint64_t want;
+                struct hugepages_choice want;
                 int r = chosen_size(&f->placement, choice, parts[i].cell, &want);
 
                 if (r < 0)
@@ -586,19 +478,20 @@ struct size_memo {
 };
 
 /* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
-static int part_size(const struct domxml_facts *f, const struct page_choice *choice,
-        const struct hugepages_host *h, const struct part *p, struct size_memo *memo, uint64_t *ret_kib,
-        struct diag *d) {
-        uint64_t want = 0;
+static int part_size(const struct domxml_facts *f, const struct page_choice *choice, struct host *h,
+        const struct part *p, struct size_memo *memo, uint64_t *ret_kib, struct diag *d) {
+        struct hugepages_choice choice_of_part;
+        uint64_t want;
         int r;
 
-        r = chosen_size(&f->placement, choice, p->cell, &want);
+        r = chosen_size(&f->placement, choice, p->cell, &choice_of_part);
         if (r < 0)
                 return unreadable_page(r, d);
-        if (r == 0) {
+        if (!choice_of_part.huge) {
                 *ret_kib = 0;
                 return 0;
         }
+        want = choice_of_part.kib;
         /* Millions of guest cells share a few <page>s: one look at the host per change of size. */
         if (!memo->valid || memo->want != want) {
                 r = host_size(h, want, &memo->kib, d);
@@ -611,8 +504,8 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
         return 0;
 }
 
-int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
-        const struct hugepages_host *h, size_t *ret_n_remapped, struct diag *d) {
+int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, struct host *h,
+        size_t *ret_n_remapped, struct diag *d) {
         _cleanup_free_ struct part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
@@ -636,7 +529,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
         r = collect_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
-        if (h->caps && h->caps->n == 0) {
+        if (h->pages_unknown) {
                 r = check_without_pages(f, choice, parts, n_parts, d);
                 if (r >= 0)
                         *ret_n_remapped = 0;
@@ -673,7 +566,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b,
                         return r;
                 n_remapped += remapped;
         }
-        if (h->caps && n_groups > 0)
+        if (!h->pages_have_free && n_groups > 0)
                 diag_warn(d, "huge pages were checked against the totals in the capabilities XML; free pages "
                              "were not checked");
         *ret_n_remapped = n_remapped;

@@ -6,12 +6,12 @@
 
 #include "binding_list.h"
 #include "domxml.h"
+#include "host.h"
 #include "incoming.h"
 #include "nodeset.h"
 #include "numatune.h"
 #include "placement.h"
 #include "resolve.h"
-#include "topology.h"
 
 /*
  * One element of a <numatune> this host did not write: its name for
@@ -33,7 +33,7 @@ static int check_foreign_nodeset(
         const struct run *r, struct binding_entry *e, const char *nodeset, const struct vm_facts *vm) {
         if (!nodeset || nodeset_parse_libvirt(nodeset, &e->binding.nodes) < 0)
                 return diag_error(r->d, -EINVAL, "%s: no nodeset this hook can read", e->subject);
-        return resolve_check(&e->binding, e->subject, &r->topo, vm, r->d);
+        return resolve_check(&e->binding, e->subject, &r->host.topo, vm, r->d);
 }
 
 /*
@@ -74,7 +74,7 @@ static int check_memory(struct run *r, const char *origin, bool placement_auto) 
                 return 0;
         numatune_describe_memory(m, element, sizeof(element));
         if (placement_auto) {
-                if (!r->req->capabilities_path && !topology_numad_installed())
+                if (host_lacks_numad(&r->host))
                         diag_warn(r->d,
                                 "%s placement 'auto' needs numad, which is not installed on this host",
                                 origin);
@@ -146,7 +146,7 @@ static int check_memnodes(struct run *r, const char *origin, bool remappable, si
                         diag_demote(r->d, mark,
                                 "; not refused, as VDSM replaces <memnode> nodesets with Engine's "
                                 "choice for %s (without one, libvirt fails the migration)",
-                                topology_host(&r->topo));
+                                topology_host(&r->host.topo));
                         n_misfits++;
                 }
         }
@@ -198,9 +198,9 @@ int incoming_run(struct run *r, struct hook_result *ret) {
                 snprintf(ret->info, sizeof(ret->info),
                         "%s <numatune> fits %s but for its <memnode> elements the warnings name, "
                         "whose nodesets VDSM replaces",
-                        origin, topology_host(&r->topo));
+                        origin, topology_host(&r->host.topo));
         else
                 snprintf(ret->info, sizeof(ret->info), "%s <numatune> fits %s", origin,
-                        topology_host(&r->topo));
+                        topology_host(&r->host.topo));
         return 0;
 }

@@ -70,7 +70,9 @@ static int parse_cpuset(struct vcpu_index *x, const char *cpuset, struct nodeset
         return 0;
 }
 
-static int vcpu_cpus(struct vcpu_index *x, const struct nodeset *vcpus, struct nodeset *ret) {
+/* See locality_vcpu_cpus(). */
+static int vcpu_cpus(
+        struct vcpu_index *x, const struct nodeset *vcpus, bool *ret_pinned, struct nodeset *ret_cpus) {
         const char *last = NULL;
         struct nodeset all, cpus;
 
@@ -78,8 +80,11 @@ static int vcpu_cpus(struct vcpu_index *x, const struct nodeset *vcpus, struct n
         for (int v = nodeset_next(vcpus, 0); v >= 0; v = nodeset_next(vcpus, v + 1)) {
                 const char *cpuset = x->cpuset[v];
 
-                if (!cpuset)
+                if (!cpuset) {
+                        nodeset_clear(ret_cpus);
+                        *ret_pinned = false;
                         return 0;
+                }
                 if (cpuset == last)
                         continue; /* the same <vcpu cpuset> for many vCPUs: parsed once */
                 if (parse_cpuset(x, cpuset, &cpus) < 0)
@@ -87,17 +92,19 @@ static int vcpu_cpus(struct vcpu_index *x, const struct nodeset *vcpus, struct n
                 nodeset_union(&all, &cpus);
                 last = cpuset;
         }
-        *ret = all;
-        return 1;
+        *ret_cpus = all;
+        *ret_pinned = true;
+        return 0;
 }
 
-int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, struct nodeset *ret) {
+int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *vcpus, bool *ret_pinned,
+        struct nodeset *ret_cpus) {
         _cleanup_free_ struct vcpu_index *x = malloc(sizeof(*x));
 
         if (!x)
                 return -ENOMEM;
         index_vcpus(p, x);
-        return vcpu_cpus(x, vcpus, ret);
+        return vcpu_cpus(x, vcpus, ret_pinned, ret_cpus);
 }
 
 /*
@@ -136,8 +143,10 @@ static void check_vcpus(struct vcpu_index *x, const struct topology *t, const st
         _cleanup_free_ char *ids = NULL;
         struct nodeset cpus, on;
         char who[DIAG_LINE_MAX / 4];
+        bool pinned;
 
-        if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || vcpu_cpus(x, vcpus, &cpus) <= 0)
+        if (nodeset_is_empty(vcpus) || nodeset_is_empty(memory) || vcpu_cpus(x, vcpus, &pinned, &cpus) < 0 ||
+                !pinned)
                 return;
         if (!all_remote(t, &cpus, memory, &on))
                 return;
@@ -302,18 +311,18 @@ static struct pci_ref *pci_addresses(const struct domxml_placement *p, size_t *r
 }
 
 /*
- * Each PCI address is looked up in sysfs once, however often the document
+ * Each PCI address is looked up once, however often the document
  * names it (300 000 <hostdev>s of one address were 300 000 opens), and
  * warned about once, in the order the document first names them.
  */
 static void check_pci(
-        const struct domxml_facts *f, const struct binding_list *b, const char *sysfs, struct diag *d) {
+        const struct domxml_facts *f, const struct binding_list *b, const struct host *h, struct diag *d) {
         _cleanup_free_ struct pci_ref *refs = NULL;
         _cleanup_free_ char *mem_s = NULL;
         struct nodeset memory;
         size_t n = 0, remote = 0;
 
-        if (!sysfs || f->placement.n_pci == 0 || !memory_nodes(f, b, &memory))
+        if (f->placement.n_pci == 0 || !memory_nodes(f, b, &memory))
                 return;
         refs = pci_addresses(&f->placement, &n);
         if (!refs)
@@ -323,8 +332,8 @@ static void check_pci(
                 uint32_t a = refs[i].address;
                 int node;
 
-                /* -1 (the firmware does not say) and devices this host lacks: nothing to tell. */
-                if (topology_pci_node(sysfs, a >> 16, (a >> 8) & 0xff, (a >> 3) & 0x1f, a & 7, &node) < 0 ||
+                /* -1 (the firmware does not say) and devices the host lacks: nothing to tell. */
+                if (host_pci_node(h, a >> 16, (a >> 8) & 0xff, (a >> 3) & 0x1f, a & 7, &node) < 0 ||
                         node < 0 || nodeset_contains(&memory, (unsigned) node))
                         continue;
                 refs[i].node = (uint32_t) node;
@@ -345,8 +354,8 @@ static void check_pci(
         }
 }
 
-void locality_check(const struct domxml_facts *f, const struct binding_list *b, const struct locality_host *h,
-        struct diag *d) {
-        check_cpus(f, b, h->topo, d);
-        check_pci(f, b, h->sysfs, d);
+void locality_check(
+        const struct domxml_facts *f, const struct binding_list *b, const struct host *h, struct diag *d) {
+        check_cpus(f, b, &h->topo, d);
+        check_pci(f, b, h, d);
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +15,14 @@
 #include <unistd.h>
 
 #include "ascii.h"
-#include "capabilities.h"
 #include "config.h"
 #include "diag.h"
 #include "fileio.h"
 #include "hook.h"
-#include "hugepages.h"
 #include "ledger.h"
 #include "macro.h"
-#include "size.h"
+#include "report.h"
 #include "spec.h"
-#include "topology.h"
 #include "watchdog.h"
 
 static void help(void) {
@@ -70,96 +66,6 @@ static void help(void) {
                "Environment: numa (or numaset), numa_memnode, _hook_domxml, " LEDGER_RUN_DIR_ENV ".\n"
                "Exit status: 0 done or nothing to do, 2 failed (the domain XML is unchanged).\n",
                 program_invocation_short_name);
-}
-
-static void print_topology(const struct topology *t, const char *source) {
-        char total[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
-
-        printf("source: %s\n", source);
-        printf("%-6s %-12s %-12s %s\n", "node", "memory", "free", "cpus");
-        for (size_t i = 0; i < t->n_nodes; i++) {
-                const struct topology_node *n = &t->nodes[i];
-
-                printf("%-6u %-12s %-12s %s\n", n->id, n->memory_unknown ? "-" : size_format(n->total, total),
-                        t->has_free ? size_format(n->free, free_s) : "-",
-                        n->cpus && n->cpus[0] ? n->cpus : "-");
-        }
-}
-
-/* Huge pages per node and size: total/free from sysfs, or totals from capabilities XML (caps). */
-static int print_hugepages(const struct topology *t, const struct caps_pages *caps, struct diag *d) {
-        const struct hugepages_host h = {.sysfs = TOPOLOGY_SYSFS, .caps = caps};
-        _cleanup_free_ uint64_t *sizes = NULL;
-        struct hugepage_pool *pools;
-        size_t n = 0;
-        char s[SIZE_FORMAT_MAX];
-        int r;
-
-        r = hugepages_host_sizes(&h, &sizes, &n);
-        if (r < 0)
-                return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));
-        if (n == 0) {
-                printf("huge pages: none\n");
-                return 0;
-        }
-        printf(caps ? "huge pages: total per node (capabilities XML has no free count)\n"
-                    : "huge pages: total/free per node\n");
-
-        pools = calloc(n, sizeof(*pools));
-        if (!pools)
-                return diag_error(d, -ENOMEM, "out of memory");
-        r = 0;
-        for (size_t j = 0; j < n && r >= 0; j++)
-                r = hugepages_host_pool(&h, sizes[j], &t->present, &pools[j]);
-        if (r < 0)
-                diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
-        else {
-                printf("%-6s", "node");
-                for (size_t j = 0; j < n; j++)
-                        printf(j + 1 < n ? " %-16s" : " %s", size_format(sizes[j] * 1024, s));
-                printf("\n");
-                for (size_t i = 0; i < t->n_nodes; i++) {
-                        printf("%-6u", t->nodes[i].id);
-                        for (size_t j = 0; j < n; j++) {
-                                const struct hugepage_node *hn =
-                                        hugepage_pool_node(&pools[j], t->nodes[i].id);
-                                uint64_t total = hn ? hn->total : 0, free_pages = hn ? hn->free : 0;
-                                char cell[48];
-
-                                if (pools[j].has_free)
-                                        snprintf(cell, sizeof(cell), "%" PRIu64 "/%" PRIu64, total,
-                                                free_pages);
-                                else
-                                        snprintf(cell, sizeof(cell), "%" PRIu64, total);
-                                printf(j + 1 < n ? " %-16s" : " %s", cell);
-                        }
-                        printf("\n");
-                }
-        }
-
-        for (size_t j = 0; j < n; j++)
-                hugepage_pool_done(&pools[j]);
-        free(pools);
-        return r;
-}
-
-static int run_topology(const char *capabilities_path, struct diag *d) {
-        struct caps_pages caps = {0};
-        struct topology t;
-        int r;
-
-        if (capabilities_path)
-                r = capabilities_load(capabilities_path, TOPOLOGY_CPUS, &t, &caps, d);
-        else
-                r = topology_load(TOPOLOGY_CPUS, NULL, &t, d);
-        if (r < 0)
-                return r;
-
-        print_topology(&t, capabilities_path ? capabilities_path : "this host (libnuma)");
-        r = print_hugepages(&t, capabilities_path ? &caps : NULL, d);
-        caps_pages_done(&caps);
-        topology_done(&t);
-        return r;
 }
 
 /* The parser ignores whitespace around a value, so 'strict:0' and 'strict:0 ' say the same. */
@@ -425,7 +331,7 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         if (r < 0)
                 return r;
         if (c->action == ARG_TOPOLOGY) {
-                r = run_topology(req->capabilities_path, d);
+                r = report_topology(req->capabilities_path, d);
                 return r < 0 ? r : stdout_flush(d);
         }
         /* The after_* points read no property: VDSM passes them all the same, and they must not fail. */

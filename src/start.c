@@ -8,6 +8,7 @@
 
 #include "domxml.h"
 #include "fileio.h"
+#include "host.h"
 #include "macro.h"
 #include "nodeset.h"
 #include "numatune.h"
@@ -16,7 +17,6 @@
 #include "spec.h"
 #include "start.h"
 #include "strbuf.h"
-#include "topology.h"
 
 /* What the path builds, step by step; released in one place. */
 struct start {
@@ -95,20 +95,19 @@ static int resolve_on_host(struct run *r, const struct numa_spec *spec, long cel
         struct diag_mark mark;
         int k;
 
-        if (!r->topo.partial)
-                return resolve_spec(spec, cell, &r->topo, vm, ret, r->d);
+        if (!r->host.topo.partial)
+                return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 
         mark = diag_mark(r->d);
-        k = resolve_spec(spec, cell, &r->topo, vm, ret, r->d);
+        k = resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
         if (k >= 0)
                 return k;
         diag_rewind(r->d, mark);
 
-        topology_done(&r->topo);
-        k = topology_load(0, NULL, &r->topo, r->d);
+        k = host_read_all_memory(&r->host, r->d);
         if (k < 0)
                 return k;
-        return resolve_spec(spec, cell, &r->topo, vm, ret, r->d);
+        return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 }
 
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */
@@ -116,7 +115,7 @@ static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
         struct nodeset unknown = *used;
         _cleanup_free_ char *list = NULL;
 
-        nodeset_intersect(&unknown, &r->topo.memory_unknown);
+        nodeset_intersect(&unknown, &r->host.topo.memory_unknown);
         if (nodeset_is_empty(&unknown) || nodeset_format(&unknown, &list) < 0)
                 return;
         diag_warn(r->d,
@@ -164,7 +163,7 @@ static int resolve(struct run *r, struct start *s) {
                 if (k < 0)
                         return k;
                 used = s->memory.nodes;
-                if (s->memory.placement_auto && !req->capabilities_path && !topology_numad_installed())
+                if (s->memory.placement_auto && host_lacks_numad(&r->host))
                         diag_warn(r->d, "placement 'auto' needs numad, which is not installed on this host");
         }
         k = resolve_memnodes(r, s, &used);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The only file that talks to libnuma. */
+/* Reads this host for the host model, and is the only file that talks to libnuma: libnuma for the nodes,
+ * sysfs for huge pages and PCI devices. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,25 +49,6 @@ static void forward_libnuma_message(struct diag *d) {
                 libnuma_message[--n] = '\0';
         diag_warn(d, "libnuma: %s", libnuma_message);
         libnuma_message[0] = '\0';
-}
-
-int topology_add_node(struct topology *t, unsigned id, uint64_t total, uint64_t free, char *cpus) {
-        struct topology_node *node;
-
-        if (id > NODE_ID_MAX || nodeset_contains(&t->present, id))
-                return -EINVAL;
-        if (t->n_nodes > 0 && t->nodes[t->n_nodes - 1].id > id)
-                return -EINVAL;
-
-        node = array_append(&t->nodes, &t->n_nodes, sizeof(*node));
-        if (!node)
-                return -ENOMEM;
-        *node = (struct topology_node){.id = id, .total = total, .free = free, .cpus = cpus};
-
-        nodeset_add(&t->present, id);
-        if (total > 0)
-                nodeset_add(&t->with_memory, id);
-        return 0;
 }
 
 static int node_cpus(unsigned id, char **ret) {
@@ -169,74 +151,6 @@ fail:
         return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
-void topology_set_memory_unknown(struct topology *t, unsigned id) {
-        for (size_t i = 0; i < t->n_nodes; i++) {
-                struct topology_node *node = &t->nodes[i];
-
-                if (node->id != id)
-                        continue;
-                node->memory_unknown = true;
-                node->total = node->free = 0;
-                nodeset_remove_range(&t->with_memory, id, id);
-                nodeset_add(&t->memory_unknown, id);
-                return;
-        }
-}
-
-/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
-static size_t index_by_id(const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
-        size_t lo = 0, hi = n;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                unsigned m;
-
-                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
-                if (m == id)
-                        return mid;
-                if (m < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return n;
-}
-
-/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
-#define INDEX_BY_ID(array, n, want)                                                                          \
-        __extension__({                                                                                      \
-                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
-                        "INDEX_BY_ID needs an unsigned .id");                                                \
-                index_by_id((array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));     \
-        })
-
-const struct topology_node *topology_node(const struct topology *t, unsigned id) {
-        size_t i = INDEX_BY_ID(t->nodes, t->n_nodes, id);
-
-        return i < t->n_nodes ? &t->nodes[i] : NULL;
-}
-
-static uint64_t sum(const struct topology *t, const struct nodeset *s, bool free_memory) {
-        uint64_t total = 0;
-
-        for (size_t i = 0; i < t->n_nodes; i++) {
-                uint64_t v = free_memory ? t->nodes[i].free : t->nodes[i].total;
-
-                if (!nodeset_contains(s, t->nodes[i].id))
-                        continue;
-                total = v > UINT64_MAX - total ? UINT64_MAX : total + v;
-        }
-        return total;
-}
-
-uint64_t topology_sum_total(const struct topology *t, const struct nodeset *s) {
-        return sum(t, s, false);
-}
-
-uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s) {
-        return sum(t, s, true);
-}
-
 bool topology_numad_installed(void) {
         /* Where Debian, Fedora and EL put it; libvirt runs it by absolute path. */
         static const char *const paths[] = {"/usr/bin/numad", "/usr/sbin/numad", "/bin/numad", "/sbin/numad"};
@@ -245,13 +159,6 @@ bool topology_numad_installed(void) {
                 if (access(paths[i], X_OK) == 0)
                         return true;
         return false;
-}
-
-void topology_done(struct topology *t) {
-        for (size_t i = 0; i < t->n_nodes; i++)
-                free(t->nodes[i].cpus);
-        free(t->nodes);
-        *t = (struct topology){0};
 }
 
 /* A file holding one unsigned decimal number and a newline, as sysfs writes them. */
@@ -273,13 +180,17 @@ static int read_u64(const char *path, uint64_t *ret) {
         return 0;
 }
 
-int topology_hugepage_size_exists(const char *sysfs, uint64_t kib) {
+int topology_hugepage_size_exists(const char *sysfs, uint64_t kib, bool *ret_exists) {
         char path[PATH_MAX];
 
         snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", sysfs, kib);
         if (access(path, F_OK) == 0)
-                return 1;
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+                *ret_exists = true;
+        else if (errno == ENOENT || errno == ENOTDIR)
+                *ret_exists = false;
+        else
+                return -errno;
+        return 0;
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
@@ -337,20 +248,12 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
         return -ENOENT;
 }
 
-int topology_hugepages_read(
+int topology_hugepage_nodes_read(
         const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
         static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
         _cleanup_(hugepage_pool_done) struct hugepage_pool p = {.page_kib = kib, .has_free = true};
         char path[PATH_MAX];
         int r;
-
-        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_overcommit_hugepages",
-                sysfs, kib);
-        if (read_u64(path, &p.overcommit) == 0) {
-                snprintf(path, sizeof(path),
-                        "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
-                p.has_overcommit = read_u64(path, &p.surplus) == 0;
-        }
 
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
@@ -379,16 +282,29 @@ int topology_hugepages_read(
         return 0;
 }
 
-const struct hugepage_node *hugepage_pool_node(const struct hugepage_pool *p, unsigned id) {
-        /* Every pool is built by walking a node set, so its nodes ascend: --topology asks for each one. */
-        size_t i = INDEX_BY_ID(p->nodes, p->n_nodes, id);
+int topology_hugepages_read(
+        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+        struct hugepage_pool p;
+        uint64_t overcommit = 0, surplus = 0;
+        bool has_overcommit = false;
+        char path[PATH_MAX];
+        int r;
 
-        return i < p->n_nodes ? &p->nodes[i] : NULL;
-}
-
-void hugepage_pool_done(struct hugepage_pool *p) {
-        free(p->nodes);
-        *p = (struct hugepage_pool){0};
+        snprintf(path, sizeof(path), "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_overcommit_hugepages",
+                sysfs, kib);
+        if (read_u64(path, &overcommit) == 0) {
+                snprintf(path, sizeof(path),
+                        "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
+                has_overcommit = read_u64(path, &surplus) == 0;
+        }
+        r = topology_hugepage_nodes_read(sysfs, kib, nodes, &p);
+        if (r < 0)
+                return r;
+        p.has_overcommit = has_overcommit;
+        p.overcommit = overcommit;
+        p.surplus = surplus;
+        *ret = p;
+        return 0;
 }
 
 int topology_pci_node(

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "capabilities.h"
 #include "domxml.h"
 #include "fuzz.h"
 #include "macro.h"
@@ -91,28 +92,27 @@ static void check_placement(const struct domxml_facts *f, const struct numatune_
         static const struct caps_page pages[] = {{0, 4, 1000}, {0, 2048, 512}, {1, 4, 1000}, {1, 1048576, 3}};
         static const char *const subjects[] = {"fuzz cell a", "fuzz cell b"};
         struct caps_pages caps = {.n = ELEMENTSOF(pages), .items = (struct caps_page *) pages};
-        struct topology topo = {0};
-        struct hugepages_host h = {.caps = &caps, .present = &topo.present, .base_page_kib = 4};
-        struct locality_host l = {.topo = &topo};
+        struct host h = {.base_page_kib = 4};
         struct binding_list b;
         size_t n_remapped;
         struct diag d;
         char *cpus0 = strdup("0-1"), *cpus1 = strdup("2-3");
 
         CHECK(cpus0 && cpus1);
-        CHECK(topology_add_node(&topo, 0, 1 << 30, 0, cpus0) == 0);
-        CHECK(topology_add_node(&topo, 1, 1 << 30, 0, cpus1) == 0);
+        CHECK(topology_add_node(&h.topo, 0, 1 << 30, 0, cpus0) == 0);
+        CHECK(topology_add_node(&h.topo, 1, 1 << 30, 0, cpus1) == 0);
+        CHECK(capabilities_host_pages(&caps, &h) == 0);
         CHECK(binding_list_collect(f, nr, subjects, NULL, &b) == 0);
 
         diag_init(&d);
         if (hugepages_check(f, &b, &h, &n_remapped, &d) < 0)
                 check_message(&d);
-        locality_check(f, &b, &l, &d);
+        locality_check(f, &b, &h, &d);
         for (size_t i = 0; i < d.n_warnings; i++)
                 CHECK(strchr(d.warnings[i], '\n') == NULL);
 
         binding_list_done(&b);
-        topology_done(&topo);
+        host_done(&h);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page size selection, pages needed, the overcommit rule, and the whole check on a fake sysfs tree. */
 
+#include "capabilities.h"
 #include "hugepages.h"
 #include "unit.h"
 
@@ -45,14 +46,19 @@ static void test_select_case(void **state) {
         struct domxml_page pages[3];
         struct domxml_placement p = {
                 .has_hugepages = c->has_hugepages, .n_pages = c->n_pages, .pages = pages};
-        uint64_t kib = 12345;
+        struct hugepages_choice choice = {.huge = true, .kib = 12345};
+        uint64_t kib;
         int r;
 
         /* The scan's strings are mutable; these rows are literals the function only reads. */
         for (size_t i = 0; i < ELEMENTSOF(pages); i++)
                 pages[i] = (struct domxml_page){
                         (char *) c->pages[i].size, (char *) c->pages[i].unit, (char *) c->pages[i].nodeset};
-        r = hugepages_select(&p, c->cell, &kib);
+        r = hugepages_select(&p, c->cell, &choice);
+        /* The rows' want_r: 1 huge pages, 0 normal memory, or the error. */
+        if (r == 0)
+                r = choice.huge;
+        kib = choice.kib;
         if (r != c->want_r)
                 fail_msg("returned %d, expected %d", r, c->want_r);
         if (r == 1 && kib != c->want_kib)
@@ -105,7 +111,7 @@ static void test_judge_case(void **state) {
 
 /* ---- the whole check, on a fake sysfs tree ---- */
 
-enum host {
+enum fake_host {
         HOST_PLAIN,      /* node 0: 9 free 1 GiB and 512 free 2 MiB pages; node 1: 3 and 0; no overcommit */
         HOST_OVERCOMMIT, /* the same, with nr_overcommit_hugepages 10 and surplus 2 for 1 GiB */
         HOST_OVERCOMMITTED,  /* overcommit 10, surplus 9: room for 1 */
@@ -124,7 +130,7 @@ struct binding_row {
 struct check_case {
         const char *name;
         const char *doc;
-        enum host host;
+        enum fake_host host;
         struct binding_row bindings[4];
         const char *error;   /* the whole message; NULL: must pass */
         const char *warning; /* the whole first warning; NULL: none */
@@ -273,7 +279,7 @@ static void write_u64(const char *rel, uint64_t v) {
         unit_write_file(root, rel, text);
 }
 
-static void make_sysfs(enum host host) {
+static void make_sysfs(enum fake_host host) {
         static const uint64_t kib[2] = {1048576, 2048};
         static const uint64_t free_pages[2][2] = {{9, 3}, {512, 0}}; /* [size][node] */
         char rel[256];
@@ -317,27 +323,28 @@ static void test_check_case(void **state) {
         struct binding_entry cells[4];
         struct binding_list b = {.cells = cells};
         struct domxml_facts f;
-        struct nodeset present;
         char meminfo[512];
-        struct hugepages_host h = {
-                .sysfs = root, .meminfo = meminfo, .present = &present, .base_page_kib = 4};
+        _cleanup_(host_done) struct host h = {
+                .sysfs = root, .meminfo = meminfo, .base_page_kib = 4, .pages_have_free = true};
         size_t n_remapped;
         struct diag d;
         int r;
 
-        if (c->host == HOST_CAPS)
-                h.caps = &caps;
-        else if (c->host == HOST_CAPS_NO_PAGES)
-                h.caps = &no_pages;
-        else if (c->host == HOST_CAPS_HUGE_ONLY)
-                h.caps = &huge_only;
-        else if (c->host == HOST_NONE)
+        /* Another host: its pages from the document, none of its files here. */
+        if (c->host == HOST_CAPS || c->host == HOST_CAPS_NO_PAGES || c->host == HOST_CAPS_HUGE_ONLY) {
+                h.sysfs = h.meminfo = NULL;
+                assert_int_equal(capabilities_host_pages(c->host == HOST_CAPS            ? &caps
+                                                         : c->host == HOST_CAPS_NO_PAGES ? &no_pages
+                                                                                         : &huge_only,
+                                         &h),
+                        0);
+        } else if (c->host == HOST_NONE)
                 h.sysfs = "/nonexistent/sys";
         else
                 make_sysfs(c->host);
         snprintf(meminfo, sizeof(meminfo), "%s/meminfo", c->host == HOST_NONE ? "/nonexistent" : root);
-        nodeset_clear(&present);
-        nodeset_add_range(&present, 0, 1);
+        nodeset_clear(&h.topo.present);
+        nodeset_add_range(&h.topo.present, 0, 1);
 
         for (size_t i = 0; i < ELEMENTSOF(c->bindings) && c->bindings[i].cell != -2; i++) {
                 const struct binding_row *row = &c->bindings[i];
@@ -390,9 +397,8 @@ static void test_check_many_capabilities_pages(void **state) {
                                   "size='3'/></hugepages></memoryBacking></domain>";
         static const char doc_fits[] = "<domain><memory unit='GiB'>1</memory><memoryBacking><hugepages><page "
                                        "size='8'/></hugepages></memoryBacking></domain>";
-        struct nodeset present;
         struct binding_list b = {.has_memory = true};
-        struct hugepages_host h = {.caps = &caps, .present = &present, .base_page_kib = 4};
+        _cleanup_(host_done) struct host h = {.base_page_kib = 4};
         struct domxml_facts f;
         size_t n_remapped;
         struct diag d;
@@ -403,10 +409,11 @@ static void test_check_many_capabilities_pages(void **state) {
                 items[i] = (struct caps_page){.node = 0, .size_kib = 8 + i, .count = 1};
         for (size_t i = 0; i < n_nodes; i++)
                 items[n + i] = (struct caps_page){.node = (unsigned) i, .size_kib = 4, .count = 1000};
-        nodeset_clear(&present);
-        nodeset_add_range(&present, 0, (unsigned) n_nodes - 1);
+        assert_int_equal(capabilities_host_pages(&caps, &h), 0);
+        nodeset_clear(&h.topo.present);
+        nodeset_add_range(&h.topo.present, 0, (unsigned) n_nodes - 1);
         b.memory = (struct binding_entry){
-                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = present}};
+                .binding = {.cell = BINDING_VM, .mode = NUMA_MODE_STRICT, .nodes = h.topo.present}};
         snprintf(b.memory.subject, sizeof(b.memory.subject), "'x'");
 
         diag_init(&d);

@@ -289,6 +289,7 @@ static void test_topology_lists_hugepage_sizes(void **state) {
         char root[] = "/tmp/test-topology-XXXXXX";
         _cleanup_free_ uint64_t *sizes = NULL;
         size_t n = 99;
+        bool exists = false;
 
         (void) state;
         assert_non_null(mkdtemp(root));
@@ -301,8 +302,10 @@ static void test_topology_lists_hugepage_sizes(void **state) {
         assert_int_equal(n, 2);
         assert_int_equal(sizes[0], 2048);
         assert_int_equal(sizes[1], 1048576);
-        assert_int_equal(topology_hugepage_size_exists(root, 2048), 1);
-        assert_int_equal(topology_hugepage_size_exists(root, 4096), 0);
+        assert_int_equal(topology_hugepage_size_exists(root, 2048, &exists), 0);
+        assert_true(exists);
+        assert_int_equal(topology_hugepage_size_exists(root, 4096, &exists), 0);
+        assert_false(exists);
         unit_remove_tree(root);
 }
 
