@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What a run asks of the kernel, under strace, on this host (no
+# --capabilities): the host model reads lazily, so
+#   - a typical run (no huge pages, no pinning, no host devices) opens no
+#     huge page file and no PCI device file, and, its file being on a local
+#     filesystem, starts no second process;
+#   - a huge-page VM does open its page size's files (so the first check
+#     sees such opens when they happen), and a supervised run
+#     (VDSM_HOOK_NUMA_SUPERVISE) does fork (so the second does too).
+#
+#   syscalls.sh HOOK FIXTURES
+#
+# Prints TAP; skipped without strace or where ptrace is not allowed.
+set -u
+hook=$(realpath "$1") fixtures=$(realpath "$2")
+
+if ! command -v strace > /dev/null; then
+    echo "1..0 # SKIP no strace"
+    exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if ! strace -o /dev/null true 2> /dev/null; then
+    echo "1..0 # SKIP strace cannot trace here"
+    exit 0
+fi
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+
+# traced FIXTURE SPEC [ENV...]: a dry run of the hook on a copy of FIXTURE, traced into $tmp/trace; sets rc.
+traced() {
+    local fixture=$1 spec=$2
+    shift 2
+    cp "$fixtures/$fixture" "$tmp/dom.xml"
+    env -u numa_memnode "$@" numa="$spec" _hook_domxml="$tmp/dom.xml" \
+        strace -f -qq -o "$tmp/trace" -e trace=open,openat,openat2,clone,clone3,fork,vfork \
+        "$hook" --dry-run > /dev/null 2> "$tmp/err"
+    rc=$?
+}
+huge_or_pci() { grep -E '"/sys/(kernel/mm/hugepages|devices/system/node/node[0-9]+/hugepages|bus/pci)' "$tmp/trace"; }
+forks() { grep -E '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$tmp/trace"; }
+
+traced ovirt.xml strict:0
+if [ "$rc" != 0 ]; then
+    not_ok "typical run: exit $rc: $(head -c 300 "$tmp/err")"
+elif [ -n "$(huge_or_pci)" ]; then
+    not_ok "typical run opened huge page or PCI files: $(huge_or_pci | head -3 | tr '\n' ' ')"
+else
+    ok "typical run: no huge page or PCI file opened ($(grep -c 'open' "$tmp/trace") opens in all)"
+fi
+if [ "$rc" = 0 ] && [ -z "$(forks)" ]; then
+    ok "typical run on a local file: no second process"
+else
+    not_ok "typical run on a local file: exit $rc, $(forks | head -2 | tr '\n' ' ')"
+fi
+
+traced ovirt.xml strict:0 VDSM_HOOK_NUMA_SUPERVISE=1
+if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+    ok "supervised run: the worker is forked"
+else
+    not_ok "supervised run: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
+if [ -d /sys/kernel/mm/hugepages ]; then
+    traced hugepages.xml strict:0
+    if [ -n "$(huge_or_pci)" ]; then
+        ok "huge-page VM: its page size's files are read ($(huge_or_pci | wc -l) opens)"
+    else
+        not_ok "huge-page VM: exit $rc, no huge page file opened: $(head -c 300 "$tmp/err")"
+    fi
+else
+    echo "# SKIP huge-page VM: this kernel has no /sys/kernel/mm/hugepages"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
