@@ -245,16 +245,7 @@ static void test_capabilities_without_pages_know_none(void **state) {
         assert_int_equal(host_hugepage_default(&h, &kib), -ENOENT);
 }
 
-static int setup(void **state) {
-        (void) state;
-        return mkdtemp(root) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-        (void) state;
-        unit_remove_tree(root);
-        return 0;
-}
+UNIT_SCRATCH_GROUP(root)
 
 int main(void) {
         static struct unit_suite suite;
@@ -265,5 +256,5 @@ int main(void) {
         UNIT_TEST(&suite, test_files_of_this_host_only);
         UNIT_TEST(&suite, test_capabilities_load_the_whole_model);
         UNIT_TEST(&suite, test_capabilities_without_pages_know_none);
-        return _cmocka_run_group_tests("host", suite.tests, suite.n, setup, teardown);
+        return _cmocka_run_group_tests("host", suite.tests, suite.n, scratch_setup, scratch_teardown);
 }

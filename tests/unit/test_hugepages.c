@@ -431,16 +431,7 @@ static void test_check_many_capabilities_pages(void **state) {
         assert_contains(d.message, "'x': needs 131072 8 KiB pages on nodes 0-999, which have 1 in total");
 }
 
-static int setup(void **state) {
-        (void) state;
-        return mkdtemp(root) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-        (void) state;
-        unit_remove_tree(root);
-        return 0;
-}
+UNIT_SCRATCH_GROUP(root)
 
 int main(void) {
         static struct unit_suite suite;
@@ -450,5 +441,5 @@ int main(void) {
         UNIT_TABLE(&suite, judge_cases, test_judge_case);
         UNIT_TABLE(&suite, check_cases, test_check_case);
         UNIT_TEST(&suite, test_check_many_capabilities_pages);
-        return _cmocka_run_group_tests("hugepages", suite.tests, suite.n, setup, teardown);
+        return _cmocka_run_group_tests("hugepages", suite.tests, suite.n, scratch_setup, scratch_teardown);
 }

@@ -87,3 +87,15 @@ static inline void unit_remove_tree(const char *root) {
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
         assert_int_equal(system(cmd), 0);
 }
+
+/* A test program's scratch directory dir (a mkdtemp() template): made before its tests, removed after. */
+#define UNIT_SCRATCH_GROUP(dir)                                                                              \
+        static int scratch_setup(void **state) {                                                             \
+                (void) state;                                                                                \
+                return mkdtemp(dir) ? 0 : -1;                                                                \
+        }                                                                                                    \
+        static int scratch_teardown(void **state) {                                                          \
+                (void) state;                                                                                \
+                unit_remove_tree(dir);                                                                       \
+                return 0;                                                                                    \
+        }
