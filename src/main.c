@@ -351,6 +351,17 @@ static const char *command_domxml_path(const struct command *c, const struct hoo
         return strcmp(c->domxml, "-") == 0 ? NULL : c->domxml;
 }
 
+/*
+ * Starts the watchdog over what the run may open: the domain XML, the
+ * capabilities, and the claims ledger's run directory (which the package
+ * creates; the run opens only the files it holds).
+ */
+static void command_guard(const struct command *c, const struct hook_request *req) {
+        const char *dir = c->run_dir ? c->run_dir : req->run_dir ? req->run_dir : LEDGER_RUN_DIR;
+
+        watchdog_start((const char *const[]){command_domxml_path(c, req), c->capabilities, dir}, 3);
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"),
@@ -368,7 +379,7 @@ int main(int argc, char *argv[]) {
 
         r = command_parse(argc, argv, &c, &d);
         /* From here on the run is guarded; where its files could stall, in a supervised worker. */
-        watchdog_start((const char *const[]){command_domxml_path(&c, &req), c.capabilities}, 2);
+        command_guard(&c, &req);
         /* Only these print to standard output; a worker stuck in the kernel must not hold the caller's. */
         if (r >= 0 && !c.action && !c.dry_run)
                 watchdog_stdout_unused();

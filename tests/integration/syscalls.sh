@@ -63,6 +63,19 @@ else
     not_ok "supervised run: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
 fi
 
+# The claims ledger is a file the run reads and writes too: a run directory
+# on a filesystem that is not known to be local (here /proc) is supervised.
+cp "$fixtures/ovirt.xml" "$tmp/dom.xml"
+env VDSM_HOOK_NUMA_RUN_DIR=/proc/vdsm-hook-numa-test _hook_domxml="$tmp/dom.xml" \
+    strace -f -qq -o "$tmp/trace" -e trace=clone,clone3,fork,vfork \
+    "$hook" --hook-point after_vm_destroy > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+    ok "run directory not known to be local: the worker is forked"
+else
+    not_ok "run directory not known to be local: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
 if [ -d /sys/kernel/mm/hugepages ]; then
     traced hugepages.xml strict:0
     if [ -n "$(huge_or_pci)" ]; then
