@@ -344,11 +344,16 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
-/* The domain XML file the run will open: --domxml, else $_hook_domxml; NULL for standard input. */
+/*
+ * The domain XML file the run will open, for the watchdog to judge:
+ * --domxml, else $_hook_domxml. Standard input may be redirected from a
+ * file on NFS or FUSE, which no mount table names: it is judged as the
+ * /proc path it has, which is never known to be local.
+ */
 static const char *command_domxml_path(const struct command *c, const struct hook_request *req) {
         if (!c->domxml)
                 return req->domxml_path;
-        return strcmp(c->domxml, "-") == 0 ? NULL : c->domxml;
+        return strcmp(c->domxml, "-") == 0 ? "/proc/self/fd/0" : c->domxml;
 }
 
 /*

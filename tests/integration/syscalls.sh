@@ -76,6 +76,17 @@ else
     not_ok "run directory not known to be local: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
 fi
 
+# Standard input may be a file on NFS or FUSE (--domxml - < FILE), which a
+# mount table cannot be asked about by name: such a run is supervised.
+env -u numa_memnode -u _hook_domxml strace -f -qq -o "$tmp/trace" -e trace=clone,clone3,fork,vfork \
+    "$hook" --numa strict:0 --domxml - --dry-run < "$fixtures/ovirt.xml" > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+    ok "domain XML on standard input: the worker is forked"
+else
+    not_ok "domain XML on standard input: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
 if [ -d /sys/kernel/mm/hugepages ]; then
     traced hugepages.xml strict:0
     if [ -n "$(huge_or_pci)" ]; then
