@@ -366,7 +366,7 @@ static void test_check_case(void **state) {
 
         diag_init(&d);
         assert_int_equal(domxml_scan(c->doc, strlen(c->doc), &f, &d), 0);
-        r = hugepages_check(&f, &b, &h, &n_remapped, &d);
+        r = hugepages_check(&f, &b, &h, NULL, &n_remapped, &d);
         domxml_facts_done(&f);
 
         if (c->error) {
@@ -418,7 +418,7 @@ static void test_check_many_capabilities_pages(void **state) {
 
         diag_init(&d);
         assert_int_equal(domxml_scan(doc, strlen(doc), &f, &d), 0);
-        assert_true(hugepages_check(&f, &b, &h, &n_remapped, &d) < 0);
+        assert_true(hugepages_check(&f, &b, &h, NULL, &n_remapped, &d) < 0);
         domxml_facts_done(&f);
         assert_contains(d.message, "(huge page sizes: 8 KiB, 9 KiB, 10 KiB, ");
         assert_contains(d.message, ", ...)");
@@ -426,7 +426,7 @@ static void test_check_many_capabilities_pages(void **state) {
         /* 131072 pages of 8 KiB on nodes 0-999, which have 1 in total (node 0's). */
         diag_init(&d);
         assert_int_equal(domxml_scan(doc_fits, strlen(doc_fits), &f, &d), 0);
-        assert_true(hugepages_check(&f, &b, &h, &n_remapped, &d) < 0);
+        assert_true(hugepages_check(&f, &b, &h, NULL, &n_remapped, &d) < 0);
         domxml_facts_done(&f);
         assert_contains(d.message, "'x': needs 131072 8 KiB pages on nodes 0-999, which have 1 in total");
 }
