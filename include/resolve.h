@@ -14,9 +14,9 @@
 struct vm_facts {
         bool vcpu_placement_auto;
         bool has_memory;
-        uint64_t memory;          /* bytes, when has_memory */
-        const char *memory_label; /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
-        bool hugepages;           /* backed by huge pages, which MemFree does not count */
+        uint64_t memory;             /* bytes, when has_memory */
+        const char *memory_label;    /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
+        bool hugepages;              /* backed by huge pages, which MemFree does not count */
         const struct claims *claims; /* other VMs' claims on free memory; NULL: none */
 };
 

@@ -107,7 +107,8 @@ int claims_need(struct claims *c, uint64_t page_kib, const struct nodeset *nodes
         for (size_t i = 0; i < c->n_needs; i++) {
                 need = &c->needs[i];
                 if (need->page_kib == page_kib && nodeset_equal(&need->nodes, nodes)) {
-                        need->amount = amount > UINT64_MAX - need->amount ? UINT64_MAX : need->amount + amount;
+                        need->amount =
+                                amount > UINT64_MAX - need->amount ? UINT64_MAX : need->amount + amount;
                         return 0;
                 }
         }
@@ -133,7 +134,8 @@ int claims_need_memory(struct claims *c, const struct domxml_facts *f, const str
         for (size_t i = 0; i < n; i++) {
                 const struct binding_entry *e = binding_for_cell(b, parts[i].cell);
 
-                if (e && !e->binding.placement_auto && claims_need(c, 0, &e->binding.nodes, parts[i].bytes) < 0)
+                if (e && !e->binding.placement_auto &&
+                        claims_need(c, 0, &e->binding.nodes, parts[i].bytes) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -160,8 +162,8 @@ static uint64_t own_share(const struct ledger_item *items, size_t n, unsigned no
 }
 
 /* What node offers of need's page size before any claim: free bytes, or free pages (in pool). */
-static uint64_t node_free(const struct host *h, const struct hugepage_pool *pool, uint64_t page_kib,
-        unsigned node) {
+static uint64_t node_free(
+        const struct host *h, const struct hugepage_pool *pool, uint64_t page_kib, unsigned node) {
         const struct topology_node *t = page_kib == 0 ? topology_node(&h->topo, node) : NULL;
         const struct hugepage_node *p = page_kib != 0 ? hugepage_pool_node(pool, node) : NULL;
 

@@ -162,8 +162,10 @@ static void host_sizes_text(struct host *h, char *buf, size_t size) {
                 snprintf(buf, size, "none");
 }
 
-/* The pages nodes offer: free ones (totals from capabilities), less what other VMs claim (claims NULL: none). */
-static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *nodes, const struct claims *claims) {
+/* The pages nodes offer: free ones (totals from capabilities), less what other VMs claim (claims NULL: none).
+ */
+static uint64_t pool_have(
+        const struct hugepage_pool *p, const struct nodeset *nodes, const struct claims *claims) {
         uint64_t sum = 0;
 
         for (size_t i = 0; i < p->n_nodes; i++) {
@@ -181,8 +183,8 @@ static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *n
  * shortfall, then every other node's figure (all nodes' when several are bound), so
  * the admin sees where the pages are.
  */
-static void describe_shortfall(struct host *h, const struct claims *claims, const struct group *g, uint64_t have,
-        char *buf, size_t size) {
+static void describe_shortfall(struct host *h, const struct claims *claims, const struct group *g,
+        uint64_t have, char *buf, size_t size) {
         char claimed[DIAG_LINE_MAX / 2];
         struct hugepage_pool all = {0};
         _cleanup_free_ char *set = NULL;

@@ -72,7 +72,8 @@ static int check_capacity(const struct binding *b, const char *subject, const st
         const struct vm_facts *vm, struct diag *d) {
         const struct nodeset *nodes = &b->nodes;
         bool hard = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
-        char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX], claimed[DIAG_LINE_MAX / 2];
+        char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX],
+                claimed[DIAG_LINE_MAX / 2];
         _cleanup_free_ char *set = NULL;
         uint64_t total, free_bytes, held;
         const char *what;

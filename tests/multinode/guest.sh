@@ -22,6 +22,8 @@ res=$1
 . "$res/guest.conf"
 exec > "$res/tap" 2>&1
 W=$(mktemp -d)
+# The claims ledger's run directory, as the package's tmpfiles.d entry makes it at boot (/run is a tmpfs here).
+mkdir -p /run/vdsm-hook-numa
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
