@@ -46,14 +46,16 @@ CAPS = """<capabilities><host><topology><cells num='1'>
 """
 
 
-def domain(uuid, mib):
+def domain(uuid, mib, numatune=False):
+    """A VM in 2 MiB pages; with numatune, bound to node 0 as another host's hook left it."""
+    bound = "  <numatune><memory mode='strict' nodeset='0'/></numatune>\n" if numatune else ""
     return f"""<domain type='kvm'>
   <name>vm-{uuid[:8]}</name>
   <uuid>{uuid}</uuid>
   <memory unit='MiB'>{mib}</memory>
   <memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>
   <vcpu placement='static'>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
+{bound}  <os><type arch='x86_64'>hvm</type></os>
 </domain>
 """
 
@@ -93,7 +95,7 @@ class Hooks:
     def start(self, point, uuid, mib, run_dir, *args, user=None):
         """Starts the hook at point on a fresh copy of uuid's domain; returns the process."""
         path = os.path.join(self.tmp, "xml", f"{uuid}-{point}.xml")
-        write(path, domain(uuid, mib))
+        write(path, domain(uuid, mib, numatune=point.startswith(("before_vm_migrate", "before_vm_dehibernate"))))
         if user:  # VDSM's domain XML is its own: the hook keeps a file's owner when it replaces it
             os.chown(path, int(user), int(user))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "_hook_domxml": path, "numa": "strict:0"}
@@ -205,6 +207,17 @@ def claims_checks(t, hooks, run_dir, winner, loser):
     t.check(rc == 0 and claim_line(run_dir, winner)[1] == "0:2048:24",
             "with the claim gone the first VM is admitted again", f"rc={rc} {err}")
     hooks.run("after_vm_destroy", winner, 48, run_dir)
+
+    # An incoming VM's memory comes from its <numatune>'s nodes: claimed at both check-only points.
+    for point, after in (("before_vm_migrate_destination", "after_vm_migrate_destination"),
+                         ("before_vm_dehibernate", "after_vm_dehibernate")):
+        rc, err = hooks.run(point, winner, 48, run_dir)
+        rc2, err2 = hooks.run(point, loser, 48, run_dir)
+        t.check(rc == 0 and claim_line(run_dir, winner)[1] == "0:2048:24" and rc2 == 2
+                and f"(uuid {winner})" in err2, f"{point} claims the incoming VM's pages; a second is refused",
+                f"rc={rc} {err}\nrc={rc2} {err2}")
+        hooks.run(after, winner, 48, run_dir)
+        t.check(claim_line(run_dir, winner)[1] is None, f"{after} removes it", read(os.path.join(run_dir, "claims")))
 
 
 def run_dir_checks(t, hooks, tmp):
