@@ -337,7 +337,8 @@ static void test_hook_case(void **state) {
                 .memnode_spec = c->memnodes,
                 .point = c->point,
                 .dry_run = c->dry_run,
-                .cgroup_root = cgroup_root, .run_dir = run_dir};
+                .cgroup_root = cgroup_root,
+                .run_dir = run_dir};
         struct hook_result res = {0};
         struct file_data f;
         struct diag d;
@@ -557,7 +558,8 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
                 .memnode_spec = memnodes,
                 .point = point,
                 .sysfs_root = root,
-                .cgroup_root = cgroup_root, .run_dir = run_dir};
+                .cgroup_root = cgroup_root,
+                .run_dir = run_dir};
         struct hook_result res = {0};
         struct file_data f;
         int fd, r;
@@ -704,7 +706,8 @@ static void doc_add(struct doc *b, const char *fmt, ...) {
  */
 static void run_doc(const char *root, const struct doc *doc, struct diag *d, int *ret) {
         char path[512], caps[512], meminfo[512];
-        struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION, .cgroup_root = cgroup_root, .run_dir = run_dir};
+        struct hook_request req = {
+                .point = HOOK_BEFORE_VM_MIGRATE_DESTINATION, .cgroup_root = cgroup_root, .run_dir = run_dir};
         struct hook_result res = {0};
         struct bitmask *saved = numa_nodes_ptr;
         int fd;
