@@ -32,6 +32,8 @@ struct claim_need {
 struct claims {
         bool open;                   /* the ledger is open and locked: others' claims count */
         bool record;                 /* this run records its claim (not a dry run, and the VM has a uuid) */
+        bool recorded;               /* claims_commit() recorded it */
+        const char *run_dir;         /* the ledger's directory, for claims_withdraw() */
         char uuid[UUID_STRING_SIZE]; /* this VM's, canonical; "" when it has none */
         struct ledger ledger;
         size_t n_needs;
@@ -101,5 +103,13 @@ uint64_t claims_split(uint64_t amount, const uint64_t *offers, size_t n, uint64_
  * negative errno (-ENOMEM, or one reading the host's huge pages).
  */
 int claims_commit(struct claims *c, struct host *h, struct diag *d);
+
+/*
+ * Removes the claim claims_commit() recorded, when what came after it
+ * failed (the domain XML could not be written, so the VM will not start):
+ * the claim must not hold the memory until it expires. Best effort and
+ * silent, as at the after_* points.
+ */
+void claims_withdraw(struct claims *c);
 
 void claims_done(struct claims *c);

@@ -24,8 +24,9 @@ int claims_open(struct claims *c, const char *run_dir, bool capabilities, bool d
         diag_init(&scratch);
         if (uuid_from_domxml(buf, len, c->uuid, &scratch) < 0)
                 c->uuid[0] = '\0';
+        c->run_dir = run_dir ? run_dir : LEDGER_RUN_DIR;
         diag_init(&scratch);
-        r = ledger_open(run_dir ? run_dir : LEDGER_RUN_DIR, ledger_now(), &c->ledger, &scratch);
+        r = ledger_open(c->run_dir, ledger_now(), &c->ledger, &scratch);
         if (r == -ENOMEM)
                 return diag_error(d, r, "out of memory");
         if (r < 0) {
@@ -225,6 +226,7 @@ int claims_commit(struct claims *c, struct host *h, struct diag *d) {
         diag_init(&scratch);
         if (n > 0)
                 r = ledger_record(&c->ledger, c->uuid, items, n, &scratch);
+        c->recorded = n > 0 && r >= 0;
         ledger_close(&c->ledger);
         c->open = false;
         if (r == -ENOMEM)
@@ -232,6 +234,18 @@ int claims_commit(struct claims *c, struct host *h, struct diag *d) {
         if (r < 0)
                 diag_warn(d, "%s; this start's claim is not recorded", scratch.message);
         return 0;
+}
+
+void claims_withdraw(struct claims *c) {
+        _cleanup_(ledger_close) struct ledger l = {0};
+        struct diag quiet;
+
+        if (!c->recorded)
+                return;
+        diag_init(&quiet);
+        if (ledger_open(c->run_dir, ledger_now(), &l, &quiet) >= 0)
+                (void) ledger_remove(&l, c->uuid, &quiet);
+        c->recorded = false;
 }
 
 void claims_done(struct claims *c) {

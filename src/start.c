@@ -294,5 +294,8 @@ int start_run(struct run *r, struct hook_result *ret) {
                 k = claims_commit(&r->claims, &r->host, r->d);
         if (k >= 0)
                 k = commit(r, &s, ret);
+        /* The file was not written, so the VM does not start: its claim must not hold the memory. */
+        if (k < 0)
+                claims_withdraw(&r->claims);
         return k;
 }

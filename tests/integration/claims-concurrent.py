@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Claims against concurrent starts, on this host's real huge pages.
 
-    claims-concurrent.py HOOKS_ROOT
+    claims-concurrent.py HOOKS_ROOT FAULT_SHIM
 
 HOOKS_ROOT is the build tree's mirror of the installed hooks (build/hooks,
-<point>/50_numa). Node 0 gets exactly 40 free 2 MiB huge pages (its
+<point>/50_numa); FAULT_SHIM tests/fault's LD_PRELOAD shim. Node 0 gets exactly 40 free 2 MiB huge pages (its
 nr_hugepages raised or lowered for the test, overcommit off; both restored
 whatever happens), and two VMs of 48 MiB in 2 MiB pages (24 pages each)
 start together with numa=strict:0: the test holds the ledger's lock until
@@ -16,7 +16,9 @@ Then: the claim read by a dry run (which records none); a run with
 after_vm_start; the claim expired after 120 s (its recorded CLOCK_BOOTTIME
 time set back, so nothing sleeps); a missing or unwritable run directory
 is one warning and no failed start; a run as root leaves the ledger owned
-like its directory, and a later run as that user can still write it.
+like its directory, and a later run as that user can still write it; a
+start whose domain XML cannot be written after its claim was recorded
+takes the claim back.
 
 Root only (it writes nr_hugepages); skipped elsewhere. Prints TAP.
 """
@@ -92,7 +94,7 @@ class Hooks:
     def __init__(self, root, tmp):
         self.root, self.tmp = root, tmp
 
-    def start(self, point, uuid, mib, run_dir, *args, user=None):
+    def start(self, point, uuid, mib, run_dir, *args, user=None, env_add=None):
         """Starts the hook at point on a fresh copy of uuid's domain; returns the process."""
         path = os.path.join(self.tmp, "xml", f"{uuid}-{point}.xml")
         write(path, domain(uuid, mib, numatune=point.startswith(("before_vm_migrate", "before_vm_dehibernate"))))
@@ -101,13 +103,14 @@ class Hooks:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "_hook_domxml": path, "numa": "strict:0"}
         if run_dir:
             env["VDSM_HOOK_NUMA_RUN_DIR"] = run_dir
+        env.update(env_add or {})
         cmd = [os.path.join(self.root, point, "50_numa"), *args]
         if user:
             cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *cmd]
         return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
-    def run(self, point, uuid, mib, run_dir, *args, user=None):
-        p = self.start(point, uuid, mib, run_dir, *args, user=user)
+    def run(self, point, uuid, mib, run_dir, *args, user=None, env_add=None):
+        p = self.start(point, uuid, mib, run_dir, *args, user=user, env_add=env_add)
         out, err = p.communicate(timeout=30)
         return p.returncode, err.decode(errors="replace")
 
@@ -167,6 +170,10 @@ def concurrent(t, hooks, run_dir):
     return winner, loser
 
 
+def boottime():
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME))
+
+
 def set_since(run_dir, uuid, since):
     path = os.path.join(run_dir, "claims")
     write(path, re.sub(rf"^({uuid}) \d+ ", rf"\g<1> {since} ", read(path), flags=re.M))
@@ -187,11 +194,11 @@ def claims_checks(t, hooks, run_dir, winner, loser):
     t.check(rc == 0 and read(os.path.join(run_dir, "claims")) == before and "claim" not in err,
             "--capabilities neither reads the claims (the other VM fits there) nor records one", f"rc={rc} {err}")
 
-    since, _ = claim_line(run_dir, winner)
-    set_since(run_dir, winner, since - 119)
+    # Ages from the hook's clock (CLOCK_BOOTTIME seconds), with a margin for the second the run may take.
+    set_since(run_dir, winner, boottime() - 118)
     rc, err = hooks.run("before_vm_start", loser, 48, run_dir)
-    t.check(rc == 2, "a claim 119 s old still counts", f"rc={rc} {err}")
-    set_since(run_dir, winner, since - 121)
+    t.check(rc == 2, "a claim 118 s old still counts", f"rc={rc} {err}")
+    set_since(run_dir, winner, boottime() - 121)
     rc, err = hooks.run("before_vm_start", loser, 48, run_dir)
     t.check(rc == 0 and claim_line(run_dir, winner)[1] is None and claim_line(run_dir, loser)[1] == "0:2048:24",
             "a claim 121 s old has expired: the other VM is admitted, the old claim dropped",
@@ -207,6 +214,13 @@ def claims_checks(t, hooks, run_dir, winner, loser):
     t.check(rc == 0 and claim_line(run_dir, winner)[1] == "0:2048:24",
             "with the claim gone the first VM is admitted again", f"rc={rc} {err}")
     hooks.run("after_vm_destroy", winner, 48, run_dir)
+
+    # The 1st rename is the ledger's, the 2nd the domain XML's: that one fails, after the claim was recorded.
+    rc, err = hooks.run("before_vm_start", winner, 48, run_dir, env_add={
+        "LD_PRELOAD": hooks.shim, "FAULT_OP": "renameat", "FAULT_AT": "2", "FAULT_ERRNO": "EIO"})
+    t.check(rc == 2 and claim_line(run_dir, winner)[1] is None,
+            "a start whose domain XML cannot be written takes its recorded claim back",
+            f"rc={rc} {err}\n" + read(os.path.join(run_dir, "claims")))
 
     # An incoming VM's memory comes from its <numatune>'s nodes: claimed at both check-only points.
     for point, after in (("before_vm_migrate_destination", "after_vm_migrate_destination"),
@@ -250,7 +264,7 @@ def run_dir_checks(t, hooks, tmp):
 
 
 def main(argv):
-    root = os.path.realpath(argv[1])
+    root, shim = os.path.realpath(argv[1]), os.path.realpath(argv[2])
     if os.geteuid() != 0:
         print("1..0 # SKIP not root: the test reserves huge pages")
         return 0
@@ -272,6 +286,7 @@ def main(argv):
         run_dir = os.path.join(tmp, "run")
         os.mkdir(run_dir)
         hooks = Hooks(root, tmp)
+        hooks.shim = shim
         pair = concurrent(t, hooks, run_dir)
         if pair:
             claims_checks(t, hooks, run_dir, *pair)
