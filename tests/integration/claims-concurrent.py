@@ -101,6 +101,8 @@ class Hooks:
         if user:  # VDSM's domain XML is its own: the hook keeps a file's owner when it replaces it
             os.chown(path, int(user), int(user))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "_hook_domxml": path, "numa": "strict:0"}
+        # A sanitizer build's settings go through; the rest of this environment does not.
+        env.update({k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")})
         if run_dir:
             env["VDSM_HOOK_NUMA_RUN_DIR"] = run_dir
         env.update(env_add or {})
@@ -217,7 +219,8 @@ def claims_checks(t, hooks, run_dir, winner, loser):
 
     # The 1st rename is the ledger's, the 2nd the domain XML's: that one fails, after the claim was recorded.
     rc, err = hooks.run("before_vm_start", winner, 48, run_dir, env_add={
-        "LD_PRELOAD": hooks.shim, "FAULT_OP": "renameat", "FAULT_AT": "2", "FAULT_ERRNO": "EIO"})
+        "LD_PRELOAD": hooks.shim, "FAULT_OP": "renameat", "FAULT_AT": "2", "FAULT_ERRNO": "EIO",
+        "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"})
     t.check(rc == 2 and claim_line(run_dir, winner)[1] is None,
             "a start whose domain XML cannot be written takes its recorded claim back",
             f"rc={rc} {err}\n" + read(os.path.join(run_dir, "claims")))
