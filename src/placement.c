@@ -20,7 +20,11 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
         for (size_t i = 0; i < bindings.n_cells; i++)
                 bindings.cells[i].warn_only = memnodes_soft;
 
-        k = hugepages_check(&r->facts, &bindings, &r->host, &n_remapped, r->d);
+        k = hugepages_check(&r->facts, &bindings, &r->host, &r->claims, &n_remapped, r->d);
+        /* A VM in normal pages claims its memory on its bound nodes; huge pages are claimed above. */
+        if (k >= 0 && !r->facts.placement.has_hugepages &&
+                claims_need_memory(&r->claims, &r->facts, &bindings) < 0)
+                k = diag_error(r->d, -ENOMEM, "out of memory");
         /* Another host's cgroups are not known: nothing to check there. */
         if (k >= 0)
                 k = cgroup_check(&bindings, &r->host, &n_soft, r->d);

@@ -219,6 +219,50 @@ part_cases() {
     sed 's/^/#   /' "$W/verdicts"
 }
 
+# claim_domain FILE UUID MIB: a VM of MIB in 2 MiB pages with a <uuid>, which claims are kept by
+claim_domain() {
+    domain "$1" "$3" - 2M -
+    sed -i "s|<name>multinode</name>|&<uuid>$2</uuid>|" "$1"
+}
+
+# Claims on the real pools (node 0: 16 free 2 MiB pages, node 1: 8, node 3: 24): of two VMs of 16
+# pages on node 3 the second is refused naming the first's claim until after_vm_start removes it;
+# strict:0-1 spreads its claim in node order.
+part_claims() {
+    local ua=3b9f2c1e-7a4d-4e8b-9c6f-1d2e3f4a5b6c ub=5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f
+    local uc=7f8e9d0c-2b3a-4c5d-9e8f-1a2b3c4d5e6f run=/run/vdsm-hook-numa
+    rm -f "$run/claims"
+    claim_domain "$W/a.xml" "$ua" 32
+    claim_domain "$W/b.xml" "$ub" 32
+    run_hook before_vm_start "$W/a.xml" numa=strict:3
+    if [ "$RC" = 0 ] && grep -q "^$ua [0-9]* 3:2048:16\$" "$run/claims"; then
+        ok "claims: the first VM of 16 pages on node 3 is admitted and claims them"
+    else
+        not_ok "claims: first VM: exit $RC, $ERR; ledger: $(cat "$run/claims" 2> /dev/null)"
+    fi
+    run_hook before_vm_start "$W/b.xml" numa=strict:3
+    if [ "$RC" = 2 ] && grep -q "which has 24, of which 16 are claimed by a VM starting now (uuid $ua)" <<< "$ERR"; then
+        ok "claims: the second is refused, naming the first's claim"
+    else
+        not_ok "claims: second VM: exit $RC, $ERR"
+    fi
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin _hook_domxml="$W/a.xml" "$HOOK_EXE" --hook-point after_vm_start
+    run_hook before_vm_start "$W/b.xml" numa=strict:3
+    if [ "$RC" = 0 ] && ! grep -q "^$ua " "$run/claims"; then
+        ok "claims: after_vm_start removed the first claim; the second VM is admitted"
+    else
+        not_ok "claims: after after_vm_start: exit $RC, $ERR; ledger: $(cat "$run/claims")"
+    fi
+    claim_domain "$W/c.xml" "$uc" 40
+    run_hook before_vm_start "$W/c.xml" numa=strict:0-1
+    if [ "$RC" = 0 ] && grep -q "^$uc [0-9]* 0:2048:16 1:2048:4\$" "$run/claims"; then
+        ok "claims: 20 pages on nodes 0-1 claim node 0's 16, then 4 of node 1's"
+    else
+        not_ok "claims: spread: exit $RC, $ERR; ledger: $(cat "$run/claims")"
+    fi
+    rm -f "$run/claims"
+}
+
 part_tiers() {
     local t d n tier=() a
     if [ ! -d /sys/devices/virtual/memory_tiering ]; then
