@@ -349,6 +349,8 @@ static int read_tier(const char *dir, unsigned id, struct memory_tier **tiers, s
         if (snprintf(path, sizeof(path), "%s/memory_tier%u/nodelist", dir, id) >= (int) sizeof(path))
                 return -ENAMETOOLONG;
         len = file_read_small(path, buf, sizeof(buf));
+        if (len == -ENOENT)
+                return 0; /* the tier went with its last node's memory since the listing */
         if (len < 0)
                 return (int) len;
         if (nodeset_parse_kernel(buf, &nodes) < 0)
@@ -411,11 +413,9 @@ int topology_parse_node_meminfo(const char *text, uint64_t *ret_offer) {
         uint64_t free_b = 0, inactive = 0;
         bool has_free = false, has_inactive = false;
 
-        for (const char *line = text; line && *line; line = strchr(line, '\n')) {
-                if (*line == '\n') {
+        for (const char *line = text; line; line = strchr(line, '\n')) {
+                if (*line == '\n')
                         line++;
-                        continue;
-                }
                 if (!has_free)
                         has_free = meminfo_field(line, "MemFree", &free_b);
                 if (!has_inactive)
