@@ -134,7 +134,7 @@ static void report_distances(struct host *h) {
         }
 }
 
-/* A figure of the access table, "-" when the kernel gives none. */
+/* A figure of the access table; "-" when the kernel gives none, or 0 (a node with nothing to read). */
 static const char *figure(uint64_t v, const char *unit, char *buf, size_t size) {
         if (v == 0)
                 return "-";

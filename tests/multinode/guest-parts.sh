@@ -73,11 +73,11 @@ part_topology() {
     topology_tiers
 }
 
-# the distance matrix: --topology's rows are numactl --hardware's ("0: 10 20 ...")
+# the distance matrix: --topology's rows are numactl --hardware's ("0: 10 20 ...", blanks squeezed)
 topology_distances() {
     local hook_d nm_d
-    hook_d=$(awk '/^node distances:/ { t = 1; next } /^memory tiers/ { t = 0 } t && $1 ~ /^[0-9]+:$/' "$W/topology" | xargs -L1)
-    nm_d=$(awk '/^node distances:/ { t = 1; next } t && $1 ~ /^[0-9]+:$/' "$W/numactl" | xargs -L1)
+    hook_d=$(awk '/^node distances:/ { t = 1; next } /^memory tiers/ { t = 0 } t && $1 ~ /^[0-9]+:$/ { $1 = $1; print }' "$W/topology")
+    nm_d=$(awk '/^node distances:/ { t = 1; next } t && $1 ~ /^[0-9]+:$/ { $1 = $1; print }' "$W/numactl")
     if [ -n "$hook_d" ] && [ "$hook_d" = "$nm_d" ]; then
         ok "--topology's distances are numactl's: $(tr '\n' ' ' <<< "$hook_d")"
     else
@@ -85,7 +85,8 @@ topology_distances() {
     fi
 }
 
-# each node's row of the tier table: its memory_tierN (or -), and access0's read latency and bandwidth (or -)
+# each node's row of the tier table: its memory_tierN (or -), and access0's read latency and bandwidth
+# (- where sysfs has none, or 0: a node with CPUs but no memory is its own initiator with nothing to read)
 topology_tiers() {
     local d n t tier lat bw want got tiers=/sys/devices/virtual/memory_tiering
     if [ ! -d $tiers ] && [ ! -e "$sysnode/node0/access0" ]; then
@@ -101,6 +102,8 @@ topology_tiers() {
         done
         lat=$(cat "$d/access0/initiators/read_latency" 2> /dev/null)
         bw=$(cat "$d/access0/initiators/read_bandwidth" 2> /dev/null)
+        [ "$lat" = 0 ] && lat=
+        [ "$bw" = 0 ] && bw=
         lat=${lat:+$lat ns} bw=${bw:+$bw MB/s}
         want=$(printf '%-6s %-6s %-14s %s' "$n" "$tier" "${lat:--}" "${bw:--}")
         got=$(awk -v n="$n" '/^memory tiers/ { t = 1; next } t && $1 == n' "$W/topology")
