@@ -7,7 +7,27 @@
 #include "parse.h"
 #include "unit.h"
 
+#include <numa.h>
+
 int __wrap_numa_distance(int a, int b);
+int __wrap_numa_available(void);
+int __wrap_numa_max_node(void);
+long long __wrap_numa_node_size64(int node, long long *freep);
+
+/* host_read_all_memory() reads this fake host through libnuma: nodes 0-1 of 1 GiB each. */
+int __wrap_numa_available(void) {
+        return 0;
+}
+
+int __wrap_numa_max_node(void) {
+        return 1;
+}
+
+long long __wrap_numa_node_size64(int node, long long *freep) {
+        (void) node;
+        *freep = 1LL << 29;
+        return 1LL << 30;
+}
 
 /* libnuma's distances on this fake host: 10 to itself, 20 + a + b elsewhere, none past node 7; counted. */
 static unsigned numa_distance_calls;
@@ -399,6 +419,43 @@ static void test_this_host_access_figures(void **state) {
         assert_int_equal(mkdir(root, 0700), 0);
 }
 
+/* Reading every node's memory later (start.c, for a message) keeps what was read of the nodes. */
+static void test_read_all_memory_keeps_node_facts(void **state) {
+        _cleanup_(host_done) struct host h;
+        struct bitmask *saved = numa_nodes_ptr, *nodes = numa_bitmask_alloc(64);
+        uint64_t offer = 0;
+        unsigned tier = 0;
+        struct diag d;
+
+        (void) state;
+        fake_host(&h, false);
+        h.topo.partial = true;
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", "0\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier73/nodelist", "1\n");
+        unit_write_file(root, "devices/system/node/node1/meminfo", MEMINFO(1, 8, 8));
+        assert_int_equal(host_memory_tier(&h, 1, &tier), 0);
+        assert_int_equal(host_offer(&h, 1, &offer), 0);
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+
+        numa_bitmask_setbit(nodes, 0);
+        numa_bitmask_setbit(nodes, 1);
+        numa_nodes_ptr = nodes;
+        diag_init(&d);
+        assert_int_equal(host_read_all_memory(&h, &d), 0);
+        numa_nodes_ptr = saved;
+        numa_bitmask_free(nodes);
+
+        assert_false(h.topo.partial);
+        assert_int_equal(h.topo.n_nodes, 2);
+        assert_int_equal(h.topo.nodes[1].total, 1u << 30);
+        /* Not read again (the files are gone): the same tier and offer. */
+        assert_int_equal(host_memory_tier(&h, 1, &tier), 0);
+        assert_int_equal(tier, 73);
+        assert_int_equal(host_offer(&h, 1, &offer), 0);
+        assert_int_equal(offer, 16 * 1024);
+}
+
 struct caps_distance_case {
         const char *name;
         const char *fixture;
@@ -459,6 +516,7 @@ int main(void) {
         UNIT_TEST(&suite, test_this_host_offers_read_once_per_node);
         UNIT_TEST(&suite, test_this_host_distances_from_libnuma_once);
         UNIT_TEST(&suite, test_this_host_access_figures);
+        UNIT_TEST(&suite, test_read_all_memory_keeps_node_facts);
         UNIT_TABLE(&suite, caps_distance_cases, test_caps_distance_case);
         return _cmocka_run_group_tests("host", suite.tests, suite.n, scratch_setup, scratch_teardown);
 }
