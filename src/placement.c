@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Where the VM's memory will be, checked on this host: huge pages, machine.slice's cgroup, locality. */
+/* Where the VM's memory will be, checked on this host: huge pages, machine.slice's cgroup, locality, tiers.
+ */
 #include <errno.h>
 
 #include "binding_list.h"
@@ -8,6 +9,7 @@
 #include "locality.h"
 #include "macro.h"
 #include "placement.h"
+#include "tiers.h"
 
 int placement_check(struct run *r, const struct numatune_request *nr, const char *const *memnode_subjects,
         bool memnodes_soft, const char *origin, size_t *ret_soft) {
@@ -31,6 +33,7 @@ int placement_check(struct run *r, const struct numatune_request *nr, const char
         if (k < 0)
                 return k;
         locality_check(&r->facts, &bindings, &r->host, r->d);
+        tiers_check(&bindings, &r->host, r->d);
         *ret_soft = n_remapped + n_soft;
         return 0;
 }
