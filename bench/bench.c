@@ -112,6 +112,33 @@ static int run_once(const char *program, const char *input, const char *copy, st
         return 0;
 }
 
+/*
+ * The claims ledger's run directory, on a tmpfs as /run is on a host (so
+ * the hook pays its lock and small file as it would there): under
+ * /dev/shm, else in workdir. Named to the hook by VDSM_HOOK_NUMA_RUN_DIR.
+ */
+static char run_dir[4200];
+
+static void run_dir_make(const char *workdir) {
+        snprintf(run_dir, sizeof(run_dir), "/dev/shm/vdsm-hook-numa-bench-XXXXXX");
+        if (!mkdtemp(run_dir)) {
+                snprintf(run_dir, sizeof(run_dir), "%s/run", workdir);
+                mkdir(run_dir, 0700);
+        }
+        setenv("VDSM_HOOK_NUMA_RUN_DIR", run_dir, 1);
+}
+
+static void run_dir_remove(void) {
+        static const char *const files[] = {"claims", "claims.lock", "claims.tmp"};
+        char path[4300];
+
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+                snprintf(path, sizeof(path), "%s/%s", run_dir, files[i]);
+                unlink(path);
+        }
+        rmdir(run_dir);
+}
+
 static int cmp_double(const void *a, const void *b) {
         double x = *(const double *) a, y = *(const double *) b;
 
@@ -176,6 +203,8 @@ int main(int argc, char *argv[]) {
         gen = argv[argi + 3];
         workdir = argv[argi + 4];
         mkdir(workdir, 0700);
+        run_dir_make(workdir);
+        atexit(run_dir_remove);
 
         for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
                 struct bench_case *bc = &cases[c];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,3 +89,32 @@ static inline int array_cmp_unsigned(const void *a, const void *b) {
 static inline size_t array_sort_unique_unsigned(unsigned *v, size_t n) {
         return array_sort_unique(v, n, sizeof(*v), array_cmp_unsigned);
 }
+
+/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
+static inline size_t array_index_by_id(
+        const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                unsigned m;
+
+                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
+                if (m == id)
+                        return mid;
+                if (m < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return n;
+}
+
+/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
+#define INDEX_BY_ID(array, n, want)                                                                          \
+        __extension__({                                                                                      \
+                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
+                        "INDEX_BY_ID needs an unsigned .id");                                                \
+                array_index_by_id(                                                                           \
+                        (array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));         \
+        })

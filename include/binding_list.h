@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "binding.h"
 #include "diag.h"
@@ -44,3 +45,18 @@ int binding_list_collect(const struct domxml_facts *f, const struct numatune_req
 const struct binding_entry *binding_for_cell(const struct binding_list *l, long cell);
 
 void binding_list_done(struct binding_list *l);
+
+/* One part of the VM's memory: a guest cell, or all of it (cell -1) when it has none. */
+struct memory_part {
+        long cell;
+        uint64_t bytes;
+};
+
+/*
+ * The parts, with libvirt's rule: the guest cells' memory when there are
+ * cells (those libvirt does not number, or without memory, left out), else
+ * <memory> (none when it is missing or unreadable, which is reported where
+ * the VM's memory is read). Returns 0, -EINVAL for a cell's invalid memory
+ * size, or -ENOMEM, with d filled; free *ret.
+ */
+int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,18 +14,37 @@
  * whether it was read from this host (libnuma and sysfs, topology.c) or
  * from another host's `virsh capabilities` (capabilities.c). The logic
  * above it (resolve.c, hugepages.c, locality.c, report.c) never asks
- * which. Per-node facts still to come (distances, memory tiers,
- * MemFree + Inactive(file)) go into struct topology_node, host-wide ones
- * into struct host.
+ * which. The per-node facts placement reads (distances, memory tiers,
+ * what a node offers) are read on first use (host_nodes.c).
  */
+
+/* The distance to another node, as the firmware's SLIT gives it (10: the node itself). */
+struct node_distance {
+        unsigned id;
+        unsigned value;
+};
+
+/* A node in no memory tier: one without memory. */
+#define HOST_TIER_NONE UINT_MAX
+
+/* What placement reads of a node beyond its memory and CPUs, each read on first use (host_nodes.c). */
+struct node_facts {
+        size_t n_distances;
+        struct node_distance *distances; /* ascending id; a node not listed: unknown */
+        unsigned tier;                   /* memory_tierN's N (HOST_TIER_NONE: none), once host.tiers_read */
+        bool offer_read;
+        uint64_t offer;          /* bytes: MemFree + Inactive(file); another host's total */
+        uint64_t read_latency;   /* ns from the nearest CPUs (HMAT), 0: not given; once host.access_read */
+        uint64_t read_bandwidth; /* MB/s, likewise */
+};
 
 struct topology_node {
         unsigned id;
-        uint64_t total;      /* bytes; 0 for a memoryless node, and when memory_unknown */
-        uint64_t free;       /* bytes; meaningful only when topology.has_free */
-        char *cpus;          /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
-        bool memory_unknown; /* the source did not say (capabilities without <memory>) */
-        /* The placement issue adds here: distances, memory tier, MemFree + Inactive(file). */
+        uint64_t total;          /* bytes; 0 for a memoryless node, and when memory_unknown */
+        uint64_t free;           /* bytes; meaningful only when topology.has_free */
+        char *cpus;              /* "0-3,8", NULL unless loaded with TOPOLOGY_CPUS */
+        bool memory_unknown;     /* the source did not say (capabilities without <memory>) */
+        struct node_facts facts; /* read on first use; another host's distances come with its document */
 };
 
 /* The host's nodes: their memory and CPUs. */
@@ -136,6 +156,12 @@ struct host {
         bool machine_mems_found;
         struct nodeset machine_mems;
         char machine_mems_path[4096]; /* the file read */
+
+        /* Per-node facts (topology_node), read on first use. */
+        bool distances_read; /* another host: read with its document */
+        bool tiers_read;
+        bool tiers_known; /* false: one tier (a kernel without memory tiers, or another host) */
+        bool access_read;
 };
 
 /* Where a host comes from, and what of it a run needs. */
@@ -155,7 +181,8 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d);
 /*
  * Reads the memory of every node of a host read with host_source.only
  * (topo.partial); nothing when it knows them all. Returns 0 or a negative
- * errno with d filled (h's nodes are gone then).
+ * errno with d filled (h is unchanged then). What was read of its nodes
+ * (their facts) stays.
  */
 int host_read_all_memory(struct host *h, struct diag *d);
 
@@ -203,3 +230,52 @@ int host_pci_node(
         const struct host *h, unsigned domain, unsigned bus, unsigned slot, unsigned function, int *ret_node);
 
 void host_done(struct host *h);
+
+/*
+ * The distance from node a to node b (10 for a node to itself; libnuma's
+ * on this host, the document's <distances> for another). Returns 0, or
+ * -ENODATA when it is not known (a document without them, a node that is
+ * not there).
+ */
+int host_distance(struct host *h, unsigned a, unsigned b, unsigned *ret);
+
+/*
+ * Reads the memory tiers once; then h->tiers_known says whether there are
+ * any (a kernel before 6.1, or another host, has one tier). Returns 0, or
+ * a negative errno (-EINVAL: a nodelist that is no node list).
+ */
+int host_read_tiers(struct host *h);
+
+/*
+ * Node id's memory tier: 0 with *ret_tier set (a lower tier is faster;
+ * with one tier, 0 for every node), -ENODATA for a node in no tier (one
+ * without memory), or a negative errno from reading them.
+ */
+int host_memory_tier(struct host *h, unsigned id, unsigned *ret_tier);
+
+/*
+ * The fastest memory tier that holds memory and its nodes. Returns 0,
+ * -ENODATA with one tier (nothing is slower), or a negative errno.
+ */
+int host_fastest_tier(struct host *h, unsigned *ret_tier, struct nodeset *ret_nodes);
+
+/*
+ * What node id offers a VM in normal pages: on this host MemFree plus
+ * Inactive(file) from its meminfo (what numad counts), read once per
+ * node; another host's document has no free count, so there it is the
+ * node's total (host_offers_are_totals(): warn). Returns 0, -ENODATA for
+ * a node of unknown memory or not there, or a negative errno.
+ */
+int host_offer(struct host *h, unsigned id, uint64_t *ret_bytes);
+
+/* Whether host_offer() gives totals, not free memory: another host's. */
+static inline bool host_offers_are_totals(const struct host *h) {
+        return !h->sysfs;
+}
+
+/*
+ * Reads every node's read latency and bandwidth (--topology only) into
+ * its topology_node, once; another host's are not known (0). Returns 0 or
+ * a negative errno.
+ */
+int host_read_access(struct host *h);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "binding_list.h"
+#include "claims.h"
 #include "diag.h"
 #include "domxml.h"
 #include "host.h"
@@ -63,7 +64,10 @@ enum hugepages_verdict hugepages_judge(
  * of the warnings are shortfalls of strict or restrictive <memnode>s that
  * only warn because VDSM replaces their nodesets (warn_only) in
  * ret_n_remapped, or a negative errno with d filled. A VM without huge
- * pages: 0 and none, nothing read.
+ * pages: 0 and none, nothing read. Free pages other VMs' claims hold are
+ * not on offer (a shortfall names them), and what each binding admits,
+ * its normal-page parts too, is added to claims' needs (claims NULL:
+ * none read, none added).
  */
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, struct host *h,
-        size_t *ret_n_remapped, struct diag *d);
+        struct claims *claims, size_t *ret_n_remapped, struct diag *d);

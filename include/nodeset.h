@@ -55,3 +55,11 @@ int nodeset_format(const struct nodeset *s, char **ret);
  * NODE_ID_MAX.
  */
 int nodeset_parse_libvirt(const char *str, struct nodeset *ret);
+
+/*
+ * A node list as the kernel writes it in sysfs and cgroup files
+ * ("0-1,3\n"); an empty list (a v1 cpuset with no mems, a tier without
+ * nodes) is the empty set. Returns 0, or -EINVAL / -ERANGE as
+ * nodeset_parse_libvirt(), which it uses ('^' is never the kernel's).
+ */
+int nodeset_parse_kernel(const char *s, struct nodeset *ret);

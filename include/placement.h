@@ -9,8 +9,8 @@
 
 /*
  * Huge pages (an error when strict or restrictive bindings lack
- * them), the nodes machine.slice's cgroup allows (this host only) and
- * locality warnings, on the bindings the VM will have: the
+ * them), the nodes machine.slice's cgroup allows (this host only),
+ * locality and memory tier warnings, on the bindings the VM will have: the
  * request's (NULL at a check-only hook point) and the document's, whose
  * messages start with origin ("existing", "incoming" or "saved"). With
  * memnodes_soft, a <memnode>'s huge page shortfall is only a warning, as

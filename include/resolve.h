@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "binding.h"
+#include "claims.h"
 #include "diag.h"
 #include "spec.h"
 #include "topology.h"
@@ -13,9 +14,10 @@
 struct vm_facts {
         bool vcpu_placement_auto;
         bool has_memory;
-        uint64_t memory;          /* bytes, when has_memory */
-        const char *memory_label; /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
-        bool hugepages;           /* backed by huge pages, which MemFree does not count */
+        uint64_t memory;             /* bytes, when has_memory */
+        const char *memory_label;    /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
+        bool hugepages;              /* backed by huge pages, which MemFree does not count */
+        const struct claims *claims; /* other VMs' claims on free memory; NULL: none */
 };
 
 /*
@@ -23,7 +25,8 @@ struct vm_facts {
  * admin would otherwise meet as a failed VM start, each with the value
  * quoted (nodes exist; strict and restrictive need memory on every node,
  * preferred and interleave on one; preferred takes one node; the VM's
- * memory fits). Soft findings become warnings in d. Nodes of unknown
+ * memory fits; free memory less what vm->claims holds). Soft findings
+ * become warnings in d. Nodes of unknown
  * memory (topology.memory_unknown) are skipped by the memory checks and
  * make the capacity check impossible, so it is skipped; the caller says so
  * once. Returns 0 with the binding of cell (BINDING_VM for the whole VM)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "claims.h"
 #include "diag.h"
 #include "domxml.h"
 #include "fileio.h"
@@ -23,10 +24,18 @@ struct run {
         struct domxml_facts facts;
         struct host host;
         struct vm_facts vm;
+        struct claims claims; /* the ledger, locked from run_open_claims() until claims_commit() */
 };
 
 /* Reads and scans the domain XML into r->file, r->facts and r->vm. Returns 0 or a negative errno. */
 int run_load(struct run *r, unsigned file_flags);
+
+/*
+ * Opens the claims ledger (this host only) before the host's free memory
+ * is read, so that reading the offers, deciding and recording the claim
+ * happen under its one lock. Returns 0 or -ENOMEM.
+ */
+int run_open_claims(struct run *r);
 
 /*
  * The host into r->host, with only `only`'s memory read (NULL: all

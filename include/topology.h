@@ -59,3 +59,44 @@ int topology_hugepage_nodes_read(
  */
 int topology_pci_node(
         const char *sysfs, unsigned domain, unsigned bus, unsigned slot, unsigned function, int *ret_node);
+
+/* The distance from node a to node b that libnuma reads from sysfs (10: itself); 0 when it does not know. */
+unsigned topology_distance(unsigned a, unsigned b);
+
+/* A tier's nodelist: 4096 node ids as the kernel lists them stay well below this. */
+#define TIER_NODELIST_MAX (32 * 1024)
+
+/* One of the kernel's memory tiers (memory_tierN: a lower N is faster) and the nodes with memory in it. */
+struct memory_tier {
+        unsigned id;
+        struct nodeset nodes;
+};
+
+/*
+ * Every <sysfs>/devices/virtual/memory_tiering/memory_tierN with its
+ * nodelist, ascending N. Returns 0, -ENOENT for a kernel without memory
+ * tiers (before 6.1), -EINVAL for a nodelist that is no node list, or
+ * another negative errno. Free *ret.
+ */
+int topology_memory_tiers(const char *sysfs, struct memory_tier **ret, size_t *ret_n);
+
+/* A node's meminfo is about 1.5 KiB; 8 KiB leaves room for the fields kernels add. */
+#define NODE_MEMINFO_MAX 8192
+
+/*
+ * What a node offers a VM in normal pages, as numad counts it: MemFree
+ * plus Inactive(file) (page cache the kernel reclaims first), from the
+ * text of <sysfs>/devices/system/node/nodeN/meminfo ("Node 0 MemFree:
+ * 1024 kB"). Returns 0, or -EINVAL when either field is missing.
+ */
+int topology_parse_node_meminfo(const char *text, uint64_t *ret_offer);
+
+/* The same from node id's meminfo file. Returns 0 or a negative errno. */
+int topology_node_offer(const char *sysfs, unsigned id, uint64_t *ret_offer);
+
+/*
+ * Node id's read latency (ns) and read bandwidth (MB/s) from its nearest
+ * initiators (HMAT: <sysfs>/devices/system/node/nodeN/access0/initiators/),
+ * each 0 where the kernel gives none. Returns 0 or a negative errno.
+ */
+int topology_node_access(const char *sysfs, unsigned id, uint64_t *ret_latency, uint64_t *ret_bandwidth);

@@ -7,6 +7,7 @@
 #include "array.h"
 #include "binding_list.h"
 #include "macro.h"
+#include "size.h"
 
 /* Names an element of the document for messages: origin, then its description. */
 static void name_existing(struct binding_entry *e, const char *origin, const char *description) {
@@ -85,4 +86,48 @@ const struct binding_entry *binding_for_cell(const struct binding_list *l, long 
 void binding_list_done(struct binding_list *l) {
         free(l->cells);
         *l = (struct binding_list){0};
+}
+
+/* See binding_list.h: the guest cells' memory when there are cells, else <memory>. */
+int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d) {
+        struct memory_part *parts = NULL, *p;
+        size_t n = 0;
+        uint64_t bytes;
+
+        if (f->n_cells == 0) {
+                if (!f->has_memory || size_parse(f->memory_text, f->memory_unit, &bytes) < 0) {
+                        *ret = NULL;
+                        *ret_n = 0;
+                        return 0; /* checked (and reported) where the VM's memory is read */
+                }
+                parts = calloc(1, sizeof(*parts));
+                if (!parts)
+                        return diag_error(d, -ENOMEM, "out of memory");
+                parts[0] = (struct memory_part){.cell = -1, .bytes = bytes};
+                *ret = parts;
+                *ret_n = 1;
+                return 0;
+        }
+
+        for (size_t i = 0; i < f->n_cells; i++) {
+                long id = f->cells[i].number;
+
+                /* Cells libvirt refuses are not numbered: the domain will not start anyway. */
+                if (id < 0 || !f->cells[i].memory)
+                        continue;
+                if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0) {
+                        free(parts);
+                        return diag_error(
+                                d, -EINVAL, "domain XML: guest cell %ld has an invalid memory size", id);
+                }
+                p = array_append(&parts, &n, sizeof(*p));
+                if (!p) {
+                        free(parts);
+                        return diag_error(d, -ENOMEM, "out of memory");
+                }
+                *p = (struct memory_part){.cell = id, .bytes = bytes};
+        }
+        *ret = parts;
+        *ret_n = n;
+        return 0;
 }

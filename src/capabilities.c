@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reads another host's NUMA topology, and its huge pages, from `virsh capabilities` XML. */
+/* Reads another host's NUMA topology (its cells, their distances) and huge pages from `virsh capabilities`
+ * XML. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,12 @@ struct cell_text {
         bool too_long;
 };
 
+/* A <sibling id= value=> of a cell's <distances>, and its place in the document. */
+struct sibling {
+        unsigned id, value;
+        size_t order;
+};
+
 struct cell {
         long id;         /* -1: missing or invalid */
         bool has_memory; /* a <memory> element was there; see any_cell_memory() for a cell without */
@@ -33,6 +41,8 @@ struct cell {
         char *unit;
         unsigned *cpus;
         size_t n_cpus;
+        struct sibling *siblings; /* <distances>, in document order */
+        size_t n_siblings;
 };
 
 struct caps_scan {
@@ -41,6 +51,7 @@ struct caps_scan {
         unsigned depth;
         unsigned matched; /* how many leading elements of cell_path the open ones match */
         bool in_cpus;
+        bool in_distances;
         struct cell_text *text; /* the open <memory>'s or <pages>'s text, NULL when none (no cell is
                                    added while one is open, so a pointer into cells stays valid) */
         struct cell *cells;
@@ -58,6 +69,7 @@ static void caps_scan_done(struct caps_scan *s) {
         for (size_t i = 0; i < s->n_cells; i++) {
                 free(s->cells[i].unit);
                 free(s->cells[i].cpus);
+                free(s->cells[i].siblings);
         }
         free(s->cells);
         caps_pages_done(&s->pages);
@@ -89,6 +101,29 @@ static void on_pages_start(struct caps_scan *s, int n_attrs, const xmlChar **att
         s->pages_text = (struct cell_text){0};
         s->text = &s->pages_text;
         s->pages_kib = size && size_parse(size, unit, &bytes) == 0 && bytes >= 1024 ? bytes / 1024 : 0;
+}
+
+/*
+ * A <sibling id='1' value='21'/>: libvirt writes both as decimals. One
+ * this hook cannot read is left out (that distance is unknown): placement
+ * reads distances, the checks never do, so a run does not fail for them.
+ */
+static void on_sibling(struct caps_scan *s, struct cell *c, int n_attrs, const xmlChar **attrs) {
+        long id = attr_id(n_attrs, attrs, NODE_ID_MAX), value = -1;
+        struct sibling *e;
+        const char *v;
+        size_t len;
+
+        if (xml_attr(n_attrs, attrs, "value", &v, &len))
+                value = parse_id(v, len, UINT_MAX);
+        if (id < 0 || value <= 0)
+                return;
+        e = array_append(&c->siblings, &c->n_siblings, sizeof(*e));
+        if (!e) {
+                oom(s);
+                return;
+        }
+        *e = (struct sibling){.id = (unsigned) id, .value = (unsigned) value, .order = c->n_siblings};
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
@@ -138,6 +173,10 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
                 on_pages_start(s, n_attrs, attrs);
         else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "cpus") == 0)
                 s->in_cpus = true;
+        else if (s->depth == ELEMENTSOF(cell_path) + 1 && strcmp(n, "distances") == 0)
+                s->in_distances = true;
+        else if (s->in_distances && s->depth == ELEMENTSOF(cell_path) + 2 && strcmp(n, "sibling") == 0)
+                on_sibling(s, c, n_attrs, attrs);
         else if (s->in_cpus && s->depth == ELEMENTSOF(cell_path) + 2 && strcmp(n, "cpu") == 0 &&
                  (s->flags & TOPOLOGY_CPUS)) {
                 long id = attr_id(n_attrs, attrs, 1UL << 30);
@@ -209,6 +248,7 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
                         on_pages_end(s);
                 s->text = NULL;
                 s->in_cpus = false;
+                s->in_distances = false;
         }
         if (s->matched == s->depth)
                 s->matched--;
@@ -244,6 +284,35 @@ static int cell_cpus(struct cell *c, char **ret) {
         for (size_t i = 0; i < c->n_cpus; i++)
                 range_writer_add(&w, c->cpus[i]);
         return range_writer_finish(&w, ret);
+}
+
+static int cmp_sibling(const void *a, const void *b) {
+        const struct sibling *x = a, *y = b;
+
+        if (x->id != y->id)
+                return x->id < y->id ? -1 : 1;
+        return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The cell's distances, ascending by node; of two for one node, the later counts. Returns 0 or -ENOMEM. */
+static int cell_distances(struct cell *c, struct node_facts *f) {
+        struct node_distance *d;
+        size_t n = 0;
+
+        if (c->n_siblings == 0)
+                return 0;
+        d = calloc(c->n_siblings, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        qsort(c->siblings, c->n_siblings, sizeof(*c->siblings), cmp_sibling);
+        for (size_t i = 0; i < c->n_siblings; i++) {
+                if (i + 1 < c->n_siblings && c->siblings[i + 1].id == c->siblings[i].id)
+                        continue;
+                d[n++] = (struct node_distance){.id = c->siblings[i].id, .value = c->siblings[i].value};
+        }
+        f->distances = d;
+        f->n_distances = n;
+        return 0;
 }
 
 /*
@@ -297,6 +366,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                         diag_error(d, r, "out of memory");
                         return r;
                 }
+                if (cell_distances(c, &t.nodes[t.n_nodes - 1].facts) < 0)
+                        return diag_error(d, -ENOMEM, "out of memory");
                 /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */
                 if (!memory_known)
                         topology_set_memory_unknown(&t, (unsigned) c->id);

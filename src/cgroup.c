@@ -20,21 +20,6 @@ static const char *const mems_files[] = {
         "cpuset/machine.slice/cpuset.mems",
 };
 
-/* The kernel's list format ("0-1,3\n"); an empty list (a v1 cpuset with no mems) is the empty set. */
-static int parse_mems(char *s, struct nodeset *ret) {
-        size_t n = strlen(s);
-
-        while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-                s[--n] = '\0';
-        if (n == 0) {
-                nodeset_clear(ret);
-                return 0;
-        }
-        if (strchr(s, '^'))
-                return -EINVAL;
-        return nodeset_parse_libvirt(s, ret);
-}
-
 int cgroup_machine_mems(
         const char *root, bool *ret_found, struct nodeset *ret, char *ret_path, size_t path_size) {
         _cleanup_free_ char *buf = malloc(CGROUP_FILE_MAX);
@@ -51,7 +36,7 @@ int cgroup_machine_mems(
                         continue;
                 if (n < 0)
                         return (int) n;
-                if (parse_mems(buf, &mems) < 0)
+                if (nodeset_parse_kernel(buf, &mems) < 0)
                         return -EINVAL;
                 *ret = mems;
                 *ret_found = true;

@@ -38,6 +38,7 @@ enum hook_point hook_point_from_string(const char *s) {
 }
 
 static void run_done(struct run *r) {
+        claims_done(&r->claims);
         host_done(&r->host);
         domxml_facts_done(&r->facts);
         file_data_done(&r->file);
@@ -91,7 +92,17 @@ int run_load(struct run *r, unsigned file_flags) {
         k = domxml_scan(r->file.data, r->file.len, &r->facts, r->d);
         if (k < 0)
                 return k;
-        return vm_facts_from(&r->facts, &r->vm, r->d);
+        k = vm_facts_from(&r->facts, &r->vm, r->d);
+        r->vm.claims = &r->claims;
+        return k;
+}
+
+/* See run.h: another host's topology (--capabilities) neither reads nor records claims. */
+int run_open_claims(struct run *r) {
+        const struct hook_request *req = r->req;
+
+        return claims_open(&r->claims, req->run_dir, req->capabilities_path != NULL, req->dry_run,
+                r->file.data, r->file.len, r->d);
 }
 
 /* Whether the domain pins vCPUs or emulator threads: only then does placement_check() need the CPUs. */
@@ -122,7 +133,8 @@ int run_cell_facts(const struct run *r, unsigned cell, const char *subject, stru
         const struct domxml_cell *c = domxml_cell(f, (long) cell);
         struct range_writer ids = RANGE_WRITER_INIT;
         _cleanup_free_ char *list = NULL;
-        struct vm_facts facts = {.memory_label = label, .hugepages = f->placement.has_hugepages};
+        struct vm_facts facts = {
+                .memory_label = label, .hugepages = f->placement.has_hugepages, .claims = &r->claims};
 
         if (f->cells_refused)
                 return diag_error(r->d, -EINVAL, "%s: %s", subject, f->cells_refused);

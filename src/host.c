@@ -46,33 +46,6 @@ void topology_set_memory_unknown(struct topology *t, unsigned id) {
         }
 }
 
-/* Binary search over n structs of size bytes, ascending by the unsigned id at id_offset; n when absent. */
-static size_t index_by_id(const void *array, size_t n, size_t size, size_t id_offset, unsigned id) {
-        size_t lo = 0, hi = n;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                unsigned m;
-
-                memcpy(&m, (const char *) array + mid * size + id_offset, sizeof(m));
-                if (m == id)
-                        return mid;
-                if (m < id)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return n;
-}
-
-/* The index of the element of array (ascending by its unsigned .id) whose id is want; n when absent. */
-#define INDEX_BY_ID(array, n, want)                                                                          \
-        __extension__({                                                                                      \
-                _Static_assert(__builtin_types_compatible_p(__typeof__((array)->id), unsigned),              \
-                        "INDEX_BY_ID needs an unsigned .id");                                                \
-                index_by_id((array), (n), sizeof(*(array)), offsetof(__typeof__(*(array)), id), (want));     \
-        })
-
 const struct topology_node *topology_node(const struct topology *t, unsigned id) {
         size_t i = INDEX_BY_ID(t->nodes, t->n_nodes, id);
 
@@ -101,8 +74,10 @@ uint64_t topology_sum_free(const struct topology *t, const struct nodeset *s) {
 }
 
 void topology_done(struct topology *t) {
-        for (size_t i = 0; i < t->n_nodes; i++)
+        for (size_t i = 0; i < t->n_nodes; i++) {
                 free(t->nodes[i].cpus);
+                free(t->nodes[i].facts.distances);
+        }
         free(t->nodes);
         *t = (struct topology){0};
 }
@@ -158,10 +133,24 @@ int host_load(const struct host_source *src, struct host *ret, struct diag *d) {
 }
 
 int host_read_all_memory(struct host *h, struct diag *d) {
+        _cleanup_(topology_done) struct topology t = {0};
+        int r;
+
         if (!h->topo.partial)
                 return 0;
+        r = topology_load(h->flags, NULL, &t, d);
+        if (r < 0)
+                return r;
+        /* What was read of the nodes stays read: each file once a run. */
+        for (size_t i = 0; i < t.n_nodes; i++) {
+                struct topology_node *old = (struct topology_node *) topology_node(&h->topo, t.nodes[i].id);
+
+                if (old)
+                        t.nodes[i].facts = TAKE_STRUCT(old->facts);
+        }
         topology_done(&h->topo);
-        return topology_load(h->flags, NULL, &h->topo, d);
+        h->topo = TAKE_STRUCT(t);
+        return 0;
 }
 
 int host_hugepage_sizes(struct host *h, const uint64_t **ret, size_t *ret_n) {
@@ -311,7 +300,7 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
         for (int id = nodeset_next(nodes, 0); id >= 0; id = nodeset_next(nodes, id + 1)) {
                 /* None of this size (h->pages may be NULL): no search. */
                 size_t i = lo == hi ? hi
-                                    : lo + index_by_id(h->pages + lo, hi - lo, sizeof(*h->pages),
+                                    : lo + array_index_by_id(h->pages + lo, hi - lo, sizeof(*h->pages),
                                                    offsetof(struct host_pages, node.id), (unsigned) id);
                 struct hugepage_node *node = array_append(&p.nodes, &p.n_nodes, sizeof(*node));
 

@@ -162,11 +162,15 @@ static void host_sizes_text(struct host *h, char *buf, size_t size) {
                 snprintf(buf, size, "none");
 }
 
-static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *nodes) {
+/* The pages nodes offer: free ones (totals from capabilities), less what other VMs claim (claims NULL: none).
+ */
+static uint64_t pool_have(
+        const struct hugepage_pool *p, const struct nodeset *nodes, const struct claims *claims) {
         uint64_t sum = 0;
 
         for (size_t i = 0; i < p->n_nodes; i++) {
-                uint64_t v = p->has_free ? p->nodes[i].free : p->nodes[i].total;
+                uint64_t v = claims_offer(p->has_free ? p->nodes[i].free : p->nodes[i].total,
+                        claims_on(claims, p->nodes[i].id, p->page_kib, NULL));
 
                 if (nodeset_contains(nodes, p->nodes[i].id))
                         sum = v > UINT64_MAX - sum ? UINT64_MAX : sum + v;
@@ -179,7 +183,9 @@ static uint64_t pool_have(const struct hugepage_pool *p, const struct nodeset *n
  * shortfall, then every other node's figure (all nodes' when several are bound), so
  * the admin sees where the pages are.
  */
-static void describe_shortfall(struct host *h, const struct group *g, uint64_t have, char *buf, size_t size) {
+static void describe_shortfall(struct host *h, const struct claims *claims, const struct group *g,
+        uint64_t have, char *buf, size_t size) {
+        char claimed[DIAG_LINE_MAX / 2];
         struct hugepage_pool all = {0};
         _cleanup_free_ char *set = NULL;
         bool single = nodeset_count(&g->nodes) == 1;
@@ -192,6 +198,8 @@ static void describe_shortfall(struct host *h, const struct group *g, uint64_t h
                 g->subject, g->need, h->pages_have_free ? "free " : "", size_format(g->kib * 1024, s),
                 g->need == 1 ? "" : "s", single ? "" : "s", set ? set : "?", single ? "s" : "ve", have,
                 h->pages_have_free ? "" : " in total");
+        claims_describe(claims, &g->nodes, g->kib, claimed, sizeof(claimed));
+        append(buf, size, "%s", claimed);
 
         if (host_hugepage_pool(h, g->kib, &h->topo.present, &all) == 0) {
                 for (size_t i = 0; i < all.n_nodes; i++) {
@@ -204,7 +212,8 @@ static void describe_shortfall(struct host *h, const struct group *g, uint64_t h
                                 break;
                         }
                         append(buf, size, "%snode %u has %" PRIu64, shown ? ", " : " (", n->id,
-                                all.has_free ? n->free : n->total);
+                                claims_offer(all.has_free ? n->free : n->total,
+                                        claims_on(claims, n->id, g->kib, NULL)));
                         shown++;
                 }
                 if (shown)
@@ -238,20 +247,22 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
  * Returns 0, with whether a shortfall only warned because VDSM replaces
  * the nodesets in ret_remapped, or a negative errno with d filled.
  */
-static int check_group(struct host *h, const struct group *g, const struct group *partner, bool *ret_remapped,
-        struct diag *d) {
+static int check_group(struct host *h, const struct claims *claims, const struct group *g,
+        const struct group *partner, bool *ret_remapped, struct diag *d) {
         struct hugepage_pool pool;
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
         bool remapped = false;
-        uint64_t have;
+        uint64_t have, raw;
         int r;
 
         r = host_hugepage_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
                 return diag_error(d, r, "%s: cannot read the %s huge pages of %s: %s", g->subject,
                         size_format(g->kib * 1024, s), host_name(h), strerror(-r));
-        have = pool_have(&pool, &g->nodes);
+        /* What other VMs starting now have claimed is not on offer; messages show both. */
+        raw = pool_have(&pool, &g->nodes, NULL);
+        have = pool_have(&pool, &g->nodes, claims);
         v = hugepages_judge(g->hard, g->need, have, &pool);
 
         switch (v) {
@@ -263,14 +274,14 @@ static int check_group(struct host *h, const struct group *g, const struct group
                                 partner->need > UINT64_MAX - g->need ? UINT64_MAX : g->need + partner->need;
                         both.hard = false;
                         snprintf(both.subject, sizeof(both.subject), "%s and %s", g->first, partner->first);
-                        describe_shortfall(h, &both, have, msg, sizeof(msg));
+                        describe_shortfall(h, claims, &both, raw, msg, sizeof(msg));
                         describe_fix(&both, msg, sizeof(msg));
                         diag_warn(d, "%s", msg);
                 }
                 break;
         case HUGEPAGES_SHORT:
         case HUGEPAGES_WARN_SOFT:
-                describe_shortfall(h, g, have, msg, sizeof(msg));
+                describe_shortfall(h, claims, g, raw, msg, sizeof(msg));
                 describe_fix(g, msg, sizeof(msg));
                 if (v == HUGEPAGES_SHORT) {
                         hugepage_pool_done(&pool);
@@ -286,7 +297,7 @@ static int check_group(struct host *h, const struct group *g, const struct group
                 diag_warn(d, "%s", msg);
                 break;
         case HUGEPAGES_WARN_OVERCOMMIT:
-                describe_shortfall(h, g, have, msg, sizeof(msg));
+                describe_shortfall(h, claims, g, raw, msg, sizeof(msg));
                 append(msg, sizeof(msg),
                         "; overcommit may still supply them (nr_overcommit_hugepages %" PRIu64
                         ", surplus %" PRIu64 ")",
@@ -296,56 +307,6 @@ static int check_group(struct host *h, const struct group *g, const struct group
         }
         hugepage_pool_done(&pool);
         *ret_remapped = remapped;
-        return 0;
-}
-
-/* One part of the VM's memory: a guest cell, or all of it when it has none. */
-struct part {
-        long cell;
-        uint64_t bytes;
-};
-
-/* The parts, with libvirt's rule: the guest cells' memory when there are cells, else <memory>. */
-static int collect_parts(const struct domxml_facts *f, struct part **ret, size_t *ret_n, struct diag *d) {
-        struct part *parts = NULL, *p;
-        size_t n = 0;
-        uint64_t bytes;
-
-        if (f->n_cells == 0) {
-                if (!f->has_memory || size_parse(f->memory_text, f->memory_unit, &bytes) < 0) {
-                        *ret = NULL;
-                        *ret_n = 0;
-                        return 0; /* checked (and reported) where the VM's memory is read */
-                }
-                parts = calloc(1, sizeof(*parts));
-                if (!parts)
-                        return diag_error(d, -ENOMEM, "out of memory");
-                parts[0] = (struct part){.cell = -1, .bytes = bytes};
-                *ret = parts;
-                *ret_n = 1;
-                return 0;
-        }
-
-        for (size_t i = 0; i < f->n_cells; i++) {
-                long id = f->cells[i].number;
-
-                /* Cells libvirt refuses are not numbered: the domain will not start anyway. */
-                if (id < 0 || !f->cells[i].memory)
-                        continue;
-                if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0) {
-                        free(parts);
-                        return diag_error(
-                                d, -EINVAL, "domain XML: guest cell %ld has an invalid memory size", id);
-                }
-                p = array_append(&parts, &n, sizeof(*p));
-                if (!p) {
-                        free(parts);
-                        return diag_error(d, -ENOMEM, "out of memory");
-                }
-                *p = (struct part){.cell = id, .bytes = bytes};
-        }
-        *ret = parts;
-        *ret_n = n;
         return 0;
 }
 
@@ -458,7 +419,7 @@ static int unreadable_page(int r, struct diag *d) {
  * read, and one warning says that nothing else was checked.
  */
 static int check_without_pages(const struct domxml_facts *f, const struct page_choice *choice,
-        const struct part *parts, size_t n_parts, struct diag *d) {
+        const struct memory_part *parts, size_t n_parts, struct diag *d) {
         for (size_t i = 0; i < n_parts; i++) {
                 struct hugepages_choice want;
                 int r = chosen_size(&f->placement, choice, parts[i].cell, &want);
@@ -479,7 +440,7 @@ struct size_memo {
 
 /* The size a part asks for, checked against the host: 0 when the part gets normal memory. */
 static int part_size(const struct domxml_facts *f, const struct page_choice *choice, struct host *h,
-        const struct part *p, struct size_memo *memo, uint64_t *ret_kib, struct diag *d) {
+        const struct memory_part *p, struct size_memo *memo, uint64_t *ret_kib, struct diag *d) {
         struct hugepages_choice choice_of_part;
         uint64_t want;
         int r;
@@ -505,8 +466,8 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
 }
 
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, struct host *h,
-        size_t *ret_n_remapped, struct diag *d) {
-        _cleanup_free_ struct part *parts = NULL;
+        struct claims *claims, size_t *ret_n_remapped, struct diag *d) {
+        _cleanup_free_ struct memory_part *parts = NULL;
         _cleanup_free_ struct group *groups = NULL;
         _cleanup_free_ struct page_choice *choice = NULL;
         size_t n_parts = 0, n_groups = 0, hint = 0, n_remapped = 0;
@@ -526,7 +487,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                         "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
                         "this hook cannot read; libvirt needs guest cell numbers, e.g. nodeset='0-1'");
 
-        r = collect_parts(f, &parts, &n_parts, d);
+        r = memory_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
         if (h->pages_unknown) {
@@ -544,11 +505,13 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                 if (r < 0)
                         return r;
                 /* Unbound memory may come from any node; numad's choice is not known yet. */
-                if (kib == 0 || !bound || bound->binding.placement_auto ||
-                        nodeset_is_empty(&bound->binding.nodes))
+                if (!bound || bound->binding.placement_auto || nodeset_is_empty(&bound->binding.nodes))
                         continue;
-                if (add_to_group(
-                            &groups, &n_groups, &hint, kib, bound, hugepages_needed(parts[i].bytes, kib)) < 0)
+                /* A part in normal pages is only claimed; the capacity check has judged it. */
+                r = kib == 0 ? claims_need(claims, 0, &bound->binding.nodes, parts[i].bytes)
+                             : add_to_group(&groups, &n_groups, &hint, kib, bound,
+                                       hugepages_needed(parts[i].bytes, kib));
+                if (r < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
         }
 
@@ -561,9 +524,11 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                         if (!groups[j].hard && groups[j].kib == groups[i].kib &&
                                 nodeset_equal(&groups[j].nodes, &groups[i].nodes))
                                 partner = &groups[j];
-                r = check_group(h, &groups[i], partner, &remapped, d);
+                r = check_group(h, claims, &groups[i], partner, &remapped, d);
                 if (r < 0)
                         return r;
+                if (claims_need(claims, groups[i].kib, &groups[i].nodes, groups[i].need) < 0)
+                        return diag_error(d, -ENOMEM, "out of memory");
                 n_remapped += remapped;
         }
         if (!h->pages_have_free && n_groups > 0)

@@ -173,7 +173,10 @@ int incoming_run(struct run *r, struct hook_result *ret) {
                 return k;
         if (r->facts.n_numatune == 0)
                 return 0;
-        k = run_load_host(r, NULL);
+        /* The incoming VM's memory will come from these nodes: its claim is taken here too. */
+        k = run_open_claims(r);
+        if (k >= 0)
+                k = run_load_host(r, NULL);
         if (k < 0)
                 return k;
         k = numatune_check_counts(&r->facts, origin, r->d);
@@ -191,6 +194,8 @@ int incoming_run(struct run *r, struct hook_result *ret) {
 
         /* Huge pages and locality: VDSM has prepared the pages by now. */
         k = placement_check(r, NULL, NULL, remappable, origin, &n_soft);
+        if (k >= 0)
+                k = claims_commit(&r->claims, &r->host, r->d);
         if (k < 0)
                 return k;
 

@@ -174,3 +174,17 @@ int nodeset_parse_libvirt(const char *str, struct nodeset *ret) {
         *ret = s;
         return 0;
 }
+
+int nodeset_parse_kernel(const char *s, struct nodeset *ret) {
+        const char *p = s;
+
+        while (*p == ' ' || *p == '\n')
+                p++;
+        if (*p == '\0') {
+                nodeset_clear(ret);
+                return 0;
+        }
+        if (strchr(p, '^'))
+                return -EINVAL;
+        return nodeset_parse_libvirt(p, ret);
+}

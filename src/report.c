@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The --topology report: the host model as a table of nodes and one of huge pages. */
+/* The --topology report: the host model as tables of nodes, huge pages, distances and memory tiers. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -88,6 +88,95 @@ static int report_pages(struct host *h, struct diag *d) {
         return r;
 }
 
+/* Digits of v in decimal. */
+static int digits(unsigned v) {
+        int n = 1;
+
+        while (v >= 10) {
+                v /= 10;
+                n++;
+        }
+        return n;
+}
+
+/* The distance matrix as `numactl --hardware` prints it: a header row of ids, a row per node, "-" unknown. */
+static void report_distances(struct host *h) {
+        const struct topology *t = &h->topo;
+        int width = 3;
+        bool any = false;
+        unsigned v;
+
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                width = digits(t->nodes[i].id) > width ? digits(t->nodes[i].id) : width;
+                for (size_t j = 0; j < t->n_nodes; j++)
+                        if (host_distance(h, t->nodes[i].id, t->nodes[j].id, &v) == 0) {
+                                any = true;
+                                width = digits(v) > width ? digits(v) : width;
+                        }
+        }
+        if (!any) {
+                printf("node distances: unknown (%s)\n",
+                        h->sysfs ? "libnuma reports none" : "the capabilities XML has no <distances>");
+                return;
+        }
+        printf("node distances:\n%-*s", width + 1, "node");
+        for (size_t j = 0; j < t->n_nodes; j++)
+                printf(" %*u", width, t->nodes[j].id);
+        printf("\n");
+        for (size_t i = 0; i < t->n_nodes; i++) {
+                printf("%*u:", width, t->nodes[i].id);
+                for (size_t j = 0; j < t->n_nodes; j++)
+                        if (host_distance(h, t->nodes[i].id, t->nodes[j].id, &v) == 0)
+                                printf(" %*u", width, v);
+                        else
+                                printf(" %*s", width, "-");
+                printf("\n");
+        }
+}
+
+/* A figure of the access table; "-" when the kernel gives none, or 0 (a node with nothing to read). */
+static const char *figure(uint64_t v, const char *unit, char *buf, size_t size) {
+        if (v == 0)
+                return "-";
+        snprintf(buf, size, "%" PRIu64 " %s", v, unit);
+        return buf;
+}
+
+/* Each node's memory tier and, where the kernel gives them (HMAT), its read latency and bandwidth. */
+static int report_tiers(struct host *h, struct diag *d) {
+        bool any_access = false;
+        int r;
+
+        r = host_read_tiers(h);
+        if (r >= 0)
+                r = host_read_access(h);
+        if (r < 0)
+                return diag_error(d, r, "cannot read the memory tiers: %s",
+                        r == -EINVAL ? "a nodelist is no list of nodes" : strerror(-r));
+        for (size_t i = 0; i < h->topo.n_nodes; i++)
+                any_access |= h->topo.nodes[i].facts.read_latency || h->topo.nodes[i].facts.read_bandwidth;
+        if (!h->tiers_known && !any_access) {
+                printf("memory tiers: one (%s)\n",
+                        h->sysfs ? "this kernel has no /sys/devices/virtual/memory_tiering"
+                                 : "the capabilities XML has none");
+                return 0;
+        }
+        printf("memory tiers: %s; read latency and bandwidth from the nearest CPUs\n",
+                h->tiers_known ? "a lower tier is faster" : "one (this kernel has none)");
+        printf("%-6s %-6s %-14s %s\n", "node", "tier", "read latency", "read bandwidth");
+        for (size_t i = 0; i < h->topo.n_nodes; i++) {
+                const struct topology_node *n = &h->topo.nodes[i];
+                char tier[16], lat[32], bw[32];
+
+                snprintf(tier, sizeof(tier), "%u", n->facts.tier);
+                printf("%-6u %-6s %-14s %s\n", n->id,
+                        h->tiers_known && n->facts.tier != HOST_TIER_NONE ? tier : "-",
+                        figure(n->facts.read_latency, "ns", lat, sizeof(lat)),
+                        figure(n->facts.read_bandwidth, "MB/s", bw, sizeof(bw)));
+        }
+        return 0;
+}
+
 int report_topology(const char *capabilities_path, struct diag *d) {
         const struct host_source src = {
                 .capabilities = capabilities_path, .flags = TOPOLOGY_CPUS, .pages = true};
@@ -98,5 +187,9 @@ int report_topology(const char *capabilities_path, struct diag *d) {
         if (r < 0)
                 return r;
         print_nodes(&h.topo, capabilities_path ? capabilities_path : "this host (libnuma)");
-        return report_pages(&h, d);
+        r = report_pages(&h, d);
+        if (r < 0)
+                return r;
+        report_distances(&h);
+        return report_tiers(&h, d);
 }

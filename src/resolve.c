@@ -72,9 +72,10 @@ static int check_capacity(const struct binding *b, const char *subject, const st
         const struct vm_facts *vm, struct diag *d) {
         const struct nodeset *nodes = &b->nodes;
         bool hard = b->mode == NUMA_MODE_STRICT || b->mode == NUMA_MODE_RESTRICTIVE;
-        char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX];
+        char vm_s[SIZE_FORMAT_MAX], total_s[SIZE_FORMAT_MAX], free_s[SIZE_FORMAT_MAX],
+                claimed[DIAG_LINE_MAX / 2];
         _cleanup_free_ char *set = NULL;
-        uint64_t total, free_bytes;
+        uint64_t total, free_bytes, held;
         const char *what;
         struct nodeset unknown = *nodes;
 
@@ -104,10 +105,13 @@ static int check_capacity(const struct binding *b, const char *subject, const st
         if (vm->hugepages)
                 return 0;
 
+        /* What other VMs starting now have claimed of it is not free for this one. */
         free_bytes = topology_sum_free(topo, nodes);
-        if (vm->memory > free_bytes)
-                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s)", subject, what, vm_s,
-                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), size_format(free_bytes, free_s));
+        held = claims_describe(vm->claims, nodes, 0, claimed, sizeof(claimed));
+        if (vm->memory > claims_offer(free_bytes, held))
+                diag_warn(d, "%s: %s (%s) is more than is free on node%s %s now (%s%s)", subject, what, vm_s,
+                        nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), size_format(free_bytes, free_s),
+                        claimed);
         return 0;
 }
 

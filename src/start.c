@@ -81,6 +81,9 @@ static int load(struct run *r, struct start *s) {
         k = run_load(r, FILE_NOFOLLOW | FILE_SINGLE_LINK | FILE_EDIT | (req->dry_run ? FILE_PREVIEW : 0));
         if (k < 0)
                 return k;
+        k = run_open_claims(r);
+        if (k < 0)
+                return k;
         return run_load_host(r, nodes_named(req->spec ? &s->spec : NULL, &s->memnodes, &named));
 }
 
@@ -286,7 +289,13 @@ int start_run(struct run *r, struct hook_result *ret) {
                 k = plan(r, &s);
         if (k >= 0)
                 k = check(r, &s);
+        /* The decision is made: record it and let the next run decide; then write the file. */
+        if (k >= 0)
+                k = claims_commit(&r->claims, &r->host, r->d);
         if (k >= 0)
                 k = commit(r, &s, ret);
+        /* The file was not written, so the VM does not start: its claim must not hold the memory. */
+        if (k < 0)
+                claims_withdraw(&r->claims);
         return k;
 }

@@ -325,3 +325,135 @@ int topology_pci_node(
         *ret_node = (int) v;
         return 0;
 }
+
+unsigned topology_distance(unsigned a, unsigned b) {
+        int v = numa_distance((int) a, (int) b);
+
+        /* libnuma says 0 for what it does not know: a node past its table, a kernel without one. */
+        return v > 0 ? (unsigned) v : 0;
+}
+
+static int cmp_tier(const void *a, const void *b) {
+        const struct memory_tier *x = a, *y = b;
+
+        return (x->id > y->id) - (x->id < y->id);
+}
+
+/* One memory_tierN directory's nodelist into *tiers. Returns 0 or a negative errno. */
+static int read_tier(const char *dir, unsigned id, struct memory_tier **tiers, size_t *n) {
+        char path[PATH_MAX], buf[TIER_NODELIST_MAX];
+        struct memory_tier *t;
+        struct nodeset nodes;
+        ssize_t len;
+
+        if (snprintf(path, sizeof(path), "%s/memory_tier%u/nodelist", dir, id) >= (int) sizeof(path))
+                return -ENAMETOOLONG;
+        len = file_read_small(path, buf, sizeof(buf));
+        if (len == -ENOENT)
+                return 0; /* the tier went with its last node's memory since the listing */
+        if (len < 0)
+                return (int) len;
+        if (nodeset_parse_kernel(buf, &nodes) < 0)
+                return -EINVAL;
+        t = array_append(tiers, n, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        *t = (struct memory_tier){.id = id, .nodes = nodes};
+        return 0;
+}
+
+int topology_memory_tiers(const char *sysfs, struct memory_tier **ret, size_t *ret_n) {
+        char dir[PATH_MAX];
+        _cleanup_free_ struct memory_tier *tiers = NULL;
+        size_t n = 0;
+        struct dirent *e;
+        _cleanup_(closedirp) DIR *d = NULL;
+        int r;
+
+        snprintf(dir, sizeof(dir), "%s/devices/virtual/memory_tiering", sysfs);
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOTDIR ? -ENOENT : -errno;
+        while ((e = readdir(d))) {
+                long id;
+
+                /* Beside the tiers: power/, uevent. */
+                if (strncmp(e->d_name, "memory_tier", 11) != 0)
+                        continue;
+                id = parse_id_str(e->d_name + 11, UINT_MAX);
+                if (id < 0)
+                        continue;
+                r = read_tier(dir, (unsigned) id, &tiers, &n);
+                if (r < 0)
+                        return r;
+        }
+        if (n > 1)
+                qsort(tiers, n, sizeof(*tiers), cmp_tier);
+        *ret = TAKE_PTR(tiers);
+        *ret_n = n;
+        return 0;
+}
+
+/* A "Node N Key:   value kB" line's value in bytes, when the line is key's. */
+static bool meminfo_field(const char *line, const char *key, uint64_t *ret) {
+        unsigned long long kib;
+        unsigned node;
+        int at = 0;
+        char name[32];
+
+        if (sscanf(line, "Node %u %31[^:]: %llu kB%n", &node, name, &kib, &at) != 3 || at == 0)
+                return false;
+        if (strcmp(name, key) != 0 || kib > UINT64_MAX / 1024)
+                return false;
+        *ret = (uint64_t) kib * 1024;
+        return true;
+}
+
+int topology_parse_node_meminfo(const char *text, uint64_t *ret_offer) {
+        uint64_t free_b = 0, inactive = 0;
+        bool has_free = false, has_inactive = false;
+
+        for (const char *line = text; line; line = strchr(line, '\n')) {
+                if (*line == '\n')
+                        line++;
+                if (!has_free)
+                        has_free = meminfo_field(line, "MemFree", &free_b);
+                if (!has_inactive)
+                        has_inactive = meminfo_field(line, "Inactive(file)", &inactive);
+        }
+        if (!has_free || !has_inactive)
+                return -EINVAL;
+        *ret_offer = free_b + inactive;
+        return 0;
+}
+
+int topology_node_offer(const char *sysfs, unsigned id, uint64_t *ret_offer) {
+        char path[PATH_MAX], buf[NODE_MEMINFO_MAX];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "%s/devices/system/node/node%u/meminfo", sysfs, id);
+        n = file_read_small(path, buf, sizeof(buf));
+        if (n < 0)
+                return (int) n;
+        return topology_parse_node_meminfo(buf, ret_offer);
+}
+
+int topology_node_access(const char *sysfs, unsigned id, uint64_t *ret_latency, uint64_t *ret_bandwidth) {
+        char path[PATH_MAX];
+        uint64_t latency = 0, bandwidth = 0;
+        int r;
+
+        snprintf(path, sizeof(path), "%s/devices/system/node/node%u/access0/initiators/read_latency", sysfs,
+                id);
+        r = read_u64(path, &latency);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        snprintf(path, sizeof(path), "%s/devices/system/node/node%u/access0/initiators/read_bandwidth", sysfs,
+                id);
+        r = read_u64(path, &bandwidth);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        *ret_latency = latency;
+        *ret_bandwidth = bandwidth;
+        return 0;
+}

@@ -10,6 +10,9 @@
 #include "uuid.h"
 #include "xml.h"
 
+/* The scan's own stop once the <uuid> has closed: the rest of a large document is not read for it. */
+#define UUID_SCAN_DONE (-ECANCELED)
+
 static int hex_value(char c) {
         if (c >= '0' && c <= '9')
                 return c - '0';
@@ -95,8 +98,10 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
         (void) name;
         (void) prefix;
         (void) uri;
-        if (s->in_uuid == s->depth)
+        if (s->in_uuid == s->depth) {
                 s->in_uuid = 0;
+                xml_reader_stop(&s->reader, UUID_SCAN_DONE, "found");
+        }
         s->depth--;
 }
 
@@ -114,12 +119,18 @@ int uuid_from_domxml(const char *buf, size_t len, char ret[static UUID_STRING_SI
                 .endElementNs = on_end,
                 .characters = on_characters,
         };
-        struct uuid_scan s = {.reader = {.buf = buf, .len = len, .what = "domain XML", .d = d}};
+        struct diag scan;
+        struct uuid_scan s = {.reader = {.buf = buf, .len = len, .what = "domain XML", .d = &scan}};
         _cleanup_free_ char *text = NULL;
         char q[DIAG_QUOTE_SIZE(64)];
         int r;
 
+        diag_init(&scan);
         r = xml_read(&s.reader, &sax);
+        if (r == UUID_SCAN_DONE)
+                r = 0;
+        else if (r < 0)
+                r = diag_error(d, r, "%s", scan.message);
         if (r >= 0 && strbuf_finish(&s.text, &text) < 0)
                 r = diag_error(d, -ENOMEM, "out of memory");
         free(s.text.p);

@@ -105,7 +105,7 @@ static void check_placement(const struct domxml_facts *f, const struct numatune_
         CHECK(binding_list_collect(f, nr, subjects, NULL, &b) == 0);
 
         diag_init(&d);
-        if (hugepages_check(f, &b, &h, &n_remapped, &d) < 0)
+        if (hugepages_check(f, &b, &h, NULL, &n_remapped, &d) < 0)
                 check_message(&d);
         locality_check(f, &b, &h, &d);
         for (size_t i = 0; i < d.n_warnings; i++)

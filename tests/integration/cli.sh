@@ -113,6 +113,33 @@ expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[
 expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology gives each node's pages per size" 0 "" "1      0                3" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+# The whole report of a document with <distances>, but its source line (the path): the nodes and huge
+# pages as before, then the distance matrix and the tiers.
+"${env_run[@]}" "$hook" --topology "${caps[@]}" > "$tmp/topology" 2>&1
+if tail -n +2 "$tmp/topology" | cmp -s - "$(dirname "$0")/expected/topology-caps-4node.txt"; then
+    ok "topology: the report of caps-4node.xml is expected/topology-caps-4node.txt"
+else
+    not_ok "topology: the report of caps-4node.xml differs: $(tail -n +2 "$tmp/topology" | diff - "$(dirname "$0")/expected/topology-caps-4node.txt" | head -5 | tr '\n' ' ')"
+fi
+expect "topology: the distance matrix's header row" 0 "" "node distances:" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "topology: one row per node" 0 "" "  1:  21  10  21  21" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "topology: another host has one memory tier" 0 "" "memory tiers: one (the capabilities XML has none)" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+expect "topology: capabilities without <distances>" 0 "" "node distances: unknown (the capabilities XML has no <distances>)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-s822l.xml"
+# A cell without <distances> beside cells with: its row unknown, its column as the others give it.
+awk '/<cell id=.3.>/ { c = 1 } c && /<distances>/ { skip = 1 } !skip { print } skip && /<\/distances>/ { skip = 0; c = 0 }' "$fixtures/caps-4node.xml" > "$tmp/caps-partial-distances.xml"
+expect "topology: a cell without <distances> is a row of -" 0 "" "  3:   -   -   -   -" -- "${env_run[@]}" "$hook" --topology --capabilities "$tmp/caps-partial-distances.xml"
+expect "topology: the others still give their distance to it" 0 "" "  0:  10  21  21  21" -- "${env_run[@]}" "$hook" --topology --capabilities "$tmp/caps-partial-distances.xml"
+sed "s/<sibling id='1' value='21'\/>/<sibling id='1' value='far'\/>/" "$fixtures/caps-4node.xml" > "$tmp/caps-bad-distance.xml"
+expect "a <sibling> value that is no number is unknown, not refused" 0 "" "  0:  10   -  21  21" -- "${env_run[@]}" "$hook" --topology --capabilities "$tmp/caps-bad-distance.xml"
+expect "... nor does it fail a start" 0 "numa: set <memory mode='strict' nodeset='1'/>" "" -- "${env_run[@]}" numa=strict:1 _hook_domxml="$tmp/dom.xml" "$hook" --capabilities "$tmp/caps-bad-distance.xml"
+cp "$fixtures/libvirt.xml" "$tmp/dom.xml"
+if "${env_run[@]}" numa=strict:3 _hook_domxml="$tmp/dom.xml" "$hook" "${caps[@]}" 2> "$tmp/err" && ! grep -q warning "$tmp/err"; then
+    ok "another host's strict binding to one node: no tier warning (its document has no tiers)"
+else
+    not_ok "another host's strict binding to one node: $(head -c 300 "$tmp/err")"
+fi
+expect "topology of this host: distances and tiers" 0 "" "node distances:" -- "${env_run[@]}" "$hook" --topology
+expect "topology of this host: its memory tiers" 0 "" "memory tiers: " -- "${env_run[@]}" "$hook" --topology
 unknown=(--capabilities "$fixtures/caps-unknown-memory.xml")
 expect "topology: a cell without <memory> shows -" 0 "" "1      -            -            2-3" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"
 expect "topology: a node without CPUs shows -" 0 "" "2      -            -            -" -- "${env_run[@]}" "$hook" --topology "${unknown[@]}"

@@ -3,11 +3,15 @@
 # What a run asks of the kernel, under strace, on this host (no
 # --capabilities): the host model reads lazily, so
 #   - a typical run (no huge pages, no pinning, no host devices) opens no
-#     huge page file and no PCI device file, and, its file being on a local
+#     huge page file, no PCI device file and none of the nodes' distances,
+#     memory tiers or access figures (on a one-node host the binding holds
+#     every node, so no tier can be slower), and, its file being on a local
 #     filesystem, starts no second process;
 #   - a huge-page VM does open its page size's files (so the first check
 #     sees such opens when they happen), and a supervised run
-#     (VDSM_HOOK_NUMA_SUPERVISE) does fork (so the second does too).
+#     (VDSM_HOOK_NUMA_SUPERVISE) does fork (so the second does too), and
+#     --topology opens the distances and tiers (so the node facts' check
+#     sees them when they happen).
 #
 #   syscalls.sh HOOK FIXTURES
 #
@@ -36,12 +40,14 @@ traced() {
     local fixture=$1 spec=$2
     shift 2
     cp "$fixtures/$fixture" "$tmp/dom.xml"
-    env -u numa_memnode "$@" numa="$spec" _hook_domxml="$tmp/dom.xml" \
+    # LeakSanitizer's check at exit cannot run under ptrace, and would add its own thread to the trace.
+    env -u numa_memnode ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$@" numa="$spec" _hook_domxml="$tmp/dom.xml" \
         strace -f -qq -o "$tmp/trace" -e trace=open,openat,openat2,clone,clone3,fork,vfork \
         "$hook" --dry-run > /dev/null 2> "$tmp/err"
     rc=$?
 }
 huge_or_pci() { grep -E '"/sys/(kernel/mm/hugepages|devices/system/node/node[0-9]+/hugepages|bus/pci)' "$tmp/trace"; }
+node_facts() { grep -E '"/sys/devices/(virtual/memory_tiering|system/node/node[0-9]+/(distance|access[0-9]))' "$tmp/trace"; }
 forks() { grep -E '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$tmp/trace"; }
 
 traced ovirt.xml strict:0
@@ -51,6 +57,11 @@ elif [ -n "$(huge_or_pci)" ]; then
     not_ok "typical run opened huge page or PCI files: $(huge_or_pci | head -3 | tr '\n' ' ')"
 else
     ok "typical run: no huge page or PCI file opened ($(grep -c 'open' "$tmp/trace") opens in all)"
+fi
+if [ "$rc" = 0 ] && [ -z "$(node_facts)" ]; then
+    ok "typical run: no distance, memory tier or access file opened"
+else
+    not_ok "typical run opened node facts' files: $(node_facts | head -3 | tr '\n' ' ')"
 fi
 if [ "$rc" = 0 ] && [ -z "$(forks)" ]; then
     ok "typical run on a local file: no second process"
@@ -118,6 +129,15 @@ if [ -d /sys/kernel/mm/hugepages ]; then
     fi
 else
     echo "# SKIP huge-page VM: this kernel has no /sys/kernel/mm/hugepages"
+fi
+
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -o "$tmp/trace" -e trace=open,openat,openat2 "$hook" --topology > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q '/distance"' "$tmp/trace" &&
+    { [ ! -d /sys/devices/virtual/memory_tiering ] || grep -q 'memory_tier[0-9]*/nodelist"' "$tmp/trace"; }; then
+    ok "--topology: the distances and memory tiers are read ($(node_facts | wc -l) opens)"
+else
+    not_ok "--topology: exit $rc, distances or tiers not read: $(head -c 300 "$tmp/err")"
 fi
 
 echo "1..$n"

@@ -56,7 +56,7 @@ part_topology() {
         fi
         # huge pages: the "node  2 MiB" table, "N  total/free"
         local pages want_pages
-        pages=$(awk -v n="$n" '/^huge pages/ { t = 1; next } t && $1 == n { print $2 }' "$W/topology")
+        pages=$(awk -v n="$n" '/^huge pages/ { t = 1; next } /^node distances/ { exit } t && $1 == n { print $2 }' "$W/topology")
         want_pages="$(cat "$d/hugepages/hugepages-2048kB/nr_hugepages")/$(cat "$d/hugepages/hugepages-2048kB/free_hugepages")"
         if [ "$pages" = "$want_pages" ]; then
             ok "node $n 2 MiB pages: --topology $pages, sysfs $want_pages (total/free)"
@@ -69,6 +69,50 @@ part_topology() {
     nodes_sys=$(cd "$sysnode" && ls -d node[0-9]* | sed 's/node//' | sort -n | xargs)
     [ "$nodes_hook" = "$nodes_sys" ] && ok "--topology lists nodes $nodes_hook, as sysfs" ||
         not_ok "--topology lists nodes '$nodes_hook', sysfs $nodes_sys"
+    topology_distances
+    topology_tiers
+}
+
+# the distance matrix: --topology's rows are numactl --hardware's ("0: 10 20 ...", blanks squeezed)
+topology_distances() {
+    local hook_d nm_d
+    hook_d=$(awk '/^node distances:/ { t = 1; next } /^memory tiers/ { t = 0 } t && $1 ~ /^[0-9]+:$/ { $1 = $1; print }' "$W/topology")
+    nm_d=$(awk '/^node distances:/ { t = 1; next } t && $1 ~ /^[0-9]+:$/ { $1 = $1; print }' "$W/numactl")
+    if [ -n "$hook_d" ] && [ "$hook_d" = "$nm_d" ]; then
+        ok "--topology's distances are numactl's: $(tr '\n' ' ' <<< "$hook_d")"
+    else
+        not_ok "--topology's distances '$(tr '\n' ' ' <<< "$hook_d")', numactl's '$(tr '\n' ' ' <<< "$nm_d")'"
+    fi
+}
+
+# each node's row of the tier table: its memory_tierN (or -), and access0's read latency and bandwidth
+# (- where sysfs has none, or 0: a node with CPUs but no memory is its own initiator with nothing to read)
+topology_tiers() {
+    local d n t tier lat bw want got tiers=/sys/devices/virtual/memory_tiering
+    if [ ! -d $tiers ] && [ ! -e "$sysnode/node0/access0" ]; then
+        grep -qx 'memory tiers: one (this kernel has no /sys/devices/virtual/memory_tiering)' "$W/topology" &&
+            ok "no memory tiers on $(uname -r): --topology says one" ||
+            not_ok "no memory tiers on $(uname -r), but --topology: $(grep '^memory tiers' "$W/topology")"
+        return
+    fi
+    for d in "$sysnode"/node[0-9]*; do
+        n=${d##*node} tier=-
+        for t in "$tiers"/memory_tier*; do
+            [ -f "$t/nodelist" ] && nodes_json "$(cat "$t/nodelist")" | tr , '\n' | grep -qx "$n" && tier=${t##*memory_tier}
+        done
+        lat=$(cat "$d/access0/initiators/read_latency" 2> /dev/null)
+        bw=$(cat "$d/access0/initiators/read_bandwidth" 2> /dev/null)
+        [ "$lat" = 0 ] && lat=
+        [ "$bw" = 0 ] && bw=
+        lat=${lat:+$lat ns} bw=${bw:+$bw MB/s}
+        want=$(printf '%-6s %-6s %-14s %s' "$n" "$tier" "${lat:--}" "${bw:--}")
+        got=$(awk -v n="$n" '/^memory tiers/ { t = 1; next } t && $1 == n' "$W/topology")
+        if [ "$got" = "$want" ]; then
+            ok "node $n's tier row: '$got'"
+        else
+            not_ok "node $n's tier row: '$got', sysfs gives '$want'"
+        fi
+    done
 }
 
 # with_numatune FILE XML: FILE's domain with XML before </domain>
@@ -219,6 +263,50 @@ part_cases() {
     sed 's/^/#   /' "$W/verdicts"
 }
 
+# claim_domain FILE UUID MIB: a VM of MIB in 2 MiB pages with a <uuid>, which claims are kept by
+claim_domain() {
+    domain "$1" "$3" - 2M -
+    sed -i "s|<name>multinode</name>|&<uuid>$2</uuid>|" "$1"
+}
+
+# Claims on the real pools (node 0: 16 free 2 MiB pages, node 1: 8, node 3: 24): of two VMs of 16
+# pages on node 3 the second is refused naming the first's claim until after_vm_start removes it;
+# strict:0-1 spreads its claim in node order.
+part_claims() {
+    local ua=3b9f2c1e-7a4d-4e8b-9c6f-1d2e3f4a5b6c ub=5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f
+    local uc=7f8e9d0c-2b3a-4c5d-9e8f-1a2b3c4d5e6f run=/run/vdsm-hook-numa
+    rm -f "$run/claims"
+    claim_domain "$W/a.xml" "$ua" 32
+    claim_domain "$W/b.xml" "$ub" 32
+    run_hook before_vm_start "$W/a.xml" numa=strict:3
+    if [ "$RC" = 0 ] && grep -q "^$ua [0-9]* 3:2048:16\$" "$run/claims"; then
+        ok "claims: the first VM of 16 pages on node 3 is admitted and claims them"
+    else
+        not_ok "claims: first VM: exit $RC, $ERR; ledger: $(cat "$run/claims" 2> /dev/null)"
+    fi
+    run_hook before_vm_start "$W/b.xml" numa=strict:3
+    if [ "$RC" = 2 ] && grep -q "which has 24, of which 16 are claimed by a VM starting now (uuid $ua)" <<< "$ERR"; then
+        ok "claims: the second is refused, naming the first's claim"
+    else
+        not_ok "claims: second VM: exit $RC, $ERR"
+    fi
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin _hook_domxml="$W/a.xml" "$HOOK_EXE" --hook-point after_vm_start
+    run_hook before_vm_start "$W/b.xml" numa=strict:3
+    if [ "$RC" = 0 ] && ! grep -q "^$ua " "$run/claims"; then
+        ok "claims: after_vm_start removed the first claim; the second VM is admitted"
+    else
+        not_ok "claims: after after_vm_start: exit $RC, $ERR; ledger: $(cat "$run/claims")"
+    fi
+    claim_domain "$W/c.xml" "$uc" 40
+    run_hook before_vm_start "$W/c.xml" numa=strict:0-1
+    if [ "$RC" = 0 ] && grep -q "^$uc [0-9]* 0:2048:16 1:2048:4\$" "$run/claims"; then
+        ok "claims: 20 pages on nodes 0-1 claim node 0's 16, then 4 of node 1's"
+    else
+        not_ok "claims: spread: exit $RC, $ERR; ledger: $(cat "$run/claims")"
+    fi
+    rm -f "$run/claims"
+}
+
 part_tiers() {
     local t d n tier=() a
     if [ ! -d /sys/devices/virtual/memory_tiering ]; then
@@ -247,6 +335,7 @@ part_tiers() {
     else
         not_ok "tiers: node 0 '${tier[0]}', node 1 '${tier[1]}', node 3 '${tier[3]}'; want node 3 in a higher-numbered tier"
     fi
+    tier_warning "${tier[3]}" "${tier[0]}"
     if [ "$(cat "$sysnode/node3/access0/initiators/read_latency" 2> /dev/null)" -gt \
         "$(cat "$sysnode/node0/access0/initiators/read_latency" 2> /dev/null)" ] 2> /dev/null &&
         [ -e "$sysnode/node3/access0/initiators/node0" ]; then
@@ -254,4 +343,29 @@ part_tiers() {
     else
         not_ok "node 3's access0 in sysfs: no initiator node 0, or no higher latency than node 0's"
     fi
+}
+
+# tier_warning SLOW FAST: strict:3 gets the one slow-tier warning at the start and at the migration
+# destination (exit codes as without it); strict:0 none
+tier_warning() {
+    local f=$W/tier.xml fast_nodes want
+    fast_nodes=$(cat "/sys/devices/virtual/memory_tiering/memory_tier$2/nodelist")
+    want="numa: warning: 'strict:3': node 3 is in memory tier $1, slower than tier $2 (nodes $fast_nodes) where this host has memory"
+    domain "$f" 32 - - -
+    run_hook before_vm_start "$f" numa=strict:3
+    echo "$ERR" | note
+    if [ "$RC" = 0 ] && grep -qxF "$want" <<< "$ERR" && [ "$(grep -c warning <<< "$ERR")" = 1 ]; then
+        ok "strict:3 on the slow tier: exit 0, one warning naming tiers $1 and $2"
+    else
+        not_ok "strict:3 on the slow tier: exit $RC, stderr '$ERR', want the line '$want'"
+    fi
+    domain "$f" 32 - - -
+    run_hook before_vm_start "$f" numa=strict:0
+    if [ "$RC" = 0 ] && ! grep -q warning <<< "$ERR"; then
+        ok "strict:0 on the fastest tier: exit 0, no warning"
+    else
+        not_ok "strict:0 on the fastest tier: exit $RC, stderr '$ERR'"
+    fi
+    check_point "strict on the slow tier warns" before_vm_migrate_destination - \
+        "<memory mode='strict' nodeset='3'/>" 0 "warning: incoming <memory mode='strict' nodeset='3'/>: node 3 is in memory tier $1"
 }

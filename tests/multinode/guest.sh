@@ -9,19 +9,22 @@
 # (HOOK_before_vm_start, HOOK_before_vm_migrate_destination,
 # HOOK_before_vm_dehibernate), the
 # case table (CASES) and the parts to run (PARTS: topology, checks, cases,
-# tiers). Writes unnumbered TAP lines to RESULTS/tap, ending "# guest done".
+# claims, tiers). Writes unnumbered TAP lines to RESULTS/tap, ending "# guest done".
 #
 # Parts:
 #   topology  --topology against numactl --hardware and sysfs, per node
 #   checks    the hook alone, as VDSM runs it: set arithmetic, refusals,
 #             the migration-destination and dehibernate checks
 #   cases     every row of CASES: the hook's verdict and QEMU's
+#   claims    two starts on one node's real pages: the claim, its refusal, after_vm_start
 #   tiers     the memory tier layout and node 3's HMAT access0 figures
 # A new part is a function part_NAME; a new verdict case is a row in CASES.
 res=$1
 . "$res/guest.conf"
 exec > "$res/tap" 2>&1
 W=$(mktemp -d)
+# The claims ledger's run directory, as the package's tmpfiles.d entry makes it at boot (/run is a tmpfs here).
+mkdir -p /run/vdsm-hook-numa
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

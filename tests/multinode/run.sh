@@ -217,7 +217,7 @@ for k in ${MULTINODE_KERNELS:-default 6.12}; do
         echo "not ok - cannot build the initramfs for $pkg" >> "$out"
         continue
     }
-    parts='topology checks cases'
+    parts='topology checks cases claims'
     [ "$k" = 6.12 ] && parts='topology checks tiers'
     res=$T/results-$k
     mkdir -p "$res"

@@ -233,6 +233,52 @@ static void test_caps_memory_only_node_has_no_cpus(void **state) {
         topology_done(&t);
 }
 
+/* ---- <distances> ---- */
+
+#define DCELL(id, siblings)                                                                                  \
+        "<cell id='" #id "'><memory unit='KiB'>4</memory><distances>" siblings "</distances></cell>"
+#define SIB(id, v) "<sibling id='" #id "' value='" #v "'/>"
+
+struct distance_case {
+        const char *name;
+        const char *xml;
+        const char *want; /* each node's row, "0:0=10,1=21 1:..."; a node without any: "0:" */
+};
+
+/* clang-format off */
+static const struct distance_case distance_cases[] = {
+        {"distances_two_cells", CAPS(DCELL(0, SIB(0, 10) SIB(1, 21)) DCELL(1, SIB(0, 21) SIB(1, 10))), "0:0=10,1=21 1:0=21,1=10"},
+        {"distances_sorted_by_sibling", CAPS(DCELL(0, SIB(1, 21) SIB(0, 10))), "0:0=10,1=21"},
+        {"distances_absent_are_unknown", CAPS(CELL(0, 4) CELL(1, 4)), "0: 1:"},
+        {"distances_of_one_cell_only", CAPS(DCELL(0, SIB(0, 10) SIB(1, 32)) CELL(1, 4)), "0:0=10,1=32 1:"},
+        {"distances_later_sibling_counts", CAPS(DCELL(0, SIB(1, 20) SIB(0, 10) SIB(1, 30))), "0:0=10,1=30"},
+        {"distances_unreadable_sibling_left_out", CAPS(DCELL(0, SIB(0, 10) SIB(1, far) "<sibling id='2'/>" SIB(x, 5) SIB(3, 0) SIB(4, -1) SIB(5, 12))), "0:0=10,5=12"},
+        {"distances_sibling_outside_distances_ignored", CAPS("<cell id='0'><memory unit='KiB'>4</memory>" SIB(1, 20) "<cpus num='0'>" SIB(2, 20) "</cpus></cell>"), "0:"},
+};
+/* clang-format on */
+
+static void test_distance_case(void **state) {
+        const struct distance_case *c = *state;
+        _cleanup_(topology_done) struct topology t = {0};
+        char got[256] = "";
+        size_t len = 0;
+        struct diag d;
+
+        diag_init(&d);
+        if (capabilities_parse(c->xml, strlen(c->xml), 0, &t, NULL, &d) < 0)
+                fail_msg("parse failed: %s", d.message);
+        for (size_t i = 0; i < t.n_nodes; i++) {
+                const struct node_facts *f = &t.nodes[i].facts;
+
+                len += (size_t) snprintf(got + len, sizeof(got) - len, "%s%u:", i ? " " : "", t.nodes[i].id);
+                for (size_t j = 0; j < f->n_distances && len < sizeof(got); j++)
+                        len += (size_t) snprintf(got + len, sizeof(got) - len, "%s%u=%u", j ? "," : "",
+                                f->distances[j].id, f->distances[j].value);
+                assert_true(len < sizeof(got));
+        }
+        assert_string_equal(got, c->want);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
@@ -242,5 +288,6 @@ int main(void) {
         UNIT_TEST(&suite, test_caps_reads_pages);
         UNIT_TABLE(&suite, pages_cases, test_pages_case);
         UNIT_TEST(&suite, test_caps_memory_only_node_has_no_cpus);
+        UNIT_TABLE(&suite, distance_cases, test_distance_case);
         return UNIT_RUN(&suite, "capabilities");
 }

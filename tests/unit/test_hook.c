@@ -315,6 +315,8 @@ static char dir[] = "/tmp/test-hook-XXXXXX";
 /* This host's machine.slice must not judge the fake topologies here: a root without one, unless a test sets
  * it. */
 static const char *cgroup_root = "/nonexistent/cgroup";
+/* The claims ledger's directory of these runs, never the host's. */
+static char run_dir[] = "/tmp/test-hook-run-XXXXXX";
 static struct bitmask *fake_nodes;
 
 /* The expected text with "@CAPS@" replaced by the capabilities path, as messages name that host. */
@@ -335,7 +337,8 @@ static void test_hook_case(void **state) {
                 .memnode_spec = c->memnodes,
                 .point = c->point,
                 .dry_run = c->dry_run,
-                .cgroup_root = cgroup_root};
+                .cgroup_root = cgroup_root,
+                .run_dir = run_dir};
         struct hook_result res = {0};
         struct file_data f;
         struct diag d;
@@ -406,7 +409,7 @@ static void test_hook_case(void **state) {
 static void run_libnuma(const char *spec, const char *doc, struct diag *d, int *ret) {
         struct bitmask *saved = numa_nodes_ptr;
         char path[512];
-        struct hook_request req = {.spec = spec, .cgroup_root = cgroup_root};
+        struct hook_request req = {.spec = spec, .cgroup_root = cgroup_root, .run_dir = run_dir};
         struct hook_result res = {0};
         int fd;
 
@@ -497,7 +500,7 @@ static void test_hook_refuses_unreadable_node_memory(void **state) {
  */
 static void test_hook_checks_machine_slice_on_this_host_only(void **state) {
         char root[] = "/tmp/test-hook-cgroup-XXXXXX", want[512], caps[512], path[512];
-        struct hook_request req = {.spec = "strict:1"};
+        struct hook_request req = {.spec = "strict:1", .run_dir = run_dir};
         struct hook_result res = {0};
         struct diag d;
         int r, fd;
@@ -555,7 +558,8 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
                 .memnode_spec = memnodes,
                 .point = point,
                 .sysfs_root = root,
-                .cgroup_root = cgroup_root};
+                .cgroup_root = cgroup_root,
+                .run_dir = run_dir};
         struct hook_result res = {0};
         struct file_data f;
         int fd, r;
@@ -702,7 +706,8 @@ static void doc_add(struct doc *b, const char *fmt, ...) {
  */
 static void run_doc(const char *root, const struct doc *doc, struct diag *d, int *ret) {
         char path[512], caps[512], meminfo[512];
-        struct hook_request req = {.point = HOOK_BEFORE_VM_MIGRATE_DESTINATION, .cgroup_root = cgroup_root};
+        struct hook_request req = {
+                .point = HOOK_BEFORE_VM_MIGRATE_DESTINATION, .cgroup_root = cgroup_root, .run_dir = run_dir};
         struct hook_result res = {0};
         struct bitmask *saved = numa_nodes_ptr;
         int fd;
@@ -828,12 +833,13 @@ static void test_hook_parses_a_long_vcpu_cpuset(void **state) {
 static int setup(void **state) {
         (void) state;
         fake_nodes = numa_bitmask_alloc(64);
-        return mkdtemp(dir) ? 0 : -1;
+        return mkdtemp(dir) && mkdtemp(run_dir) ? 0 : -1;
 }
 
 static int teardown(void **state) {
         (void) state;
         numa_bitmask_free(fake_nodes);
+        unit_remove_tree(run_dir);
         return rmdir(dir);
 }
 

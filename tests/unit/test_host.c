@@ -1,10 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The host model: huge pages from capabilities XML, this host's read lazily and once, PCI nodes. */
+/* The host model: huge pages from capabilities XML, this host's read lazily and once, PCI nodes; the
+ * per-node facts (distances, tiers, offers, access figures). */
 
 #include "capabilities.h"
 #include "host.h"
 #include "parse.h"
 #include "unit.h"
+
+#include <numa.h>
+
+int __wrap_numa_distance(int a, int b);
+int __wrap_numa_available(void);
+int __wrap_numa_max_node(void);
+long long __wrap_numa_node_size64(int node, long long *freep);
+
+/* host_read_all_memory() reads this fake host through libnuma: nodes 0-1 of 1 GiB each. */
+int __wrap_numa_available(void) {
+        return 0;
+}
+
+int __wrap_numa_max_node(void) {
+        return 1;
+}
+
+long long __wrap_numa_node_size64(int node, long long *freep) {
+        (void) node;
+        *freep = 1LL << 29;
+        return 1LL << 30;
+}
+
+/* libnuma's distances on this fake host: 10 to itself, 20 + a + b elsewhere, none past node 7; counted. */
+static unsigned numa_distance_calls;
+
+int __wrap_numa_distance(int a, int b) {
+        numa_distance_calls++;
+        if (a > 7 || b > 7)
+                return 0;
+        return a == b ? 10 : 20 + a + b;
+}
 
 static char root[] = "/tmp/test-host-XXXXXX";
 
@@ -245,6 +278,229 @@ static void test_capabilities_without_pages_know_none(void **state) {
         assert_int_equal(host_hugepage_default(&h, &kib), -ENOENT);
 }
 
+/* ---- per-node facts ---- */
+
+/* A host of nodes 0-3 read from the fake sysfs at root (3 of unknown memory when unknown3). */
+static void fake_host(struct host *h, bool unknown3) {
+        *h = (struct host){.sysfs = root, .pages_have_free = true};
+        for (unsigned id = 0; id < 4; id++)
+                assert_int_equal(topology_add_node(&h->topo, id, id == 2 ? 0 : 1u << 30, 0, NULL), 0);
+        if (unknown3)
+                topology_set_memory_unknown(&h->topo, 3);
+}
+
+struct tier_case {
+        const char *name;
+        const char *tier4, *tier73; /* nodelists of memory_tier4 and memory_tier73; NULL: none */
+        int want_r;                 /* of reading them */
+        bool want_known;
+        int want_tier[4]; /* -1: in none (-ENODATA) */
+        int want_fastest; /* -1: -ENODATA */
+        const char *want_fast_nodes;
+};
+
+/* clang-format off */
+static const struct tier_case tier_cases[] = {
+        {"host_tiers_dram_and_slow", "0-1\n", "3\n", 0, true, {4, 4, -1, 73}, 4, "0-1"},
+        {"host_tiers_one_known", "0-1,3\n", NULL, 0, true, {4, 4, -1, 4}, 4, "0-1,3"},
+        {"host_tiers_only_slow_memory", NULL, "3\n", 0, true, {-1, -1, -1, 73}, 73, "3"},
+        {"host_tiers_kernel_without_them", NULL, NULL, 0, false, {0, 0, 0, 0}, -1, NULL},
+        {"host_tiers_node_not_on_host_ignored", "0-1,9\n", "3\n", 0, true, {4, 4, -1, 73}, 4, "0-1"},
+        {"host_tiers_malformed", "0-1\n", "three\n", -EINVAL, false, {0}, -1, NULL},
+};
+/* clang-format on */
+
+static void test_tier_case(void **state) {
+        const struct tier_case *c = *state;
+        _cleanup_(host_done) struct host h;
+        _cleanup_free_ char *fast_s = NULL;
+        struct nodeset fast;
+        unsigned tier, fastest;
+
+        fake_host(&h, false);
+        if (c->tier4)
+                unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", c->tier4);
+        if (c->tier73)
+                unit_write_file(root, "devices/virtual/memory_tiering/memory_tier73/nodelist", c->tier73);
+        assert_int_equal(host_read_tiers(&h), c->want_r);
+        if (c->want_r < 0) {
+                assert_false(h.tiers_read);
+                assert_int_equal(host_memory_tier(&h, 0, &tier), c->want_r);
+                assert_int_equal(host_fastest_tier(&h, &fastest, &fast), c->want_r);
+                goto out;
+        }
+        assert_int_equal(h.tiers_known, c->want_known);
+        /* Read once: the files may change or go, the tiers stay. */
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+        for (unsigned id = 0; id < 4; id++) {
+                int r = host_memory_tier(&h, id, &tier);
+
+                if (c->want_tier[id] < 0)
+                        assert_int_equal(r, -ENODATA);
+                else if (r != 0 || tier != (unsigned) c->want_tier[id])
+                        fail_msg("node %u: %d, tier %u; expected tier %d", id, r, tier, c->want_tier[id]);
+        }
+        assert_int_equal(host_memory_tier(&h, 5, &tier), -ENODATA);
+        if (c->want_fastest < 0) {
+                assert_int_equal(host_fastest_tier(&h, &fastest, &fast), -ENODATA);
+                goto out;
+        }
+        assert_int_equal(host_fastest_tier(&h, &fastest, &fast), 0);
+        assert_int_equal(fastest, (unsigned) c->want_fastest);
+        assert_int_equal(nodeset_format(&fast, &fast_s), 0);
+        assert_string_equal(fast_s, c->want_fast_nodes);
+out:
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+}
+
+#define MEMINFO(node, free_kib, inactive_kib)                                                                \
+        "Node " #node " MemTotal: 1048576 kB\nNode " #node " MemFree: " #free_kib " kB\nNode " #node         \
+        " Inactive(file): " #inactive_kib " kB\n"
+
+static void test_this_host_offers_read_once_per_node(void **state) {
+        _cleanup_(host_done) struct host h;
+        uint64_t offer = 0;
+
+        (void) state;
+        fake_host(&h, true);
+        unit_write_file(root, "devices/system/node/node0/meminfo", MEMINFO(0, 1000, 24));
+        unit_write_file(root, "devices/system/node/node1/meminfo", "Node 1 MemFree: 1 kB\n");
+        assert_int_equal(host_offer(&h, 0, &offer), 0);
+        assert_int_equal(offer, 1024 * 1024);
+        assert_int_equal(host_offer(&h, 1, &offer), -EINVAL);
+        assert_int_equal(host_offer(&h, 2, &offer), -ENOENT);  /* asked, so read: no file here */
+        assert_int_equal(host_offer(&h, 3, &offer), -ENODATA); /* memory unknown */
+        assert_int_equal(host_offer(&h, 9, &offer), -ENODATA);
+        assert_false(host_offers_are_totals(&h));
+        /* Node 0 is not read again; node 1, which failed, is. */
+        unit_write_file(root, "devices/system/node/node0/meminfo", MEMINFO(0, 5, 5));
+        unit_write_file(root, "devices/system/node/node1/meminfo", MEMINFO(1, 2, 2));
+        assert_int_equal(host_offer(&h, 0, &offer), 0);
+        assert_int_equal(offer, 1024 * 1024);
+        assert_int_equal(host_offer(&h, 1, &offer), 0);
+        assert_int_equal(offer, 4 * 1024);
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+}
+
+static void test_this_host_distances_from_libnuma_once(void **state) {
+        _cleanup_(host_done) struct host h;
+        unsigned v = 0;
+
+        (void) state;
+        fake_host(&h, false);
+        numa_distance_calls = 0;
+        assert_int_equal(host_distance(&h, 1, 3, &v), 0);
+        assert_int_equal(v, 24);
+        assert_int_equal(numa_distance_calls, 16); /* every pair of the 4 nodes, once */
+        assert_int_equal(host_distance(&h, 2, 2, &v), 0);
+        assert_int_equal(v, 10);
+        assert_int_equal(host_distance(&h, 0, 9, &v), -ENODATA);
+        assert_int_equal(numa_distance_calls, 16);
+}
+
+static void test_this_host_access_figures(void **state) {
+        _cleanup_(host_done) struct host h;
+
+        (void) state;
+        fake_host(&h, false);
+        unit_write_file(root, "devices/system/node/node3/access0/initiators/read_latency", "40\n");
+        unit_write_file(root, "devices/system/node/node3/access0/initiators/read_bandwidth", "2500\n");
+        unit_write_file(root, "devices/system/node/node0/access0/initiators/read_latency", "10\n");
+        assert_int_equal(host_read_access(&h), 0);
+        assert_int_equal(h.topo.nodes[3].facts.read_latency, 40);
+        assert_int_equal(h.topo.nodes[3].facts.read_bandwidth, 2500);
+        assert_int_equal(h.topo.nodes[0].facts.read_latency, 10);
+        assert_int_equal(h.topo.nodes[0].facts.read_bandwidth, 0);
+        assert_int_equal(h.topo.nodes[1].facts.read_latency, 0);
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+}
+
+/* Reading every node's memory later (start.c, for a message) keeps what was read of the nodes. */
+static void test_read_all_memory_keeps_node_facts(void **state) {
+        _cleanup_(host_done) struct host h;
+        struct bitmask *saved = numa_nodes_ptr, *nodes = numa_bitmask_alloc(64);
+        uint64_t offer = 0;
+        unsigned tier = 0;
+        struct diag d;
+
+        (void) state;
+        fake_host(&h, false);
+        h.topo.partial = true;
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", "0\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier73/nodelist", "1\n");
+        unit_write_file(root, "devices/system/node/node1/meminfo", MEMINFO(1, 8, 8));
+        assert_int_equal(host_memory_tier(&h, 1, &tier), 0);
+        assert_int_equal(host_offer(&h, 1, &offer), 0);
+        unit_remove_tree(root);
+        assert_int_equal(mkdir(root, 0700), 0);
+
+        numa_bitmask_setbit(nodes, 0);
+        numa_bitmask_setbit(nodes, 1);
+        numa_nodes_ptr = nodes;
+        diag_init(&d);
+        assert_int_equal(host_read_all_memory(&h, &d), 0);
+        numa_nodes_ptr = saved;
+        numa_bitmask_free(nodes);
+
+        assert_false(h.topo.partial);
+        assert_int_equal(h.topo.n_nodes, 2);
+        assert_int_equal(h.topo.nodes[1].total, 1u << 30);
+        /* Not read again (the files are gone): the same tier and offer. */
+        assert_int_equal(host_memory_tier(&h, 1, &tier), 0);
+        assert_int_equal(tier, 73);
+        assert_int_equal(host_offer(&h, 1, &offer), 0);
+        assert_int_equal(offer, 16 * 1024);
+}
+
+struct caps_distance_case {
+        const char *name;
+        const char *fixture;
+        unsigned a, b;
+        int want_r;
+        unsigned want;
+};
+
+/* clang-format off */
+static const struct caps_distance_case caps_distance_cases[] = {
+        {"caps_distance_to_itself", "caps-4node.xml", 2, 2, 0, 10},
+        {"caps_distance_to_another", "caps-4node.xml", 0, 3, 0, 21},
+        {"caps_distance_to_no_such_node", "caps-4node.xml", 0, 4, -ENODATA, 0},
+        {"caps_distance_from_no_such_node", "caps-4node.xml", 7, 0, -ENODATA, 0},
+        {"caps_distance_without_distances", "caps-s822l.xml", 0, 16, -ENODATA, 0},
+};
+/* clang-format on */
+
+static void test_caps_distance_case(void **state) {
+        const struct caps_distance_case *c = *state;
+        char path[4096];
+        struct host_source src = {.capabilities = path};
+        _cleanup_(host_done) struct host h = {0};
+        struct nodeset fast;
+        unsigned v = 0, tier = 99;
+        uint64_t offer = 0;
+        struct diag d;
+
+        snprintf(path, sizeof(path), "%s/%s", getenv("TEST_FIXTURES"), c->fixture);
+        diag_init(&d);
+        assert_int_equal(host_load(&src, &h, &d), 0);
+        assert_int_equal(host_distance(&h, c->a, c->b, &v), c->want_r);
+        assert_int_equal(v, c->want);
+        /* Another host: one tier, every node in it; offers are the totals, flagged. */
+        assert_int_equal(host_memory_tier(&h, 0, &tier), 0);
+        assert_int_equal(tier, 0);
+        assert_false(h.tiers_known);
+        assert_int_equal(host_fastest_tier(&h, &tier, &fast), -ENODATA);
+        assert_true(host_offers_are_totals(&h));
+        assert_int_equal(host_offer(&h, 0, &offer), 0);
+        assert_int_equal(offer, h.topo.nodes[0].total);
+        assert_int_equal(host_read_access(&h), 0);
+        assert_int_equal(h.topo.nodes[0].facts.read_latency, 0);
+}
+
 UNIT_SCRATCH_GROUP(root)
 
 int main(void) {
@@ -256,5 +512,11 @@ int main(void) {
         UNIT_TEST(&suite, test_files_of_this_host_only);
         UNIT_TEST(&suite, test_capabilities_load_the_whole_model);
         UNIT_TEST(&suite, test_capabilities_without_pages_know_none);
+        UNIT_TABLE(&suite, tier_cases, test_tier_case);
+        UNIT_TEST(&suite, test_this_host_offers_read_once_per_node);
+        UNIT_TEST(&suite, test_this_host_distances_from_libnuma_once);
+        UNIT_TEST(&suite, test_this_host_access_figures);
+        UNIT_TEST(&suite, test_read_all_memory_keeps_node_facts);
+        UNIT_TABLE(&suite, caps_distance_cases, test_caps_distance_case);
         return _cmocka_run_group_tests("host", suite.tests, suite.n, scratch_setup, scratch_teardown);
 }

@@ -134,7 +134,10 @@ struct check_case {
         struct binding_row bindings[4];
         const char *error;   /* the whole message; NULL: must pass */
         const char *warning; /* the whole first warning; NULL: none */
+        bool claimed;        /* VM CLAIMANT holds 5 of node 0's 9 free 1 GiB pages */
 };
+
+#define CLAIMANT "11111111-2222-3333-4444-555555555555"
 
 #define DOC_MEM(mem, backing)                                                                                \
         "<domain><memory unit='GiB'>" mem "</memory><memoryBacking>" backing "</memoryBacking></domain>"
@@ -267,6 +270,17 @@ static const struct check_case check_cases[] = {
                 {{-1, NUMA_MODE_STRICT, "1"}, END}, "'x': needs 1024 2 MiB pages on node 1", NULL},
         {"capabilities_huge_only_base_page_is_this_machines", DOC_MEM("2", "<hugepages><page size='4'/></hugepages>"),
                 HOST_CAPS_HUGE_ONLY, {{-1, NUMA_MODE_STRICT, "1"}, END}, NULL, NULL},
+        {"claimed_pages_are_not_free", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "0"}, END},
+                "'x': needs 8 free 1 GiB pages on node 0, which has 9, of which 5 are claimed by a VM starting now "
+                "(uuid " CLAIMANT ") (node 1 has 3); reserve them in "
+                "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL, true},
+        {"claimed_pages_leave_the_rest_free", DOC_MEM("4", "<hugepages><page size='1048576'/></hugepages>"), HOST_PLAIN,
+                {{-1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL, true},
+        {"claimed_pages_are_left_out_of_the_other_nodes", DOC_1G_8, HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "1"}, END},
+                "'x': needs 8 free 1 GiB pages on node 1, which has 3 (node 0 has 4); reserve them in "
+                "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind elsewhere", NULL, true},
+        {"claimed_pages_of_another_size_do_not_count", DOC_MEM("1", "<hugepages><page size='2048'/></hugepages>"),
+                HOST_PLAIN, {{-1, NUMA_MODE_STRICT, "0"}, END}, NULL, NULL, true},
 };
 /* clang-format on */
 
@@ -311,7 +325,10 @@ static void make_sysfs(enum fake_host host) {
 }
 
 static void test_check_case(void **state) {
+        static struct ledger_item claimed_items[] = {{.node = 0, .page_kib = 1048576, .amount = 5}};
+        static struct ledger_claim claim = {.uuid = CLAIMANT, .n_items = 1, .items = claimed_items};
         const struct check_case *c = *state;
+        struct claims view = {.open = true, .ledger = {.n_claims = 1, .claims = &claim}};
         static const struct caps_page caps_items[] = {
                 {0, 4, 1000}, {0, 2048, 512}, {0, 1048576, 9}, {1, 4, 1000}, {1, 2048, 0}, {1, 1048576, 3}};
         static const struct caps_page huge_only_items[] = {
@@ -366,8 +383,13 @@ static void test_check_case(void **state) {
 
         diag_init(&d);
         assert_int_equal(domxml_scan(c->doc, strlen(c->doc), &f, &d), 0);
-        r = hugepages_check(&f, &b, &h, &n_remapped, &d);
+        r = hugepages_check(&f, &b, &h, c->claimed ? &view : NULL, &n_remapped, &d);
         domxml_facts_done(&f);
+        /* What passed is what this VM claims: the pages its binding needs there. */
+        if (c->claimed && r >= 0 && (view.n_needs != 1 || view.needs[0].amount == 0))
+                fail_msg("%zu needs recorded, want 1", view.n_needs);
+        if (c->claimed)
+                free(view.needs);
 
         if (c->error) {
                 if (r >= 0)
@@ -418,7 +440,7 @@ static void test_check_many_capabilities_pages(void **state) {
 
         diag_init(&d);
         assert_int_equal(domxml_scan(doc, strlen(doc), &f, &d), 0);
-        assert_true(hugepages_check(&f, &b, &h, &n_remapped, &d) < 0);
+        assert_true(hugepages_check(&f, &b, &h, NULL, &n_remapped, &d) < 0);
         domxml_facts_done(&f);
         assert_contains(d.message, "(huge page sizes: 8 KiB, 9 KiB, 10 KiB, ");
         assert_contains(d.message, ", ...)");
@@ -426,7 +448,7 @@ static void test_check_many_capabilities_pages(void **state) {
         /* 131072 pages of 8 KiB on nodes 0-999, which have 1 in total (node 0's). */
         diag_init(&d);
         assert_int_equal(domxml_scan(doc_fits, strlen(doc_fits), &f, &d), 0);
-        assert_true(hugepages_check(&f, &b, &h, &n_remapped, &d) < 0);
+        assert_true(hugepages_check(&f, &b, &h, NULL, &n_remapped, &d) < 0);
         domxml_facts_done(&f);
         assert_contains(d.message, "'x': needs 131072 8 KiB pages on nodes 0-999, which have 1 in total");
 }

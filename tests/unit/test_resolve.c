@@ -217,11 +217,58 @@ static void test_check_case(void **state) {
                 assert_int_equal(d.n_warnings, 0);
 }
 
+/* Free memory less what other VMs starting now claim: VM A holds 3 GiB on node 0 of T4's 6 GiB free. */
+#define UUID_A "11111111-2222-3333-4444-555555555555"
+
+struct claimed_case {
+        const char *name;
+        const char *spec;
+        uint64_t vm_memory;
+        const char *warning; /* the whole tail of the one expected warning, or NULL for none */
+};
+
+/* clang-format off */
+static const struct claimed_case claimed_cases[] = {
+        {"claimed_memory_is_not_free", "strict:0", 4 * GIB,
+                "is more than is free on node 0 now (6 GiB, of which 3 GiB is claimed by a VM starting now (uuid " UUID_A "))"},
+        {"claimed_memory_leaves_the_rest_free", "strict:0", 3 * GIB, NULL},
+        {"claimed_memory_counts_only_on_its_node", "strict:1", 6 * GIB, NULL},
+        {"claimed_memory_counts_over_the_nodes", "strict:0-1", 10 * GIB,
+                "(12 GiB, of which 3 GiB is claimed by a VM starting now (uuid " UUID_A "))"},
+        {"claimed_memory_within_the_nodes_free", "strict:0-1", 9 * GIB, NULL},
+};
+/* clang-format on */
+
+static void test_claimed_case(void **state) {
+        static struct ledger_item items[] = {{.node = 0, .page_kib = 0, .amount = 3 * GIB}};
+        static struct ledger_claim claim = {.uuid = UUID_A, .n_items = 1, .items = items};
+        const struct claimed_case *c = *state;
+        struct claims view = {.open = true, .ledger = {.n_claims = 1, .claims = &claim}};
+        struct vm_facts vm = {.has_memory = true, .memory = c->vm_memory, .claims = &view};
+        struct numa_spec spec;
+        struct binding b;
+        struct topology t;
+        struct diag d;
+
+        diag_init(&d);
+        assert_int_equal(spec_parse(c->spec, &spec, &d), 0);
+        make_topology(T4, &t);
+        assert_int_equal(resolve_spec(&spec, BINDING_VM, &t, &vm, &b, &d), 0);
+        topology_done(&t);
+        if (!c->warning && d.n_warnings > 0)
+                fail_msg("unexpected warning: %s", d.warnings[0]);
+        if (c->warning) {
+                assert_int_equal(d.n_warnings, 1);
+                assert_contains(d.warnings[0], c->warning);
+        }
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_resolve_case);
         UNIT_TEST(&suite, test_resolve_binds_the_given_cell);
         UNIT_TABLE(&suite, check_cases, test_check_case);
+        UNIT_TABLE(&suite, claimed_cases, test_claimed_case);
         return UNIT_RUN(&suite, "resolve");
 }

@@ -10,8 +10,15 @@ int __wrap_numa_available(void);
 int __wrap_numa_max_node(void);
 long long __wrap_numa_node_size64(int node, long long *freep);
 int __wrap_numa_node_to_cpus(int node, struct bitmask *mask);
+int __wrap_numa_distance(int a, int b);
 
 int __wrap_numa_available(void) {
+        return mock_type(int);
+}
+
+int __wrap_numa_distance(int a, int b) {
+        (void) a;
+        (void) b;
         return mock_type(int);
 }
 
@@ -343,6 +350,144 @@ static void test_topology_reads_pci_node(void **state) {
         unit_remove_tree(root);
 }
 
+/* ---- memory tiers, offers, access figures, distances ---- */
+
+/* One sysfs file of a case: its path under the root and its text. */
+struct sysfs_file {
+        const char *rel, *text;
+};
+
+struct tier_case {
+        const char *name;
+        struct sysfs_file files[4];
+        int want_r;       /* 0, or the negative errno */
+        const char *want; /* "4:0-1 73:3": each tier and its nodes, ascending */
+};
+
+/* clang-format off */
+static const struct tier_case tier_cases[] = {
+        {"tiers_dram_and_a_slow_tier", {{"memory_tier4/nodelist", "0-1\n"}, {"memory_tier73/nodelist", "3\n"}}, 0, "4:0-1 73:3"},
+        {"tiers_ascend_by_number_not_name", {{"memory_tier10/nodelist", "1\n"}, {"memory_tier9/nodelist", "0\n"}}, 0, "9:0 10:1"},
+        {"tiers_one", {{"memory_tier4/nodelist", "0-3\n"}}, 0, "4:0-3"},
+        {"tiers_empty_nodelist_is_no_nodes", {{"memory_tier4/nodelist", "0\n"}, {"memory_tier2/nodelist", "\n"}}, 0, "2: 4:0"},
+        {"tiers_other_entries_skipped", {{"memory_tier4/nodelist", "0,2\n"}, {"power/autosuspend_delay_ms", "0\n"}, {"uevent", "\n"}, {"memory_tierX/nodelist", "1\n"}}, 0, "4:0,2"},
+        {"tiers_without_directory", {{NULL, NULL}}, -ENOENT, NULL},
+        {"tiers_malformed_nodelist", {{"memory_tier4/nodelist", "0-x\n"}}, -EINVAL, NULL},
+        {"tiers_reversed_range", {{"memory_tier4/nodelist", "3-1\n"}}, -EINVAL, NULL},
+        {"tiers_exclusion_is_not_the_kernels", {{"memory_tier4/nodelist", "0-3,^2\n"}}, -EINVAL, NULL},
+        {"tiers_node_id_too_large", {{"memory_tier4/nodelist", "5000\n"}}, -EINVAL, NULL},
+        {"tiers_gone_since_the_listing_skipped", {{"memory_tier4/uevent", "\n"}, {"memory_tier5/nodelist", "1\n"}}, 0, "5:1"},
+};
+/* clang-format on */
+
+static void test_tier_case(void **state) {
+        const struct tier_case *c = *state;
+        char root[] = "/tmp/test-topology-XXXXXX", rel[256];
+        _cleanup_free_ struct memory_tier *tiers = NULL;
+        char got[256] = "";
+        size_t n = 0, len = 0;
+        int r;
+
+        assert_non_null(mkdtemp(root));
+        for (size_t i = 0; i < ELEMENTSOF(c->files) && c->files[i].rel; i++) {
+                snprintf(rel, sizeof(rel), "devices/virtual/memory_tiering/%s", c->files[i].rel);
+                unit_write_file(root, rel, c->files[i].text);
+        }
+        r = topology_memory_tiers(root, &tiers, &n);
+        unit_remove_tree(root);
+        if (r != c->want_r)
+                fail_msg("returned %d (%s), expected %d", r, strerror(-r), c->want_r);
+        if (r < 0)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *nodes = NULL;
+
+                assert_int_equal(nodeset_format(&tiers[i].nodes, &nodes), 0);
+                len += (size_t) snprintf(
+                        got + len, sizeof(got) - len, "%s%u:%s", i ? " " : "", tiers[i].id, nodes);
+                assert_true(len < sizeof(got));
+        }
+        assert_string_equal(got, c->want);
+}
+
+struct offer_case {
+        const char *name;
+        const char *text;
+        int want_r;
+        uint64_t want_kib;
+};
+
+#define NODE_MEMINFO(free_kib, inactive_kib)                                                                 \
+        "Node 0 MemTotal:       16384000 kB\n"                                                               \
+        "Node 0 MemFree:        " free_kib " kB\n"                                                           \
+        "Node 0 MemUsed:         1000000 kB\n"                                                               \
+        "Node 0 Active(file):     200000 kB\n"                                                               \
+        "Node 0 Inactive(file):   " inactive_kib " kB\n"                                                     \
+        "Node 0 HugePages_Free:      0\n"
+
+/* clang-format off */
+static const struct offer_case offer_cases[] = {
+        {"offer_is_free_plus_inactive_file", NODE_MEMINFO("1000", "24"), 0, 1024},
+        {"offer_of_an_empty_node", NODE_MEMINFO("0", "0"), 0, 0},
+        {"offer_on_a_two_digit_node", "Node 17 MemFree: 8 kB\nNode 17 Inactive(file): 2 kB\n", 0, 10},
+        {"offer_takes_the_first_of_a_field", "Node 0 MemFree: 8 kB\nNode 0 MemFree: 99 kB\nNode 0 Inactive(file): 0 kB\n", 0, 8},
+        {"offer_not_inactive_anon", "Node 0 MemFree: 8 kB\nNode 0 Inactive(anon): 5 kB\n", -EINVAL, 0},
+        {"offer_without_memfree", "Node 0 MemTotal: 8 kB\nNode 0 Inactive(file): 5 kB\n", -EINVAL, 0},
+        {"offer_value_no_number", "Node 0 MemFree: lots kB\nNode 0 Inactive(file): 5 kB\n", -EINVAL, 0},
+        {"offer_of_no_node_line", "MemFree: 8 kB\nInactive(file): 5 kB\n", -EINVAL, 0},
+        {"offer_of_nothing", "", -EINVAL, 0},
+};
+/* clang-format on */
+
+static void test_offer_case(void **state) {
+        const struct offer_case *c = *state;
+        uint64_t offer = 7;
+        int r;
+
+        r = topology_parse_node_meminfo(c->text, &offer);
+        assert_int_equal(r, c->want_r);
+        if (r == 0 && offer != c->want_kib * 1024)
+                fail_msg("offer %llu bytes, expected %llu", (unsigned long long) offer,
+                        (unsigned long long) c->want_kib * 1024);
+        if (r < 0)
+                assert_int_equal(offer, 7); /* written only on success */
+}
+
+static void test_topology_reads_offer_and_access(void **state) {
+        char root[] = "/tmp/test-topology-XXXXXX";
+        uint64_t offer = 0, latency = 1, bandwidth = 1;
+
+        (void) state;
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "devices/system/node/node3/meminfo", NODE_MEMINFO("2048", "1024"));
+        unit_write_file(root, "devices/system/node/node3/access0/initiators/read_latency", "40\n");
+        unit_write_file(root, "devices/system/node/node3/access0/initiators/read_bandwidth", "2500\n");
+        unit_write_file(root, "devices/system/node/node1/access0/initiators/read_latency", "x\n");
+        assert_int_equal(topology_node_offer(root, 3, &offer), 0);
+        assert_int_equal(offer, 3072 * 1024);
+        assert_int_equal(topology_node_offer(root, 2, &offer), -ENOENT);
+        assert_int_equal(topology_node_access(root, 3, &latency, &bandwidth), 0);
+        assert_int_equal(latency, 40);
+        assert_int_equal(bandwidth, 2500);
+        /* No HMAT for the node: none given, which is no error. */
+        assert_int_equal(topology_node_access(root, 0, &latency, &bandwidth), 0);
+        assert_int_equal(latency, 0);
+        assert_int_equal(bandwidth, 0);
+        assert_int_equal(topology_node_access(root, 1, &latency, &bandwidth), -EINVAL);
+        unit_remove_tree(root);
+}
+
+static void test_topology_distance_from_libnuma(void **state) {
+        (void) state;
+        will_return(__wrap_numa_distance, 21);
+        assert_int_equal(topology_distance(0, 1), 21);
+        /* libnuma's 0 (it does not know) and a negative answer are both unknown. */
+        will_return(__wrap_numa_distance, 0);
+        assert_int_equal(topology_distance(0, 9), 0);
+        will_return(__wrap_numa_distance, -1);
+        assert_int_equal(topology_distance(0, 9), 0);
+}
+
 int main(void) {
         static struct unit_suite suite;
         int r;
@@ -357,6 +502,10 @@ int main(void) {
         UNIT_TEST(&suite, test_topology_lists_hugepage_sizes);
         UNIT_TEST(&suite, test_topology_reads_default_hugepage_size);
         UNIT_TEST(&suite, test_topology_reads_pci_node);
+        UNIT_TABLE(&suite, tier_cases, test_tier_case);
+        UNIT_TABLE(&suite, offer_cases, test_offer_case);
+        UNIT_TEST(&suite, test_topology_reads_offer_and_access);
+        UNIT_TEST(&suite, test_topology_distance_from_libnuma);
         r = UNIT_RUN(&suite, "topology");
         numa_bitmask_free(fake_nodes);
         return r;
