@@ -24,7 +24,8 @@ bool uuid_is_canonical(const char *s, size_t len);
 /*
  * The domain's <uuid> (the first child <uuid> of <domain>, its text, as
  * libvirt reads it) from domain XML in buf, canonical, without the rest of
- * the scan the hook does. Returns 0, -ENOENT when the domain has none
- * (libvirt would make one up), or another negative errno with d filled.
+ * the scan the hook does. Returns 0, -ENOENT when the domain has none or
+ * an empty one (libvirt would make one up), or another negative errno with
+ * d filled.
  */
 int uuid_from_domxml(const char *buf, size_t len, char ret[static UUID_STRING_SIZE], struct diag *d);

@@ -61,6 +61,12 @@ void watchdog_stdout_unused(void);
 void watchdog_hold(void);
 /* A success: its warnings (and a dry run's output) follow, and it stands. */
 void watchdog_succeeded(void);
+/*
+ * A run whose every failure is silent and exit 0 (the after_* points, which
+ * change no domain XML): a limit, a stop signal or a killed worker then
+ * ends it so too, with no line.
+ */
+void watchdog_quiet(void);
 /* Before the temporary temp is created beside target in dir_fd (the supervisor gets its own dir_fd). */
 void watchdog_temp_creating(int dir_fd, const char *target, const char *temp);
 /* Just before the temporary, which is temp_st, is renamed over the target. */
@@ -75,6 +81,7 @@ enum watchdog_report_kind {
         WATCHDOG_REPORT_TEMP_CREATING,
         WATCHDOG_REPORT_TEMP_REPLACING,
         WATCHDOG_REPORT_TEMP_GONE,
+        WATCHDOG_REPORT_QUIET,
 };
 
 /* One report, one SOCK_SEQPACKET message; TEMP_CREATING carries the directory as SCM_RIGHTS. */

@@ -18,6 +18,7 @@
 #include "run.h"
 #include "size.h"
 #include "start.h"
+#include "watchdog.h"
 
 static const char *const hook_point_table[_HOOK_POINT_MAX] = {
         [HOOK_BEFORE_VM_START] = "before_vm_start",
@@ -186,6 +187,7 @@ int hook_run(const struct hook_request *req, struct hook_result *ret, struct dia
                 struct diag quiet;
 
                 /* VDSM ignores an after_* hook's failure, and the claim expires anyway: nothing to say. */
+                watchdog_quiet();
                 diag_init(&quiet);
                 (void) release_claim(req, &quiet);
                 *ret = (struct hook_result){0};

@@ -165,7 +165,11 @@ static int unavailable(const struct ledger *l, const char *what, int err, struct
                 d, -LEDGER_UNAVAILABLE, "claims ledger in '%s': %s: %s", l->dir, what, strerror(err));
 }
 
-/* A run as root hands the file to the directory's owner, so VDSM's later runs as vdsm can replace it. */
+/*
+ * A run as root hands the file to the directory's owner, so VDSM's later
+ * runs as vdsm can replace it. Never a file with another name too: that
+ * owner could have linked any file on the filesystem there.
+ */
 static int own_like_dir(const struct ledger *l, int fd) {
         struct stat st;
 
@@ -173,6 +177,8 @@ static int own_like_dir(const struct ledger *l, int fd) {
                 return 0;
         if (fstat(fd, &st) < 0)
                 return -errno;
+        if (st.st_nlink != 1)
+                return -EMLINK;
         if ((st.st_uid != l->uid || st.st_gid != l->gid) && fchown(fd, l->uid, l->gid) < 0)
                 return -errno;
         return 0;

@@ -348,11 +348,27 @@ static int command_run(const struct command *c, const char *argv0, struct hook_r
         return r < 0 ? r : hook_run(req, res, d);
 }
 
-/* The domain XML file the run will open: --domxml, else $_hook_domxml; NULL for standard input. */
+/*
+ * The domain XML file the run will open, for the watchdog to judge:
+ * --domxml, else $_hook_domxml. Standard input may be redirected from a
+ * file on NFS or FUSE, which no mount table names: it is judged as the
+ * /proc path it has, which is never known to be local.
+ */
 static const char *command_domxml_path(const struct command *c, const struct hook_request *req) {
         if (!c->domxml)
                 return req->domxml_path;
-        return strcmp(c->domxml, "-") == 0 ? NULL : c->domxml;
+        return strcmp(c->domxml, "-") == 0 ? "/proc/self/fd/0" : c->domxml;
+}
+
+/*
+ * Starts the watchdog over what the run may open: the domain XML, the
+ * capabilities, and the claims ledger's run directory (which the package
+ * creates; the run opens only the files it holds).
+ */
+static void command_guard(const struct command *c, const struct hook_request *req) {
+        const char *dir = c->run_dir ? c->run_dir : req->run_dir ? req->run_dir : LEDGER_RUN_DIR;
+
+        watchdog_start((const char *const[]){command_domxml_path(c, req), c->capabilities, dir}, 3);
 }
 
 int main(int argc, char *argv[]) {
@@ -372,7 +388,7 @@ int main(int argc, char *argv[]) {
 
         r = command_parse(argc, argv, &c, &d);
         /* From here on the run is guarded; where its files could stall, in a supervised worker. */
-        watchdog_start((const char *const[]){command_domxml_path(&c, &req), c.capabilities}, 2);
+        command_guard(&c, &req);
         /* Only these print to standard output; a worker stuck in the kernel must not hold the caller's. */
         if (r >= 0 && !c.action && !c.dry_run)
                 watchdog_stdout_unused();

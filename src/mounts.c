@@ -12,8 +12,14 @@
 #include "mounts.h"
 
 #define MOUNTINFO "/proc/self/mountinfo"
-/* Larger tables (thousands of mounts) are not read: such a run is supervised. */
-#define MOUNTINFO_MAX (256 * 1024)
+/*
+ * Larger tables (a few hundred mounts and more) are not read: such a run
+ * is supervised. The kernel takes about 0.5 us a mount to write the table
+ * and the judgment reads it once for each directory of each path, so past
+ * this it costs more than the second process it would spare (~0.45 ms);
+ * at 256 KiB it cost some 4 ms.
+ */
+#define MOUNTINFO_MAX (32 * 1024)
 
 /* Filesystems whose reads and writes wait on local memory or disks only, never on a server or a daemon. */
 static bool type_cannot_stall(const char *type, size_t len) {
@@ -72,31 +78,71 @@ static bool point_covers(const char *m, size_t len, const char *path) {
         return path[i] == '\0' || path[i] == '/';
 }
 
+/* What the judgment needs of one mountinfo line: "ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE
+ * ...". */
+struct mount_line {
+        unsigned long id, parent;
+        const char *point, *type;
+        size_t point_len, type_len;
+};
+
+/* Parses the line from line to end (its '\n' or the table's end); false for a malformed one. */
+static bool mount_line_parse(const char *line, const char *end, struct mount_line *ret) {
+        const char *parent, *sep;
+        struct mount_line m;
+        size_t len;
+
+        parent = field(line, end, 1, &len);
+        m.point = field(line, end, 4, &m.point_len);
+        sep = m.point ? memmem(m.point, (size_t) (end - m.point), " - ", 3) : NULL;
+        if (!sep)
+                return false;
+        m.id = strtoul(line, NULL, 10);
+        m.parent = strtoul(parent, NULL, 10);
+        m.type = sep + 3;
+        m.type_len = (size_t) (word_end(m.type, end) - m.type);
+        *ret = m;
+        return true;
+}
+
+/* Whether another mount sits on top of m, at the same point (its child there). */
+static bool mount_is_covered(const char *mountinfo, const struct mount_line *m) {
+        for (const char *line = mountinfo; *line;) {
+                const char *end = strchrnul(line, '\n');
+                struct mount_line c;
+
+                if (mount_line_parse(line, end, &c) && c.parent == m->id && c.point_len == m->point_len &&
+                        memcmp(c.point, m->point, m->point_len) == 0)
+                        return true;
+                line = *end ? end + 1 : end;
+        }
+        return false;
+}
+
 /*
  * Whether the mount that holds absolute path is of a type that cannot
- * stall: the longest mount point covering it, the later line of two equal
- * ones (a mount on top of another).
+ * stall: the longest mount point covering it, and of several mounts there
+ * the one on top, which is no other's parent (the order of the lines does
+ * not tell: a mount made beneath another has the later id); of unrelated
+ * ones, the later line.
  */
 static bool mount_cannot_stall(const char *mountinfo, const char *path) {
-        size_t best = 0;
-        bool found = false, local = false;
+        struct mount_line top = {0};
+        bool found = false;
 
         for (const char *line = mountinfo; *line;) {
-                const char *end = strchrnul(line, '\n'), *point, *sep, *type;
-                size_t point_len, type_len;
+                const char *end = strchrnul(line, '\n');
+                struct mount_line m;
 
-                point = field(line, end, 4, &point_len);
-                sep = point ? memmem(point, (size_t) (end - point), " - ", 3) : NULL;
-                if (sep && point_covers(point, point_len, path) && (!found || point_len >= best)) {
-                        type = sep + 3;
-                        type_len = (size_t) (word_end(type, end) - type);
+                if (mount_line_parse(line, end, &m) && point_covers(m.point, m.point_len, path) &&
+                        (!found || m.point_len > top.point_len ||
+                                (m.point_len == top.point_len && !mount_is_covered(mountinfo, &m)))) {
                         found = true;
-                        best = point_len;
-                        local = type_cannot_stall(type, type_len);
+                        top = m;
                 }
                 line = *end ? end + 1 : end;
         }
-        return found && local;
+        return found && type_cannot_stall(top.type, top.type_len);
 }
 
 bool mounts_path_cannot_stall(const char *mountinfo, const char *path) {

@@ -10,8 +10,6 @@
 #include "uuid.h"
 #include "xml.h"
 
-/* A <uuid> text longer than this cannot be a UUID, however it is spaced; reading stops collecting there. */
-#define UUID_TEXT_MAX 256
 /* The scan's own stop once the <uuid> has closed: the rest of a large document is not read for it. */
 #define UUID_SCAN_DONE (-ECANCELED)
 
@@ -72,8 +70,7 @@ struct uuid_scan {
         unsigned depth;           /* of the innermost open element; root is 1 */
         unsigned in_uuid;         /* the depth of the first <domain><uuid> while it is open, else 0 */
         bool seen;                /* that <uuid> has opened */
-        bool too_long;
-        struct strbuf text;
+        struct strbuf text;       /* as long as the document's: virUUIDParse() takes any number of blanks */
 };
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int n_ns,
@@ -112,11 +109,7 @@ static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const 
 static void on_characters(void *ctx, const xmlChar *ch, int len) {
         struct uuid_scan *s = ctx;
 
-        if (!s->in_uuid || len <= 0)
-                return;
-        if (s->text.len + (size_t) len > UUID_TEXT_MAX)
-                s->too_long = true;
-        else
+        if (s->in_uuid && len > 0)
                 strbuf_add(&s->text, (const char *) ch, (size_t) len);
 }
 
@@ -143,9 +136,10 @@ int uuid_from_domxml(const char *buf, size_t len, char ret[static UUID_STRING_SI
         free(s.text.p);
         if (r < 0)
                 return r;
-        if (!s.seen)
+        /* libvirt makes a uuid up for an empty <uuid> too (virXPathString() gives NULL for ""). */
+        if (!s.seen || text[0] == '\0')
                 return diag_error(d, -ENOENT, "domain XML has no <uuid>");
-        if (!s.too_long && uuid_canonical(text, strlen(text), ret) == 0)
+        if (uuid_canonical(text, strlen(text), ret) == 0)
                 return 0;
         diag_quote(text, strlen(text), 64, q, sizeof(q));
         return diag_error(d, -EINVAL, "domain XML has an invalid <uuid>%s</uuid>", q);

@@ -44,6 +44,7 @@ enum state { REFUSED, REPLACED, SUCCEEDED, HOLDING };
 struct run_state {
         enum state outcome; /* REFUSED (nothing yet), SUCCEEDED or HOLDING */
         bool cpu_limit;
+        bool quiet; /* ends with exit 0 and no line, whatever ends it */
         bool has_temp, has_identity, replaced;
         int dir_fd;
         char target[NAME_MAX + 1], temp[NAME_MAX + 1];
@@ -150,6 +151,10 @@ void watchdog_hold(void) {
 
 void watchdog_succeeded(void) {
         report_kind(WATCHDOG_REPORT_SUCCEEDED);
+}
+
+void watchdog_quiet(void) {
+        report_kind(WATCHDOG_REPORT_QUIET);
 }
 
 void watchdog_temp_creating(int dir_fd, const char *target, const char *temp) {
@@ -360,6 +365,9 @@ static void apply_report(struct run_state *s, const struct watchdog_report *r, i
         case WATCHDOG_REPORT_TEMP_GONE:
                 s->has_temp = false;
                 s->replaced = s->replaced || r->replaced;
+                break;
+        case WATCHDOG_REPORT_QUIET:
+                s->quiet = true;
                 break;
         }
         if (passed >= 0)
@@ -586,8 +594,9 @@ static void cause_text(int cause, char *buf, size_t size, size_t *len) {
  * the signal that killed the worker), and its exit code. Until the rename
  * the domain XML is untouched: refuse. After it the edit is done and
  * stands, as does a success being printed. A failure being printed has
- * its own line already: -1, and nothing written. line_open: our stderr
- * does not end with a newline. Async-signal-safe for a positive cause.
+ * its own line already: -1, and nothing written. A quiet run (the after_*
+ * points) writes nothing and succeeds. line_open: our stderr does not end
+ * with a newline. Async-signal-safe for a positive cause.
  */
 static int run_finish(struct run_state *run, int cause, bool line_open) {
         static const char *const before[] = {
@@ -604,6 +613,8 @@ static int run_finish(struct run_state *run, int cause, bool line_open) {
         char line[256];
         size_t len = 0;
 
+        if (run->quiet)
+                return EXIT_SUCCESS;
         if (state == HOLDING)
                 return -1;
         append(line, sizeof(line), &len, line_open ? "\n" : "");

@@ -20,8 +20,10 @@ and says nothing, also when the run directory is missing, the XML is not
 XML or has no <uuid>, the ledger is corrupt, or the custom properties
 would make a before_* point fail. Prints TAP.
 """
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -132,6 +134,24 @@ def main(argv):
             got = read(os.path.join(run_dir, "claims"))
             t.check(rc == 0 and err == b"" and got == after, f"after_vm_destroy with {name}: exit 0, silent",
                     f"rc={rc} err={err!r}\nledger:\n{got}")
+
+        # The watchdog keeps the promise too: a stop signal (vdsmd stopping
+        # signals its cgroup) while the run waits for the ledger's lock ends
+        # it with exit 0 and nothing said, self-guarded and supervised.
+        ledger(run_dir, kept + f"{VM} {n} 0:0:1\n")
+        src = os.path.join(tmp, "signal.xml")
+        write(src, xml_text)
+        for mode in ("0", "1"):
+            with open(os.path.join(run_dir, "claims.lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                p = subprocess.Popen([os.path.join(root, "after_vm_destroy", "50_numa")], stderr=subprocess.PIPE,
+                                     env=dict(os.environ, _hook_domxml=src, VDSM_HOOK_NUMA_SUPERVISE=mode))
+                time.sleep(0.5)
+                p.send_signal(signal.SIGTERM)
+                _, err = p.communicate(timeout=10)
+            t.check(p.returncode == 0 and err == b"",
+                    f"after_vm_destroy stopped by SIGTERM ({'supervised' if mode == '1' else 'self-guarded'}): "
+                    "exit 0, silent", f"rc={p.returncode} err={err!r}")
 
         shutil.rmtree(run_dir)
         for point in POINTS:

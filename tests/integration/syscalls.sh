@@ -29,6 +29,8 @@ if ! strace -o /dev/null true 2> /dev/null; then
     echo "1..0 # SKIP strace cannot trace here"
     exit 0
 fi
+# LeakSanitizer cannot run under ptrace: a sanitizer build is traced without it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
@@ -72,6 +74,50 @@ if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
     ok "supervised run: the worker is forked"
 else
     not_ok "supervised run: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
+# The claims ledger is a file the run reads and writes too: a run directory
+# on a filesystem that is not known to be local (here /proc) is supervised.
+cp "$fixtures/ovirt.xml" "$tmp/dom.xml"
+env VDSM_HOOK_NUMA_RUN_DIR=/proc/vdsm-hook-numa-test _hook_domxml="$tmp/dom.xml" \
+    strace -f -qq -o "$tmp/trace" -e trace=clone,clone3,fork,vfork \
+    "$hook" --hook-point after_vm_destroy > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+    ok "run directory not known to be local: the worker is forked"
+else
+    not_ok "run directory not known to be local: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
+# Standard input may be a file on NFS or FUSE (--domxml - < FILE), which a
+# mount table cannot be asked about by name: such a run is supervised.
+env -u numa_memnode -u _hook_domxml strace -f -qq -o "$tmp/trace" -e trace=clone,clone3,fork,vfork \
+    "$hook" --numa strict:0 --domxml - --dry-run < "$fixtures/ovirt.xml" > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+    ok "domain XML on standard input: the worker is forked"
+else
+    not_ok "domain XML on standard input: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+fi
+
+# On a host with many mounts, reading and judging the mount table costs more
+# than the supervising process it would spare: past a few hundred mounts
+# (here 600, in a mount namespace of this test's own) the run is supervised.
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2> /dev/null; then
+    cp "$fixtures/ovirt.xml" "$tmp/dom.xml"
+    mkdir "$tmp/m"
+    env -u numa_memnode numa=strict:0 _hook_domxml="$tmp/dom.xml" unshare -m --propagation private sh -c '
+        for i in $(seq 600); do mkdir "$1/m/$i" && mount -t tmpfs none "$1/m/$i" || exit 99; done
+        exec strace -f -qq -o "$1/trace" -e trace=clone,clone3,fork,vfork "$2" --dry-run' \
+        sh "$tmp" "$hook" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = 0 ] && [ -n "$(forks)" ]; then
+        ok "600 mounts: the run is supervised instead of judging the whole mount table"
+    else
+        not_ok "600 mounts: exit $rc, no fork traced: $(head -c 300 "$tmp/err")"
+    fi
+else
+    echo "# SKIP 600 mounts: needs root and unshare -m"
 fi
 
 if [ -d /sys/kernel/mm/hugepages ]; then

@@ -272,6 +272,7 @@ static struct heard reports_heard(int fd) {
                 case WATCHDOG_REPORT_HOLD:
                 case WATCHDOG_REPORT_SUCCEEDED:
                 case WATCHDOG_REPORT_CPU_LIMIT:
+                case WATCHDOG_REPORT_QUIET:
                         fail_msg("file_replace() reported %d", r.kind);
                 }
                 if (passed >= 0)

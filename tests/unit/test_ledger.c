@@ -443,6 +443,39 @@ static void test_root_gives_the_files_the_directorys_owner(void **state) {
 }
 
 /*
+ * The directory's owner may plant a hard link to another file as the lock:
+ * root must not hand that file over (with fs.protected_hardlinks off, or a
+ * file the owner can write, any root-owned file on the same filesystem).
+ */
+static void test_root_does_not_give_away_a_hard_linked_lock(void **state) {
+        struct ledger l = {0};
+        char dir[64], victim[128], lock[128];
+        struct stat st;
+        struct diag d;
+
+        (void) state;
+        if (geteuid() != 0) {
+                skip();
+                return;
+        }
+        make_run_dir(dir, sizeof(dir));
+        assert_int_equal(chown(dir, 4242, 4343), 0);
+        unit_write_file(dir, "victim", "secret\n");
+        snprintf(victim, sizeof(victim), "%s/victim", dir);
+        snprintf(lock, sizeof(lock), "%s/%s", dir, LEDGER_LOCK_FILE);
+        assert_int_equal(chown(victim, 0, 0), 0);
+        assert_int_equal(link(victim, lock), 0);
+        diag_init(&d);
+        assert_int_equal(ledger_open(dir, NOW, &l, &d), -LEDGER_UNAVAILABLE);
+        assert_contains(d.message, "cannot give claims.lock the directory's owner: Too many links");
+        assert_int_equal(stat(victim, &st), 0);
+        assert_int_equal(st.st_uid, 0);
+        assert_int_equal(st.st_gid, 0);
+        ledger_close(&l);
+        unit_remove_tree(dir);
+}
+
+/*
  * One of two contending runs: waits for go (a byte on fd), opens the ledger,
  * records its claim of 10 pages on node 0 and says how many pages of the
  * other's it saw, as its exit code.
@@ -537,6 +570,7 @@ int main(void) {
         UNIT_TABLE(&suite, unavailable_cases, test_unavailable_case);
         UNIT_TEST(&suite, test_record_refuses_past_the_cap);
         UNIT_TEST(&suite, test_root_gives_the_files_the_directorys_owner);
+        UNIT_TEST(&suite, test_root_does_not_give_away_a_hard_linked_lock);
         UNIT_TEST(&suite, test_two_runs_contend_and_the_second_sees_the_first);
         UNIT_TEST(&suite, test_a_held_lock_is_unavailable_after_the_wait);
         return UNIT_RUN(&suite, "ledger");

@@ -110,6 +110,39 @@ static void test_malformed_lines_are_skipped(void **state) {
         free(path);
 }
 
+/*
+ * Two mounts on one point, with the kernel's ids: the one on top is the
+ * child of the other, whatever the order of the lines (a mount made
+ * beneath another, or tucked under one by propagation, has the later id).
+ */
+struct stacked_case {
+        const char *name;
+        const char *table; /* whole mountinfo lines, "@" for the scratch directory */
+        bool cannot_stall;
+};
+
+#define STACK_ROOT "22 1 0:3 / / rw - ext4 /dev/root rw\n"
+
+/* clang-format off */
+static const struct stacked_case stacked_cases[] = {
+        {"stacked_later_child_on_top", STACK_ROOT "30 22 0:4 / @/dir rw - tmpfs t rw\n31 30 0:5 / @/dir rw - fuse f rw\n",
+                false},
+        {"stacked_fuse_over_a_tmpfs_mounted_beneath", STACK_ROOT "30 31 0:4 / @/dir rw - fuse f rw\n"
+                "31 22 0:5 / @/dir rw - tmpfs t rw\n", false},
+        {"stacked_tmpfs_over_a_fuse_mounted_beneath", STACK_ROOT "30 31 0:4 / @/dir rw - tmpfs t rw\n"
+                "31 22 0:5 / @/dir rw - fuse f rw\n", true},
+};
+/* clang-format on */
+
+static void test_stacked_case(void **state) {
+        const struct stacked_case *c = *state;
+        char *path = expand("@/dir/file"), *table = expand(c->table);
+
+        assert_int_equal(mounts_path_cannot_stall(table, path), c->cannot_stall);
+        free(table);
+        free(path);
+}
+
 /* Nothing to open (standard input): nothing can stall. */
 static void test_no_paths(void **state) {
         (void) state;
@@ -156,6 +189,7 @@ int main(void) {
                 return 1;
         }
         UNIT_TABLE(&suite, mounts_cases, test_mounts_case);
+        UNIT_TABLE(&suite, stacked_cases, test_stacked_case);
         UNIT_TEST(&suite, test_malformed_lines_are_skipped);
         UNIT_TEST(&suite, test_no_paths);
         r = UNIT_RUN(&suite, "mounts");

@@ -47,6 +47,8 @@ struct domxml_case {
         const char *want; /* the uuid, or part of the message */
 };
 
+#define SPACES_64 "                                                                "
+
 /* clang-format off */
 static const struct domxml_case domxml_cases[] = {
         {"domxml_reads_the_uuid", "<domain><name>a</name><uuid>" CANON "</uuid></domain>", 0, CANON},
@@ -61,6 +63,19 @@ static const struct domxml_case domxml_cases[] = {
                 -ENOENT, "domain XML has no <uuid>"},
         {"domxml_refuses_an_invalid_uuid", "<domain><uuid>not-a-uuid</uuid></domain>", -EINVAL,
                 "domain XML has an invalid <uuid>not-a-uuid</uuid>"},
+        /* libvirt's virXPathString() gives NULL for an empty string: it makes a uuid up, as for none. */
+        {"domxml_empty_uuid_is_none", "<domain><uuid/></domain>", -ENOENT, "domain XML has no <uuid>"},
+        {"domxml_empty_first_uuid_is_none", "<domain><uuid></uuid><uuid>" CANON "</uuid></domain>", -ENOENT,
+                "domain XML has no <uuid>"},
+        {"domxml_blank_uuid_is_invalid", "<domain><uuid> </uuid></domain>", -EINVAL, "invalid <uuid>"},
+        {"domxml_reads_cdata", "<domain><uuid><![CDATA[" CANON "]]></uuid></domain>", 0, CANON},
+        {"domxml_skips_comments", "<domain><uuid>3f9a1c2e-<!-- x -->8d7b-4e6f-a5c4-b3a2918f7e6d</uuid></domain>", 0,
+                CANON},
+        {"domxml_reads_character_references", "<domain><uuid>&#x33;f9a1c2e-8d7b-4e6f-a5c4-b3a2918f7e6d</uuid>"
+                "</domain>", 0, CANON},
+        /* virUUIDParse() takes any number of blanks and dashes: a long <uuid> may still be valid. */
+        {"domxml_reads_a_long_spaced_uuid", "<domain><uuid>" SPACES_64 SPACES_64 SPACES_64 SPACES_64 SPACES_64 CANON
+                "</uuid></domain>", 0, CANON},
         {"domxml_refuses_another_root", "<vm><uuid>" CANON "</uuid></vm>", -EINVAL, "root element is not <domain>"},
         {"domxml_refuses_broken_xml", "<domain><uuid>" CANON "</domain>", -EINVAL, "domain XML"},
 };
