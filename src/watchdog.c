@@ -717,6 +717,12 @@ static void guard_start(void) {
 
         std_fds_open();
         cpu_limit_set();
+        /*
+         * A reader that has gone (`--dry-run | head -c1`) is a write error
+         * like any other, EPIPE, and its one line: not a silent death. (A
+         * supervised worker dying of SIGPIPE gets the supervisor's line.)
+         */
+        signal(SIGPIPE, SIG_IGN);
         sigemptyset(&guard_signals);
         for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
                 if (handled_signals[i] != SIGCHLD)

@@ -92,6 +92,20 @@ expect "--topology with --capabilities is fine" 0 "" "source: $fixtures/caps-4no
 # What they print must arrive: a full or closed standard output is a failure.
 expect "--topology to a full stdout" 2 "numa: cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology "${caps[@]}"
 expect "--topology of this host to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology
+# A reader that has gone: a write error and its one line, not a silent death by SIGPIPE (self-guarded and supervised).
+for supervise in 0 1; do
+    expect "--dry-run to a closed pipe (VDSM_HOOK_NUMA_SUPERVISE=$supervise)" 2 "numa: " "" -- \
+        python3 -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=sys.stderr)
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)' \
+        "${env_run[@]}" VDSM_HOOK_NUMA_SUPERVISE=$supervise "$hook" --numa strict:0 "${caps[@]}" --domxml "$tmp/dom.xml" --dry-run
+    if [ "$(grep -c '^numa: ' "$tmp/err")" = 1 ] && grep -qE "Broken pipe|signal 13" "$tmp/err"; then
+        ok "--dry-run to a closed pipe (VDSM_HOOK_NUMA_SUPERVISE=$supervise): one line: $(cat "$tmp/err")"
+    else
+        not_ok "--dry-run to a closed pipe (VDSM_HOOK_NUMA_SUPERVISE=$supervise): $(head -c 300 "$tmp/err")"
+    fi
+done
 expect "--help to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --help
 expect "--version to a full stdout" 2 "cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --version
 expect "--version to a closed stdout" 2 "cannot write to standard output: Bad file descriptor" "" -- bash -c 'exec "$@" >&-' _ "${env_run[@]}" "$hook" --version
