@@ -37,6 +37,7 @@ struct fit_problem {
         size_t n;
         const struct fit_node *nodes; /* ascending id */
         const unsigned *distance;     /* n * n, [i * n + j] between nodes[i] and nodes[j]; 0: unknown */
+        bool bind_pinned;             /* a guest cell: its pinned nodes together, when they hold the need */
 };
 
 enum fit_verdict {
@@ -71,6 +72,9 @@ int fit_rank_cmp(const struct fit_node *a, const struct fit_node *b);
  * (ties by most offered, then lowest id) until the need fits, keeping the
  * fewest nodes, then the smallest largest distance between members, then
  * the earliest start; for preferred the first-ranked node, which spills.
+ * With bind_pinned (a guest cell whose vCPUs are pinned), the nodes with
+ * memory that hold the pinned CPUs come first, all of them, when together
+ * they hold the need (preferred: when that is one node).
  * interleave takes the nodes with memory that hold pinned CPUs, else every
  * node with memory of the fastest tier. Returns 0 with ret filled, or
  * -ENOMEM.

@@ -134,11 +134,36 @@ static void choose_spread(const struct fit_problem *p, unsigned fastest, struct 
                 if (p->nodes[i].has_memory && p->nodes[i].tier == fastest)
                         nodeset_add(&c->nodes, p->nodes[i].id);
         for (size_t i = 0; i < p->n; i++)
-                if (nodeset_contains(&c->nodes, p->nodes[i].id)) {
-                        c->offered = add_sat(c->offered, p->nodes[i].offer);
+                if (nodeset_contains(&c->nodes, p->nodes[i].id))
                         c->tier = umax(c->tier, p->nodes[i].tier);
-                }
         c->verdict = nodeset_is_empty(&c->nodes) ? FIT_NONE : FIT_SPREAD;
+}
+
+/* A guest cell's pinned nodes with memory, all of them, when together they hold its need. */
+static bool choose_pinned(const struct fit_problem *p, struct fit_choice *c) {
+        uint64_t sum = 0;
+        size_t first = SIZE_MAX;
+
+        for (size_t i = 0; i < p->n; i++) {
+                const struct fit_node *x = &p->nodes[i];
+
+                if (!x->has_memory || x->locality != FIT_LOCAL_CPUS)
+                        continue;
+                nodeset_add(&c->nodes, x->id);
+                sum = add_sat(sum, x->offer);
+                c->tier = umax(c->tier, x->tier);
+                if (first == SIZE_MAX || fit_rank_cmp(x, &p->nodes[first]) < 0)
+                        first = i;
+        }
+        if (first == SIZE_MAX || sum < p->need ||
+                (p->mode == NUMA_MODE_PREFERRED && nodeset_count(&c->nodes) > 1)) {
+                nodeset_clear(&c->nodes);
+                c->tier = 0;
+                return false;
+        }
+        c->verdict = nodeset_count(&c->nodes) == 1 ? FIT_ONE : FIT_SET;
+        c->first = first;
+        return true;
 }
 
 /* The choice among cand (the ranked nodes of the tiers up to the one tried), whose offers hold the need. */
@@ -199,19 +224,9 @@ static unsigned next_tier(const struct fit_problem *p, unsigned after, bool firs
         return t;
 }
 
-int fit_choose(const struct fit_problem *p, struct fit_choice *ret) {
-        _cleanup_free_ struct ranked *cand = calloc(p->n + 1, sizeof(*cand));
-        struct fit_choice c = {.verdict = FIT_NONE};
-        unsigned fastest = next_tier(p, 0, true);
-
-        if (!cand)
-                return -ENOMEM;
-        nodeset_clear(&c.nodes);
-        if (p->mode == NUMA_MODE_INTERLEAVE) {
-                choose_spread(p, fastest, &c);
-                *ret = c;
-                return 0;
-        }
+/* Tier by tier from the fastest, the first tier (with the faster ones) whose nodes hold the need. */
+static int choose_by_tier(
+        const struct fit_problem *p, unsigned fastest, struct ranked *cand, struct fit_choice *c) {
         for (unsigned t = fastest; t != UINT_MAX; t = next_tier(p, t, false)) {
                 uint64_t sum;
                 size_t n = candidates(p, t, cand, &sum);
@@ -219,13 +234,32 @@ int fit_choose(const struct fit_problem *p, struct fit_choice *ret) {
 
                 if (n == 0 || sum < p->need)
                         continue;
-                r = choose_in(p, cand, n, &c);
+                r = choose_in(p, cand, n, c);
                 if (r < 0)
                         return r;
-                c.tier = t;
-                c.slower_tier = t != fastest;
-                break;
+                c->tier = t;
+                c->slower_tier = t != fastest;
+                return 0;
         }
+        return 0;
+}
+
+int fit_choose(const struct fit_problem *p, struct fit_choice *ret) {
+        _cleanup_free_ struct ranked *cand = calloc(p->n + 1, sizeof(*cand));
+        struct fit_choice c = {.verdict = FIT_NONE};
+        unsigned fastest = next_tier(p, 0, true);
+        int r = 0;
+
+        if (!cand)
+                return -ENOMEM;
+        nodeset_clear(&c.nodes);
+        if (p->mode == NUMA_MODE_INTERLEAVE)
+                choose_spread(p, fastest, &c);
+        else if (!(p->bind_pinned && choose_pinned(p, &c)))
+                r = choose_by_tier(p, fastest, cand, &c);
+        if (r < 0)
+                return r;
+        c.offered = 0;
         for (size_t i = 0; i < p->n; i++)
                 if (nodeset_contains(&c.nodes, p->nodes[i].id))
                         c.offered = add_sat(c.offered, p->nodes[i].offer);

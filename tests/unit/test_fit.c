@@ -17,6 +17,7 @@ struct fit_case {
         enum fit_verdict verdict;
         const char *want; /* the chosen nodes */
         bool slower_tier;
+        bool bind_pinned; /* a guest cell whose vCPUs are pinned */
 };
 
 /* A node with memory: id, tier, locality, offer in GiB. */
@@ -112,6 +113,19 @@ static const struct fit_case cases[] = {
                 {{10, 0, 20}, {0, 10, 0}, {20, 0, 10}}, FIT_SET, "0,2", false},
         {"zero_offer_node_not_in_a_set", NUMA_MODE_STRICT, 12 * GIB, 3,
                 {N(0, 0, NONE, 6), N(1, 0, NONE, 0), N(2, 0, NONE, 6)}, LINE, FIT_SET, "0,2", false},
+        /* A pinned guest cell: its pinned nodes, all of them, when together they hold it. */
+        {"cell_bound_to_its_pinned_nodes_together", NUMA_MODE_STRICT, 12 * GIB, 4,
+                {N(0, 0, CPUS, 6), N(1, 0, NONE, 64), N(2, 0, CPUS, 6), N(3, 0, NONE, 8)}, TWO_PACKAGES,
+                FIT_SET, "0,2", false, true},
+        {"cell_on_its_one_pinned_node", NUMA_MODE_STRICT, 4 * GIB, 3,
+                {N(0, 0, NONE, 64), N(1, 0, CPUS, 6), N(2, 0, NONE, 8)}, {{0}}, FIT_ONE, "1", false, true},
+        {"cell_whose_pinned_nodes_are_short_is_ranked", NUMA_MODE_STRICT, 16 * GIB, 3,
+                {N(0, 0, CPUS, 6), N(1, 0, NONE, 64), N(2, 0, CPUS, 6)}, {{0}}, FIT_ONE, "1", false, true},
+        {"preferred_cell_on_two_pinned_nodes_is_ranked", NUMA_MODE_PREFERRED, 4 * GIB, 3,
+                {N(0, 0, CPUS, 6), N(1, 0, NONE, 64), N(2, 0, CPUS, 8)}, {{0}}, FIT_ONE, "2", false, true},
+        {"unpinned_vm_ranks_pinned_node_without_binding_all", NUMA_MODE_STRICT, 12 * GIB, 4,
+                {N(0, 0, CPUS, 6), N(1, 0, NONE, 64), N(2, 0, CPUS, 6), N(3, 0, NONE, 8)}, TWO_PACKAGES,
+                FIT_ONE, "1", false, false},
         /* interleave spreads. */
         {"interleave_over_the_pinned_nodes_with_memory", NUMA_MODE_INTERLEAVE, 64 * GIB, 4,
                 {N(0, 0, CPUS, 1), ML(1), N(2, 0, CPUS, 1), N(3, 0, NONE, 99)}, {{0}}, FIT_SPREAD, "0,2", false},
@@ -126,7 +140,11 @@ static const struct fit_case cases[] = {
 static void test_fit_case(void **state) {
         const struct fit_case *c = *state;
         unsigned dist[NODES_MAX * NODES_MAX] = {0};
-        struct fit_problem p = {.mode = c->mode, .need = c->need, .n = c->n, .nodes = c->nodes};
+        struct fit_problem p = {.mode = c->mode,
+                .need = c->need,
+                .n = c->n,
+                .nodes = c->nodes,
+                .bind_pinned = c->bind_pinned};
         struct fit_choice got;
         _cleanup_free_ char *set = NULL;
 
