@@ -21,10 +21,15 @@
  */
 #define MOUNTINFO_MAX (32 * 1024)
 
-/* Filesystems whose reads and writes wait on local memory or disks only, never on a server or a daemon. */
+/*
+ * Filesystems whose reads and writes wait on local memory or disks only,
+ * never on a server or a daemon. devtmpfs is /dev, which a path to
+ * /dev/shm (tmpfs) passes through; its device nodes are no regular files,
+ * which the walk refuses on their own.
+ */
 static bool type_cannot_stall(const char *type, size_t len) {
         static const char *const local[] = {
-                "tmpfs", "ramfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "overlay"};
+                "tmpfs", "ramfs", "devtmpfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "overlay"};
 
         for (size_t i = 0; i < ELEMENTSOF(local); i++)
                 if (strlen(local[i]) == len && memcmp(local[i], type, len) == 0)
@@ -180,11 +185,12 @@ bool mounts_path_cannot_stall(const char *mountinfo, const char *path) {
                 /* The mount first: lstat() of a mount point already asks the filesystem mounted there. */
                 if (!mount_cannot_stall(mountinfo, prefix))
                         return false;
-                /* A name that does not exist is opened and fails at once, where it lies; a symlink may lead
-                 * anywhere. */
+                /* A name that does not exist is opened and fails at once, where it lies. */
                 if (lstat(prefix, &st) < 0)
                         return errno == ENOENT && p[strspn(p, "/")] == '\0';
-                if (S_ISLNK(st.st_mode))
+                /* A symlink may lead anywhere; a device, FIFO or socket may block on whatever is behind it.
+                 */
+                if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
                         return false;
         }
         return true;

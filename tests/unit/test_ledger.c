@@ -414,6 +414,15 @@ static void test_record_refuses_past_the_cap(void **state) {
         unit_remove_tree(dir);
 }
 
+/* A run directory owned by 4242:4343, as vdsm's is by vdsm:kvm; the test is skipped unless it runs as root.
+ */
+static void owned_run_dir(char *dir, size_t size) {
+        if (geteuid() != 0)
+                skip(); /* does not return */
+        make_run_dir(dir, size);
+        assert_int_equal(chown(dir, 4242, 4343), 0);
+}
+
 /* A run as root leaves the files to the directory's owner, so VDSM's runs as vdsm can replace them. */
 static void test_root_gives_the_files_the_directorys_owner(void **state) {
         _cleanup_(ledger_close) struct ledger l = {0};
@@ -423,12 +432,7 @@ static void test_root_gives_the_files_the_directorys_owner(void **state) {
         struct diag d;
 
         (void) state;
-        if (geteuid() != 0) {
-                skip();
-                return;
-        }
-        make_run_dir(dir, sizeof(dir));
-        assert_int_equal(chown(dir, 4242, 4343), 0);
+        owned_run_dir(dir, sizeof(dir));
         diag_init(&d);
         assert_int_equal(ledger_open(dir, NOW, &l, &d), 0);
         assert_int_equal(ledger_record(&l, UUID_A, &item, 1, &d), 0);
@@ -454,12 +458,7 @@ static void test_root_does_not_give_away_a_hard_linked_lock(void **state) {
         struct diag d;
 
         (void) state;
-        if (geteuid() != 0) {
-                skip();
-                return;
-        }
-        make_run_dir(dir, sizeof(dir));
-        assert_int_equal(chown(dir, 4242, 4343), 0);
+        owned_run_dir(dir, sizeof(dir));
         unit_write_file(dir, "victim", "secret\n");
         snprintf(victim, sizeof(victim), "%s/victim", dir);
         snprintf(lock, sizeof(lock), "%s/%s", dir, LEDGER_LOCK_FILE);

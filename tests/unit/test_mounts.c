@@ -23,6 +23,9 @@ struct mounts_case {
 /* clang-format off */
 static const struct mounts_case mounts_cases[] = {
         {.name = "local_root_existing_file", .table = "/ ext4", .path = "@/dir/file", .cannot_stall = true},
+        {.name = "local_directory", .table = "/ ext4", .path = "@/dir", .cannot_stall = true},
+        {.name = "fifo_may_block_on_its_writer", .table = "/ ext4", .path = "@/fifo", .cannot_stall = false},
+        {.name = "through_devtmpfs_to_tmpfs", .table = "/ ext4\n@ devtmpfs\n@/dir tmpfs", .path = "@/dir/file", .cannot_stall = true},
         {.name = "local_root_missing_file_fails_fast", .table = "/ xfs", .path = "@/dir/nofile", .cannot_stall = true},
         {.name = "missing_directory_is_doubt", .table = "/ ext4", .path = "@/nodir/file", .cannot_stall = false},
         {.name = "nfs_root", .table = "/ nfs4", .path = "@/dir/file", .cannot_stall = false},
@@ -169,6 +172,9 @@ static int scratch_setup(void) {
         if (!f)
                 return -1;
         fclose(f);
+        snprintf(p, sizeof(p), "%s/fifo", scratch);
+        if (mkfifo(p, 0600) < 0)
+                return -1;
         snprintf(p, sizeof(p), "%s/link", scratch);
         return symlink("dir/file", p);
 }
