@@ -191,11 +191,18 @@ static void explain(const struct host *h, const struct fit_request *req, const s
                                 : "the nodes with memory that hold the pinned CPUs");
 }
 
-/* What the choice takes, for the guest cells that choose after it. Returns 0 or -ENOMEM. */
+/*
+ * What a guest cell's choice takes, for the cells that choose after it.
+ * The VM's <memory> records nothing: its size is all the cells' memory,
+ * which the cells with their own <memnode> place themselves. Returns 0 or
+ * -ENOMEM.
+ */
 static int record(const struct host *h, const struct fit_request *req, const struct fit_node *nodes,
         const struct fit_choice *ch, uint64_t need, struct fit_state *st) {
         uint64_t left = need;
 
+        if (req->cell == BINDING_VM)
+                return 0;
         nodeset_union(&st->taken, &ch->nodes);
         for (size_t i = 0; i < h->topo.n_nodes && left > 0 && ch->verdict != FIT_SPREAD; i++) {
                 struct fit_used *u;

@@ -76,9 +76,42 @@ static void test_spread_case(void **state) {
         assert_contains(d.warnings[0], "gives no free memory; fit chose by each node's total");
 }
 
+/* The VM's <memory> chosen by fit takes nothing from the cells that choose after it. */
+static void test_vm_choice_leaves_the_cells_their_offers(void **state) {
+        static const struct spread_case c = {"vm", {16, 8, 0, 0}, {0}, ""};
+        _cleanup_(host_done) struct host h;
+        _cleanup_(fit_state_done) struct fit_state st = {0};
+        struct numa_spec spec = {
+                .mode = NUMA_MODE_STRICT, .target = SPEC_TARGET_FIT, .subject = "'strict:fit'"};
+        struct nodeset none, want;
+        struct fit_request req = {.spec = &spec,
+                .label = "memory",
+                .bytes = 16 * GIB,
+                .pinned_cpus = &none,
+                .pci_nodes = &none};
+        char why[DIAG_LINE_MAX];
+        struct binding b;
+        struct diag d;
+
+        (void) state;
+        fake_host(&c, &h);
+        nodeset_clear(&none);
+        nodeset_clear(&want);
+        nodeset_add(&want, 0);
+        diag_init(&d);
+        req.cell = BINDING_VM;
+        assert_int_equal(fit_target_resolve(&h, NULL, &req, &st, &b, why, sizeof(why), &d), 0);
+        assert_true(nodeset_equal(&b.nodes, &want));
+        req.cell = 0;
+        assert_int_equal(fit_target_resolve(&h, NULL, &req, &st, &b, why, sizeof(why), &d), 0);
+        assert_true(nodeset_equal(&b.nodes, &want));
+        assert_contains(why, "node 0 offers 16 GiB");
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_spread_case);
+        UNIT_TEST(&suite, test_vm_choice_leaves_the_cells_their_offers);
         return UNIT_RUN(&suite, "fit_target");
 }
