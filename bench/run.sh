@@ -4,7 +4,8 @@
 # against floor_io and floor_lib on a typical ~8 KB, a 5 MB and a 50 MB
 # domain XML, interleaved; prints medians, ratios and the targets. Then the
 # hook alone on hostile inputs (bench/hostile.py): median CPU time per case
-# against its target.
+# against its target. Then what the fit target costs (bench/fit.py):
+# 'strict:fit' beside the explicit nodeset on 8-node and 64-node hosts.
 #   bench/run.sh [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +18,6 @@ meson compile -C build-bench > /dev/null
 cd build-bench
 bench/bench "$@" hooks/before_vm_start/50_numa bench/floor_io bench/floor_lib bench/gen-domain "$PWD/bench/work"
 echo
-exec ../bench/hostile.py "$@" vdsm-hook-numa "$PWD/bench/work-hostile"
+../bench/hostile.py "$@" vdsm-hook-numa "$PWD/bench/work-hostile"
+echo
+exec ../bench/fit.py "$@" vdsm-hook-numa "$PWD/bench/work-fit"

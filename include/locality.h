@@ -29,6 +29,19 @@ int locality_vcpu_cpus(const struct domxml_placement *p, const struct nodeset *v
         struct nodeset *ret_cpus);
 
 /*
+ * The host CPUs the VM pins anything to, for the fit target's ranking:
+ * the union of <vcpu cpuset>, every <vcpupin> and <emulatorpin>; a cpuset
+ * this hook cannot read adds nothing. Empty when nothing is pinned.
+ */
+void locality_pinned_cpus(const struct domxml_placement *p, struct nodeset *ret);
+
+/*
+ * The nodes of the VM's PCI host devices that this host knows (another
+ * host's devices are not known; a node of -1 is no node).
+ */
+void locality_pci_nodes(const struct domxml_placement *p, const struct host *h, struct nodeset *ret);
+
+/*
  * Warnings, never errors, for memory that is remote to what uses it:
  * vCPUs (of the VM, or of each guest cell with its own <memnode>) and the
  * emulator threads pinned entirely to nodes outside their memory's nodes,

@@ -24,6 +24,7 @@ enum spec_target {
         SPEC_TARGET_NODESET, /* "strict:1-4,^3" */
         SPEC_TARGET_AUTO,    /* "strict:auto": numad picks the nodes */
         SPEC_TARGET_NONE,    /* "interleave": only with <vcpu placement='auto'> */
+        SPEC_TARGET_FIT,     /* "strict:fit": the hook chooses the nodes at start (fit_target.c) */
 };
 
 /* The property is short; this bounds the quote of it in messages. */
@@ -44,7 +45,7 @@ struct numa_spec {
  *
  *   spec    := mode [ ':' target ]
  *   mode    := strict | preferred | interleave | restrictive
- *   target  := 'auto' | nodeset
+ *   target  := 'auto' | 'fit' | nodeset
  *   nodeset := item ( ',' item )*
  *   item    := [ '^' ] N [ '-' M ]       N, M: ASCII decimal, N <= M <= NODE_ID_MAX
  *
@@ -62,11 +63,13 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d);
 /* One entry of numa_memnode: bind guest NUMA cell `cell` like spec says. */
 struct memnode_spec {
         unsigned cell;
-        struct numa_spec spec; /* always SPEC_TARGET_NODESET */
+        struct numa_spec spec; /* SPEC_TARGET_NODESET or SPEC_TARGET_FIT */
 };
 
 struct memnode_list {
         char quoted[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)]; /* the whole trimmed value, for messages */
+        bool every_cell;             /* the value is "MODE:fit" alone: every guest cell, as every_spec */
+        struct numa_spec every_spec; /* when every_cell; items is empty then */
         size_t n;
         struct memnode_spec *items;
 };
@@ -74,9 +77,11 @@ struct memnode_list {
 /*
  * Parses the numa_memnode custom property:
  *
- *   memnodes := entry ( WHITESPACE+ entry )*
- *   entry    := CELL '=' mode ':' nodeset       CELL: decimal <= NODE_ID_MAX
+ *   memnodes := entry ( WHITESPACE+ entry )*  |  mode ':fit'
+ *   entry    := CELL '=' mode ':' ( nodeset | 'fit' )     CELL: decimal <= NODE_ID_MAX
  *
+ * "MODE:fit" alone means every guest cell (every_cell): the cells are the
+ * domain's, so the caller expands it.
  * Whitespace separates entries because oVirt Engine forbids ';' in custom
  * property values. The nodeset has the grammar and set semantics of
  * spec_parse(); 'auto' and a mode alone are refused, and so is a cell

@@ -162,13 +162,24 @@ static uint64_t own_share(const struct ledger_item *items, size_t n, unsigned no
         return sum;
 }
 
-/* What node offers of need's page size before any claim: free bytes, or free pages (in pool). */
+/*
+ * What node offers of need's page size before any claim: on this host
+ * host_offer() (MemFree + Inactive(file), what the fit target counts too;
+ * a node whose offer cannot be read offers nothing), or free pages (in
+ * pool). A host without sysfs (claims never go with another host's
+ * document) has only the free memory it was given.
+ */
 static uint64_t node_free(
-        const struct host *h, const struct hugepage_pool *pool, uint64_t page_kib, unsigned node) {
-        const struct topology_node *t = page_kib == 0 ? topology_node(&h->topo, node) : NULL;
+        struct host *h, const struct hugepage_pool *pool, uint64_t page_kib, unsigned node) {
+        const struct topology_node *t = topology_node(&h->topo, node);
         const struct hugepage_node *p = page_kib != 0 ? hugepage_pool_node(pool, node) : NULL;
+        uint64_t bytes = 0;
 
-        return t ? t->free : p ? p->free : 0;
+        if (page_kib != 0)
+                return p ? p->free : 0;
+        if (host_offers_are_totals(h))
+                return t ? t->free : 0;
+        return host_offer(h, node, &bytes) < 0 ? 0 : bytes;
 }
 
 /* One need split over its nodes into *items. Returns 0 or a negative errno. */

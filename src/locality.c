@@ -359,3 +359,40 @@ void locality_check(
         check_cpus(f, b, &h->topo, d);
         check_pci(f, b, h, d);
 }
+
+/* Adds cpuset's CPUs to cpus; a cpuset libvirt would refuse adds nothing. */
+static void add_cpuset(const char *cpuset, struct nodeset *cpus) {
+        struct nodeset one;
+
+        if (cpuset && nodeset_parse_libvirt(cpuset, &one) >= 0)
+                nodeset_union(cpus, &one);
+}
+
+void locality_pinned_cpus(const struct domxml_placement *p, struct nodeset *ret) {
+        struct nodeset cpus;
+
+        nodeset_clear(&cpus);
+        add_cpuset(p->vcpu_cpuset, &cpus);
+        for (size_t i = 0; i < p->n_vcpupins; i++)
+                add_cpuset(p->vcpupins[i].cpuset, &cpus);
+        add_cpuset(p->emulatorpin, &cpus);
+        *ret = cpus;
+}
+
+void locality_pci_nodes(const struct domxml_placement *p, const struct host *h, struct nodeset *ret) {
+        _cleanup_free_ struct pci_ref *refs = NULL;
+        struct nodeset nodes;
+        size_t n = 0;
+
+        nodeset_clear(&nodes);
+        refs = p->n_pci ? pci_addresses(p, &n) : NULL;
+        for (size_t i = 0; i < n; i++) {
+                uint32_t a = refs[i].address;
+                int node;
+
+                if (host_pci_node(h, a >> 16, (a >> 8) & 0xff, (a >> 3) & 0x1f, a & 7, &node) >= 0 &&
+                        node >= 0 && node <= NODE_ID_MAX)
+                        nodeset_add(&nodes, (unsigned) node);
+        }
+        *ret = nodes;
+}

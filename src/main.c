@@ -64,9 +64,14 @@ static void help(void) {
                "  --version             show the version\n"
                "Each option at most once; --help and --version take no other.\n"
                "\n"
-               "SPEC is MODE[:auto|:NODESET]; MODE is strict, preferred, interleave or\n"
+               "SPEC is MODE[:auto|:fit|:NODESET]; MODE is strict, preferred, interleave or\n"
                "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
-               "SPECS is CELL=MODE:NODESET entries separated by spaces, e.g. '0=strict:0 1=strict:1'.\n"
+               "'fit' lets the hook choose the nodes at before_vm_start from what each node\n"
+               "offers now (free memory, or free huge pages of the VM's size, less other VMs'\n"
+               "claims), its memory tier, the pinned CPUs and PCI devices, and the node\n"
+               "distances; the domain XML gets the plain nodeset, the success line says why.\n"
+               "SPECS is CELL=MODE:NODESET or CELL=MODE:fit entries separated by spaces, e.g.\n"
+               "'0=strict:0 1=strict:fit', or MODE:fit alone for every guest cell.\n"
                "Environment: numa (or numaset), numa_memnode, _hook_domxml, " LEDGER_RUN_DIR_ENV ".\n"
                "Exit status: 0 done or nothing to do, 2 failed (the domain XML is unchanged).\n",
                 program_invocation_short_name);

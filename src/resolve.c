@@ -99,7 +99,7 @@ static int check_capacity(const struct binding *b, const char *subject, const st
                 return 0;
         }
 
-        if (!topo->has_free)
+        if (!topo->has_free || vm->fit_judged)
                 return 0;
         /* Huge pages come from their own pool, which hugepages_check() judges; MemFree does not hold them. */
         if (vm->hugepages)
@@ -161,6 +161,9 @@ int resolve_spec(const struct numa_spec *spec, long cell, const struct topology 
         struct binding b = {.cell = cell, .mode = spec->mode};
         int r;
 
+        /* fit chooses its nodes first (fit_target.c) and hands over the plain nodeset. */
+        if (spec->target == SPEC_TARGET_FIT)
+                return diag_error(d, -EINVAL, "%s: the nodes are chosen by fit, not resolved", spec->subject);
         if (spec->target != SPEC_TARGET_NODESET) {
                 r = resolve_placement(spec, vm, d);
                 if (r < 0)

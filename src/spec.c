@@ -244,7 +244,7 @@ static bool starts_entry(const struct cursor *c) {
         return p > c->pos + 1 && p < c->end && c->s[p] == '=';
 }
 
-/* spec := mode [ ':' ( 'auto' | nodeset ) ], over [c->pos, c->end). */
+/* spec := mode [ ':' ( 'auto' | 'fit' | nodeset ) ], over [c->pos, c->end). */
 static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
         size_t start = c->pos, mode_end;
         int r;
@@ -289,6 +289,11 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
         c->pos = mode_end + 1;
         if (c->end - c->pos == 4 && memcmp(c->s + c->pos, "auto", 4) == 0) {
                 spec->target = SPEC_TARGET_AUTO;
+                c->pos = c->end;
+                return 0;
+        }
+        if (c->end - c->pos == 3 && memcmp(c->s + c->pos, "fit", 3) == 0) {
+                spec->target = SPEC_TARGET_FIT;
                 c->pos = c->end;
                 return 0;
         }
@@ -377,6 +382,27 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
         return 0;
 }
 
+/* Whether the whole numa_memnode value is "MODE:fit", which binds every guest cell. */
+static bool is_every_cell_fit(const struct cursor *c) {
+        const char *colon = memchr(c->s, ':', c->len);
+
+        return colon && numa_mode_from_string(c->s, (size_t) (colon - c->s)) >= 0 &&
+               c->len - (size_t) (colon - c->s) == 4 && memcmp(colon, ":fit", 4) == 0;
+}
+
+/* The whole value as the one spec for every guest cell, handed over to ret. */
+static int parse_every_cell(struct cursor *c, struct memnode_list *l, struct memnode_list *ret) {
+        int r;
+
+        snprintf(l->every_spec.quoted, sizeof(l->every_spec.quoted), "%s", l->quoted);
+        r = parse_spec_part(c, &l->every_spec);
+        if (r < 0)
+                return r;
+        l->every_cell = true;
+        *ret = TAKE_STRUCT(*l);
+        return 0;
+}
+
 int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag *d) {
         _cleanup_(memnode_list_done) struct memnode_list l = {0};
         struct nodeset seen;
@@ -393,6 +419,8 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
         r = refuse_quoted(&c);
         if (r < 0)
                 return r;
+        if (is_every_cell_fit(&c))
+                return parse_every_cell(&c, &l, ret);
 
         while (c.pos < c.len) {
                 struct memnode_spec m = {0};
@@ -425,7 +453,7 @@ int spec_parse_memnodes(const char *value, struct memnode_list *ret, struct diag
                 r = parse_spec_part(&c, &m.spec);
                 if (r < 0)
                         return r;
-                if (m.spec.target != SPEC_TARGET_NODESET) {
+                if (m.spec.target != SPEC_TARGET_NODESET && m.spec.target != SPEC_TARGET_FIT) {
                         r = fail_at(&c, entry,
                                 m.spec.target == SPEC_TARGET_AUTO
                                         ? "'auto' cannot bind a guest cell (libvirt forbids per-node binding "

@@ -8,6 +8,7 @@
 
 #include "domxml.h"
 #include "fileio.h"
+#include "fit_domain.h"
 #include "host.h"
 #include "macro.h"
 #include "nodeset.h"
@@ -28,9 +29,12 @@ struct start {
         struct numatune_request nr;
         struct domxml_edit edit;
         bool changed;
+        struct fit_state fit;        /* what fit targets chose so far */
+        char fit_why[DIAG_LINE_MAX]; /* why they chose it, for the success line; "" without fit */
 };
 
 static void start_done(struct start *s) {
+        fit_state_done(&s->fit);
         domxml_edit_done(&s->edit);
         free(s->memnode_bindings);
         memnode_list_done(&s->memnodes);
@@ -58,9 +62,12 @@ static int parse(const struct hook_request *req, struct start *s, struct diag *d
 static const struct nodeset *nodes_named(
         const struct numa_spec *spec, const struct memnode_list *memnodes, struct nodeset *buf) {
         nodeset_clear(buf);
+        if (memnodes->every_cell)
+                return NULL; /* fit chooses among all of them */
         if (spec) {
-                if (spec->target == SPEC_TARGET_NODESET && !spec->has_include)
-                        return NULL; /* "^3": the base is every node with memory */
+                if ((spec->target == SPEC_TARGET_NODESET && !spec->has_include) ||
+                        spec->target == SPEC_TARGET_FIT)
+                        return NULL; /* "^3": the base is every node with memory; fit chooses among all */
                 nodeset_union(buf, &spec->include);
         }
         for (size_t i = 0; i < memnodes->n; i++) {
@@ -113,6 +120,39 @@ static int resolve_on_host(struct run *r, const struct numa_spec *spec, long cel
         return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 }
 
+/*
+ * A spec on this host; a fit target is chosen first (fit_domain.c), then
+ * checked as the plain nodeset it becomes, and why it was chosen is added
+ * to s->fit_why (a guest cell's after "; cell N").
+ */
+static int resolve_target(struct run *r, struct start *s, const struct numa_spec *spec, long cell,
+        const struct vm_facts *vm, struct binding *ret) {
+        struct numa_spec plain = *spec;
+        struct vm_facts judged = *vm;
+        struct binding chosen;
+        char why[DIAG_LINE_MAX];
+        size_t len = strlen(s->fit_why);
+        int k;
+
+        if (spec->target != SPEC_TARGET_FIT)
+                return resolve_on_host(r, spec, cell, vm, ret);
+        k = fit_domain_resolve(r, spec, cell, vm, &s->fit, &chosen, why, sizeof(why));
+        if (k < 0)
+                return k;
+        if (why[0] && cell != BINDING_VM)
+                snprintf(s->fit_why + len, sizeof(s->fit_why) - len, "; cell %ld%s", cell, why);
+        else if (why[0])
+                snprintf(s->fit_why + len, sizeof(s->fit_why) - len, "%s", why);
+        plain.target = SPEC_TARGET_NODESET;
+        plain.has_include = true;
+        plain.include = chosen.nodes;
+        nodeset_clear(&plain.exclude);
+        /* fit judged the offers already (MemFree + Inactive(file)); interleave's are only warnings, as
+         * before. */
+        judged.fit_judged = spec->mode != NUMA_MODE_INTERLEAVE;
+        return resolve_on_host(r, &plain, cell, &judged, ret);
+}
+
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */
 static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
         struct nodeset unknown = *used;
@@ -128,16 +168,76 @@ static void warn_unknown_memory(struct run *r, const struct nodeset *used) {
                 nodeset_count(&unknown) == 1 ? "it has" : "they have");
 }
 
+/* numa_memnode 'MODE:fit' alone: one item for each guest cell of the domain, in cell order. */
+static int expand_every_cell(struct run *r, struct start *s) {
+        struct memnode_list *l = &s->memnodes;
+        const struct domxml_facts *f = &r->facts;
+
+        if (!l->every_cell)
+                return 0;
+        if (f->cells_refused)
+                return diag_error(r->d, -EINVAL, "%s: %s", s->memnodes_subject, f->cells_refused);
+        if (f->n_cells == 0)
+                return diag_error(r->d, -EINVAL, "%s: the domain has no guest NUMA cells (<cpu><numa><cell>)",
+                        s->memnodes_subject);
+        l->items = calloc(f->n_cells, sizeof(*l->items));
+        if (!l->items)
+                return diag_error(r->d, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < f->n_cells; i++) {
+                struct memnode_spec *m = &l->items[i];
+
+                m->cell = (unsigned) i;
+                m->spec = l->every_spec;
+                snprintf(
+                        m->spec.subject, sizeof(m->spec.subject), "numa_memnode cell %zu '%s'", i, l->quoted);
+        }
+        l->n = f->n_cells;
+        return 0;
+}
+
+/*
+ * The order the items are resolved in: nodesets first, as given, then the
+ * fit cells in cell id order, so that each fit cell sees what the earlier
+ * ones chose.
+ */
+static size_t *resolve_order(const struct memnode_list *l) {
+        size_t *order = calloc(l->n + 1, sizeof(*order));
+        size_t k = 0, fits;
+
+        for (size_t i = 0; order && i < l->n; i++)
+                if (l->items[i].spec.target != SPEC_TARGET_FIT)
+                        order[k++] = i;
+        fits = k;
+        for (size_t i = 0; order && i < l->n; i++) {
+                size_t j = k++;
+
+                if (l->items[i].spec.target != SPEC_TARGET_FIT) {
+                        k--;
+                        continue;
+                }
+                for (; j > fits && l->items[order[j - 1]].cell > l->items[i].cell; j--)
+                        order[j] = order[j - 1];
+                order[j] = i;
+        }
+        return order;
+}
+
 /* Each numa_memnode item on its guest cell; their nodes are added to used. */
 static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used) {
         const struct memnode_list *memnodes = &s->memnodes;
         _cleanup_free_ struct binding *mb = NULL;
+        _cleanup_free_ size_t *order = NULL;
         int k;
 
+        k = expand_every_cell(r, s);
+        if (k < 0)
+                return k;
         mb = calloc(memnodes->n + 1, sizeof(*mb));
-        if (!mb)
+        order = resolve_order(memnodes);
+        if (!mb || !order)
                 return diag_error(r->d, -ENOMEM, "out of memory");
-        for (size_t i = 0; i < memnodes->n; i++) {
+        for (size_t o = 0; o < memnodes->n; o++) {
+                size_t i = order[o];
                 const struct memnode_spec *m = &memnodes->items[i];
                 struct vm_facts cell;
                 char label[64];
@@ -145,7 +245,7 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
                 k = run_cell_facts(r, m->cell, m->spec.subject, &cell, label, sizeof(label));
                 if (k < 0)
                         return k;
-                k = resolve_on_host(r, &m->spec, m->cell, &cell, &mb[i]);
+                k = resolve_target(r, s, &m->spec, m->cell, &cell, &mb[i]);
                 if (k < 0)
                         return k;
                 nodeset_union(used, &mb[i].nodes);
@@ -162,7 +262,7 @@ static int resolve(struct run *r, struct start *s) {
 
         nodeset_clear(&used);
         if (req->spec) {
-                k = resolve_on_host(r, &s->spec, BINDING_VM, &r->vm, &s->memory);
+                k = resolve_target(r, s, &s->spec, BINDING_VM, &r->vm, &s->memory);
                 if (k < 0)
                         return k;
                 used = s->memory.nodes;
@@ -234,6 +334,9 @@ static void describe_outcome(const struct hook_request *req, const struct start 
         snprintf(from, sizeof(from), " from %s%s%s", req->spec ? s->spec.subject : "",
                 req->spec && req->memnode_spec ? " and " : "", req->memnode_spec ? s->memnodes_subject : "");
         if (s->changed) {
+                size_t len = strlen(from);
+
+                snprintf(from + len, sizeof(from) - len, "%s", s->fit_why);
                 strcpy(res->info, "set ");
                 describe_request(&s->nr, from, res->info + 4, sizeof(res->info) - 4);
         } else {

@@ -15,7 +15,8 @@ ASCII by default). It holds no ';' (Engine splits UserDefinedVMProperties at
 What the regexes refuse, as the hook does whatever the host: a node or cell
 id above 4095 (leading zeros allowed, as the hook allows them), a range
 N-M with N > M, a mode other than the four, 'preferred' with anything but
-one plain node or 'auto', 'auto' or a mode alone in numa_memnode, and a mode
+one plain node, 'auto' or 'fit', 'auto' or a mode alone in numa_memnode
+('N=MODE:fit' and 'MODE:fit' alone, every guest cell, are fine), and a mode
 alone in numa (the hook allows that only with <vcpu placement='auto'>,
 which Engine never writes). A cell given twice cannot be refused: that
 needs a negative lookahead, which grep -E lacks.
@@ -38,6 +39,7 @@ import re
 import sys
 
 MODES_NODESET = ["strict", "interleave", "restrictive"]
+MODES = MODES_NODESET + ["preferred"]
 
 
 def digits(n):
@@ -152,8 +154,8 @@ def numa():
         + r")+\s*"
         + r"|\s*("
         + "|".join(MODES_NODESET)
-        + r"):auto\s*"
-        + r"|\s*preferred:(auto|"
+        + r"):(auto|fit)\s*"
+        + r"|\s*preferred:(auto|fit|"
         + one
         + r")\s*"
     )
@@ -165,7 +167,11 @@ def numa_memnode():
     one = "0*(" + "|".join(BOUNDED) + ")"
     # A preferred entry ends with whitespace or the end, so no ',' follows it.
     preferred = r"\s*\b0*(" + "|".join(BOUNDED) + r")=preferred:" + one + r"(\s|$)"
-    return number_groups("((" + head + r"|\b,)" + item() + "|" + preferred + r")+\s*")
+    # A fit entry, like a preferred one, ends with whitespace or the end.
+    fit = r"\s*\b0*(" + "|".join(BOUNDED) + r")=(" + "|".join(MODES) + r"):fit(\s|$)"
+    every = r"|\s*(" + "|".join(MODES) + r"):fit\s*"
+    return number_groups(
+        "((" + head + r"|\b,)" + item() + "|" + preferred + "|" + fit + r")+\s*" + every)
 
 
 def main():

@@ -13,7 +13,8 @@
  * hook-verdict numa|numaset|numa_memnode < VALUES
  *
  * VALUES are NUL-terminated. For each, prints "ok" or "no<TAB>message" on
- * a line: the hook's parser, then resolve_spec() against the largest host there
+ * a line: the hook's parser, then (but for fit, which chooses its nodes on
+ * the host at start) resolve_spec() against the largest host there
  * can be (every node id 0..4095, each with memory), with <vcpu
  * placement='auto'> and no memory size. What this host refuses, every host
  * refuses: those are the refusals a value regex can share.
@@ -28,12 +29,16 @@ static int verdict(const char *property, const char *value, const struct topolog
 
         if (strcmp(property, "numa_memnode") != 0) {
                 r = spec_parse(value, &spec, d);
-                return r < 0 ? r : resolve_spec(&spec, BINDING_VM, host, &vm, &b, d);
+                /* fit chooses on the host at start: what every host refuses of it is its grammar. */
+                if (r < 0 || spec.target == SPEC_TARGET_FIT)
+                        return r;
+                return resolve_spec(&spec, BINDING_VM, host, &vm, &b, d);
         }
 
         r = spec_parse_memnodes(value, &l, d);
         for (size_t i = 0; r >= 0 && i < l.n; i++)
-                r = resolve_spec(&l.items[i].spec, l.items[i].cell, host, &vm, &b, d);
+                if (l.items[i].spec.target != SPEC_TARGET_FIT)
+                        r = resolve_spec(&l.items[i].spec, l.items[i].cell, host, &vm, &b, d);
         memnode_list_done(&l);
         return r;
 }

@@ -106,6 +106,21 @@ cases=(
 "hugepages-vnuma-cells|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:0|0|golden|numa: warning: guest cell 0's vCPUs 0-1 run on node 1 but its memory is bound to node 0: every access is remote"
 "hugepages-vnuma-cell-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:0 1=strict:1|2|same|numa: numa_memnode cell 1 'strict:1': needs 512 2 MiB pages on node 1, which has 0 in total (node 0 has 512)"
 "hugepages-vnuma-big-page-short-refused|hugepages-vnuma.xml|caps-hugepages.xml|numa_memnode=0=strict:1 1=strict:0|2|same|numa: numa_memnode cell 0 'strict:1': needs 4 1 GiB pages on node 1, which has 3 in total (node 0 has 9)"
+"fit-strict-pinned|fit-pinned.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|numa: set <memory mode='strict' nodeset='2'/> from 'strict:fit': node 2 offers 32 GiB (most of the nodes that hold the pinned CPUs 8-11)"
+"fit-totals-warning|fit-pinned.xml|caps-8node-fit.xml|numa=restrictive:fit|0|golden|numa: warning: 'restrictive:fit': the capabilities XML gives no free memory; fit chose by each node's total"
+"fit-numaset|fit-pinned.xml|caps-8node-fit.xml|numaset=preferred:fit|0|golden|<memory mode='preferred' nodeset='2'/> from 'preferred:fit'"
+"fit-interleave-pinned|fit-pinned.xml|caps-8node-fit.xml|numa=interleave:fit|0|golden|nodeset='2'/> from 'interleave:fit': interleaved over the nodes with memory that hold the pinned CPUs"
+"fit-strict-nearest-set|fit-unpinned.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4,7'/> from 'strict:fit': no node holds 150 GiB alone; nodes 4,7 offer 176 GiB together, the fewest nodes nearest to each other"
+"fit-interleave-skips-memoryless|fit-unpinned.xml|caps-8node-fit.xml|numa=interleave:fit|0|golden|nodeset='0-5,7'/> from 'interleave:fit': interleaved over every node with memory in the fastest tier"
+"fit-preferred-spills|fit-unpinned.xml|caps-8node-fit.xml|numa=preferred:fit|0|golden|numa: warning: 'preferred:fit': no node offers all of the VM's memory (150 GiB); preferred takes node 7, and the rest will spill over to other nodes"
+"fit-refused|big-vm.xml|caps-small.xml|numa=strict:fit|2|same|numa: 'strict:fit': no node of @HOST@, nor any set of them, can hold the VM's memory (4 GiB); nodes offer: 0: 1 GiB, 1: 1 GiB"
+"fit-hugepages|fit-hugepages.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4'/> from 'strict:fit': node 4 offers 4096 pages of 2 MiB (most of all nodes; those of the pinned CPUs 8-11 cannot hold it)"
+"fit-memnode-every-cell-spread|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|cell 0: node 7 offers 128 GiB (most of the nodes no earlier guest cell took); cell 1: node 1 offers 64 GiB"
+"fit-memnode-pinned-cells|fit-vnuma-pinned.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='0'/> <memnode cellid='1' mode='strict' nodeset='5'/>"
+"fit-memnode-one-cell|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=0=strict:3 1=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='3'/> <memnode cellid='1' mode='strict' nodeset='7'/>"
+"fit-memnode-without-cells-refused|libvirt.xml|caps-8node-fit.xml|numa_memnode=strict:fit|2|same|numa: numa_memnode 'strict:fit': the domain has no guest NUMA cells (<cpu><numa><cell>)"
+"fit-existing-same-noop|existing-numatune.xml|caps-2node.xml|numa=strict:fit|0|same|<memory mode='strict' nodeset='0'/> from 'strict:fit' is already in the domain XML"
+"fit-existing-other-mode-refused|existing-numatune.xml|caps-2node.xml|numa=interleave:fit|2|same|already has <memory mode='strict' nodeset='0'/>"
 )
 
 for row in "${cases[@]}"; do

@@ -294,6 +294,32 @@ static void test_open_with_capabilities_reads_nothing(void **state) {
         assert_int_equal(d.n_warnings, 0);
 }
 
+/* On this host a node offers MemFree + Inactive(file), as the fit target counts: the claim splits by that. */
+static void test_commit_splits_bytes_by_the_node_offer(void **state) {
+        static const char doc[] = "<domain><uuid>" UUID_SELF "</uuid></domain>";
+        _cleanup_(claims_done) struct claims view = {0};
+        _cleanup_(host_done) struct host h = {0};
+        struct nodeset nodes;
+        char got[512];
+        struct diag d;
+
+        (void) state;
+        write_before(HEADER);
+        fake_host(&h); /* free: 2 GiB on node 1, 8 GiB on node 2 */
+        h.sysfs = run_dir;
+        unit_write_file(run_dir, "devices/system/node/node1/meminfo",
+                "Node 1 MemFree:          524288 kB\nNode 1 Inactive(file):  2097152 kB\n");
+        unit_write_file(run_dir, "devices/system/node/node2/meminfo",
+                "Node 2 MemFree:         8388608 kB\nNode 2 Inactive(file):        0 kB\n");
+        diag_init(&d);
+        assert_int_equal(claims_open(&view, run_dir, false, false, doc, strlen(doc), &d), 0);
+        assert_int_equal(nodeset_parse_libvirt("1-2", &nodes), 0);
+        assert_int_equal(claims_need(&view, 0, &nodes, 3 * GIB), 0);
+        assert_int_equal(claims_commit(&view, &h, &d), 0);
+        recorded_items(UUID_SELF, got, sizeof(got));
+        assert_string_equal(got, "1:0:2684354560 2:0:536870912");
+}
+
 /* A missing run directory is one warning, and the run goes on without claims. */
 static void test_open_without_run_directory_warns_once(void **state) {
         static const char doc[] = "<domain><uuid>" UUID_SELF "</uuid></domain>";
@@ -344,6 +370,7 @@ int main(void) {
         UNIT_TEST(&suite, test_on_without_ledger_is_nothing);
         UNIT_TEST(&suite, test_need_adds_up_by_size_and_nodes);
         UNIT_TABLE(&suite, commit_cases, test_commit_case);
+        UNIT_TEST(&suite, test_commit_splits_bytes_by_the_node_offer);
         UNIT_TEST(&suite, test_open_with_capabilities_reads_nothing);
         UNIT_TEST(&suite, test_open_without_run_directory_warns_once);
         UNIT_TEST(&suite, test_open_without_uuid_only_reads);

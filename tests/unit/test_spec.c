@@ -30,6 +30,14 @@ static const struct spec_case cases[] = {
         OK("parses_interleave", "interleave:0-3", NUMA_MODE_INTERLEAVE, SPEC_TARGET_NODESET, "0-3", ""),
         OK("parses_restrictive", "restrictive:2", NUMA_MODE_RESTRICTIVE, SPEC_TARGET_NODESET, "2", ""),
         OK("parses_auto", "strict:auto", NUMA_MODE_STRICT, SPEC_TARGET_AUTO, NULL, ""),
+        OK("parses_fit", "strict:fit", NUMA_MODE_STRICT, SPEC_TARGET_FIT, NULL, ""),
+        OK("parses_preferred_fit", "preferred:fit", NUMA_MODE_PREFERRED, SPEC_TARGET_FIT, NULL, ""),
+        OK("parses_interleave_fit", "interleave:fit", NUMA_MODE_INTERLEAVE, SPEC_TARGET_FIT, NULL, ""),
+        OK("parses_restrictive_fit", " restrictive:fit ", NUMA_MODE_RESTRICTIVE, SPEC_TARGET_FIT, NULL, ""),
+        BAD("rejects_fit_with_more", "strict:fit,1", "expected a node number at position 8"),
+        BAD("rejects_fit_as_mode", "fit:1", "unknown mode 'fit'"),
+        BAD("rejects_uppercase_fit", "strict:FIT", "expected a node number at position 8"),
+        BAD("rejects_fit_prefix", "strict:fi", "expected a node number at position 8"),
         OK("parses_mode_alone", "interleave", NUMA_MODE_INTERLEAVE, SPEC_TARGET_NONE, NULL, ""),
         OK("trims_surrounding_whitespace", " \t strict:1 \n", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "1", ""),
         OK("accepts_largest_node", "strict:4095", NUMA_MODE_STRICT, SPEC_TARGET_NODESET, "4095", ""),
@@ -133,6 +141,13 @@ static const struct memnode_case memnode_cases[] = {
         {"memnode_error_position_in_second_entry", "0=strict:0 1=bogus:1", "unknown mode 'bogus'", NULL},
         {"memnode_rejects_trailing_comma", "0=strict:0, 1=strict:1", "expected a node number at position 12", NULL},
         {"memnode_rejects_non_ascii", "0=strict:\xd9\xa1", "U+0661, which is not ASCII, at position 10", NULL},
+        {"memnode_cell_fit", "0=strict:fit", NULL, "0=strict:fit"},
+        {"memnode_fit_beside_a_nodeset", "0=strict:fit 1=interleave:2-3", NULL, "0=strict:fit 1=interleave:2-3/"},
+        {"memnode_every_cell_fit", " preferred:fit ", NULL, "*=preferred:fit"},
+        {"memnode_every_cell_fit_is_fit_only", "strict:0", "expected a guest cell number at position 1", NULL},
+        {"memnode_every_cell_fit_alone", "strict:fit 1=strict:0", "expected a guest cell number at position 1", NULL},
+        {"memnode_every_cell_fit_lowercase", "Strict:fit", "expected a guest cell number at position 1", NULL},
+        {"memnode_cell_fit_with_more", "0=strict:fit,1", "expected a node number at position 10", NULL},
         {"memnode_names_en_dash", "0=strict:0\xe2\x80\x93" "1", "U+2013 EN DASH, which is not ASCII, at position 11; type '-' instead", NULL},
 };
 /* clang-format on */
@@ -194,9 +209,17 @@ static void test_memnode_case(void **state) {
         if (r < 0)
                 fail_msg("'%s' failed: %s", c->input, d.message);
 
+        if (l.every_cell)
+                snprintf(got, sizeof(got), "*=%s:fit", numa_mode_to_string(l.every_spec.mode));
+        assert_true(!l.every_cell || (l.n == 0 && l.every_spec.target == SPEC_TARGET_FIT));
         for (size_t i = 0; i < l.n; i++) {
                 size_t o = strlen(got);
 
+                if (l.items[i].spec.target == SPEC_TARGET_FIT) {
+                        snprintf(got + o, sizeof(got) - o, "%s%u=%s:fit", i ? " " : "", l.items[i].cell,
+                                numa_mode_to_string(l.items[i].spec.mode));
+                        continue;
+                }
                 format(&l.items[i].spec.include, inc, sizeof(inc));
                 format(&l.items[i].spec.exclude, exc, sizeof(exc));
                 snprintf(got + o, sizeof(got) - o, "%s%u=%s:%s/%s", i ? " " : "", l.items[i].cell,
