@@ -14,11 +14,10 @@ fit at most 1.25 times the explicit run on 8 nodes, 1.5 times on 64.
 the same domain XML (fit chose the nodeset the explicit run names); no
 timing is judged.
 """
-import os
-import shutil
 import statistics
 import sys
-import time
+
+from benchlib import parse_args, run_hook
 
 GIB_KIB = 1024 * 1024
 
@@ -68,26 +67,6 @@ DOMAIN = """<?xml version='1.0' encoding='utf-8'?>
 CASES = [("8 nodes", 8, "0-1", 1.25), ("64 nodes", 64, "0-1", 1.5)]
 
 
-def run_once(hook, spec, domxml, copy, caps, err):
-    shutil.copyfile(domxml, copy)
-    with open(err, "wb") as e, open(os.devnull, "wb") as null:
-        t0 = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.dup2(null.fileno(), 1)
-                os.dup2(e.fileno(), 2)
-                os.environ.pop("numa_memnode", None)
-                os.environ["numa"] = spec
-                os.execv(hook, [hook, "--hook-point", "before_vm_start", "--domxml", copy,
-                                "--capabilities", caps])
-            finally:
-                os._exit(127)
-        _, status, ru = os.wait4(pid, 0)
-        wall = (time.monotonic() - t0) * 1e3
-    return os.waitstatus_to_exitcode(status), wall, (ru.ru_utime + ru.ru_stime) * 1e3
-
-
 def measure(hook, workdir, k, nodes, nodeset, runs):
     """Median wall and CPU ms of (explicit, fit), or a string saying what went wrong."""
     domxml, caps = f"{workdir}/fit-{k}.xml", f"{workdir}/fit-{k}-caps.xml"
@@ -101,7 +80,8 @@ def measure(hook, workdir, k, nodes, nodeset, runs):
         outs = []
         for i in ((0, 1) if r % 2 == 0 else (1, 0)):
             copy, err = f"{workdir}/fit-{k}-{i}.xml", f"{workdir}/fit-{k}-{i}.err"
-            status, wall, cpu = run_once(hook, specs[i], domxml, copy, caps, err)
+            status, wall, cpu, _ = run_hook(hook, ["--hook-point", "before_vm_start", "--capabilities", caps],
+                                            {"numa_memnode": None, "numa": specs[i]}, domxml, copy, err)
             if status != 0:
                 return f"'{specs[i]}' exit {status}: {open(err, errors='replace').read().strip()[:300]}"
             samples[i].append((wall, cpu))
@@ -112,20 +92,10 @@ def measure(hook, workdir, k, nodes, nodeset, runs):
 
 
 def main(argv):
-    quick, runs = False, 41
-    while argv and argv[0].startswith("--"):
-        opt = argv.pop(0)
-        if opt == "--quick":
-            quick = True
-        elif opt == "--runs" and argv:
-            runs = int(argv.pop(0))
-    if len(argv) != 2:
-        print("usage: fit.py [--quick] [--runs N] HOOK WORKDIR", file=sys.stderr)
+    args = parse_args(argv, "fit.py", 41)
+    if args is None:
         return 64
-    hook, workdir = argv
-    os.makedirs(workdir, exist_ok=True)
-    if quick:
-        runs = 1
+    quick, runs, hook, workdir = args
 
     results = []
     for k, (name, nodes, nodeset, limit) in enumerate(CASES):

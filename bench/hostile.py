@@ -13,14 +13,15 @@ well under the watchdog's 10 s.
 functional test of the generator and of the hook's answers, with no
 timing judged.
 """
-import os
-import shutil
 import statistics
 import sys
-import time
+
+from benchlib import parse_args, run_hook
 
 CPU_MS_MAX = 2000  # per case, release build; the watchdog ends a run at 10 s
 NODE_ID_MAX = 4095
+# No custom property from the caller's environment; a VM id for the ledger.
+ENV = {"numa": None, "numa_memnode": None, "vmId": "2a1c7d44-3b1e-4f6a-9c8d-0e5f4a3b2c1d"}
 
 
 def caps_xml(cells, pages):
@@ -120,41 +121,11 @@ CASES = [
 ]
 
 
-def run_once(hook, args, domxml, copy, caps, err):
-    shutil.copyfile(domxml, copy)
-    with open(err, "wb") as e, open(os.devnull, "wb") as null:
-        t0 = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.dup2(null.fileno(), 1)
-                os.dup2(e.fileno(), 2)
-                os.environ.pop("numa", None)
-                os.environ.pop("numa_memnode", None)
-                os.environ["vmId"] = "2a1c7d44-3b1e-4f6a-9c8d-0e5f4a3b2c1d"
-                os.execv(hook, [hook, "--domxml", copy, "--capabilities", caps] + args)
-            finally:
-                os._exit(127)
-        _, status, ru = os.wait4(pid, 0)
-        wall = (time.monotonic() - t0) * 1e3
-    return os.waitstatus_to_exitcode(status), wall, (ru.ru_utime + ru.ru_stime) * 1e3, ru.ru_maxrss / 1024
-
-
 def main(argv):
-    quick, runs = False, 5
-    while argv and argv[0].startswith("--"):
-        opt = argv.pop(0)
-        if opt == "--quick":
-            quick = True
-        elif opt == "--runs" and argv:
-            runs = int(argv.pop(0))
-    if len(argv) != 2:
-        print("usage: hostile.py [--quick] [--runs N] HOOK WORKDIR", file=sys.stderr)
+    args = parse_args(argv, "hostile.py", 5)
+    if args is None:
         return 64
-    hook, workdir = argv
-    os.makedirs(workdir, exist_ok=True)
-    if quick:
-        runs = 1
+    quick, runs, hook, workdir = args
 
     results, failed = [], 0
     for k, (name, gen, want_status, want_text) in enumerate(CASES):
@@ -167,7 +138,7 @@ def main(argv):
             f.write(caps)
         samples = []
         for _ in range(runs):
-            status, wall, cpu, rss = run_once(hook, args, domxml, copy, capsxml, err)
+            status, wall, cpu, rss = run_hook(hook, args + ["--capabilities", capsxml], ENV, domxml, copy, err)
             with open(err, errors="replace") as f:
                 text = f.read()
             if status != want_status or (want_text and want_text not in text):
