@@ -121,6 +121,7 @@ cases=(
 "fit-memnode-without-cells-refused|libvirt.xml|caps-8node-fit.xml|numa_memnode=strict:fit|2|same|numa: numa_memnode 'strict:fit': the domain has no guest NUMA cells (<cpu><numa><cell>)"
 "fit-existing-same-noop|existing-numatune.xml|caps-2node.xml|numa=strict:fit|0|same|<memory mode='strict' nodeset='0'/> from 'strict:fit' is already in the domain XML"
 "fit-existing-other-mode-refused|existing-numatune.xml|caps-2node.xml|numa=interleave:fit|2|same|already has <memory mode='strict' nodeset='0'/>"
+"fit-existing-same-mode-too-big-refused|existing-numatune-big.xml|caps-2node.xml|numa=strict:fit|2|same|numa: 'strict:fit': domain XML already has <memory mode='strict' nodeset='0'/> in <numatune>, which differs from <memory mode='strict' nodeset='0-1'/>; not replacing it"
 )
 
 for row in "${cases[@]}"; do
