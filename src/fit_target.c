@@ -66,12 +66,14 @@ static uint64_t node_offer(struct host *h, const struct hugepage_pool *pool, uns
         return !p ? 0 : pool->has_free ? p->free : p->total;
 }
 
-/* Each node of the host as fit.c sees it, in nodes (one per topology node). Returns 0 or a negative errno. */
+/*
+ * Each node of the host as fit.c sees it, in nodes (one per topology
+ * node), but for its tier (fill_tiers()). Returns 0 or a negative errno.
+ */
 static int fill_nodes(struct host *h, const struct claims *c, const struct fit_request *req,
         const struct fit_state *st, struct fit_node *nodes, struct diag *d) {
         _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
         struct nodeset pinned_nodes;
-        bool warned = false;
         int r;
 
         if (req->page_kib != 0) {
@@ -93,11 +95,20 @@ static int fill_nodes(struct host *h, const struct claims *c, const struct fit_r
                 n->taken = req->cell != BINDING_VM && nodeset_contains(&st->taken, id);
                 if (!n->has_memory)
                         continue;
-                n->tier = node_tier(h, req, id, &warned, d);
                 held = claims_on(c, id, req->page_kib, NULL) + used_on(st, id, req->page_kib);
                 n->offer = claims_offer(node_offer(h, req->page_kib ? &pool : NULL, id), held);
         }
         return 0;
+}
+
+/* Each node's memory tier, which only a choice needs. */
+static void fill_tiers(
+        struct host *h, const struct fit_request *req, struct fit_node *nodes, struct diag *d) {
+        bool warned = false;
+
+        for (size_t i = 0; i < h->topo.n_nodes; i++)
+                if (nodes[i].has_memory)
+                        nodes[i].tier = node_tier(h, req, nodes[i].id, &warned, d);
 }
 
 /* The distances between the nodes, [i * n + j]; 0 where they are not known. NULL when memory runs out. */
@@ -192,23 +203,24 @@ static void explain(const struct host *h, const struct fit_request *req, const s
 }
 
 /*
- * What a guest cell's choice takes, for the cells that choose after it.
+ * What a guest cell's nodes take, for the cells that choose after it:
+ * fit's choice, or nodes written out (fit_target_note()).
  * The VM's <memory> records nothing: its size is all the cells' memory,
  * which the cells with their own <memnode> place themselves. Returns 0 or
  * -ENOMEM.
  */
 static int record(const struct host *h, const struct fit_request *req, const struct fit_node *nodes,
-        const struct fit_choice *ch, uint64_t need, struct fit_state *st) {
+        const struct nodeset *chosen, bool spread, uint64_t need, struct fit_state *st) {
         uint64_t left = need;
 
         if (req->cell == BINDING_VM)
                 return 0;
-        nodeset_union(&st->taken, &ch->nodes);
-        for (size_t i = 0; i < h->topo.n_nodes && left > 0 && ch->verdict != FIT_SPREAD; i++) {
+        nodeset_union(&st->taken, chosen);
+        for (size_t i = 0; i < h->topo.n_nodes && left > 0 && !spread; i++) {
                 struct fit_used *u;
                 uint64_t share;
 
-                if (!nodeset_contains(&ch->nodes, nodes[i].id))
+                if (!nodeset_contains(chosen, nodes[i].id))
                         continue;
                 share = nodes[i].offer < left ? nodes[i].offer : left;
                 left -= share;
@@ -239,6 +251,7 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         r = fill_nodes(h, c, req, st, nodes, d);
         if (r < 0)
                 return r;
+        fill_tiers(h, req, nodes, d);
         if (host_offers_are_totals(h) && !st->warned_totals) {
                 diag_warn(d, "%s: the capabilities XML gives no free memory; fit chose by each node's total",
                         req->spec->subject);
@@ -255,8 +268,25 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         if (ch.verdict == FIT_NONE)
                 return refuse(h, req, nodes, need, d);
         explain(h, req, nodes, &ch, need, why, why_size, d);
-        if (record(h, req, nodes, &ch, need, st) < 0)
+        if (record(h, req, nodes, &ch.nodes, ch.verdict == FIT_SPREAD, need, st) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
         *ret = (struct binding){.cell = req->cell, .mode = req->spec->mode, .nodes = ch.nodes};
+        return 0;
+}
+
+int fit_target_note(struct host *h, const struct claims *c, const struct fit_request *req,
+        const struct binding *b, struct fit_state *st, struct diag *d) {
+        _cleanup_free_ struct fit_node *nodes = calloc(h->topo.n_nodes + 1, sizeof(*nodes));
+        uint64_t need = req->page_kib ? hugepages_needed(req->bytes, req->page_kib) : req->bytes;
+        int r;
+
+        if (!nodes)
+                return diag_error(d, -ENOMEM, "out of memory");
+        r = fill_nodes(h, c, req, st, nodes, d);
+        if (r < 0)
+                return r;
+        /* As for a choice of fit's: interleave spreads its memory, so it takes the nodes but no amount. */
+        if (record(h, req, nodes, &b->nodes, b->mode == NUMA_MODE_INTERLEAVE, need, st) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
         return 0;
 }

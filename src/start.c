@@ -198,7 +198,10 @@ static int expand_every_cell(struct run *r, struct start *s) {
 /*
  * The order the items are resolved in: nodesets first, as given, then the
  * fit cells in cell id order, so that each fit cell sees what the earlier
- * ones chose.
+ * ones chose. Every cell with a nodeset counts for every fit cell, also
+ * one with a higher cell id: its memory is on its nodes whatever the
+ * order, and a fit cell that ignored it could share a node that cannot
+ * hold both.
  */
 static size_t *resolve_order(const struct memnode_list *l) {
         size_t *order = calloc(l->n + 1, sizeof(*order));
@@ -227,6 +230,7 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
         const struct memnode_list *memnodes = &s->memnodes;
         _cleanup_free_ struct binding *mb = NULL;
         _cleanup_free_ size_t *order = NULL;
+        bool has_fit;
         int k;
 
         k = expand_every_cell(r, s);
@@ -236,6 +240,8 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
         order = resolve_order(memnodes);
         if (!mb || !order)
                 return diag_error(r->d, -ENOMEM, "out of memory");
+        /* The fit cells come last: the last item tells whether there are any. */
+        has_fit = memnodes->n > 0 && memnodes->items[order[memnodes->n - 1]].spec.target == SPEC_TARGET_FIT;
         for (size_t o = 0; o < memnodes->n; o++) {
                 size_t i = order[o];
                 const struct memnode_spec *m = &memnodes->items[i];
@@ -246,6 +252,9 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
                 if (k < 0)
                         return k;
                 k = resolve_target(r, s, &m->spec, m->cell, &cell, &mb[i]);
+                /* A cell with a nodeset takes its nodes' memory from the fit cells after it. */
+                if (k >= 0 && has_fit && m->spec.target != SPEC_TARGET_FIT)
+                        k = fit_domain_note(r, &m->spec, m->cell, &cell, &mb[i], &s->fit);
                 if (k < 0)
                         return k;
                 nodeset_union(used, &mb[i].nodes);

@@ -15,6 +15,8 @@ struct spread_case {
         uint64_t node_gib[NODES_MAX]; /* node i's total (another host's document: totals are the offers) */
         uint64_t cell_gib[CELLS_MAX]; /* the cells' memory, in cell order; 0 ends the list */
         const char *want;             /* each cell's nodes, blank-separated; "!" for a refusal */
+        const char *noted;            /* a cell bound to these nodes written out, before the fit cells */
+        uint64_t noted_gib;           /* its memory */
 };
 
 /* clang-format off */
@@ -25,6 +27,10 @@ static const struct spread_case cases[] = {
         {"back_to_a_taken_node_with_room", {64, 8, 0, 0}, {8, 8, 8}, "0 1 0"},
         {"untaken_node_too_small_is_passed_over", {64, 4, 0, 0}, {8, 8}, "0 0"},
         {"what_earlier_cells_took_is_not_offered", {10, 10, 0, 0}, {8, 8, 8}, "0 1 !"},
+        {"a_cell_written_out_takes_its_node", {16, 64, 32, 32}, {8}, "2", "1", 8},
+        {"a_cell_written_out_uses_up_its_node", {16, 16, 0, 0}, {10, 10}, "1 0-1", "0", 8},
+        {"a_cell_written_out_fills_its_nodes_in_order", {16, 16, 0, 0}, {12}, "1", "0-1", 20},
+        {"a_cell_written_out_leaves_too_little", {10, 10, 0, 0}, {8, 8}, "1 !", "0", 8},
 };
 /* clang-format on */
 
@@ -47,6 +53,18 @@ static void test_spread_case(void **state) {
         fake_host(c, &h);
         nodeset_clear(&none);
         diag_init(&d);
+        if (c->noted) {
+                struct fit_request req = {.spec = &spec,
+                        .cell = CELLS_MAX,
+                        .label = "the cell's memory",
+                        .bytes = c->noted_gib * GIB,
+                        .pinned_cpus = &none,
+                        .pci_nodes = &none};
+                struct binding b = {.cell = CELLS_MAX, .mode = NUMA_MODE_STRICT};
+
+                assert_int_equal(nodeset_parse_libvirt(c->noted, &b.nodes), 0);
+                assert_int_equal(fit_target_note(&h, NULL, &req, &b, &st, &d), 0);
+        }
         for (unsigned cell = 0; cell < CELLS_MAX && c->cell_gib[cell]; cell++) {
                 struct fit_request req = {.spec = &spec,
                         .cell = cell,
