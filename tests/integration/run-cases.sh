@@ -113,7 +113,7 @@ cases=(
 "fit-strict-nearest-set|fit-unpinned.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4,7'/> from 'strict:fit': no node holds 150 GiB alone; nodes 4,7 offer 176 GiB together, the fewest nodes nearest to each other"
 "fit-interleave-skips-memoryless|fit-unpinned.xml|caps-8node-fit.xml|numa=interleave:fit|0|golden|nodeset='0-5,7'/> from 'interleave:fit': interleaved over every node with memory in the fastest tier"
 "fit-preferred-spills|fit-unpinned.xml|caps-8node-fit.xml|numa=preferred:fit|0|golden|numa: warning: 'preferred:fit': no node offers all of the VM's memory (150 GiB); preferred takes node 7, and the rest will spill over to other nodes"
-"fit-refused|big-vm.xml|caps-small.xml|numa=strict:fit|2|same|numa: 'strict:fit': no node of @HOST@, nor any set of them, can hold the VM's memory (4 GiB); nodes offer: 0: 1 GiB, 1: 1 GiB"
+"fit-refused|big-vm.xml|caps-small.xml|numa=strict:fit|2|same|numa: 'strict:fit': no node of @HOST@, nor any set of them, can hold the VM's memory (4 GiB); nodes offer: 0-1: 1 GiB each"
 "fit-hugepages|fit-hugepages.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4'/> from 'strict:fit': node 4 offers 4096 pages of 2 MiB (most of all nodes; those of the pinned CPUs 8-11 cannot hold it)"
 "fit-memnode-every-cell-spread|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|cell 0: node 7 offers 128 GiB (most of the nodes no earlier guest cell took); cell 1: node 1 offers 64 GiB"
 "fit-memnode-pinned-cells|fit-vnuma-pinned.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='0'/> <memnode cellid='1' mode='strict' nodeset='5'/>"
