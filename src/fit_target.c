@@ -129,7 +129,7 @@ static unsigned *distances(struct host *h) {
 }
 
 /*
- * One item of the refusal's list: a node's offer, or what other VMs
+ * One item of the refusal's list: a node's offer, and what other VMs
  * starting now claim of it ("10 GiB (22 GiB before claims, of which 12 GiB
  * is claimed by a VM starting now (uuid ...))"). Returns whether claims
  * are named, which keeps the node out of a group.
