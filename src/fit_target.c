@@ -333,7 +333,8 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         explain(h, req, nodes, &ch, need, why, why_size, d);
         if (record(h, req, nodes, &ch.nodes, ch.verdict == FIT_SPREAD, need, st) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
-        *ret = (struct binding){.cell = req->cell, .mode = req->spec->mode, .nodes = ch.nodes};
+        *ret = (struct binding){
+                .cell = req->cell, .mode = req->spec->mode, .nodes = ch.nodes, .fit_chosen = true};
         return 0;
 }
 

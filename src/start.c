@@ -154,7 +154,11 @@ static int resolve_target(struct run *r, struct start *s, const struct numa_spec
         /* fit judged the offers already (MemFree + Inactive(file)); interleave's are only warnings, as
          * before. */
         judged.fit_judged = spec->mode != NUMA_MODE_INTERLEAVE;
-        return resolve_on_host(r, &plain, cell, &judged, ret);
+        k = resolve_on_host(r, &plain, cell, &judged, ret);
+        /* An existing binding fit kept is no choice of fit's: the tier check still judges it. */
+        if (k >= 0)
+                ret->fit_chosen = chosen.fit_chosen;
+        return k;
 }
 
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */

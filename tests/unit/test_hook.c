@@ -673,6 +673,89 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         unit_remove_tree(root);
 }
 
+/*
+ * Memory tiers through the whole run, on a fake sysfs tree: node 0 (tier 4)
+ * offers 256 MiB, node 1 (tier 22, slower) 1.5 GiB; the VM has 1 GiB, the
+ * small one 128 MiB. Each run gives exactly one warning or none.
+ */
+struct tier_case {
+        const char *name;
+        const char *spec;
+        bool small;
+        const char *info;    /* part of the success line */
+        const char *warning; /* the whole one warning, NULL: none */
+};
+
+/* clang-format off */
+static const struct tier_case tier_cases[] = {
+        {"fit_forced_into_a_slower_tier_warns_once", "strict:fit", false,
+                "set <memory mode='strict' nodeset='1'/> from 'strict:fit': node 1 offers 1.5 GiB",
+                "'strict:fit': the fastest memory tier of this host cannot hold the VM's memory (1 GiB); chose "
+                "node 1, in tier 22"},
+        {"preferred_fit_forced_into_a_slower_tier_warns_once", "preferred:fit", false,
+                "set <memory mode='preferred' nodeset='1'/> from 'preferred:fit'",
+                "'preferred:fit': the fastest memory tier of this host cannot hold the VM's memory (1 GiB); "
+                "chose node 1, in tier 22"},
+        {"explicit_binding_to_the_slower_tier_warns_once", "strict:1", false,
+                "set <memory mode='strict' nodeset='1'/> from 'strict:1'",
+                "'strict:1': node 1 is in memory tier 22, slower than tier 4 (node 0) where this host has memory"},
+        {"fit_in_the_fastest_tier_does_not_warn", "strict:fit", true,
+                "set <memory mode='strict' nodeset='0'/> from 'strict:fit': node 0 offers 256 MiB", NULL},
+};
+/* clang-format on */
+
+static void test_tier_case(void **state) {
+        const struct tier_case *c = *state;
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", path[512], meminfo[512];
+        const char *doc = c->small ? "<domain><memory unit='MiB'>128</memory><vcpu>1</vcpu></domain>"
+                                   : "<domain><memory unit='GiB'>1</memory><vcpu>1</vcpu></domain>";
+        struct hook_request req = {.spec = c->spec, .cgroup_root = cgroup_root, .run_dir = run_dir};
+        struct bitmask *saved = numa_nodes_ptr;
+        struct hook_result res = {0};
+        struct diag d;
+        int fd, r;
+
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+        unit_write_file(root, "devices/system/node/node0/meminfo",
+                "Node 0 MemFree:  196608 kB\nNode 0 Inactive(file):  65536 kB\n");
+        unit_write_file(root, "devices/system/node/node1/meminfo",
+                "Node 1 MemFree:  1048576 kB\nNode 1 Inactive(file):  524288 kB\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", "0\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier22/nodelist", "1\n");
+        snprintf(path, sizeof(path), "%s/dom.xml", dir);
+        snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t) strlen(doc));
+        close(fd);
+        req.domxml_path = path;
+        req.sysfs_root = root;
+        req.meminfo_path = meminfo;
+
+        will_return(__wrap_numa_available, 0);
+        will_return(__wrap_numa_max_node, 1);
+        numa_bitmask_clearall(fake_nodes);
+        numa_bitmask_setbit(fake_nodes, 0);
+        numa_bitmask_setbit(fake_nodes, 1);
+        numa_nodes_ptr = fake_nodes;
+        diag_init(&d);
+        r = hook_run(&req, &res, &d);
+        numa_nodes_ptr = saved;
+        unlink(path);
+        unit_remove_tree(root);
+        if (r < 0)
+                fail_msg("run failed: %s", d.message);
+        assert_contains(res.info, c->info);
+        hook_result_done(&res);
+        if (!c->warning && d.n_warnings != 0)
+                fail_msg("unexpected warning \"%s\"", d.warnings[0]);
+        if (c->warning && d.n_warnings != 1)
+                fail_msg("%zu warnings, expected one: \"%s\"", d.n_warnings, c->warning);
+        if (c->warning)
+                assert_string_equal(d.warnings[0], c->warning);
+}
+
 /* ---- hostile sizes: every lookup by guest cell, binding and page size must be O(1) or cached ---- */
 
 /* A growing document for the tests below. */
@@ -848,6 +931,7 @@ int main(void) {
 
         UNIT_TABLE(&suite, cases, test_hook_case);
         UNIT_TABLE(&suite, point_cases, test_point_case);
+        UNIT_TABLE(&suite, tier_cases, test_tier_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_refuses_unreadable_node_memory);
         UNIT_TEST(&suite, test_hook_checks_machine_slice_on_this_host_only);
