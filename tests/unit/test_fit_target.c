@@ -175,20 +175,26 @@ static void open_claims(struct claims *c, const char *text) {
         c->ledger.now = 10000;
 }
 
+static const struct numa_spec strict_fit = {
+        .mode = NUMA_MODE_STRICT, .target = SPEC_TARGET_FIT, .subject = "'strict:fit'"};
+static const struct nodeset no_nodes; /* zeroed: empty */
+
+/* 'strict:fit' for an unpinned VM of gib GiB without PCI devices. */
+static struct fit_request vm_request(uint64_t gib) {
+        return (struct fit_request){.spec = &strict_fit,
+                .cell = BINDING_VM,
+                .label = "the VM's memory",
+                .bytes = gib * GIB,
+                .pinned_cpus = &no_nodes,
+                .pci_nodes = &no_nodes};
+}
+
 static void test_refusal_case(void **state) {
         const struct refusal_case *c = *state;
         _cleanup_(host_done) struct host h = {0};
         _cleanup_(fit_state_done) struct fit_state st = {0};
         _cleanup_(claims_done) struct claims claims = {0};
-        struct numa_spec spec = {
-                .mode = NUMA_MODE_STRICT, .target = SPEC_TARGET_FIT, .subject = "'strict:fit'"};
-        struct nodeset none;
-        struct fit_request req = {.spec = &spec,
-                .cell = BINDING_VM,
-                .label = "the VM's memory",
-                .bytes = c->vm_gib * GIB,
-                .pinned_cpus = &none,
-                .pci_nodes = &none};
+        struct fit_request req = vm_request(c->vm_gib);
         char why[DIAG_LINE_MAX];
         struct binding b;
         struct diag d;
@@ -201,7 +207,6 @@ static void test_refusal_case(void **state) {
                         0);
         if (c->ledger)
                 open_claims(&claims, c->ledger);
-        nodeset_clear(&none);
         diag_init(&d);
         assert_int_equal(fit_target_resolve(&h, &claims, &req, &st, &b, why, sizeof(why), &d), -EINVAL);
         len = strlen(d.message);
@@ -218,15 +223,7 @@ static void test_fit_subtracts_claims(void **state) {
         _cleanup_(host_done) struct host h = {0};
         _cleanup_(fit_state_done) struct fit_state st = {0};
         _cleanup_(claims_done) struct claims claims = {0};
-        struct numa_spec spec = {
-                .mode = NUMA_MODE_STRICT, .target = SPEC_TARGET_FIT, .subject = "'strict:fit'"};
-        struct nodeset none;
-        struct fit_request req = {.spec = &spec,
-                .cell = BINDING_VM,
-                .label = "the VM's memory",
-                .bytes = 20 * GIB,
-                .pinned_cpus = &none,
-                .pci_nodes = &none};
+        struct fit_request req = vm_request(20);
         _cleanup_free_ char *set = NULL;
         char why[DIAG_LINE_MAX];
         struct binding b;
@@ -235,7 +232,6 @@ static void test_fit_subtracts_claims(void **state) {
         (void) state;
         assert_int_equal(topology_add_node(&h.topo, 0, 22 * GIB, 0, NULL), 0);
         assert_int_equal(topology_add_node(&h.topo, 1, 16 * GIB, 0, NULL), 0);
-        nodeset_clear(&none);
         diag_init(&d);
         assert_int_equal(fit_target_resolve(&h, &claims, &req, &st, &b, why, sizeof(why), &d), 0);
         assert_int_equal(nodeset_format(&b.nodes, &set), 0);

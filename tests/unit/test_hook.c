@@ -549,9 +549,12 @@ static void test_hook_checks_machine_slice_on_this_host_only(void **state) {
         unit_remove_tree(root);
 }
 
-/* A huge-page VM through the whole run, on a fake sysfs tree: node 0 has 9 free 1 GiB pages, node 1 has 1. */
-static int run_hugepages(const char *root, enum hook_point point, const char *spec, const char *memnodes,
-        const char *doc, struct diag *d) {
+/*
+ * The whole run at point on a fake sysfs tree (libnuma gives nodes 0-1),
+ * its success line in info (DIAG_LINE_MAX) when given.
+ */
+static int run_sysfs(const char *root, char *info, enum hook_point point, const char *spec,
+        const char *memnodes, const char *doc, struct diag *d) {
         struct bitmask *saved = numa_nodes_ptr;
         char path[512], meminfo[512];
         struct hook_request req = {.spec = spec,
@@ -582,6 +585,8 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
         diag_init(d);
         r = hook_run(&req, &res, d);
         numa_nodes_ptr = saved;
+        if (info)
+                memcpy(info, res.info, sizeof(res.info));
         hook_result_done(&res);
 
         if (r < 0) {
@@ -599,6 +604,7 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
         "</hugepages></memoryBacking><vcpu>1</vcpu>" numatune "<cpu><numa><cell id='0' cpus='0' "            \
         "memory='1536' unit='MiB'/></numa></cpu></domain>"
 
+/* A huge-page VM through the whole run: node 0 has 9 free 1 GiB pages, node 1 has 1. */
 static void test_hook_checks_hugepages_at_both_points(void **state) {
         char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
         struct diag d;
@@ -619,20 +625,20 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
                 }
 
         /* 1.5 GiB is more than the 1 GiB MemFree of node 0, but huge pages do not come from there. */
-        assert_int_equal(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d), 0);
+        assert_int_equal(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d), 0);
         assert_int_equal(d.n_warnings, 0);
 
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:1", NULL, HUGE_DOC(""), &d) < 0);
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:1", NULL, HUGE_DOC(""), &d) < 0);
         assert_string_equal(d.message,
                 "'strict:1': needs 2 free 1 GiB pages on node 1, which has 1 (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind "
                 "elsewhere");
 
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
         /* A cell without id is cell 0 to libvirt, and so to the huge page check. */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
                             "<domain><memory unit='MiB'>1536</memory><memoryBacking><hugepages><page "
                             "size='1048576'/></hugepages></memoryBacking><vcpu>1</vcpu><cpu><numa><cell "
                             "cpus='0' memory='1536' unit='MiB'/></numa></cpu></domain>",
@@ -640,21 +646,21 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
         /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
                             HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
                             &d) < 0);
         assert_contains(d.message, "existing <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 "
                                    "GiB pages on node 1");
 
         /* At the destination the incoming <memory> is held to the same rule... */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                             HUGE_DOC("<numatune><memory mode='strict' nodeset='1'/></numatune>"), &d) < 0);
         assert_contains(d.message,
                 "incoming <memory mode='strict' nodeset='1'/>: needs 2 free 1 GiB pages on node 1");
 
         /* ...and a <memnode>'s shortfall is a warning there, as its other checks are. */
         assert_int_equal(
-                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                         HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"), &d),
                 0);
         assert_int_equal(d.n_warnings, 1);
@@ -663,7 +669,7 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
 
         /* The same <memnode> with cellid=' 0', which libvirt reads as 0. */
         assert_int_equal(
-                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                         HUGE_DOC("<numatune><memnode cellid=' 0' mode='strict' nodeset='1'/></numatune>"),
                         &d),
                 0);
@@ -706,14 +712,11 @@ static const struct tier_case tier_cases[] = {
 
 static void test_tier_case(void **state) {
         const struct tier_case *c = *state;
-        char root[] = "/tmp/test-hook-sysfs-XXXXXX", path[512], meminfo[512];
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", info[DIAG_LINE_MAX];
         const char *doc = c->small ? "<domain><memory unit='MiB'>128</memory><vcpu>1</vcpu></domain>"
                                    : "<domain><memory unit='GiB'>1</memory><vcpu>1</vcpu></domain>";
-        struct hook_request req = {.spec = c->spec, .cgroup_root = cgroup_root, .run_dir = run_dir};
-        struct bitmask *saved = numa_nodes_ptr;
-        struct hook_result res = {0};
         struct diag d;
-        int fd, r;
+        int r;
 
         assert_non_null(mkdtemp(root));
         unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
@@ -723,31 +726,11 @@ static void test_tier_case(void **state) {
                 "Node 1 MemFree:  1048576 kB\nNode 1 Inactive(file):  524288 kB\n");
         unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", "0\n");
         unit_write_file(root, "devices/virtual/memory_tiering/memory_tier22/nodelist", "1\n");
-        snprintf(path, sizeof(path), "%s/dom.xml", dir);
-        snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t) strlen(doc));
-        close(fd);
-        req.domxml_path = path;
-        req.sysfs_root = root;
-        req.meminfo_path = meminfo;
-
-        will_return(__wrap_numa_available, 0);
-        will_return(__wrap_numa_max_node, 1);
-        numa_bitmask_clearall(fake_nodes);
-        numa_bitmask_setbit(fake_nodes, 0);
-        numa_bitmask_setbit(fake_nodes, 1);
-        numa_nodes_ptr = fake_nodes;
-        diag_init(&d);
-        r = hook_run(&req, &res, &d);
-        numa_nodes_ptr = saved;
-        unlink(path);
+        r = run_sysfs(root, info, HOOK_BEFORE_VM_START, c->spec, NULL, doc, &d);
         unit_remove_tree(root);
         if (r < 0)
                 fail_msg("run failed: %s", d.message);
-        assert_contains(res.info, c->info);
-        hook_result_done(&res);
+        assert_contains(info, c->info);
         if (!c->warning && d.n_warnings != 0)
                 fail_msg("unexpected warning \"%s\"", d.warnings[0]);
         if (c->warning && d.n_warnings != 1)
