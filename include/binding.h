@@ -21,6 +21,7 @@ struct binding {
         enum numa_mode mode;
         bool placement_auto;  /* numad picks the nodes (the VM's only); nothing to check against */
         struct nodeset nodes; /* empty when placement_auto */
+        bool fit_chosen;      /* fit chose the nodes, and warned itself if it had to take a slower tier */
 };
 
 /* An element's mode attribute with libvirt's default (strict); _NUMA_MODE_INVALID when unknown. */

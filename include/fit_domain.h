@@ -20,3 +20,12 @@
  */
 int fit_domain_resolve(struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm,
         struct fit_state *st, struct binding *ret, char *why, size_t why_size);
+
+/*
+ * A guest cell bound to nodes written out (b, resolved from spec) noted in
+ * st for the fit cells that choose after it (fit_target_note()): its nodes
+ * are taken and its memory, in its page size, is no longer offered there.
+ * Returns 0 or a negative errno with r->d filled.
+ */
+int fit_domain_note(struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm,
+        const struct binding *b, struct fit_state *st);

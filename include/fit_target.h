@@ -52,3 +52,13 @@ struct fit_request {
  */
 int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_request *req,
         struct fit_state *st, struct binding *ret, char *why, size_t why_size, struct diag *d);
+
+/*
+ * Notes a guest cell bound to nodes written out (b, with its memory and
+ * page size in req) in st, as if fit had chosen them: its nodes are taken,
+ * and its memory, spread over them in ascending order by what each offers,
+ * is no longer offered to the fit cells that choose after it. Returns 0
+ * or a negative errno, d filled.
+ */
+int fit_target_note(struct host *h, const struct claims *c, const struct fit_request *req,
+        const struct binding *b, struct fit_state *st, struct diag *d);

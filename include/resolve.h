@@ -18,7 +18,9 @@ struct vm_facts {
         const char *memory_label;    /* "the VM's memory" when NULL; "guest cell 1's memory" for a memnode */
         bool hugepages;              /* backed by huge pages, which MemFree does not count */
         const struct claims *claims; /* other VMs' claims on free memory; NULL: none */
-        bool fit_judged;             /* fit chose the nodes by what they offer: no free-memory warning */
+        /* fit chose the nodes by what they offer: no free-memory warning, nor one that a preferred node
+         * is too small (fit warned of the spill) */
+        bool fit_judged;
 };
 
 /*

@@ -11,7 +11,8 @@
  * automatic placement has no nodes) whose nodes with memory all lie in a
  * slower memory tier than the fastest one where the host has memory: far
  * memory (CXL, HMAT's slow nodes) bound on purpose is fine, by accident it
- * costs the VM its speed. Never an error, at any hook point: libvirt
+ * costs the VM its speed. None for a binding fit chose (fit_chosen): fit
+ * warns itself when it must take a slower tier. Never an error, at any hook point: libvirt
  * applies the binding as it is, so the admin learns of it either way. The
  * tiers are read only when a binding leaves out some node, so they can
  * matter; tiers the kernel does not give (another host, a kernel before

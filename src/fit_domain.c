@@ -106,3 +106,25 @@ int fit_domain_resolve(struct run *r, const struct numa_spec *spec, long cell, c
         locality_pci_nodes(&r->facts.placement, &r->host, &pci);
         return fit_target_resolve(&r->host, &r->claims, &req, st, ret, why, why_size, r->d);
 }
+
+int fit_domain_note(struct run *r, const struct numa_spec *spec, long cell, const struct vm_facts *vm,
+        const struct binding *b, struct fit_state *st) {
+        struct nodeset none;
+        struct fit_request req = {
+                .spec = spec,
+                .cell = cell,
+                .label = vm->memory_label ? vm->memory_label : "the VM's memory",
+                .bytes = vm->has_memory ? vm->memory : 0,
+                .pinned_cpus = &none,
+                .pci_nodes = &none,
+        };
+        int k;
+
+        nodeset_clear(&none);
+        if (b->placement_auto)
+                return 0;
+        k = page_size(r, spec, cell, &req.page_kib);
+        if (k < 0)
+                return k;
+        return fit_target_note(&r->host, &r->claims, &req, b, st, r->d);
+}

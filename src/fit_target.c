@@ -66,12 +66,16 @@ static uint64_t node_offer(struct host *h, const struct hugepage_pool *pool, uns
         return !p ? 0 : pool->has_free ? p->free : p->total;
 }
 
-/* Each node of the host as fit.c sees it, in nodes (one per topology node). Returns 0 or a negative errno. */
+/*
+ * Each node of the host as fit.c sees it, in nodes (one per topology
+ * node), but for its tier (fill_tiers()); in unclaimed (when not NULL)
+ * what each offers before other VMs' claims, for the refusal. Returns 0
+ * or a negative errno.
+ */
 static int fill_nodes(struct host *h, const struct claims *c, const struct fit_request *req,
-        const struct fit_state *st, struct fit_node *nodes, struct diag *d) {
+        const struct fit_state *st, struct fit_node *nodes, uint64_t *unclaimed, struct diag *d) {
         _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
         struct nodeset pinned_nodes;
-        bool warned = false;
         int r;
 
         if (req->page_kib != 0) {
@@ -84,7 +88,7 @@ static int fill_nodes(struct host *h, const struct claims *c, const struct fit_r
         for (size_t i = 0; i < h->topo.n_nodes; i++) {
                 unsigned id = h->topo.nodes[i].id;
                 struct fit_node *n = &nodes[i];
-                uint64_t held;
+                uint64_t mine;
 
                 *n = (struct fit_node){.id = id, .has_memory = nodeset_contains(&h->topo.with_memory, id)};
                 n->locality = nodeset_contains(&pinned_nodes, id)    ? FIT_LOCAL_CPUS
@@ -93,11 +97,23 @@ static int fill_nodes(struct host *h, const struct claims *c, const struct fit_r
                 n->taken = req->cell != BINDING_VM && nodeset_contains(&st->taken, id);
                 if (!n->has_memory)
                         continue;
-                n->tier = node_tier(h, req, id, &warned, d);
-                held = claims_on(c, id, req->page_kib, NULL) + used_on(st, id, req->page_kib);
-                n->offer = claims_offer(node_offer(h, req->page_kib ? &pool : NULL, id), held);
+                mine = claims_offer(
+                        node_offer(h, req->page_kib ? &pool : NULL, id), used_on(st, id, req->page_kib));
+                n->offer = claims_offer(mine, claims_on(c, id, req->page_kib, NULL));
+                if (unclaimed)
+                        unclaimed[i] = mine;
         }
         return 0;
+}
+
+/* Each node's memory tier, which only a choice needs. */
+static void fill_tiers(
+        struct host *h, const struct fit_request *req, struct fit_node *nodes, struct diag *d) {
+        bool warned = false;
+
+        for (size_t i = 0; i < h->topo.n_nodes; i++)
+                if (nodes[i].has_memory)
+                        nodes[i].tier = node_tier(h, req, nodes[i].id, &warned, d);
 }
 
 /* The distances between the nodes, [i * n + j]; 0 where they are not known. NULL when memory runs out. */
@@ -112,28 +128,85 @@ static unsigned *distances(struct host *h) {
         return m;
 }
 
-/* The refusal: the need and what each node offers, in one line. */
-static int refuse(const struct host *h, const struct fit_request *req, const struct fit_node *nodes,
-        uint64_t need, struct diag *d) {
-        char list[DIAG_LINE_MAX], amount[64];
-        size_t len = 0;
+/*
+ * One item of the refusal's list: a node's offer, and what other VMs
+ * starting now claim of it ("10 GiB (22 GiB before claims, of which 12 GiB
+ * is claimed by a VM starting now (uuid ...))"). Returns whether claims
+ * are named, which keeps the node out of a group.
+ */
+static bool offer_text(const struct claims *c, const struct fit_request *req, const struct fit_node *n,
+        uint64_t unclaimed, char *buf, size_t size) {
+        char amount[64], before[64], claimed[DIAG_LINE_MAX / 2];
+        struct nodeset one;
+
+        if (!n->has_memory) {
+                snprintf(buf, size, "none (no memory)");
+                return false;
+        }
+        nodeset_clear(&one);
+        nodeset_add(&one, n->id);
+        fmt_amount(req, n->offer, amount, sizeof(amount));
+        if (claims_describe(c, &one, req->page_kib, claimed, sizeof(claimed)) == 0) {
+                snprintf(buf, size, "%s", amount);
+                return false;
+        }
+        snprintf(buf, size, "%s (%s before claims%s)", amount,
+                fmt_amount(req, unclaimed, before, sizeof(before)), claimed);
+        return true;
+}
+
+/*
+ * What each node offers, for the refusal, in at most room bytes: nodes
+ * with consecutive ids that offer the same, and no claim to name, are one
+ * item ("0-63: 16 GiB each"); items that do not fit are left out for a
+ * final ", ..." rather than cut mid-word.
+ */
+static void offers_list(const struct host *h, const struct claims *c, const struct fit_request *req,
+        const struct fit_node *nodes, const uint64_t *unclaimed, char *list, size_t room) {
+        static const char more[] = ", ...";
+        size_t len = 0, n = h->topo.n_nodes;
 
         list[0] = '\0';
-        for (size_t i = 0; i < h->topo.n_nodes && len < sizeof(list); i++) {
-                const char *what = nodes[i].has_memory
-                                           ? fmt_amount(req, nodes[i].offer, amount, sizeof(amount))
-                                           : "none (no memory)";
+        for (size_t i = 0, j; i < n; i = j) {
+                char what[DIAG_LINE_MAX], next[DIAG_LINE_MAX], item[DIAG_LINE_MAX + 32];
+                bool named = offer_text(c, req, &nodes[i], unclaimed[i], what, sizeof(what));
+                size_t k;
 
-                len += (size_t) snprintf(
-                        list + len, sizeof(list) - len, "%s%u: %s", i ? ", " : "", nodes[i].id, what);
+                for (j = i + 1; !named && j < n && nodes[j].id == nodes[j - 1].id + 1; j++)
+                        if (offer_text(c, req, &nodes[j], unclaimed[j], next, sizeof(next)) ||
+                                strcmp(next, what) != 0)
+                                break;
+                if (j - i == 1)
+                        k = (size_t) snprintf(
+                                item, sizeof(item), "%s%u: %s", i ? ", " : "", nodes[i].id, what);
+                else
+                        k = (size_t) snprintf(item, sizeof(item), "%s%u-%u: %s%s", i ? ", " : "", nodes[i].id,
+                                nodes[j - 1].id, what, nodes[i].has_memory ? " each" : "");
+                /* The last item needs no room for the ellipsis after it. */
+                if (len + k + (j < n ? strlen(more) : 0) >= room) {
+                        snprintf(list + len, room - len, "%s", i ? more : more + 2);
+                        return;
+                }
+                memcpy(list + len, item, k + 1);
+                len += k;
         }
+}
+
+/* The refusal: the need and what each node offers, in one line. */
+static int refuse(const struct host *h, const struct claims *c, const struct fit_request *req,
+        const struct fit_node *nodes, const uint64_t *unclaimed, uint64_t need, struct diag *d) {
+        char head[DIAG_LINE_MAX], list[DIAG_LINE_MAX], amount[64];
+        size_t len;
+
         if (req->spec->mode == NUMA_MODE_INTERLEAVE)
                 return diag_error(d, -EINVAL, "%s: %s has no node with memory to interleave over",
                         req->spec->subject, topology_host(&h->topo));
-        return diag_error(d, -EINVAL,
-                "%s: no node of %s, nor any set of them, can hold %s (%s); nodes offer: %s",
-                req->spec->subject, topology_host(&h->topo), req->label,
-                fmt_amount(req, need, amount, sizeof(amount)), list);
+        len = (size_t) snprintf(head, sizeof(head),
+                "%s: no node of %s, nor any set of them, can hold %s (%s); nodes offer: ", req->spec->subject,
+                topology_host(&h->topo), req->label, fmt_amount(req, need, amount, sizeof(amount)));
+        /* The line is DIAG_LINE_MAX with its NUL: what the head leaves is the list's. */
+        offers_list(h, c, req, nodes, unclaimed, list, len < sizeof(list) ? sizeof(list) - len : 1);
+        return diag_error(d, -EINVAL, "%s%s", head, list);
 }
 
 /* Why the first node of a choice ranks first: "the nodes that hold the pinned CPUs 4-7". */
@@ -192,23 +265,24 @@ static void explain(const struct host *h, const struct fit_request *req, const s
 }
 
 /*
- * What a guest cell's choice takes, for the cells that choose after it.
+ * What a guest cell's nodes take, for the cells that choose after it:
+ * fit's choice, or nodes written out (fit_target_note()).
  * The VM's <memory> records nothing: its size is all the cells' memory,
  * which the cells with their own <memnode> place themselves. Returns 0 or
  * -ENOMEM.
  */
 static int record(const struct host *h, const struct fit_request *req, const struct fit_node *nodes,
-        const struct fit_choice *ch, uint64_t need, struct fit_state *st) {
+        const struct nodeset *chosen, bool spread, uint64_t need, struct fit_state *st) {
         uint64_t left = need;
 
         if (req->cell == BINDING_VM)
                 return 0;
-        nodeset_union(&st->taken, &ch->nodes);
-        for (size_t i = 0; i < h->topo.n_nodes && left > 0 && ch->verdict != FIT_SPREAD; i++) {
+        nodeset_union(&st->taken, chosen);
+        for (size_t i = 0; i < h->topo.n_nodes && left > 0 && !spread; i++) {
                 struct fit_used *u;
                 uint64_t share;
 
-                if (!nodeset_contains(&ch->nodes, nodes[i].id))
+                if (!nodeset_contains(chosen, nodes[i].id))
                         continue;
                 share = nodes[i].offer < left ? nodes[i].offer : left;
                 left -= share;
@@ -225,6 +299,7 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         size_t n = h->topo.n_nodes;
         _cleanup_free_ struct fit_node *nodes = calloc(n + 1, sizeof(*nodes));
         _cleanup_free_ unsigned *dist = NULL;
+        _cleanup_free_ uint64_t *unclaimed = calloc(n + 1, sizeof(*unclaimed));
         uint64_t need = req->page_kib ? hugepages_needed(req->bytes, req->page_kib) : req->bytes;
         struct fit_problem p = {.mode = req->spec->mode,
                 .need = need,
@@ -234,11 +309,12 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         struct fit_choice ch;
         int r;
 
-        if (!nodes)
+        if (!nodes || !unclaimed)
                 return diag_error(d, -ENOMEM, "out of memory");
-        r = fill_nodes(h, c, req, st, nodes, d);
+        r = fill_nodes(h, c, req, st, nodes, unclaimed, d);
         if (r < 0)
                 return r;
+        fill_tiers(h, req, nodes, d);
         if (host_offers_are_totals(h) && !st->warned_totals) {
                 diag_warn(d, "%s: the capabilities XML gives no free memory; fit chose by each node's total",
                         req->spec->subject);
@@ -253,10 +329,28 @@ int fit_target_resolve(struct host *h, const struct claims *c, const struct fit_
         if (r < 0)
                 return diag_error(d, r, "out of memory");
         if (ch.verdict == FIT_NONE)
-                return refuse(h, req, nodes, need, d);
+                return refuse(h, c, req, nodes, unclaimed, need, d);
         explain(h, req, nodes, &ch, need, why, why_size, d);
-        if (record(h, req, nodes, &ch, need, st) < 0)
+        if (record(h, req, nodes, &ch.nodes, ch.verdict == FIT_SPREAD, need, st) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
-        *ret = (struct binding){.cell = req->cell, .mode = req->spec->mode, .nodes = ch.nodes};
+        *ret = (struct binding){
+                .cell = req->cell, .mode = req->spec->mode, .nodes = ch.nodes, .fit_chosen = true};
+        return 0;
+}
+
+int fit_target_note(struct host *h, const struct claims *c, const struct fit_request *req,
+        const struct binding *b, struct fit_state *st, struct diag *d) {
+        _cleanup_free_ struct fit_node *nodes = calloc(h->topo.n_nodes + 1, sizeof(*nodes));
+        uint64_t need = req->page_kib ? hugepages_needed(req->bytes, req->page_kib) : req->bytes;
+        int r;
+
+        if (!nodes)
+                return diag_error(d, -ENOMEM, "out of memory");
+        r = fill_nodes(h, c, req, st, nodes, NULL, d);
+        if (r < 0)
+                return r;
+        /* As for a choice of fit's: interleave spreads its memory, so it takes the nodes but no amount. */
+        if (record(h, req, nodes, &b->nodes, b->mode == NUMA_MODE_INTERLEAVE, need, st) < 0)
+                return diag_error(d, -ENOMEM, "out of memory");
         return 0;
 }

@@ -465,6 +465,20 @@ static int part_size(const struct domxml_facts *f, const struct page_choice *cho
         return 0;
 }
 
+/*
+ * Whether fit chose one of the bindings: on another host's document it
+ * has warned already that it went by the totals, the fact the huge page
+ * check's own warning would repeat.
+ */
+static bool fit_chose_any(const struct binding_list *b) {
+        if (b->has_memory && b->memory.binding.fit_chosen)
+                return true;
+        for (size_t i = 0; i < b->n_cells; i++)
+                if (b->cells[i].binding.fit_chosen)
+                        return true;
+        return false;
+}
+
 int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, struct host *h,
         struct claims *claims, size_t *ret_n_remapped, struct diag *d) {
         _cleanup_free_ struct memory_part *parts = NULL;
@@ -531,7 +545,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                         return diag_error(d, -ENOMEM, "out of memory");
                 n_remapped += remapped;
         }
-        if (!h->pages_have_free && n_groups > 0)
+        if (!h->pages_have_free && n_groups > 0 && !fit_chose_any(b))
                 diag_warn(d, "huge pages were checked against the totals in the capabilities XML; free pages "
                              "were not checked");
         *ret_n_remapped = n_remapped;

@@ -94,6 +94,9 @@ static int check_capacity(const struct binding *b, const char *subject, const st
                         return diag_error(d, -EINVAL,
                                 "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what,
                                 vm_s, nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
+                /* fit's preferred has warned that the memory spills over from the node it chose. */
+                if (vm->fit_judged)
+                        return 0;
                 diag_warn(d, "%s: %s (%s) is larger than all memory of node%s %s (%s)", subject, what, vm_s,
                         nodeset_count(nodes) == 1 ? "" : "s", SET_OR_Q(set), total_s);
                 return 0;

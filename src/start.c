@@ -29,11 +29,12 @@ struct start {
         struct numatune_request nr;
         struct domxml_edit edit;
         bool changed;
-        struct fit_state fit;        /* what fit targets chose so far */
-        char fit_why[DIAG_LINE_MAX]; /* why they chose it, for the success line; "" without fit */
+        struct fit_state fit;  /* what fit targets chose so far */
+        struct strbuf fit_why; /* why they chose it, for the success line; empty without fit */
 };
 
 static void start_done(struct start *s) {
+        free(s->fit_why.p);
         fit_state_done(&s->fit);
         domxml_edit_done(&s->edit);
         free(s->memnode_bindings);
@@ -120,6 +121,9 @@ static int resolve_on_host(struct run *r, const struct numa_spec *spec, long cel
         return resolve_spec(spec, cell, &r->host.topo, vm, ret, r->d);
 }
 
+/* How a guest cell's reason starts in the success line: where the line may be cut. */
+#define FIT_WHY_CELL "; cell "
+
 /*
  * A spec on this host; a fit target is chosen first (fit_domain.c), then
  * checked as the plain nodeset it becomes, and why it was chosen is added
@@ -130,8 +134,7 @@ static int resolve_target(struct run *r, struct start *s, const struct numa_spec
         struct numa_spec plain = *spec;
         struct vm_facts judged = *vm;
         struct binding chosen;
-        char why[DIAG_LINE_MAX];
-        size_t len = strlen(s->fit_why);
+        char why[DIAG_LINE_MAX], cell_id[32];
         int k;
 
         if (spec->target != SPEC_TARGET_FIT)
@@ -139,10 +142,11 @@ static int resolve_target(struct run *r, struct start *s, const struct numa_spec
         k = fit_domain_resolve(r, spec, cell, vm, &s->fit, &chosen, why, sizeof(why));
         if (k < 0)
                 return k;
-        if (why[0] && cell != BINDING_VM)
-                snprintf(s->fit_why + len, sizeof(s->fit_why) - len, "; cell %ld%s", cell, why);
-        else if (why[0])
-                snprintf(s->fit_why + len, sizeof(s->fit_why) - len, "%s", why);
+        if (why[0] && cell != BINDING_VM) {
+                snprintf(cell_id, sizeof(cell_id), "%s%ld", FIT_WHY_CELL, cell);
+                strbuf_str(&s->fit_why, cell_id);
+        }
+        strbuf_str(&s->fit_why, why);
         plain.target = SPEC_TARGET_NODESET;
         plain.has_include = true;
         plain.include = chosen.nodes;
@@ -150,7 +154,11 @@ static int resolve_target(struct run *r, struct start *s, const struct numa_spec
         /* fit judged the offers already (MemFree + Inactive(file)); interleave's are only warnings, as
          * before. */
         judged.fit_judged = spec->mode != NUMA_MODE_INTERLEAVE;
-        return resolve_on_host(r, &plain, cell, &judged, ret);
+        k = resolve_on_host(r, &plain, cell, &judged, ret);
+        /* An existing binding fit kept is no choice of fit's: the tier check still judges it. */
+        if (k >= 0)
+                ret->fit_chosen = chosen.fit_chosen;
+        return k;
 }
 
 /* One warning for every node of unknown memory the bindings use: their checks were skipped. */
@@ -198,7 +206,10 @@ static int expand_every_cell(struct run *r, struct start *s) {
 /*
  * The order the items are resolved in: nodesets first, as given, then the
  * fit cells in cell id order, so that each fit cell sees what the earlier
- * ones chose.
+ * ones chose. Every cell with a nodeset counts for every fit cell, also
+ * one with a higher cell id: its memory is on its nodes whatever the
+ * order, and a fit cell that ignored it could share a node that cannot
+ * hold both.
  */
 static size_t *resolve_order(const struct memnode_list *l) {
         size_t *order = calloc(l->n + 1, sizeof(*order));
@@ -227,6 +238,7 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
         const struct memnode_list *memnodes = &s->memnodes;
         _cleanup_free_ struct binding *mb = NULL;
         _cleanup_free_ size_t *order = NULL;
+        bool has_fit;
         int k;
 
         k = expand_every_cell(r, s);
@@ -236,6 +248,8 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
         order = resolve_order(memnodes);
         if (!mb || !order)
                 return diag_error(r->d, -ENOMEM, "out of memory");
+        /* The fit cells come last: the last item tells whether there are any. */
+        has_fit = memnodes->n > 0 && memnodes->items[order[memnodes->n - 1]].spec.target == SPEC_TARGET_FIT;
         for (size_t o = 0; o < memnodes->n; o++) {
                 size_t i = order[o];
                 const struct memnode_spec *m = &memnodes->items[i];
@@ -246,6 +260,9 @@ static int resolve_memnodes(struct run *r, struct start *s, struct nodeset *used
                 if (k < 0)
                         return k;
                 k = resolve_target(r, s, &m->spec, m->cell, &cell, &mb[i]);
+                /* A cell with a nodeset takes its nodes' memory from the fit cells after it. */
+                if (k >= 0 && has_fit && m->spec.target != SPEC_TARGET_FIT)
+                        k = fit_domain_note(r, &m->spec, m->cell, &cell, &mb[i], &s->fit);
                 if (k < 0)
                         return k;
                 nodeset_union(used, &mb[i].nodes);
@@ -327,6 +344,25 @@ static void describe_request(const struct numatune_request *nr, const char *tail
                 snprintf(buf, size, "%s", text);
 }
 
+/*
+ * fit's reasons after the line in buf: all of them when they fit, else
+ * those of the first cells that fit and "; ...", never a reason cut short.
+ */
+static void append_why(const char *why, char *buf, size_t size) {
+        static const char more[] = "; ...";
+        size_t len = strlen(buf), cut = 0;
+
+        if (len + strlen(why) < size) {
+                strcpy(buf + len, why);
+                return;
+        }
+        for (const char *p = strstr(why, FIT_WHY_CELL); p; p = strstr(p + 1, FIT_WHY_CELL))
+                if (len + (size_t) (p - why) + strlen(more) < size)
+                        cut = (size_t) (p - why);
+        if (len + cut + strlen(more) < size)
+                snprintf(buf + len, size - len, "%.*s%s", (int) cut, why, more);
+}
+
 /* The success line: what was set, or that it was there already. */
 static void describe_outcome(const struct hook_request *req, const struct start *s, struct hook_result *res) {
         char from[2 * DIAG_LINE_MAX];
@@ -334,11 +370,10 @@ static void describe_outcome(const struct hook_request *req, const struct start 
         snprintf(from, sizeof(from), " from %s%s%s", req->spec ? s->spec.subject : "",
                 req->spec && req->memnode_spec ? " and " : "", req->memnode_spec ? s->memnodes_subject : "");
         if (s->changed) {
-                size_t len = strlen(from);
-
-                snprintf(from + len, sizeof(from) - len, "%s", s->fit_why);
                 strcpy(res->info, "set ");
                 describe_request(&s->nr, from, res->info + 4, sizeof(res->info) - 4);
+                if (!s->fit_why.oom && s->fit_why.p)
+                        append_why(s->fit_why.p, res->info, sizeof(res->info));
         } else {
                 strcat(from, " is already in the domain XML; nothing to change");
                 describe_request(&s->nr, from, res->info, sizeof(res->info));

@@ -63,7 +63,8 @@ static int check_one(const struct binding_entry *e, struct host *h, struct diag 
         unsigned fastest;
         int r;
 
-        if (!narrows(e, &h->topo))
+        /* fit said so itself when it had to take a slower tier: one warning for one fact. */
+        if (e->binding.fit_chosen || !narrows(e, &h->topo))
                 return 0;
         r = host_fastest_tier(h, &fastest, &fast_nodes);
         if (r == -ENODATA)

@@ -8,9 +8,10 @@ HOOKS_ROOT is the build tree's mirror of the installed hooks (build/hooks,
 <point>/50_numa); FAULT_SHIM tests/fault's LD_PRELOAD shim. Node 0 gets exactly 40 free 2 MiB huge pages (its
 nr_hugepages raised or lowered for the test, overcommit off; both restored
 whatever happens), and two VMs of 48 MiB in 2 MiB pages (24 pages each)
-start together with numa=strict:0: the test holds the ledger's lock until
-both hooks are waiting for it, then lets them go. Exactly one is admitted
-and records 24 pages on node 0; the other is refused, naming the claim.
+start together with numa=strict:0, and again with numa=strict:fit: the
+test holds the ledger's lock until both hooks are waiting for it, then lets
+them go. Exactly one is admitted and records 24 pages on node 0; the other
+is refused, naming the claim.
 Then: the claim read by a dry run (which records none); a run with
 --capabilities, which neither reads nor records; the claim removed by
 after_vm_start; the claim expired after 120 s (its recorded CLOCK_BOOTTIME
@@ -139,17 +140,25 @@ def claim_line(run_dir, uuid):
     return (int(m.group(1)), m.group(2)) if m else (None, None)
 
 
-def concurrent(t, hooks, run_dir):
+def refusal(spec, winner):
+    """How the VM that lost the race to winner is refused with numa=spec."""
+    if spec == "strict:fit":
+        return ("can hold the VM's memory (24 pages of 2 MiB); nodes offer: 0: 16 pages of 2 MiB (40 pages of "
+                f"2 MiB before claims, of which 24 are claimed by a VM starting now (uuid {winner}))")
+    return f"needs 24 free 2 MiB pages on node 0, which has 40, of which 24 are claimed by a VM starting now (uuid {winner})"
+
+
+def concurrent(t, hooks, run_dir, spec="strict:0"):
     """Both hooks wait on the lock the test holds, then race; returns (winner, loser) uuids or None."""
     lock_path = os.path.join(run_dir, "claims.lock")
     lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(lock, fcntl.LOCK_EX)
-    procs = {u: hooks.start("before_vm_start", u, 48, run_dir) for u in (VM_A, VM_B)}
+    procs = {u: hooks.start("before_vm_start", u, 48, run_dir, env_add={"numa": spec}) for u in (VM_A, VM_B)}
     deadline = time.monotonic() + 2.5  # the hooks give up on the lock after 3 s
     while len(waiters(lock_path)) < 2 and time.monotonic() < deadline:
         time.sleep(0.005)
     both = len(waiters(lock_path)) >= 2
-    t.check(both, "both hooks are waiting for the ledger's lock at once", f"waiting: {waiters(lock_path)}")
+    t.check(both, f"{spec}: both hooks are waiting for the ledger's lock at once", f"waiting: {waiters(lock_path)}")
     os.close(lock)
     res = {}
     for u, p in procs.items():
@@ -158,16 +167,16 @@ def concurrent(t, hooks, run_dir):
     admitted = [u for u, (rc, _) in res.items() if rc == 0]
     refused = [u for u, (rc, _) in res.items() if rc == 2]
     detail = "\n".join(f"{u}: rc={rc} {err}" for u, (rc, err) in res.items())
-    t.check(len(admitted) == 1 and len(refused) == 1, "exactly one of two concurrent starts is admitted", detail)
+    t.check(len(admitted) == 1 and len(refused) == 1, f"{spec}: exactly one of two concurrent starts is admitted",
+            detail)
     if len(admitted) != 1 or len(refused) != 1:
         return None
     winner, loser = admitted[0], refused[0]
     err = res[loser][1]
-    t.check(f"needs 24 free 2 MiB pages on node 0, which has 40, of which 24 are claimed by a VM starting now "
-            f"(uuid {winner})" in err and err.count("\n") == 1,
-            "the other is refused in one line naming the claim and its uuid", err)
+    t.check(refusal(spec, winner) in err and err.count("\n") == 1,
+            f"{spec}: the other is refused in one line naming the claim and its uuid", err)
     t.check(claim_line(run_dir, winner)[1] == "0:2048:24" and claim_line(run_dir, loser)[1] is None,
-            "the ledger holds the admitted VM's 24 pages on node 0, nothing of the refused one",
+            f"{spec}: the ledger holds the admitted VM's 24 pages on node 0, nothing of the refused one",
             read(os.path.join(run_dir, "claims")))
     return winner, loser
 
@@ -294,6 +303,10 @@ def main(argv):
         if pair:
             claims_checks(t, hooks, run_dir, *pair)
         run_dir_checks(t, hooks, tmp)
+        # fit reads the same offers less the same claims: both would choose node 0, one is refused.
+        fit_run_dir = os.path.join(tmp, "run-fit")
+        os.mkdir(fit_run_dir)
+        concurrent(t, hooks, fit_run_dir, "strict:fit")
     finally:
         pages.restore()
         shutil.rmtree(tmp, ignore_errors=True)

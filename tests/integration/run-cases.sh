@@ -40,7 +40,7 @@ make_hooks() { # make_hooks DIR CAPS
     chmod +x "$dir/10_first" "$dir/90_last" "$dir/50_numa"
 }
 
-# name | fixture | capabilities (- for libnuma) | environment (NAME=VALUE;...) | exit | output (golden or same) | stderr contains
+# name | fixture | capabilities (- for libnuma) | environment (NAME=VALUE;...) | exit | output (golden or same) | stderr contains [| warning lines]
 cases=(
 "ovirt-strict|ovirt.xml|caps-2node.xml|numa=strict:0|0|golden|set <memory mode='strict' nodeset='0'/> from 'strict:0'"
 "ovirt-numaset|ovirt.xml|caps-2node.xml|numaset=strict:0|0|golden|from 'strict:0'"
@@ -112,19 +112,24 @@ cases=(
 "fit-interleave-pinned|fit-pinned.xml|caps-8node-fit.xml|numa=interleave:fit|0|golden|nodeset='2'/> from 'interleave:fit': interleaved over the nodes with memory that hold the pinned CPUs"
 "fit-strict-nearest-set|fit-unpinned.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4,7'/> from 'strict:fit': no node holds 150 GiB alone; nodes 4,7 offer 176 GiB together, the fewest nodes nearest to each other"
 "fit-interleave-skips-memoryless|fit-unpinned.xml|caps-8node-fit.xml|numa=interleave:fit|0|golden|nodeset='0-5,7'/> from 'interleave:fit': interleaved over every node with memory in the fastest tier"
-"fit-preferred-spills|fit-unpinned.xml|caps-8node-fit.xml|numa=preferred:fit|0|golden|numa: warning: 'preferred:fit': no node offers all of the VM's memory (150 GiB); preferred takes node 7, and the rest will spill over to other nodes"
-"fit-refused|big-vm.xml|caps-small.xml|numa=strict:fit|2|same|numa: 'strict:fit': no node of @HOST@, nor any set of them, can hold the VM's memory (4 GiB); nodes offer: 0: 1 GiB, 1: 1 GiB"
-"fit-hugepages|fit-hugepages.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4'/> from 'strict:fit': node 4 offers 4096 pages of 2 MiB (most of all nodes; those of the pinned CPUs 8-11 cannot hold it)"
+"fit-preferred-spills|fit-unpinned.xml|caps-8node-fit.xml|numa=preferred:fit|0|golden|numa: warning: 'preferred:fit': no node offers all of the VM's memory (150 GiB); preferred takes node 7, and the rest will spill over to other nodes|2"
+"fit-refused|big-vm.xml|caps-small.xml|numa=strict:fit|2|same|numa: 'strict:fit': no node of @HOST@, nor any set of them, can hold the VM's memory (4 GiB); nodes offer: 0-1: 1 GiB each"
+"fit-hugepages|fit-hugepages.xml|caps-8node-fit.xml|numa=strict:fit|0|golden|nodeset='4'/> from 'strict:fit': node 4 offers 4096 pages of 2 MiB (most of all nodes; those of the pinned CPUs 8-11 cannot hold it)|2"
 "fit-memnode-every-cell-spread|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|cell 0: node 7 offers 128 GiB (most of the nodes no earlier guest cell took); cell 1: node 1 offers 64 GiB"
 "fit-memnode-pinned-cells|fit-vnuma-pinned.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='0'/> <memnode cellid='1' mode='strict' nodeset='5'/>"
 "fit-memnode-one-cell|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=0=strict:3 1=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='3'/> <memnode cellid='1' mode='strict' nodeset='7'/>"
+"fit-memnode-explicit-cell-taken|fit-vnuma.xml|caps-8node-fit.xml|numa_memnode=0=strict:7 1=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='7'/> <memnode cellid='1' mode='strict' nodeset='1'/> from numa_memnode '0=strict:7 1=strict:fit'; cell 1: node 1 offers 64 GiB (most of the nodes no earlier guest cell took)"
+"fit-memnode-explicit-cell-memory-counts|fit-vnuma-big.xml|caps-8node-fit.xml|numa_memnode=0=strict:7 1=strict:fit|0|golden|<memnode cellid='0' mode='strict' nodeset='7'/> <memnode cellid='1' mode='strict' nodeset='1-3'/> from numa_memnode '0=strict:7 1=strict:fit'; cell 1: no node holds 100 GiB alone; nodes 1-3 offer 128 GiB together"
+"fit-memnode-later-explicit-cell-counts|fit-vnuma-big.xml|caps-8node-fit.xml|numa_memnode=0=strict:fit 1=strict:7|0|golden|<memnode cellid='0' mode='strict' nodeset='1-3'/> <memnode cellid='1' mode='strict' nodeset='7'/>"
+"fit-memnode-many-cells-reasons-cut-whole|fit-vnuma-six.xml|caps-8node-fit.xml|numa_memnode=strict:fit|0|golden|from numa_memnode 'strict:fit'; cell 0: node 7 offers 128 GiB (most of the nodes no earlier guest cell took); cell 1: node 1 offers 64 GiB (most of the nodes no earlier guest cell took); ..."
 "fit-memnode-without-cells-refused|libvirt.xml|caps-8node-fit.xml|numa_memnode=strict:fit|2|same|numa: numa_memnode 'strict:fit': the domain has no guest NUMA cells (<cpu><numa><cell>)"
 "fit-existing-same-noop|existing-numatune.xml|caps-2node.xml|numa=strict:fit|0|same|<memory mode='strict' nodeset='0'/> from 'strict:fit' is already in the domain XML"
 "fit-existing-other-mode-refused|existing-numatune.xml|caps-2node.xml|numa=interleave:fit|2|same|already has <memory mode='strict' nodeset='0'/>"
+"fit-existing-same-mode-too-big-refused|existing-numatune-big.xml|caps-2node.xml|numa=strict:fit|2|same|numa: 'strict:fit': domain XML already has <memory mode='strict' nodeset='0'/> in <numatune>, which differs from <memory mode='strict' nodeset='0-1'/>; not replacing it"
 )
 
 for row in "${cases[@]}"; do
-    IFS='|' read -r name fixture caps envs want_rc want_out want_err <<< "$row"
+    IFS='|' read -r name fixture caps envs want_rc want_out want_err want_warnings <<< "$row"
     env_list=()
     [ -n "$envs" ] && IFS=';' read -ra env_list <<< "$envs"
     make_hooks "$tmp/hooks" "$caps"
@@ -139,6 +144,9 @@ for row in "${cases[@]}"; do
         check "$name: stderr says: $want_err" grep -qF -- "$want_err" "$tmp/err"
     fi
     check "$name: every stderr line is a numa: line" bash -c "! grep -qv '^numa: ' '$tmp/err'"
+    if [ -n "$want_warnings" ]; then # one warning for each fact, never two for one
+        check "$name: $want_warnings warning lines" test "$(grep -c '^numa: warning: ' "$tmp/err")" -eq "$want_warnings"
+    fi
 
     if [ "$want_rc" = 2 ]; then
         check "$name: one stderr line" test "$(wc -l < "$tmp/err")" -eq 1

@@ -549,9 +549,12 @@ static void test_hook_checks_machine_slice_on_this_host_only(void **state) {
         unit_remove_tree(root);
 }
 
-/* A huge-page VM through the whole run, on a fake sysfs tree: node 0 has 9 free 1 GiB pages, node 1 has 1. */
-static int run_hugepages(const char *root, enum hook_point point, const char *spec, const char *memnodes,
-        const char *doc, struct diag *d) {
+/*
+ * The whole run at point on a fake sysfs tree (libnuma gives nodes 0-1),
+ * its success line in info (DIAG_LINE_MAX) when given.
+ */
+static int run_sysfs(const char *root, char *info, enum hook_point point, const char *spec,
+        const char *memnodes, const char *doc, struct diag *d) {
         struct bitmask *saved = numa_nodes_ptr;
         char path[512], meminfo[512];
         struct hook_request req = {.spec = spec,
@@ -582,6 +585,8 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
         diag_init(d);
         r = hook_run(&req, &res, d);
         numa_nodes_ptr = saved;
+        if (info)
+                memcpy(info, res.info, sizeof(res.info));
         hook_result_done(&res);
 
         if (r < 0) {
@@ -599,6 +604,7 @@ static int run_hugepages(const char *root, enum hook_point point, const char *sp
         "</hugepages></memoryBacking><vcpu>1</vcpu>" numatune "<cpu><numa><cell id='0' cpus='0' "            \
         "memory='1536' unit='MiB'/></numa></cpu></domain>"
 
+/* A huge-page VM through the whole run: node 0 has 9 free 1 GiB pages, node 1 has 1. */
 static void test_hook_checks_hugepages_at_both_points(void **state) {
         char root[] = "/tmp/test-hook-sysfs-XXXXXX", rel[256];
         struct diag d;
@@ -619,20 +625,20 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
                 }
 
         /* 1.5 GiB is more than the 1 GiB MemFree of node 0, but huge pages do not come from there. */
-        assert_int_equal(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d), 0);
+        assert_int_equal(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d), 0);
         assert_int_equal(d.n_warnings, 0);
 
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:1", NULL, HUGE_DOC(""), &d) < 0);
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:1", NULL, HUGE_DOC(""), &d) < 0);
         assert_string_equal(d.message,
                 "'strict:1': needs 2 free 1 GiB pages on node 1, which has 1 (node 0 has 9); reserve them in "
                 "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages or bind "
                 "elsewhere");
 
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, NULL, "0=strict:1", HUGE_DOC(""), &d) < 0);
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
         /* A cell without id is cell 0 to libvirt, and so to the huge page check. */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, NULL, "0=strict:1",
                             "<domain><memory unit='MiB'>1536</memory><memoryBacking><hugepages><page "
                             "size='1048576'/></hugepages></memoryBacking><vcpu>1</vcpu><cpu><numa><cell "
                             "cpus='0' memory='1536' unit='MiB'/></numa></cpu></domain>",
@@ -640,21 +646,21 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_contains(d.message, "numa_memnode cell 0 'strict:1': needs 2 free 1 GiB pages on node 1");
 
         /* Engine's <memnode> already in the document binds the cell, whatever 'numa' says. */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0-1", NULL,
                             HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"),
                             &d) < 0);
         assert_contains(d.message, "existing <memnode cellid='0' mode='strict' nodeset='1'/>: needs 2 free 1 "
                                    "GiB pages on node 1");
 
         /* At the destination the incoming <memory> is held to the same rule... */
-        assert_true(run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                             HUGE_DOC("<numatune><memory mode='strict' nodeset='1'/></numatune>"), &d) < 0);
         assert_contains(d.message,
                 "incoming <memory mode='strict' nodeset='1'/>: needs 2 free 1 GiB pages on node 1");
 
         /* ...and a <memnode>'s shortfall is a warning there, as its other checks are. */
         assert_int_equal(
-                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                         HUGE_DOC("<numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune>"), &d),
                 0);
         assert_int_equal(d.n_warnings, 1);
@@ -663,7 +669,7 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
 
         /* The same <memnode> with cellid=' 0', which libvirt reads as 0. */
         assert_int_equal(
-                run_hugepages(root, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
+                run_sysfs(root, NULL, HOOK_BEFORE_VM_MIGRATE_DESTINATION, NULL, NULL,
                         HUGE_DOC("<numatune><memnode cellid=' 0' mode='strict' nodeset='1'/></numatune>"),
                         &d),
                 0);
@@ -671,6 +677,66 @@ static void test_hook_checks_hugepages_at_both_points(void **state) {
         assert_contains(d.warnings[0],
                 "incoming <memnode cellid=' 0' mode='strict' nodeset='1'/>: needs 2 free 1 GiB");
         unit_remove_tree(root);
+}
+
+/*
+ * Memory tiers through the whole run, on a fake sysfs tree: node 0 (tier 4)
+ * offers 256 MiB, node 1 (tier 22, slower) 1.5 GiB; the VM has 1 GiB, the
+ * small one 128 MiB. Each run gives exactly one warning or none.
+ */
+struct tier_case {
+        const char *name;
+        const char *spec;
+        bool small;
+        const char *info;    /* part of the success line */
+        const char *warning; /* the whole one warning, NULL: none */
+};
+
+/* clang-format off */
+static const struct tier_case tier_cases[] = {
+        {"fit_forced_into_a_slower_tier_warns_once", "strict:fit", false,
+                "set <memory mode='strict' nodeset='1'/> from 'strict:fit': node 1 offers 1.5 GiB",
+                "'strict:fit': the fastest memory tier of this host cannot hold the VM's memory (1 GiB); chose "
+                "node 1, in tier 22"},
+        {"preferred_fit_forced_into_a_slower_tier_warns_once", "preferred:fit", false,
+                "set <memory mode='preferred' nodeset='1'/> from 'preferred:fit'",
+                "'preferred:fit': the fastest memory tier of this host cannot hold the VM's memory (1 GiB); "
+                "chose node 1, in tier 22"},
+        {"explicit_binding_to_the_slower_tier_warns_once", "strict:1", false,
+                "set <memory mode='strict' nodeset='1'/> from 'strict:1'",
+                "'strict:1': node 1 is in memory tier 22, slower than tier 4 (node 0) where this host has memory"},
+        {"fit_in_the_fastest_tier_does_not_warn", "strict:fit", true,
+                "set <memory mode='strict' nodeset='0'/> from 'strict:fit': node 0 offers 256 MiB", NULL},
+};
+/* clang-format on */
+
+static void test_tier_case(void **state) {
+        const struct tier_case *c = *state;
+        char root[] = "/tmp/test-hook-sysfs-XXXXXX", info[DIAG_LINE_MAX];
+        const char *doc = c->small ? "<domain><memory unit='MiB'>128</memory><vcpu>1</vcpu></domain>"
+                                   : "<domain><memory unit='GiB'>1</memory><vcpu>1</vcpu></domain>";
+        struct diag d;
+        int r;
+
+        assert_non_null(mkdtemp(root));
+        unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+        unit_write_file(root, "devices/system/node/node0/meminfo",
+                "Node 0 MemFree:  196608 kB\nNode 0 Inactive(file):  65536 kB\n");
+        unit_write_file(root, "devices/system/node/node1/meminfo",
+                "Node 1 MemFree:  1048576 kB\nNode 1 Inactive(file):  524288 kB\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier4/nodelist", "0\n");
+        unit_write_file(root, "devices/virtual/memory_tiering/memory_tier22/nodelist", "1\n");
+        r = run_sysfs(root, info, HOOK_BEFORE_VM_START, c->spec, NULL, doc, &d);
+        unit_remove_tree(root);
+        if (r < 0)
+                fail_msg("run failed: %s", d.message);
+        assert_contains(info, c->info);
+        if (!c->warning && d.n_warnings != 0)
+                fail_msg("unexpected warning \"%s\"", d.warnings[0]);
+        if (c->warning && d.n_warnings != 1)
+                fail_msg("%zu warnings, expected one: \"%s\"", d.n_warnings, c->warning);
+        if (c->warning)
+                assert_string_equal(d.warnings[0], c->warning);
 }
 
 /* ---- hostile sizes: every lookup by guest cell, binding and page size must be O(1) or cached ---- */
@@ -848,6 +914,7 @@ int main(void) {
 
         UNIT_TABLE(&suite, cases, test_hook_case);
         UNIT_TABLE(&suite, point_cases, test_point_case);
+        UNIT_TABLE(&suite, tier_cases, test_tier_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_refuses_unreadable_node_memory);
         UNIT_TEST(&suite, test_hook_checks_machine_slice_on_this_host_only);

@@ -14,6 +14,7 @@ struct tiers_case {
         const char *nodes; /* the VM's <memory> */
         const char *cell1; /* guest cell 1's <memnode>, strict; NULL: none */
         const char *want;  /* the one warning, or NULL for none */
+        bool fit_chosen;   /* the VM's <memory> is fit's choice, which warned of its tier itself */
 };
 
 #define DRAM "0-1\n"
@@ -40,6 +41,9 @@ static const struct tiers_case cases[] = {
         /* Every node bound: one of them is in the fastest tier, so the (here broken) tiers are not read. */
         {"binding_to_every_node_reads_no_tier", DRAM, "x\n", NULL, NUMA_MODE_STRICT, "0-3", NULL, NULL},
         {"interleave_reads_no_tier", DRAM, "x\n", NULL, NUMA_MODE_INTERLEAVE, "3", NULL, NULL},
+        {"fits_choice_on_the_slow_tier_is_left_to_fit", DRAM, "3\n", NULL, NUMA_MODE_STRICT, "3", NULL, NULL, true},
+        {"fits_choice_leaves_a_cells_memnode_judged", DRAM, "3\n", NULL, NUMA_MODE_STRICT, "3", "3",
+                "'cell1': node 3 is in memory tier 73", true},
 };
 /* clang-format on */
 
@@ -66,6 +70,7 @@ static void test_tiers_case(void **state) {
         if (c->tier90)
                 unit_write_file(root, "devices/virtual/memory_tiering/memory_tier90/nodelist", c->tier90);
         entry(&b.memory, BINDING_VM, c->mode, c->nodes, "'vm'");
+        b.memory.binding.fit_chosen = c->fit_chosen;
         if (c->cell1) {
                 entry(&cell, 1, NUMA_MODE_STRICT, c->cell1, "'cell1'");
                 b.cells = &cell;
