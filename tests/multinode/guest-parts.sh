@@ -423,6 +423,12 @@ part_tiers() {
     # fit on the tiered kernel: 16 pages, which node 0 (DRAM, 16 free) holds and node 3 (slow, 24 free)
     # offers more of; fit takes the fastest tier, and QEMU's preallocation there succeeds
     one_case "fit-not-slow-tier ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:0 ; from 'strict:fit': node 0 offers 16 pages of 2 MiB ; -"
+    # the same 16 pages with nodes 0-1 at 10 each: only the two DRAM nodes together hold them, and fit
+    # takes them rather than node 3 alone, without a tier warning
+    one_case "fit-dram-set-not-slow ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:0-1 ; ! ; - ; 0=10 1=10"
+    # with nodes 0-1 at 4 each (8 pages together) the fastest tier cannot hold them: fit takes node 3,
+    # in the slow tier, says so, and QEMU's preallocation there succeeds
+    one_case "fit-slow-tier-forced ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:3 ; fastest memory tier ; - ; 0=4 1=4"
     if [ "$(cat "$sysnode/node3/access0/initiators/read_latency" 2> /dev/null)" -gt \
         "$(cat "$sysnode/node0/access0/initiators/read_latency" 2> /dev/null)" ] 2> /dev/null &&
         [ -e "$sysnode/node3/access0/initiators/node0" ]; then
