@@ -200,13 +200,96 @@ qemu_judge() {
     QERR=$(cat "$W/qemu.err")
 }
 
-# one_case ROW: one row of CASES (see its header)
+# set_pools POOLS: each N=PAGES of POOLS (a row's pools field, "3=4" or
+# "0=4 1=10") becomes node N's pool of 2 MiB pages, as an admin resizes it
+# through sysfs. Every field is checked before any pool changes. POOLS_OLD
+# gets the sizes before, latest first (so a node named twice ends at its
+# first size), for restore_pools; it is filled before each write, so a
+# failed write is restored too. Returns 1, with the reason in POOLS_WHY,
+# when a field is malformed or the kernel gave other than asked: every
+# page of a pool is free here, nothing holds them.
+set_pools() {
+    local p n want got free
+    POOLS_OLD='' POOLS_WHY=''
+    for p in $1; do
+        [[ $p =~ ^[0-9]+=[0-9]+$ ]] && [ -e "$(hp "${p%%=*}" nr_hugepages)" ] || POOLS_WHY+=" no pool '$p';"
+    done
+    [ -z "$POOLS_WHY" ] || return 1
+    for p in $1; do
+        n=${p%%=*} want=${p#*=}
+        POOLS_OLD="$n=$(cat "$(hp "$n" nr_hugepages)") $POOLS_OLD"
+        echo "$want" > "$(hp "$n" nr_hugepages)"
+        got=$(cat "$(hp "$n" nr_hugepages)") free=$(cat "$(hp "$n" free_hugepages)")
+        [ "$got" = "$want" ] && [ "$free" = "$want" ] ||
+            POOLS_WHY+=" node $n has $got 2 MiB pages ($free free) after asking for $want;"
+    done
+    [ -z "$POOLS_WHY" ]
+}
+
+# restore_pools POOLS_OLD: the sizes set_pools found, back; returns 1 with
+# the reason in POOLS_WHY when the kernel gives other than they were
+restore_pools() {
+    local p n want got free
+    POOLS_WHY=''
+    for p in $1; do
+        n=${p%%=*} want=${p#*=}
+        echo "$want" > "$(hp "$n" nr_hugepages)"
+        got=$(cat "$(hp "$n" nr_hugepages)") free=$(cat "$(hp "$n" free_hugepages)")
+        [ "$got" = "$want" ] && [ "$free" = "$want" ] ||
+            POOLS_WHY+=" node $n has $got 2 MiB pages ($free free), had $want;"
+    done
+    [ -z "$POOLS_WHY" ]
+}
+
+# the pools as --topology and sysfs see them now, for the log: "0:16/16 1:8/8 ..." (total/free)
+pools_now() {
+    local d n s=''
+    for d in "$sysnode"/node[0-9]*; do
+        n=${d##*node}
+        s+="$n:$(cat "$(hp "$n" nr_hugepages)")/$(cat "$(hp "$n" free_hugepages)") "
+    done
+    echo "${s% }"
+}
+
+# one_case ROW: one row of CASES (see its header). A row with pools sets
+# them first and restores them after, whatever the verdicts; a pool the
+# kernel does not give as asked fails the row without running it, one it
+# does not restore fails the row too (and the rows after it will show it).
 one_case() {
-    local name mib cells pages cpuset numa memnode verdict binding hre qre f=$W/case.xml args=() got hv qv why=''
-    IFS=';' read -r name mib cells pages cpuset numa memnode verdict binding hre qre <<< "$1"
-    for v in name mib cells pages cpuset numa memnode verdict binding hre qre; do
+    local name mib cells pages cpuset numa memnode verdict binding hre qre pools why='' hv='' qv='' on='' fields
+    IFS=';' read -r name mib cells pages cpuset numa memnode verdict binding hre qre pools <<< "$1"
+    for v in name mib cells pages cpuset numa memnode verdict binding hre qre pools; do
         printf -v "$v" '%s' "$(sed 's/^ *//; s/ *$//' <<< "${!v}")"
     done
+    # a ';' in a regex would shift the fields after it (write '.' for it):
+    # 11 fields, or 12 whose last names pools
+    fields=$(($(tr -cd ';' <<< "$1" | wc -c) + 1))
+    [ "$fields" = 11 ] || { [ "$fields" = 12 ] && [[ $pools =~ = ]]; } ||
+        why+=" $fields fields, want 11, or 12 ending in pools (a ';' in a regex?);"
+    # the optional last field: rows without it keep the boot's pools
+    [ -z "$pools" ] && pools=-
+    if [ -z "$why" ] && [ "$pools" != - ]; then
+        on=" on pools $pools"
+        set_pools "$pools" || why+=" pools '$pools' not set:$POOLS_WHY"
+        echo "# pools $pools: now $(pools_now) (total/free 2 MiB pages per node)"
+    fi
+    [ -z "$why" ] && case_verdicts
+    if [ "$pools" != - ]; then
+        restore_pools "$POOLS_OLD" || why+=" pools not restored:$POOLS_WHY"
+        echo "# pools restored: $(pools_now)"
+    fi
+    if [ -z "$why" ]; then
+        ok "$name: hook $hv, QEMU $qv$on"
+    else
+        not_ok "$name:$why"
+    fi
+}
+
+# case_verdicts: the hook's and QEMU's verdicts on one_case's row (its
+# locals name...pools), the reasons they are not the row's added to its
+# why; sets its hv and qv
+case_verdicts() {
+    local f=$W/case.xml args=() got
     domain "$f" "$mib" "$cells" "$pages" "$cpuset"
     cp "$f" "$f.orig"
     [ "$numa" != - ] && args+=("numa=$numa")
@@ -234,20 +317,21 @@ one_case() {
     [ "$qre" = - ] || [ "$qv" = accept ] || grep -Eq "$qre" <<< "$QERR" || why+=" QEMU's stderr does not match /$qre/;"
     echo "$ERR" | sed 's/^/hook: /' | note
     [ -n "$QERR" ] && echo "$QERR" | sed 's/^/qemu: /' | note
+    verdict_line "$got"
+}
+
+# verdict_line BINDING: case_verdicts' row of the verdict table, to the log and W/verdicts
+verdict_line() {
     local req=() mem="$mib MiB" reason
     [ "$numa" != - ] && req+=("numa=$numa")
     [ "$memnode" != - ] && req+=("numa_memnode='$memnode'")
     [ "$cells" != - ] && mem="$cells MiB"
     [ "$pages" = 2M ] && mem+=" 2M"
+    [ "$pools" != - ] && mem+=" pools $pools"
     # QEMU's reason: its last line, without the program and option prefix
     reason=$(tail -1 <<< "$QERR" | sed 's/^qemu-system-x86_64: //; s/^-object {[^}]*}: //')
     printf '%-21s %-13s %-44s hook %-6s qemu %-6s %s\n' "$name" "$mem" "${req[*]}" "$hv" "$qv" \
-        "$got${reason:+ ($reason)}" | tee -a "$W/verdicts" | note
-    if [ -z "$why" ]; then
-        ok "$name: hook $hv, QEMU $qv"
-    else
-        not_ok "$name:$why"
-    fi
+        "$1${reason:+ ($reason)}" | tee -a "$W/verdicts" | note
 }
 
 part_cases() {
@@ -339,6 +423,12 @@ part_tiers() {
     # fit on the tiered kernel: 16 pages, which node 0 (DRAM, 16 free) holds and node 3 (slow, 24 free)
     # offers more of; fit takes the fastest tier, and QEMU's preallocation there succeeds
     one_case "fit-not-slow-tier ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:0 ; from 'strict:fit': node 0 offers 16 pages of 2 MiB ; -"
+    # the same 16 pages with nodes 0-1 at 10 each: only the two DRAM nodes together hold them, and fit
+    # takes them rather than node 3 alone, without a tier warning
+    one_case "fit-dram-set-not-slow ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:0-1 ; ! ; - ; 0=10 1=10"
+    # with nodes 0-1 at 4 each (8 pages together) the fastest tier cannot hold them: fit takes node 3,
+    # in the slow tier, says so, and QEMU's preallocation there succeeds
+    one_case "fit-slow-tier-forced ; 32; - ; 2M ; - ; strict:fit ; - ; accept ; mem=strict:3 ; fastest memory tier ; - ; 0=4 1=4"
     if [ "$(cat "$sysnode/node3/access0/initiators/read_latency" 2> /dev/null)" -gt \
         "$(cat "$sysnode/node0/access0/initiators/read_latency" 2> /dev/null)" ] 2> /dev/null &&
         [ -e "$sysnode/node3/access0/initiators/node0" ]; then

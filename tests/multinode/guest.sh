@@ -30,7 +30,8 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
 note() { sed 's/^/# /'; }
 
-# The free 2 MiB huge pages CASES assumes, per node; nothing else may take them.
+# The free 2 MiB huge pages CASES assumes, per node; nothing else may take them
+# (a row with pools resizes them for itself and restores them, see one_case).
 declare -A HUGE=([0]=16 [1]=8 [2]=0 [3]=24)
 hp() { echo "/sys/devices/system/node/node$1/hugepages/hugepages-2048kB/$2"; }
 reserve_hugepages() {
