@@ -95,15 +95,15 @@ static size_t grow(const struct fit_problem *p, const struct ranked *cand, size_
 }
 
 /* The best set over every start node, in ret (indices); returns its size, 0 when none holds the need. */
-static size_t choose_set(
-        const struct fit_problem *p, const struct ranked *cand, size_t n, size_t *ret_start, size_t *ret) {
+static int choose_set(const struct fit_problem *p, const struct ranked *cand, size_t n, size_t *ret_start,
+        size_t *ret, size_t *ret_k) {
         _cleanup_free_ bool *used = calloc(n + 1, sizeof(bool));
         _cleanup_free_ size_t *set = calloc(n + 1, sizeof(size_t));
         size_t best_k = 0;
         unsigned best_spread = 0;
 
         if (!used || !set)
-                return SIZE_MAX;
+                return -ENOMEM;
         for (size_t s = 0; s < n; s++) {
                 size_t k = grow(p, cand, n, s, used, set);
                 unsigned spread;
@@ -119,7 +119,8 @@ static size_t choose_set(
                 for (size_t i = 0; i < k; i++)
                         ret[i] = set[i];
         }
-        return best_k;
+        *ret_k = best_k;
+        return 0;
 }
 
 /* interleave: the pinned nodes with memory, else every node with memory of the fastest tier. */
@@ -187,8 +188,7 @@ static int choose_in(const struct fit_problem *p, const struct ranked *cand, siz
         set = calloc(n + 1, sizeof(size_t));
         if (!set)
                 return -ENOMEM;
-        k = choose_set(p, cand, n, &start, set);
-        if (k == SIZE_MAX)
+        if (choose_set(p, cand, n, &start, set, &k) < 0)
                 return -ENOMEM;
         c->verdict = k ? FIT_SET : FIT_NONE;
         c->first = k ? set[0] : 0;

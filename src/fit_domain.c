@@ -59,22 +59,21 @@ static int page_size(struct run *r, const struct numa_spec *spec, long cell, uin
 /* The host CPUs the VM pins anything to, or those of the cell's vCPUs when they are all pinned. */
 static int pinned_cpus(struct run *r, long cell, struct nodeset *ret) {
         const struct domxml_cell *c = cell == BINDING_VM ? NULL : domxml_cell(&r->facts, cell);
-        struct nodeset vcpus;
+        struct nodeset vcpus, cpus;
         bool pinned;
         int k;
 
-        nodeset_clear(ret);
-        if (cell == BINDING_VM) {
-                locality_pinned_cpus(&r->facts.placement, ret);
-                return 0;
+        nodeset_clear(&cpus);
+        if (cell == BINDING_VM)
+                locality_pinned_cpus(&r->facts.placement, &cpus);
+        else if (c && c->cpus && nodeset_parse_libvirt(c->cpus, &vcpus) >= 0) {
+                k = locality_vcpu_cpus(&r->facts.placement, &vcpus, &pinned, &cpus);
+                if (k == -ENOMEM)
+                        return diag_error(r->d, k, "out of memory");
+                if (k < 0 || !pinned)
+                        nodeset_clear(&cpus);
         }
-        if (!c || !c->cpus || nodeset_parse_libvirt(c->cpus, &vcpus) < 0)
-                return 0;
-        k = locality_vcpu_cpus(&r->facts.placement, &vcpus, &pinned, ret);
-        if (k == -ENOMEM)
-                return diag_error(r->d, k, "out of memory");
-        if (k < 0 || !pinned)
-                nodeset_clear(ret);
+        *ret = cpus;
         return 0;
 }
 
