@@ -160,7 +160,8 @@ struct byte_map {
  * (Shift_JIS, EUC-JP, ...) passes, and a non-ASCII one only in a
  * single-byte encoding. Returns 0; -ENOENT when iconv does not know the
  * name; -EPROTO when an ASCII byte is something else (EBCDIC, UTF-7's
- * '+'); -EPROTONOSUPPORT when a byte starts a multi-byte sequence.
+ * '+'); -EPROTONOSUPPORT when a byte starts a multi-byte sequence. On
+ * those two *ret is partial but for ret->bad, the byte that failed.
  */
 static int byte_map_build(const char *name, const bool present[static 256], struct byte_map *ret) {
         iconv_t cd = iconv_open("UTF-8", name);

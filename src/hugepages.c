@@ -24,27 +24,33 @@ struct page_choice {
 /*
  * Parses each <page>'s nodeset once and walks its members, so the cost is
  * pages x members, never pages x cells x parsing (hostile input may have
- * tens of thousands of both).
+ * tens of thousands of both). Returns 0 with the choice (on the heap: it
+ * is large) in *ret, -ENOMEM, or -EINVAL for a nodeset it cannot read.
  */
-static int choose_pages(const struct domxml_placement *p, struct page_choice *ret) {
-        ret->fallback = -1;
-        for (size_t c = 0; c < ELEMENTSOF(ret->cell); c++)
-                ret->cell[c] = -1;
+static int choose_pages(const struct domxml_placement *p, struct page_choice **ret) {
+        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+
+        if (!choice)
+                return -ENOMEM;
+        choice->fallback = -1;
+        for (size_t c = 0; c < ELEMENTSOF(choice->cell); c++)
+                choice->cell[c] = -1;
 
         for (size_t i = 0; i < p->n_pages; i++) {
                 struct nodeset cells;
 
                 if (!p->pages[i].nodeset) {
-                        if (ret->fallback < 0)
-                                ret->fallback = (long) i;
+                        if (choice->fallback < 0)
+                                choice->fallback = (long) i;
                         continue;
                 }
                 if (nodeset_parse_libvirt(p->pages[i].nodeset, &cells) < 0)
                         return -EINVAL;
                 for (int c = nodeset_next(&cells, 0); c >= 0; c = nodeset_next(&cells, c + 1))
-                        if (ret->cell[c] < 0)
-                                ret->cell[c] = (long) i; /* the first <page> naming the cell wins */
+                        if (choice->cell[c] < 0)
+                                choice->cell[c] = (long) i; /* the first <page> naming the cell wins */
         }
+        *ret = TAKE_PTR(choice);
         return 0;
 }
 
@@ -79,12 +85,12 @@ static int chosen_size(const struct domxml_placement *p, const struct page_choic
 }
 
 int hugepages_select(const struct domxml_placement *p, long cell, struct hugepages_choice *ret) {
-        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+        _cleanup_free_ struct page_choice *choice = NULL;
+        int r;
 
-        if (!choice)
-                return -ENOMEM;
-        if (choose_pages(p, choice) < 0)
-                return -EINVAL;
+        r = choose_pages(p, &choice);
+        if (r < 0)
+                return r;
         return chosen_size(p, choice, cell, ret);
 }
 
@@ -479,10 +485,10 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                 return 0;
         }
 
-        choice = malloc(sizeof(*choice));
-        if (!choice)
-                return diag_error(d, -ENOMEM, "out of memory");
-        if (choose_pages(&f->placement, choice) < 0)
+        r = choose_pages(&f->placement, &choice);
+        if (r == -ENOMEM)
+                return diag_error(d, r, "out of memory");
+        if (r < 0)
                 return diag_error(d, -EINVAL,
                         "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
                         "this hook cannot read; libvirt needs guest cell numbers, e.g. nodeset='0-1'");
