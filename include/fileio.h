@@ -49,10 +49,12 @@ enum {
  * flock(LOCK_EX), polling until wait_ms after start (CLOCK_MONOTONIC). Not
  * a blocking flock(): a process that holds the lock forever would hold the
  * VM start with it, and a bounded wait can say what happened (the wall
- * clock watchdog would only say that time ran out). Returns 0, 1 when the
- * filesystem has no flock() (the check before the rename still catches a
- * concurrent change, as a conflict), or a negative errno (-EWOULDBLOCK:
- * still held by another at the end of the wait).
+ * clock watchdog would only say that time ran out). Returns 0 once the
+ * lock is held, and also, with nothing locked, where the filesystem has
+ * no flock(): file_replace()'s check before the rename still catches a
+ * concurrent change, as a conflict.
+ * Otherwise a negative errno (-EWOULDBLOCK: still held by another at the
+ * end of the wait).
  */
 int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms);
 

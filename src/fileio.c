@@ -60,8 +60,9 @@ int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms) {
                         return 0;
                 if (errno == EINTR)
                         continue;
+                /* No flock() on this filesystem: nothing to wait for (see fileio.h). */
                 if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS)
-                        return 1;
+                        return 0;
                 if (errno != EWOULDBLOCK)
                         return -errno;
                 if (ms_since(start) >= wait_ms)
