@@ -340,8 +340,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
         qsort(s->cells, s->n_cells, sizeof(*s->cells), cmp_cell);
         for (size_t i = 0; i < s->n_cells; i++) {
                 struct cell *c = &s->cells[i];
+                _cleanup_free_ char *cpus = NULL;
                 uint64_t total = 0;
-                char *cpus = NULL;
 
                 if (c->id < 0) {
                         return diag_error(d, -EINVAL,
@@ -362,10 +362,10 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                 }
                 r = topology_add_node(&t, (unsigned) c->id, total, 0, cpus);
                 if (r < 0) {
-                        free(cpus);
                         diag_error(d, r, "out of memory");
                         return r;
                 }
+                TAKE_PTR(cpus); /* the node's now */
                 if (cell_distances(c, &t.nodes[t.n_nodes - 1].facts) < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
                 /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */

@@ -191,8 +191,8 @@ static uint64_t pool_have(
  */
 static void describe_shortfall(struct host *h, const struct claims *claims, const struct group *g,
         uint64_t have, char *buf, size_t size) {
+        _cleanup_(hugepage_pool_done) struct hugepage_pool all = {0};
         char claimed[DIAG_LINE_MAX / 2];
-        struct hugepage_pool all = {0};
         _cleanup_free_ char *set = NULL;
         bool single = nodeset_count(&g->nodes) == 1;
         char s[SIZE_FORMAT_MAX];
@@ -224,7 +224,6 @@ static void describe_shortfall(struct host *h, const struct claims *claims, cons
                 }
                 if (shown)
                         append(buf, size, ")");
-                hugepage_pool_done(&all);
         }
 }
 
@@ -255,7 +254,7 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
  */
 static int check_group(struct host *h, const struct claims *claims, const struct group *g,
         const struct group *partner, bool *ret_remapped, struct diag *d) {
-        struct hugepage_pool pool;
+        _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
         bool remapped = false;
@@ -289,10 +288,8 @@ static int check_group(struct host *h, const struct claims *claims, const struct
         case HUGEPAGES_WARN_SOFT:
                 describe_shortfall(h, claims, g, raw, msg, sizeof(msg));
                 describe_fix(g, msg, sizeof(msg));
-                if (v == HUGEPAGES_SHORT) {
-                        hugepage_pool_done(&pool);
+                if (v == HUGEPAGES_SHORT)
                         return diag_error(d, -ENOMEM, "%s", msg);
-                }
                 if (g->remapped && !g->has_memory) {
                         append(msg, sizeof(msg),
                                 "; not refused, as VDSM replaces <memnode> nodesets with "
@@ -311,7 +308,6 @@ static int check_group(struct host *h, const struct claims *claims, const struct
                 diag_warn(d, "%s", msg);
                 break;
         }
-        hugepage_pool_done(&pool);
         *ret_remapped = remapped;
         return 0;
 }

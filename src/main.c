@@ -392,7 +392,7 @@ int main(int argc, char *argv[]) {
                 .memnode_spec = getenv("numa_memnode"),
                 .run_dir = getenv(LEDGER_RUN_DIR_ENV),
         };
-        struct hook_result res = {0};
+        _cleanup_(hook_result_done) struct hook_result res = {0};
         struct command c = {0};
         struct diag d;
         int r;
@@ -428,14 +428,11 @@ int main(int argc, char *argv[]) {
         if (res.output && (r = write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
                 watchdog_hold();
                 fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
-                hook_result_done(&res);
                 return EXIT_HOOK_FAILED;
         }
         if (res.output)
                 watchdog_succeeded();
         if (res.info[0])
                 fprintf(stderr, "numa: %s\n", res.info);
-
-        hook_result_done(&res);
         return EXIT_SUCCESS;
 }
