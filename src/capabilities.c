@@ -286,30 +286,35 @@ static int cell_cpus(struct cell *c, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+/* By node, and of one node's the later in the document first. */
 static int cmp_sibling(const void *a, const void *b) {
         const struct sibling *x = a, *y = b;
 
         if (x->id != y->id)
                 return x->id < y->id ? -1 : 1;
-        return (x->order > y->order) - (x->order < y->order);
+        return (x->order < y->order) - (x->order > y->order);
+}
+
+static int cmp_sibling_id(const void *a, const void *b) {
+        const struct sibling *x = a, *y = b;
+
+        return (x->id > y->id) - (x->id < y->id);
 }
 
 /* The cell's distances, ascending by node; of two for one node, the later counts. Returns 0 or -ENOMEM. */
 static int cell_distances(struct cell *c, struct node_facts *f) {
         struct node_distance *d;
-        size_t n = 0;
+        size_t n;
 
         if (c->n_siblings == 0)
                 return 0;
         d = calloc(c->n_siblings, sizeof(*d));
         if (!d)
                 return -ENOMEM;
-        qsort(c->siblings, c->n_siblings, sizeof(*c->siblings), cmp_sibling);
-        for (size_t i = 0; i < c->n_siblings; i++) {
-                if (i + 1 < c->n_siblings && c->siblings[i + 1].id == c->siblings[i].id)
-                        continue;
-                d[n++] = (struct node_distance){.id = c->siblings[i].id, .value = c->siblings[i].value};
-        }
+        n = array_sort_unique_by(
+                c->siblings, c->n_siblings, sizeof(*c->siblings), cmp_sibling, cmp_sibling_id);
+        for (size_t i = 0; i < n; i++)
+                d[i] = (struct node_distance){.id = c->siblings[i].id, .value = c->siblings[i].value};
         f->distances = d;
         f->n_distances = n;
         return 0;
