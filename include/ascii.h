@@ -15,3 +15,8 @@ static inline bool ascii_is_space(char c) {
 static inline bool ascii_is_xml_space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
+
+/* A blank within a line: space or tab, as in the indentation of a line of markup. */
+static inline bool ascii_is_hblank(char c) {
+        return c == ' ' || c == '\t';
+}
