@@ -15,7 +15,7 @@
 struct binding_entry {
         struct binding binding;
         bool warn_only; /* its shortfalls only warn, whatever the mode (see placement_check()) */
-        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
+        char subject[SPEC_SUBJECT_SIZE]; /* how messages name it: "'strict:1'" */
 };
 
 /* The VM's memory bindings once the hook is done (or, at an incoming hook point, as they came). */

@@ -426,9 +426,13 @@ int capabilities_load(const char *path, unsigned flags, struct topology *ret, st
                 return r;
         r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
         if (r >= 0) {
+                /*
+                 * Messages name the host once, here: "which the host in caps.xml does not have".
+                 * Sized to fit ret->host after "the host in ", not DIAG_QUOTE_SIZE(128): a path
+                 * of many escaped bytes is cut there, with "...".
+                 */
                 char q[sizeof(ret->host) - 16];
 
-                /* Messages name the host once, here: "which the host in caps.xml does not have". */
                 diag_quote(path, strlen(path), 128, q, sizeof(q));
                 snprintf(ret->host, sizeof(ret->host), "the host in %s", q);
         }

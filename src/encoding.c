@@ -351,7 +351,7 @@ static int check_signature(const struct document *doc) {
 int encoding_check(const char *buf, size_t len, const char *what, struct diag *d, struct encoding_copy *ret) {
         const struct document doc = {.s = (const unsigned char *) buf, .len = len, .what = what, .d = d};
         const unsigned char *s = doc.s;
-        char encoding[ENCODING_NAME_MAX], q[ENCODING_NAME_MAX * 4];
+        char encoding[ENCODING_NAME_MAX], q[DIAG_QUOTE_SIZE(ENCODING_NAME_MAX)];
         size_t bad, bom = len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
         int k;
 
