@@ -8,9 +8,10 @@
 
 /*
  * locality_cpu_nodes() and locality_vcpu_cpus() are the two lookups
- * locality_check() builds on, public so that test_locality.c tables them
- * directly: through locality_check() a wrong node or CPU set shows only
- * as a warning missing or too many, and an unpinned vCPU as silence.
+ * locality_check() builds on. The fit target ranks nodes with them too
+ * (fit_target.c, fit_domain.c), and test_locality.c tables them directly:
+ * through locality_check() a wrong node or CPU set shows only as a
+ * warning missing or too many, and an unpinned vCPU as silence.
  */
 
 /*
