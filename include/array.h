@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Growing arrays, and sorting, deduplicating and searching them. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Character classes of ASCII, the same in every locale. */
 
 #include <stdbool.h>
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The VM's effective memory bindings, from the request and the <numatune> already in the domain XML. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Another host's NUMA topology (its cells, their distances) and huge pages, from `virsh capabilities` XML. */
 
 #include <stddef.h>
 #include <stdint.h>

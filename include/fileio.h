@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Reads the domain XML (and smaller files) whole and replaces it atomically, all or nothing. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Huge pages: the page size each part of the VM uses, and whether its bound nodes hold enough of them. */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Locality warnings: vCPUs, emulator threads and PCI devices on other nodes than the memory they use. */
 
 #include "binding_list.h"
 #include "diag.h"

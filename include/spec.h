@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The grammar of the numa and numa_memnode custom properties. */
 
 #include <stdbool.h>
 

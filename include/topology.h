@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Reads this host for the host model: libnuma for the nodes, sysfs for huge pages and PCI devices. */
 
 #include <stdbool.h>
 #include <stddef.h>

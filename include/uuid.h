@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The domain's <uuid>: read from the domain XML as libvirt reads it, and written in one canonical form. */
 
 #include <stdbool.h>
 #include <stddef.h>
