@@ -60,4 +60,5 @@ struct memory_part {
  * the VM's memory is read). Returns 0, -EINVAL for a cell's invalid memory
  * size, or -ENOMEM, with d filled; free *ret.
  */
-int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d);
+int binding_list_memory_parts(
+        const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d);

@@ -97,7 +97,7 @@ int file_read_stream(
 int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d);
 
 /* write(2) until all is written, through short writes and EINTR. Returns 0 or a negative errno. */
-int write_all(int fd, const char *data, size_t len);
+int file_write_all(int fd, const char *data, size_t len);
 
 /* The temporary's name: the target's name with this in front and a random suffix. */
 #define FILE_TEMP_PREFIX ".numa-"

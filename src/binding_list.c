@@ -89,7 +89,8 @@ void binding_list_done(struct binding_list *l) {
 }
 
 /* See binding_list.h: the guest cells' memory when there are cells, else <memory>. */
-int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d) {
+int binding_list_memory_parts(
+        const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d) {
         _cleanup_free_ struct memory_part *parts = NULL;
         struct memory_part *p;
         size_t n = 0;

@@ -129,7 +129,7 @@ int claims_need_memory(struct claims *c, const struct domxml_facts *f, const str
         if (!c || !c->record)
                 return 0;
         diag_init(&scratch);
-        r = memory_parts(f, &parts, &n, &scratch);
+        r = binding_list_memory_parts(f, &parts, &n, &scratch);
         if (r < 0)
                 return r == -ENOMEM ? r : 0; /* a cell's size libvirt refuses: the start fails anyway */
         for (size_t i = 0; i < n; i++) {

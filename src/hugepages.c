@@ -489,7 +489,7 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                         "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
                         "this hook cannot read; libvirt needs guest cell numbers, e.g. nodeset='0-1'");
 
-        r = memory_parts(f, &parts, &n_parts, d);
+        r = binding_list_memory_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
         if (h->pages_unknown) {

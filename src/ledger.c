@@ -327,7 +327,7 @@ static int write_temp(const struct ledger *l, const char *text) {
         fd = openat(l->dir_fd, LEDGER_TEMP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return -errno;
-        r = write_all(fd, text, strlen(text));
+        r = file_write_all(fd, text, strlen(text));
         if (r >= 0 && fchmod(fd, 0644) < 0)
                 r = -errno;
         if (r >= 0)

@@ -425,7 +425,7 @@ int main(int argc, char *argv[]) {
         if (d.n_dropped_warnings > 0)
                 fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
 
-        if (res.output && (r = write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
+        if (res.output && (r = file_write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
                 watchdog_hold();
                 fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
                 return EXIT_HOOK_FAILED;
