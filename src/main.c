@@ -386,6 +386,39 @@ static void command_guard(const struct command *c, const struct hook_request *re
         watchdog_start((const char *const[]){command_domxml_path(c, req), c->capabilities, dir}, 3);
 }
 
+/*
+ * The run's outcome out, and its exit code: the one error line, or the
+ * warnings, a dry run's document and the success line, with the watchdog
+ * told as each becomes final (watchdog.h).
+ */
+static int emit_result(int r, const struct diag *d, const struct hook_result *res) {
+        /* A failure is exactly one line; the warnings that led to it would only blur it. */
+        if (r < 0) {
+                watchdog_hold();
+                fprintf(stderr, "numa: %s\n", d->message);
+                return EXIT_HOOK_FAILED;
+        }
+        /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
+        if (!res->output)
+                watchdog_succeeded();
+
+        for (size_t i = 0; i < d->n_warnings; i++)
+                fprintf(stderr, "numa: warning: %s\n", d->warnings[i]);
+        if (d->n_dropped_warnings > 0)
+                fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d->n_dropped_warnings);
+
+        if (res->output && (r = file_write_all(STDOUT_FILENO, res->output, res->output_len)) < 0) {
+                watchdog_hold();
+                fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
+                return EXIT_HOOK_FAILED;
+        }
+        if (res->output)
+                watchdog_succeeded();
+        if (res->info[0])
+                fprintf(stderr, "numa: %s\n", res->info);
+        return EXIT_SUCCESS;
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"),
@@ -410,29 +443,5 @@ int main(int argc, char *argv[]) {
         if (r >= 0)
                 r = command_run(&c, argv[0], &req, &res, &d);
 
-        /* A failure is exactly one line; the warnings that led to it would only blur it. */
-        if (r < 0) {
-                watchdog_hold();
-                fprintf(stderr, "numa: %s\n", d.message);
-                return EXIT_HOOK_FAILED;
-        }
-        /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
-        if (!res.output)
-                watchdog_succeeded();
-
-        for (size_t i = 0; i < d.n_warnings; i++)
-                fprintf(stderr, "numa: warning: %s\n", d.warnings[i]);
-        if (d.n_dropped_warnings > 0)
-                fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
-
-        if (res.output && (r = file_write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
-                watchdog_hold();
-                fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
-                return EXIT_HOOK_FAILED;
-        }
-        if (res.output)
-                watchdog_succeeded();
-        if (res.info[0])
-                fprintf(stderr, "numa: %s\n", res.info);
-        return EXIT_SUCCESS;
+        return emit_result(r, &d, &res);
 }
