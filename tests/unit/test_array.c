@@ -100,19 +100,18 @@ struct keyed {
         unsigned key, tag;
 };
 
-/* By key, then the highest tag first: of each key, the highest tag stays. */
-static int cmp_key_tag_down(const void *a, const void *b) {
-        const struct keyed *x = a, *y = b;
-
-        if (x->key != y->key)
-                return x->key < y->key ? -1 : 1;
-        return (x->tag < y->tag) - (x->tag > y->tag);
-}
-
 static int cmp_key(const void *a, const void *b) {
         const struct keyed *x = a, *y = b;
 
-        return (x->key > y->key) - (x->key < y->key);
+        return array_cmp_unsigned(&x->key, &y->key);
+}
+
+/* By key, then the highest tag first: of each key, the highest tag stays. */
+static int cmp_key_tag_down(const void *a, const void *b) {
+        const struct keyed *x = a, *y = b;
+        int by_key = cmp_key(a, b);
+
+        return by_key != 0 ? by_key : array_cmp_unsigned(&y->tag, &x->tag);
 }
 
 struct sort_by_case {
