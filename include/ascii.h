@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Character classes of ASCII, the same in every locale. */
 
 #include <stdbool.h>
 
@@ -14,4 +15,9 @@ static inline bool ascii_is_space(char c) {
 /* XML's S: space, tab, carriage return, line feed (no \v or \f). */
 static inline bool ascii_is_xml_space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A blank within a line: space or tab, as in the indentation of a line of markup. */
+static inline bool ascii_is_hblank(char c) {
+        return c == ' ' || c == '\t';
 }

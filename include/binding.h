@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The binding type, and libvirt's reading of the <memory> and <memnode> elements a document already has. */
 
 #include <stdbool.h>
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The VM's effective memory bindings, from the request and the <numatune> already in the domain XML. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 struct binding_entry {
         struct binding binding;
         bool warn_only; /* its shortfalls only warn, whatever the mode (see placement_check()) */
-        char subject[SPEC_QUOTE_MAX * 4 + 96]; /* how messages name it: "'strict:1'" */
+        char subject[SPEC_SUBJECT_SIZE]; /* how messages name it: "'strict:1'" */
 };
 
 /* The VM's memory bindings once the hook is done (or, at an incoming hook point, as they came). */
@@ -59,4 +60,5 @@ struct memory_part {
  * the VM's memory is read). Returns 0, -EINVAL for a cell's invalid memory
  * size, or -ENOMEM, with d filled; free *ret.
  */
-int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d);
+int binding_list_memory_parts(
+        const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Another host's NUMA topology (its cells, their distances) and huge pages, from `virsh capabilities` XML. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +32,8 @@ struct caps_pages {
  * pass reads each cell's <pages> (libvirt lists the base page first, then
  * each huge page size); an invalid one is an error only then. NULL skips
  * them. Returns 0, or a negative errno with d filled. Free ret_pages with
- * caps_pages_done().
+ * caps_pages_done(). Public for test_capabilities.c: its rows are
+ * documents in strings, with no file for each.
  */
 int capabilities_parse(const char *buf, size_t len, unsigned flags, struct topology *ret,
         struct caps_pages *ret_pages, struct diag *d);

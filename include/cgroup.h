@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The cgroup libvirt starts VMs in (machine.slice): the memory nodes it lets them use. */
 
 #include <stdbool.h>
 #include <stddef.h>

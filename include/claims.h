@@ -91,7 +91,8 @@ int claims_need_memory(struct claims *c, const struct domxml_facts *f, const str
  * ids), each taking what it offers until the amount is covered. What no
  * node offers is not claimed, so a claim never holds more than the VM
  * needs nor more than a node offered. ret_shares[i] is node i's share.
- * Returns the total claimed.
+ * Returns the total claimed. Public for test_claims.c: it tables the rule
+ * on its own, with no ledger or host behind it.
  */
 uint64_t claims_split(uint64_t amount, const uint64_t *offers, size_t n, uint64_t *ret_shares);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The one error carrier: an error message, the warnings, and safe quoting for them. */
 
 #include <stddef.h>
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Scans the domain XML in one streaming pass for what the hook needs, and splices an edit into it. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Reads the domain XML (and smaller files) whole and replaces it atomically, all or nothing. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,10 +50,12 @@ enum {
  * flock(LOCK_EX), polling until wait_ms after start (CLOCK_MONOTONIC). Not
  * a blocking flock(): a process that holds the lock forever would hold the
  * VM start with it, and a bounded wait can say what happened (the wall
- * clock watchdog would only say that time ran out). Returns 0, 1 when the
- * filesystem has no flock() (the check before the rename still catches a
- * concurrent change, as a conflict), or a negative errno (-EWOULDBLOCK:
- * still held by another at the end of the wait).
+ * clock watchdog would only say that time ran out). Returns 0 once the
+ * lock is held, and also, with nothing locked, where the filesystem has
+ * no flock(): file_replace()'s check before the rename still catches a
+ * concurrent change, as a conflict.
+ * Otherwise a negative errno (-EWOULDBLOCK: still held by another at the
+ * end of the wait).
  */
 int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms);
 
@@ -94,7 +97,7 @@ int file_read_stream(
 int file_replace(const struct file_data *f, const char *data, size_t len, struct diag *d);
 
 /* write(2) until all is written, through short writes and EINTR. Returns 0 or a negative errno. */
-int write_all(int fd, const char *data, size_t len);
+int file_write_all(int fd, const char *data, size_t len);
 
 /* The temporary's name: the target's name with this in front and a random suffix. */
 #define FILE_TEMP_PREFIX ".numa-"

@@ -61,6 +61,7 @@ struct fit_choice {
  * The ranking: nodes that hold pinned CPUs, then those of PCI devices,
  * then the rest; among them nodes no earlier guest cell took first; then
  * the most offered; then the lowest id. A qsort comparator over fit_node.
+ * Public for test_fit.c: it tables the ranking on its own.
  */
 int fit_rank_cmp(const struct fit_node *a, const struct fit_node *b);
 

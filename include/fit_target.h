@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The fit target on a host: its offers, tiers, locality and distances read for fit.c, and its messages. */
 
 #include <stdbool.h>
 #include <stddef.h>

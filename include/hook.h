@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* One run of the hook: what it loads and which path it takes at its hook point. */
 
 #include <stdbool.h>
 #include <stddef.h>

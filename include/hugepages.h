@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Huge pages: the page size each part of the VM uses, and whether its bound nodes hold enough of them. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,10 +13,11 @@
 
 /*
  * hugepages_select(), hugepages_needed() and hugepages_judge() are the
- * three rules hugepages_check() applies, public so that test_hugepages.c
- * tables each one on its own: through hugepages_check() a row would need
- * a fake sysfs tree sized to it and would read the rule only from a
- * warning's wording. Nothing but the tests calls them from outside.
+ * three rules hugepages_check() applies. The fit target applies the first
+ * two as well (fit_domain.c, fit_target.c). hugepages_judge() is public
+ * for test_hugepages.c, which tables each rule on its own: through
+ * hugepages_check() a row would need a fake sysfs tree sized to it and
+ * would read the rule only from a warning's wording.
  */
 
 /* The memory a part of the VM gets. */

@@ -125,6 +125,8 @@ int ledger_remove(struct ledger *l, const char *uuid, struct diag *d);
  * ledger_parse() reads it into claims (all of them, expired or not);
  * ledger_format() writes it back byte for byte.
  * Returns 0, -EBADMSG with the line and what is wrong in d, or -ENOMEM.
+ * These three are public for test_ledger.c (and test_claims.c, which
+ * seeds a ledger): the grammar round-trips in memory, with no run directory.
  */
 int ledger_parse(const char *buf, size_t len, struct ledger_claim **ret, size_t *ret_n, struct diag *d);
 /* Returns 0 or -ENOMEM; *ret is a new string. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Locality warnings: vCPUs, emulator threads and PCI devices on other nodes than the memory they use. */
 
 #include "binding_list.h"
 #include "diag.h"
@@ -8,9 +9,10 @@
 
 /*
  * locality_cpu_nodes() and locality_vcpu_cpus() are the two lookups
- * locality_check() builds on, public so that test_locality.c tables them
- * directly: through locality_check() a wrong node or CPU set shows only
- * as a warning missing or too many, and an unpinned vCPU as silence.
+ * locality_check() builds on. The fit target ranks nodes with them too
+ * (fit_target.c, fit_domain.c), and test_locality.c tables them directly:
+ * through locality_check() a wrong node or CPU set shows only as a
+ * warning missing or too many, and an unpinned vCPU as silence.
  */
 
 /*

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The macros every file may use: array sizes, cleanup attributes, handing ownership over. */
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,6 +25,6 @@ bool mounts_paths_cannot_stall(const char *const *paths, size_t n_paths);
  * The same for one path against the mount table text mountinfo (in the
  * format of /proc/self/mountinfo); the path is made absolute against the
  * working directory. mounts_paths_cannot_stall() reads the table once for
- * all its paths; the tests give their own.
+ * all its paths. Public for test_mounts.c, which gives its own tables.
  */
 bool mounts_path_cannot_stall(const char *mountinfo, const char *path);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Sets of NUMA node ids: arithmetic, libvirt's nodeset parser and its canonical format. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Decides and checks the <numatune> edit, with libvirt's defaults and rules for it. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Decimal ids as XML attributes and libvirt write them, and the "0-3,8" lists built from ascending ids. */
 
 #include <stddef.h>
 

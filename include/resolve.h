@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Applies a parsed spec to a host topology and checks that the binding can work there. */
 
 #include <stdbool.h>
 #include <stdint.h>

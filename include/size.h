@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* libvirt's scaled integers (memory sizes with units): parsing and formatting. */
 
 #include <stddef.h>
 #include <stdint.h>

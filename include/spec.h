@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The grammar of the numa and numa_memnode custom properties. */
 
 #include <stdbool.h>
 
@@ -29,10 +30,12 @@ enum spec_target {
 
 /* The property is short; this bounds the quote of it in messages. */
 #define SPEC_QUOTE_MAX 64
+/* A subject: that quote and the words around it ("numa_memnode cell 3 '...'", where it came from). */
+#define SPEC_SUBJECT_SIZE (DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX) + 92)
 
 struct numa_spec {
         char quoted[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)]; /* the trimmed value, made safe for messages */
-        char subject[SPEC_QUOTE_MAX * 4 + 96];        /* what messages about it start with: "'strict:^3'" */
+        char subject[SPEC_SUBJECT_SIZE];              /* what messages about it start with: "'strict:^3'" */
         enum numa_mode mode;
         enum spec_target target;
         bool has_include;       /* false: the base is every host node with memory */

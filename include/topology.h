@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Reads this host for the host model: libnuma for the nodes, sysfs for huge pages and PCI devices. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -87,7 +88,8 @@ int topology_memory_tiers(const char *sysfs, struct memory_tier **ret, size_t *r
  * What a node offers a VM in normal pages, as numad counts it: MemFree
  * plus Inactive(file) (page cache the kernel reclaims first), from the
  * text of <sysfs>/devices/system/node/nodeN/meminfo ("Node 0 MemFree:
- * 1024 kB"). Returns 0, or -EINVAL when either field is missing.
+ * 1024 kB"). Returns 0, or -EINVAL when either field is missing. Public
+ * for test_topology.c: it tables meminfo texts, with no sysfs tree.
  */
 int topology_parse_node_meminfo(const char *text, uint64_t *ret_offer);
 

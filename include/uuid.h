@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* The domain's <uuid>: read from the domain XML as libvirt reads it, and written in one canonical form. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,7 +15,8 @@
  * A UUID as libvirt's virUUIDParse() reads one: blanks before and after,
  * then 32 hex digits in pairs, with '-' or ' ' anywhere between the pairs
  * ("4B3F..." and "4b3f-..." name the same domain). Writes the canonical
- * form to ret. Returns 0, or -EINVAL for anything else.
+ * form to ret. Returns 0, or -EINVAL for anything else. Public for
+ * test_uuid.c: it tables libvirt's forms, with no domain XML around them.
  */
 int uuid_canonical(const char *s, size_t len, char ret[static UUID_STRING_SIZE]);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+/* Runs the work in a child process that a supervising parent ends cleanly at a time limit or a signal. */
 
 #include <limits.h>
 #include <stdbool.h>

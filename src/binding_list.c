@@ -89,8 +89,10 @@ void binding_list_done(struct binding_list *l) {
 }
 
 /* See binding_list.h: the guest cells' memory when there are cells, else <memory>. */
-int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d) {
-        struct memory_part *parts = NULL, *p;
+int binding_list_memory_parts(
+        const struct domxml_facts *f, struct memory_part **ret, size_t *ret_n, struct diag *d) {
+        _cleanup_free_ struct memory_part *parts = NULL;
+        struct memory_part *p;
         size_t n = 0;
         uint64_t bytes;
 
@@ -104,7 +106,7 @@ int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t 
                 if (!parts)
                         return diag_error(d, -ENOMEM, "out of memory");
                 parts[0] = (struct memory_part){.cell = -1, .bytes = bytes};
-                *ret = parts;
+                *ret = TAKE_PTR(parts);
                 *ret_n = 1;
                 return 0;
         }
@@ -115,19 +117,15 @@ int memory_parts(const struct domxml_facts *f, struct memory_part **ret, size_t 
                 /* Cells libvirt refuses are not numbered: the domain will not start anyway. */
                 if (id < 0 || !f->cells[i].memory)
                         continue;
-                if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0) {
-                        free(parts);
+                if (size_parse(f->cells[i].memory, f->cells[i].unit, &bytes) < 0)
                         return diag_error(
                                 d, -EINVAL, "domain XML: guest cell %ld has an invalid memory size", id);
-                }
                 p = array_append(&parts, &n, sizeof(*p));
-                if (!p) {
-                        free(parts);
+                if (!p)
                         return diag_error(d, -ENOMEM, "out of memory");
-                }
                 *p = (struct memory_part){.cell = id, .bytes = bytes};
         }
-        *ret = parts;
+        *ret = TAKE_PTR(parts);
         *ret_n = n;
         return 0;
 }

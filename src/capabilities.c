@@ -286,30 +286,35 @@ static int cell_cpus(struct cell *c, char **ret) {
         return range_writer_finish(&w, ret);
 }
 
+/* By node, and of one node's the later in the document first. */
 static int cmp_sibling(const void *a, const void *b) {
         const struct sibling *x = a, *y = b;
 
         if (x->id != y->id)
                 return x->id < y->id ? -1 : 1;
-        return (x->order > y->order) - (x->order < y->order);
+        return (x->order < y->order) - (x->order > y->order);
+}
+
+static int cmp_sibling_id(const void *a, const void *b) {
+        const struct sibling *x = a, *y = b;
+
+        return (x->id > y->id) - (x->id < y->id);
 }
 
 /* The cell's distances, ascending by node; of two for one node, the later counts. Returns 0 or -ENOMEM. */
 static int cell_distances(struct cell *c, struct node_facts *f) {
         struct node_distance *d;
-        size_t n = 0;
+        size_t n;
 
         if (c->n_siblings == 0)
                 return 0;
         d = calloc(c->n_siblings, sizeof(*d));
         if (!d)
                 return -ENOMEM;
-        qsort(c->siblings, c->n_siblings, sizeof(*c->siblings), cmp_sibling);
-        for (size_t i = 0; i < c->n_siblings; i++) {
-                if (i + 1 < c->n_siblings && c->siblings[i + 1].id == c->siblings[i].id)
-                        continue;
-                d[n++] = (struct node_distance){.id = c->siblings[i].id, .value = c->siblings[i].value};
-        }
+        n = array_sort_unique_by(
+                c->siblings, c->n_siblings, sizeof(*c->siblings), cmp_sibling, cmp_sibling_id);
+        for (size_t i = 0; i < n; i++)
+                d[i] = (struct node_distance){.id = c->siblings[i].id, .value = c->siblings[i].value};
         f->distances = d;
         f->n_distances = n;
         return 0;
@@ -340,8 +345,8 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
         qsort(s->cells, s->n_cells, sizeof(*s->cells), cmp_cell);
         for (size_t i = 0; i < s->n_cells; i++) {
                 struct cell *c = &s->cells[i];
+                _cleanup_free_ char *cpus = NULL;
                 uint64_t total = 0;
-                char *cpus = NULL;
 
                 if (c->id < 0) {
                         return diag_error(d, -EINVAL,
@@ -362,10 +367,10 @@ static int build_topology(struct caps_scan *s, struct topology *ret, struct diag
                 }
                 r = topology_add_node(&t, (unsigned) c->id, total, 0, cpus);
                 if (r < 0) {
-                        free(cpus);
                         diag_error(d, r, "out of memory");
                         return r;
                 }
+                TAKE_PTR(cpus); /* the node's now */
                 if (cell_distances(c, &t.nodes[t.n_nodes - 1].facts) < 0)
                         return diag_error(d, -ENOMEM, "out of memory");
                 /* Older libvirt writes no <memory> for any cell: unknown, which is not 0. */
@@ -421,9 +426,13 @@ int capabilities_load(const char *path, unsigned flags, struct topology *ret, st
                 return r;
         r = capabilities_parse(f.data, f.len, flags, ret, ret_pages, d);
         if (r >= 0) {
+                /*
+                 * Messages name the host once, here: "which the host in caps.xml does not have".
+                 * Sized to fit ret->host after "the host in ", not DIAG_QUOTE_SIZE(128): a path
+                 * of many escaped bytes is cut there, with "...".
+                 */
                 char q[sizeof(ret->host) - 16];
 
-                /* Messages name the host once, here: "which the host in caps.xml does not have". */
                 diag_quote(path, strlen(path), 128, q, sizeof(q));
                 snprintf(ret->host, sizeof(ret->host), "the host in %s", q);
         }

@@ -129,7 +129,7 @@ int claims_need_memory(struct claims *c, const struct domxml_facts *f, const str
         if (!c || !c->record)
                 return 0;
         diag_init(&scratch);
-        r = memory_parts(f, &parts, &n, &scratch);
+        r = binding_list_memory_parts(f, &parts, &n, &scratch);
         if (r < 0)
                 return r == -ENOMEM ? r : 0; /* a cell's size libvirt refuses: the start fails anyway */
         for (size_t i = 0; i < n; i++) {
@@ -220,7 +220,8 @@ static int split_need(const struct claims *c, struct host *h, const struct claim
         return 0;
 }
 
-int claims_commit(struct claims *c, struct host *h, struct diag *d) {
+/* The body of claims_commit(), with the ledger still open: it closes it on every way out. */
+static int record_claim(struct claims *c, struct host *h, struct diag *d) {
         _cleanup_free_ struct ledger_item *items = NULL;
         struct diag scratch;
         size_t n = 0;
@@ -228,23 +229,28 @@ int claims_commit(struct claims *c, struct host *h, struct diag *d) {
 
         for (size_t i = 0; c->record && i < c->n_needs && r >= 0; i++)
                 r = split_need(c, h, &c->needs[i], &items, &n);
-        if (r < 0) {
-                ledger_close(&c->ledger);
+        if (r < 0)
                 return r == -ENOMEM ? diag_error(d, r, "out of memory")
                                     : diag_error(d, r, "cannot read the huge pages of %s to claim them: %s",
                                               topology_host(&h->topo), strerror(-r));
-        }
         diag_init(&scratch);
         if (n > 0)
                 r = ledger_record(&c->ledger, c->uuid, items, n, &scratch);
         c->recorded = n > 0 && r >= 0;
-        ledger_close(&c->ledger);
-        c->open = false;
         if (r == -ENOMEM)
                 return diag_error(d, r, "out of memory");
         if (r < 0)
                 diag_warn(d, "%s; this start's claim is not recorded", scratch.message);
         return 0;
+}
+
+int claims_commit(struct claims *c, struct host *h, struct diag *d) {
+        int r = record_claim(c, h, d);
+
+        /* The lock is held for this one decision, however it ended. */
+        ledger_close(&c->ledger);
+        c->open = false;
+        return r;
 }
 
 void claims_withdraw(struct claims *c) {

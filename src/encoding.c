@@ -160,7 +160,8 @@ struct byte_map {
  * (Shift_JIS, EUC-JP, ...) passes, and a non-ASCII one only in a
  * single-byte encoding. Returns 0; -ENOENT when iconv does not know the
  * name; -EPROTO when an ASCII byte is something else (EBCDIC, UTF-7's
- * '+'); -EPROTONOSUPPORT when a byte starts a multi-byte sequence.
+ * '+'); -EPROTONOSUPPORT when a byte starts a multi-byte sequence. On
+ * those two *ret is partial but for ret->bad, the byte that failed.
  */
 static int byte_map_build(const char *name, const bool present[static 256], struct byte_map *ret) {
         iconv_t cd = iconv_open("UTF-8", name);
@@ -350,7 +351,7 @@ static int check_signature(const struct document *doc) {
 int encoding_check(const char *buf, size_t len, const char *what, struct diag *d, struct encoding_copy *ret) {
         const struct document doc = {.s = (const unsigned char *) buf, .len = len, .what = what, .d = d};
         const unsigned char *s = doc.s;
-        char encoding[ENCODING_NAME_MAX], q[ENCODING_NAME_MAX * 4];
+        char encoding[ENCODING_NAME_MAX], q[DIAG_QUOTE_SIZE(ENCODING_NAME_MAX)];
         size_t bad, bom = len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
         int k;
 

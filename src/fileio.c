@@ -60,8 +60,9 @@ int file_lock_exclusive(int fd, const struct timespec *start, long wait_ms) {
                         return 0;
                 if (errno == EINTR)
                         continue;
+                /* No flock() on this filesystem: nothing to wait for (see fileio.h). */
                 if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS)
-                        return 1;
+                        return 0;
                 if (errno != EWOULDBLOCK)
                         return -errno;
                 if (ms_since(start) >= wait_ms)
@@ -437,7 +438,7 @@ void file_data_done(struct file_data *f) {
         *f = (struct file_data){.dir_fd = -1, .fd = -1};
 }
 
-int write_all(int fd, const char *data, size_t len) {
+int file_write_all(int fd, const char *data, size_t len) {
         while (len > 0) {
                 ssize_t n = write(fd, data, len);
 
@@ -654,7 +655,7 @@ int file_replace(const struct file_data *f, const char *data, size_t len, struct
         if (r < 0)
                 return fail_errno(d, -r, "a temporary file for", f->path, "create");
 
-        r = write_all(fd, data, len);
+        r = file_write_all(fd, data, len);
         if (r == 0)
                 r = temp_match(fd, f, xattr, sizeof(xattr), &action);
         /* What the kernel made of it: a set-group-ID bit it dropped, a filesystem that ignores owners... */

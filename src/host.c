@@ -184,19 +184,24 @@ int host_hugepage_default(struct host *h, uint64_t *ret_kib) {
         return 0;
 }
 
+/* A page size to find in h->pages; with after, the place just past its entries. */
+struct pages_key {
+        uint64_t kib;
+        bool after;
+};
+
+static bool pages_before(const void *element, const void *key) {
+        const struct host_pages *p = element;
+        const struct pages_key *k = key;
+
+        return p->kib < k->kib || (k->after && p->kib == k->kib);
+}
+
 /* The index of the first of h->pages of kib or a larger size (with after: of a larger size). */
 static size_t pages_bound(const struct host *h, uint64_t kib, bool after) {
-        size_t lo = 0, hi = h->n_pages;
+        const struct pages_key key = {.kib = kib, .after = after};
 
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-
-                if (h->pages[mid].kib < kib || (after && h->pages[mid].kib == kib))
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo;
+        return array_lower_bound(h->pages, h->n_pages, sizeof(*h->pages), pages_before, &key);
 }
 
 int host_hugepage_size_exists(struct host *h, uint64_t kib, bool *ret_exists) {

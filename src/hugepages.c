@@ -24,27 +24,33 @@ struct page_choice {
 /*
  * Parses each <page>'s nodeset once and walks its members, so the cost is
  * pages x members, never pages x cells x parsing (hostile input may have
- * tens of thousands of both).
+ * tens of thousands of both). Returns 0 with the choice (on the heap: it
+ * is large) in *ret, -ENOMEM, or -EINVAL for a nodeset it cannot read.
  */
-static int choose_pages(const struct domxml_placement *p, struct page_choice *ret) {
-        ret->fallback = -1;
-        for (size_t c = 0; c < ELEMENTSOF(ret->cell); c++)
-                ret->cell[c] = -1;
+static int choose_pages(const struct domxml_placement *p, struct page_choice **ret) {
+        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+
+        if (!choice)
+                return -ENOMEM;
+        choice->fallback = -1;
+        for (size_t c = 0; c < ELEMENTSOF(choice->cell); c++)
+                choice->cell[c] = -1;
 
         for (size_t i = 0; i < p->n_pages; i++) {
                 struct nodeset cells;
 
                 if (!p->pages[i].nodeset) {
-                        if (ret->fallback < 0)
-                                ret->fallback = (long) i;
+                        if (choice->fallback < 0)
+                                choice->fallback = (long) i;
                         continue;
                 }
                 if (nodeset_parse_libvirt(p->pages[i].nodeset, &cells) < 0)
                         return -EINVAL;
                 for (int c = nodeset_next(&cells, 0); c >= 0; c = nodeset_next(&cells, c + 1))
-                        if (ret->cell[c] < 0)
-                                ret->cell[c] = (long) i; /* the first <page> naming the cell wins */
+                        if (choice->cell[c] < 0)
+                                choice->cell[c] = (long) i; /* the first <page> naming the cell wins */
         }
+        *ret = TAKE_PTR(choice);
         return 0;
 }
 
@@ -79,12 +85,12 @@ static int chosen_size(const struct domxml_placement *p, const struct page_choic
 }
 
 int hugepages_select(const struct domxml_placement *p, long cell, struct hugepages_choice *ret) {
-        _cleanup_free_ struct page_choice *choice = malloc(sizeof(*choice));
+        _cleanup_free_ struct page_choice *choice = NULL;
+        int r;
 
-        if (!choice)
-                return -ENOMEM;
-        if (choose_pages(p, choice) < 0)
-                return -EINVAL;
+        r = choose_pages(p, &choice);
+        if (r < 0)
+                return r;
         return chosen_size(p, choice, cell, ret);
 }
 
@@ -185,8 +191,8 @@ static uint64_t pool_have(
  */
 static void describe_shortfall(struct host *h, const struct claims *claims, const struct group *g,
         uint64_t have, char *buf, size_t size) {
+        _cleanup_(hugepage_pool_done) struct hugepage_pool all = {0};
         char claimed[DIAG_LINE_MAX / 2];
-        struct hugepage_pool all = {0};
         _cleanup_free_ char *set = NULL;
         bool single = nodeset_count(&g->nodes) == 1;
         char s[SIZE_FORMAT_MAX];
@@ -218,7 +224,6 @@ static void describe_shortfall(struct host *h, const struct claims *claims, cons
                 }
                 if (shown)
                         append(buf, size, ")");
-                hugepage_pool_done(&all);
         }
 }
 
@@ -249,7 +254,7 @@ static void describe_fix(const struct group *g, char *buf, size_t size) {
  */
 static int check_group(struct host *h, const struct claims *claims, const struct group *g,
         const struct group *partner, bool *ret_remapped, struct diag *d) {
-        struct hugepage_pool pool;
+        _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
         enum hugepages_verdict v;
         char msg[DIAG_LINE_MAX], s[SIZE_FORMAT_MAX];
         bool remapped = false;
@@ -283,10 +288,8 @@ static int check_group(struct host *h, const struct claims *claims, const struct
         case HUGEPAGES_WARN_SOFT:
                 describe_shortfall(h, claims, g, raw, msg, sizeof(msg));
                 describe_fix(g, msg, sizeof(msg));
-                if (v == HUGEPAGES_SHORT) {
-                        hugepage_pool_done(&pool);
+                if (v == HUGEPAGES_SHORT)
                         return diag_error(d, -ENOMEM, "%s", msg);
-                }
                 if (g->remapped && !g->has_memory) {
                         append(msg, sizeof(msg),
                                 "; not refused, as VDSM replaces <memnode> nodesets with "
@@ -305,7 +308,6 @@ static int check_group(struct host *h, const struct claims *claims, const struct
                 diag_warn(d, "%s", msg);
                 break;
         }
-        hugepage_pool_done(&pool);
         *ret_remapped = remapped;
         return 0;
 }
@@ -493,15 +495,15 @@ int hugepages_check(const struct domxml_facts *f, const struct binding_list *b, 
                 return 0;
         }
 
-        choice = malloc(sizeof(*choice));
-        if (!choice)
-                return diag_error(d, -ENOMEM, "out of memory");
-        if (choose_pages(&f->placement, choice) < 0)
+        r = choose_pages(&f->placement, &choice);
+        if (r == -ENOMEM)
+                return diag_error(d, r, "out of memory");
+        if (r < 0)
                 return diag_error(d, -EINVAL,
                         "domain XML has a <memoryBacking><hugepages><page> with a nodeset "
                         "this hook cannot read; libvirt needs guest cell numbers, e.g. nodeset='0-1'");
 
-        r = memory_parts(f, &parts, &n_parts, d);
+        r = binding_list_memory_parts(f, &parts, &n_parts, d);
         if (r < 0)
                 return r;
         if (h->pages_unknown) {

@@ -327,7 +327,7 @@ static int write_temp(const struct ledger *l, const char *text) {
         fd = openat(l->dir_fd, LEDGER_TEMP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return -errno;
-        r = write_all(fd, text, strlen(text));
+        r = file_write_all(fd, text, strlen(text));
         if (r >= 0 && fchmod(fd, 0644) < 0)
                 r = -errno;
         if (r >= 0)
@@ -343,51 +343,56 @@ static int write_temp(const struct ledger *l, const char *text) {
         return r;
 }
 
-/* Writes claims as the file; only then do they become l's. */
-static int write_claims(struct ledger *l, struct ledger_claim *claims, size_t n, struct diag *d) {
+/* Claims being built, owned: _cleanup_(claim_array_done) frees what was not handed over. */
+struct claim_array {
+        struct ledger_claim *v;
+        size_t n;
+};
+
+static void claim_array_done(struct claim_array *a) {
+        ledger_claims_free(a->v, a->n);
+        *a = (struct claim_array){0};
+}
+
+/* Writes claims as the file; only then do they become l's, and claims is left empty. */
+static int write_claims(struct ledger *l, struct claim_array *claims, struct diag *d) {
         _cleanup_free_ char *text = NULL;
+        struct claim_array taken;
         int r;
 
-        if (ledger_format(claims, n, &text) < 0) {
-                ledger_claims_free(claims, n);
+        if (ledger_format(claims->v, claims->n, &text) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
-        }
         r = write_temp(l, text);
-        if (r < 0) {
-                ledger_claims_free(claims, n);
+        if (r < 0)
                 return unavailable(l, "cannot write " LEDGER_FILE, -r, d);
-        }
+        taken = TAKE_STRUCT(*claims);
         ledger_claims_free(l->claims, l->n_claims);
-        l->claims = claims;
-        l->n_claims = n;
+        l->claims = taken.v;
+        l->n_claims = taken.n;
         l->stale = false;
         return 0;
 }
 
 /* A deep copy of l's claims but uuid's, with room for one more. Returns 0 or -ENOMEM. */
-static int copy_other_claims(
-        const struct ledger *l, const char *uuid, struct ledger_claim **ret, size_t *ret_n) {
-        struct ledger_claim *claims = calloc(l->n_claims + 1, sizeof(*claims));
-        size_t n = 0;
+static int copy_other_claims(const struct ledger *l, const char *uuid, struct claim_array *ret) {
+        _cleanup_(claim_array_done) struct claim_array a = {.v = calloc(l->n_claims + 1, sizeof(*a.v))};
 
-        if (!claims)
+        if (!a.v)
                 return -ENOMEM;
         for (size_t i = 0; i < l->n_claims; i++) {
                 const struct ledger_claim *c = &l->claims[i];
+                struct ledger_claim *copy = &a.v[a.n];
 
                 if (strcmp(c->uuid, uuid) == 0)
                         continue;
-                claims[n] = *c;
-                claims[n].items = malloc(c->n_items * sizeof(*c->items) + 1);
-                if (!claims[n].items) {
-                        ledger_claims_free(claims, n);
+                *copy = *c;
+                copy->items = malloc(c->n_items * sizeof(*c->items) + 1);
+                if (!copy->items)
                         return -ENOMEM;
-                }
-                memcpy(claims[n].items, c->items, c->n_items * sizeof(*c->items));
-                n++;
+                memcpy(copy->items, c->items, c->n_items * sizeof(*c->items));
+                a.n++;
         }
-        *ret = claims;
-        *ret_n = n;
+        *ret = TAKE_STRUCT(a);
         return 0;
 }
 
@@ -426,44 +431,37 @@ static int merge_items(
 
 int ledger_record(
         struct ledger *l, const char *uuid, const struct ledger_item *items, size_t n_items, struct diag *d) {
-        struct ledger_claim *claims, *c;
+        _cleanup_(claim_array_done) struct claim_array claims = {0};
+        struct ledger_claim *c;
         const char *what;
-        size_t n;
         int r;
 
         if (!uuid || !uuid_is_canonical(uuid, strlen(uuid)))
                 return diag_error(d, -EINVAL, "claims ledger: a claim needs a canonical uuid");
-        if (copy_other_claims(l, uuid, &claims, &n) < 0)
+        if (copy_other_claims(l, uuid, &claims) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
-        if (n >= LEDGER_CLAIMS_MAX) {
-                ledger_claims_free(claims, n);
+        if (claims.n >= LEDGER_CLAIMS_MAX)
                 return diag_error(d, -E2BIG, "claims ledger in '%s' holds %d claims already; %s not recorded",
                         l->dir, LEDGER_CLAIMS_MAX, uuid);
-        }
-        c = &claims[n++];
+        c = &claims.v[claims.n++];
         memcpy(c->uuid, uuid, UUID_STRING_SIZE);
         c->since = l->now;
         c->items = calloc(
                 n_items < LEDGER_CLAIM_ITEMS_MAX ? n_items + 1 : LEDGER_CLAIM_ITEMS_MAX, sizeof(*c->items));
-        if (!c->items) {
-                ledger_claims_free(claims, n);
+        if (!c->items)
                 return diag_error(d, -ENOMEM, "out of memory");
-        }
         r = merge_items(items, n_items, c, &what);
-        if (r < 0) {
-                ledger_claims_free(claims, n);
+        if (r < 0)
                 return diag_error(d, r, "claims ledger: %s: %s", uuid, what);
-        }
-        return write_claims(l, claims, n, d);
+        return write_claims(l, &claims, d);
 }
 
 int ledger_remove(struct ledger *l, const char *uuid, struct diag *d) {
-        struct ledger_claim *claims;
-        size_t n;
+        _cleanup_(claim_array_done) struct claim_array claims = {0};
 
         if (!has_uuid(l->claims, l->n_claims, uuid) && !l->stale)
                 return 0;
-        if (copy_other_claims(l, uuid, &claims, &n) < 0)
+        if (copy_other_claims(l, uuid, &claims) < 0)
                 return diag_error(d, -ENOMEM, "out of memory");
-        return write_claims(l, claims, n, d);
+        return write_claims(l, &claims, d);
 }

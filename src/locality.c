@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "ascii.h"
 #include "locality.h"
 #include "macro.h"
@@ -279,6 +280,12 @@ static int cmp_pci_ref(const void *a, const void *b) {
         return x->first < y->first ? -1 : x->first > y->first;
 }
 
+static int cmp_pci_address(const void *a, const void *b) {
+        const struct pci_ref *x = a, *y = b;
+
+        return x->address < y->address ? -1 : x->address > y->address;
+}
+
 static int cmp_pci_first(const void *a, const void *b) {
         const struct pci_ref *x = a, *y = b;
 
@@ -288,7 +295,7 @@ static int cmp_pci_first(const void *a, const void *b) {
 /* The readable addresses of the PCI host devices, each once (at its first place), sorted by address. */
 static struct pci_ref *pci_addresses(const struct domxml_placement *p, size_t *ret_n) {
         struct pci_ref *refs = calloc(p->n_pci, sizeof(*refs));
-        size_t n = 0, u = 0;
+        size_t n = 0;
 
         if (!refs)
                 return NULL;
@@ -302,11 +309,7 @@ static struct pci_ref *pci_addresses(const struct domxml_placement *p, size_t *r
                 refs[n++] = (struct pci_ref){
                         .address = (uint32_t) domain << 16 | bus << 8 | slot << 3 | function, .first = i};
         }
-        qsort(refs, n, sizeof(*refs), cmp_pci_ref);
-        for (size_t i = 0; i < n; i++)
-                if (u == 0 || refs[u - 1].address != refs[i].address)
-                        refs[u++] = refs[i];
-        *ret_n = u;
+        *ret_n = array_sort_unique_by(refs, n, sizeof(*refs), cmp_pci_ref, cmp_pci_address);
         return refs;
 }
 

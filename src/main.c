@@ -119,53 +119,63 @@ static int spec_from_environment(const char **ret, struct diag *d) {
         return 0;
 }
 
+/* The name of the directory path sits in, into dir; false when it has none or a longer one. */
+static bool parent_dir_name(const char *path, char *dir, size_t size) {
+        const char *slash = strrchr(path, '/'), *start;
+        size_t len;
+
+        if (!slash)
+                return false;
+        for (start = slash; start > path && start[-1] != '/'; start--)
+                ;
+        len = (size_t) (slash - start);
+        if (len == 0 || len >= size)
+                return false;
+        memcpy(dir, start, len);
+        dir[len] = '\0';
+        return true;
+}
+
 /*
  * VDSM runs the hook from <hooksdir>/<hook point>/, so the name of the
  * directory argv[0] sits in says which job to do. Elsewhere (a build tree,
  * a manual run) the hook edits, as before_vm_start does.
  */
 static int hook_point_from_argv0(const char *argv0, enum hook_point *ret, struct diag *d) {
-        const char *slash = strrchr(argv0, '/'), *start;
+        enum hook_point p;
         char dir[256];
-        size_t len;
 
-        *ret = HOOK_BEFORE_VM_START;
-        if (!slash)
-                return 0;
-        for (start = slash; start > argv0 && start[-1] != '/'; start--)
-                ;
-        len = (size_t) (slash - start);
-        if (len == 0 || len >= sizeof(dir))
-                return 0;
-        memcpy(dir, start, len);
-        dir[len] = '\0';
-
-        if (hook_point_from_string(dir) >= 0) {
-                *ret = hook_point_from_string(dir);
+        if (!parent_dir_name(argv0, dir, sizeof(dir))) {
+                *ret = HOOK_BEFORE_VM_START;
                 return 0;
         }
-        if (strncmp(dir, "before_", 7) == 0 || strncmp(dir, "after_", 6) == 0) {
+        p = hook_point_from_string(dir);
+        if (p < 0 && (strncmp(dir, "before_", 7) == 0 || strncmp(dir, "after_", 6) == 0)) {
                 char q[DIAG_QUOTE_SIZE(64)];
 
-                diag_quote(dir, len, 64, q, sizeof(q));
+                diag_quote(dir, strlen(dir), 64, q, sizeof(q));
                 return diag_error(d, -EINVAL,
                         "installed under hook point '%s', which this hook does not serve (" HOOK_POINTS_SERVED
                         ")",
                         q);
         }
+        *ret = p >= 0 ? p : HOOK_BEFORE_VM_START;
         return 0;
 }
 
 /* --hook-point wins; else the directory we run from. */
 static int choose_hook_point(const char *option, const char *argv0, enum hook_point *ret, struct diag *d) {
+        enum hook_point p;
         char q[DIAG_QUOTE_SIZE(64)];
 
         if (!option)
                 return hook_point_from_argv0(argv0, ret, d);
 
-        *ret = hook_point_from_string(option);
-        if (*ret >= 0)
+        p = hook_point_from_string(option);
+        if (p >= 0) {
+                *ret = p;
                 return 0;
+        }
         diag_quote(option, strlen(option), 64, q, sizeof(q));
         return diag_error(d, -EINVAL, "unknown hook point '%s'; expected one of " HOOK_POINTS_SERVED, q);
 }
@@ -386,13 +396,46 @@ static void command_guard(const struct command *c, const struct hook_request *re
         watchdog_start((const char *const[]){command_domxml_path(c, req), c->capabilities, dir}, 3);
 }
 
+/*
+ * The run's outcome out, and its exit code: the one error line, or the
+ * warnings, a dry run's document and the success line, with the watchdog
+ * told as each becomes final (watchdog.h).
+ */
+static int emit_result(int r, const struct diag *d, const struct hook_result *res) {
+        /* A failure is exactly one line; the warnings that led to it would only blur it. */
+        if (r < 0) {
+                watchdog_hold();
+                fprintf(stderr, "numa: %s\n", d->message);
+                return EXIT_HOOK_FAILED;
+        }
+        /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
+        if (!res->output)
+                watchdog_succeeded();
+
+        for (size_t i = 0; i < d->n_warnings; i++)
+                fprintf(stderr, "numa: warning: %s\n", d->warnings[i]);
+        if (d->n_dropped_warnings > 0)
+                fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d->n_dropped_warnings);
+
+        if (res->output && (r = file_write_all(STDOUT_FILENO, res->output, res->output_len)) < 0) {
+                watchdog_hold();
+                fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
+                return EXIT_HOOK_FAILED;
+        }
+        if (res->output)
+                watchdog_succeeded();
+        if (res->info[0])
+                fprintf(stderr, "numa: %s\n", res->info);
+        return EXIT_SUCCESS;
+}
+
 int main(int argc, char *argv[]) {
         struct hook_request req = {
                 .domxml_path = getenv("_hook_domxml"),
                 .memnode_spec = getenv("numa_memnode"),
                 .run_dir = getenv(LEDGER_RUN_DIR_ENV),
         };
-        struct hook_result res = {0};
+        _cleanup_(hook_result_done) struct hook_result res = {0};
         struct command c = {0};
         struct diag d;
         int r;
@@ -410,32 +453,5 @@ int main(int argc, char *argv[]) {
         if (r >= 0)
                 r = command_run(&c, argv[0], &req, &res, &d);
 
-        /* A failure is exactly one line; the warnings that led to it would only blur it. */
-        if (r < 0) {
-                watchdog_hold();
-                fprintf(stderr, "numa: %s\n", d.message);
-                return EXIT_HOOK_FAILED;
-        }
-        /* A dry run has not succeeded until its output is out: a watchdog before then refuses. */
-        if (!res.output)
-                watchdog_succeeded();
-
-        for (size_t i = 0; i < d.n_warnings; i++)
-                fprintf(stderr, "numa: warning: %s\n", d.warnings[i]);
-        if (d.n_dropped_warnings > 0)
-                fprintf(stderr, "numa: warning: %zu more warnings not shown\n", d.n_dropped_warnings);
-
-        if (res.output && (r = write_all(STDOUT_FILENO, res.output, res.output_len)) < 0) {
-                watchdog_hold();
-                fprintf(stderr, "numa: cannot write to standard output: %s\n", strerror(-r));
-                hook_result_done(&res);
-                return EXIT_HOOK_FAILED;
-        }
-        if (res.output)
-                watchdog_succeeded();
-        if (res.info[0])
-                fprintf(stderr, "numa: %s\n", res.info);
-
-        hook_result_done(&res);
-        return EXIT_SUCCESS;
+        return emit_result(r, &d, &res);
 }

@@ -178,6 +178,7 @@ int nodeset_parse_libvirt(const char *str, struct nodeset *ret) {
 int nodeset_parse_kernel(const char *s, struct nodeset *ret) {
         const char *p = s;
 
+        /* Not ascii_is_space(): only the kernel's blanks make an empty list; "\t" alone stays an error. */
         while (*p == ' ' || *p == '\n')
                 p++;
         if (*p == '\0') {

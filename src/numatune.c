@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "macro.h"
 #include "numatune.h"
 #include "strbuf.h"
@@ -124,7 +125,7 @@ static struct line line_of(const char *buf, size_t start) {
         size_t i = start;
         struct line l = {.newline = "\n"};
 
-        while (i > 0 && (buf[i - 1] == ' ' || buf[i - 1] == '\t'))
+        while (i > 0 && ascii_is_hblank(buf[i - 1]))
                 i--;
         l.own_line = i > 0 && buf[i - 1] == '\n';
         l.indent = buf + i;
@@ -166,7 +167,7 @@ static void text_break(struct strbuf *t, const struct line *l, const struct line
 static size_t after_line(const char *buf, size_t end, size_t limit) {
         size_t p = end;
 
-        while (p < limit && (buf[p] == ' ' || buf[p] == '\t'))
+        while (p < limit && ascii_is_hblank(buf[p]))
                 p++;
         if (limit - p >= 4 && memcmp(buf + p, "<!--", 4) == 0) {
                 size_t q = p + 4;
@@ -176,7 +177,7 @@ static size_t after_line(const char *buf, size_t end, size_t limit) {
                 if (q + 3 > limit || buf[q] == '\n')
                         return end;
                 p = q + 3;
-                while (p < limit && (buf[p] == ' ' || buf[p] == '\t'))
+                while (p < limit && ascii_is_hblank(buf[p]))
                         p++;
         }
         if (p < limit && buf[p] == '\r' && p + 1 < limit && buf[p + 1] == '\n')
@@ -271,7 +272,7 @@ static int prepend_to_numatune(
         size_t p;
 
         /* What follows the start tag decides the style: a line break, the end tag, or inline content. */
-        for (p = nt->span.tag_end; buf[p] == ' ' || buf[p] == '\t'; p++)
+        for (p = nt->span.tag_end; ascii_is_hblank(buf[p]); p++)
                 ;
         if (!l.own_line || (buf[p] != '\n' && buf[p] != '\r' && !empty)) {
                 add_elements(&t, b, false, NULL, NULL);

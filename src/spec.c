@@ -11,6 +11,9 @@
 #include "macro.h"
 #include "spec.h"
 
+/* How much of an unknown mode a message shows: the longest mode is 11 bytes. */
+#define MODE_QUOTE_MAX 16
+
 static const char *const numa_mode_table[_NUMA_MODE_MAX] = {
         [NUMA_MODE_STRICT] = "strict",
         [NUMA_MODE_PREFERRED] = "preferred",
@@ -263,10 +266,10 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
 
         spec->mode = numa_mode_from_string(c->s + start, mode_end - start);
         if (spec->mode < 0) {
-                char mode[SPEC_QUOTE_MAX + 8], what[SPEC_QUOTE_MAX + 128];
+                char mode[DIAG_QUOTE_SIZE(MODE_QUOTE_MAX)], what[SPEC_QUOTE_MAX + 128];
                 enum numa_mode lower = numa_mode_from_string_nocase(c->s + start, mode_end - start);
 
-                diag_quote(c->s + start, mode_end - start, 16, mode, sizeof(mode));
+                diag_quote(c->s + start, mode_end - start, MODE_QUOTE_MAX, mode, sizeof(mode));
                 if (lower >= 0) {
                         char hint[64];
 
@@ -348,7 +351,7 @@ static size_t quote_len(const char *s, size_t len) {
  */
 static int refuse_quoted(const struct cursor *c) {
         size_t open = quote_len(c->s, c->len), close = 0;
-        char inner[SPEC_QUOTE_MAX * 4 + 8];
+        char inner[DIAG_QUOTE_SIZE(SPEC_QUOTE_MAX)];
 
         if (open == 0)
                 return 0;

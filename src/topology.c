@@ -107,8 +107,8 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
         }
 
         for (int id = 0; id <= max; id++) {
+                _cleanup_free_ char *cpus = NULL;
                 long long total, free_bytes = 0;
-                char *cpus = NULL;
 
                 if (!numa_nodes_ptr || !numa_bitmask_isbitset(numa_nodes_ptr, (unsigned) id))
                         continue;
@@ -120,24 +120,20 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
                         errno = 0;
                         total = numa_node_size64(id, &free_bytes);
                 }
-                if (total < 0) {
-                        r = node_memory_unreadable(id, errno, d);
-                        topology_done(&t);
-                        return r;
-                }
+                if (total < 0)
+                        return node_memory_unreadable(id, errno, d);
 
                 if (flags & TOPOLOGY_CPUS) {
                         r = node_cpus((unsigned) id, &cpus);
                         if (r < 0)
-                                goto fail;
+                                return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
                 }
 
                 r = topology_add_node(&t, (unsigned) id, (uint64_t) total,
                         free_bytes > 0 ? (uint64_t) free_bytes : 0, cpus);
-                if (r < 0) {
-                        free(cpus);
-                        goto fail;
-                }
+                if (r < 0)
+                        return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
+                TAKE_PTR(cpus); /* the node's now */
         }
         forward_libnuma_message(d);
 
@@ -146,9 +142,6 @@ int topology_load(unsigned flags, const struct nodeset *only, struct topology *r
 
         *ret = TAKE_STRUCT(t);
         return 0;
-
-fail:
-        return diag_error(d, r, "cannot read the host topology: %s", strerror(-r));
 }
 
 bool topology_numad_installed(void) {

@@ -131,9 +131,9 @@ int uuid_from_domxml(const char *buf, size_t len, char ret[static UUID_STRING_SI
                 r = 0;
         else if (r < 0)
                 r = diag_error(d, r, "%s", scan.message);
-        if (r >= 0 && strbuf_finish(&s.text, &text) < 0)
+        /* Finished on every path, so text (freed on the way out) owns what was read. */
+        if (strbuf_finish(&s.text, &text) < 0 && r >= 0)
                 r = diag_error(d, -ENOMEM, "out of memory");
-        free(s.text.p);
         if (r < 0)
                 return r;
         /* libvirt makes a uuid up for an empty <uuid> too (virXPathString() gives NULL for ""). */

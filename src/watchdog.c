@@ -536,7 +536,7 @@ static bool temp_settle(struct run_state *s) {
 static void relay_rest(struct supervisor *s) {
         for (;;) {
                 if (s->len > 0 && !s->stderr_lost) {
-                        if (write_all(STDERR_FILENO, s->buf + s->off, s->len - s->off) < 0)
+                        if (file_write_all(STDERR_FILENO, s->buf + s->off, s->len - s->off) < 0)
                                 s->stderr_lost = true;
                         else
                                 s->line_open = s->buf[s->len - 1] != '\n';
@@ -621,7 +621,7 @@ static int run_finish(struct run_state *run, int cause, bool line_open) {
         append(line, sizeof(line), &len, before[state]);
         cause_text(cause, line, sizeof(line), &len);
         append(line, sizeof(line), &len, after[state]);
-        (void) write_all(STDERR_FILENO, line, len);
+        (void) file_write_all(STDERR_FILENO, line, len);
         return state == REFUSED ? EXIT_HOOK_FAILED : EXIT_SUCCESS;
 }
 

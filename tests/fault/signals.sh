@@ -37,19 +37,17 @@ mkdir "$tmp/work"
 doc=$tmp/work/dom.xml
 leftovers() { ls -A "$tmp/work" | grep -v '^dom\.xml$'; }
 
-# signalled SIG TARGET OP AT [IGNORE]: runs the hook on a fresh $doc with the
-# ATth call of OP stalled for 60 s, in a process group of its own (pgid =
-# its pid) and with default dispositions (bash starts background jobs with
-# SIGINT and SIGQUIT ignored), or with signal IGNORE ignored as nohup does;
-# once the stall is reached, sends SIG to the hook's pid (TARGET=pid) or to
-# its process group (TARGET=group). Sets rc, took (seconds) and $tmp/err.
-signalled() {
-    local sig=$1 target=$2 op=$3 at=$4 ignore=${5:-}
+# stall PERL OP AT: starts the hook in the background on a fresh $doc with
+# the ATth call of OP stalled for 60 s, in a process group of its own (pgid
+# = its pid), with the dispositions the perl statements PERL set (bash
+# starts background jobs with SIGINT and SIGQUIT ignored); returns once the
+# stall is reached. Sets pid and start; the hook's stderr goes to $tmp/err.
+stall() {
+    local prologue=$1 op=$2 at=$3
     cp "$fixtures/ovirt.xml" "$doc"
     rm -f "$tmp/hits"
-    local start=$SECONDS
-    perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; $SIG{$_} = "IGNORE" for grep { length } shift;
-             setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' "$ignore" \
+    start=$SECONDS
+    perl -e "$prologue"' setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
         env FAULT_OP="$op" FAULT_AT="$at" FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
         ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
         numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err" &
@@ -58,16 +56,31 @@ signalled() {
         [ -f "$tmp/hits" ] && break
         sleep 0.05
     done
+}
+
+# reap: waits for the hook that stall started; sets rc and took (seconds). Whatever
+# the hook left running in its group (it should leave nothing) goes before
+# the next case.
+reap() {
+    { wait "$pid"; } 2> /dev/null
+    rc=$? took=$((SECONDS - start))
+    kill -KILL -- "-$pid" 2> /dev/null
+    pid=
+}
+
+# signalled SIG TARGET OP AT: the hook stalled at the ATth call of OP with
+# default dispositions; once the stall is reached, sends SIG to the hook's
+# pid (TARGET=pid) or to its process group (TARGET=group). Sets rc, took
+# and $tmp/err.
+signalled() {
+    local sig=$1 target=$2
+    stall '$SIG{INT} = $SIG{QUIT} = "DEFAULT";' "$3" "$4"
     if [ "$target" = group ]; then
         kill -s "$sig" -- "-$pid"
     else
         kill -s "$sig" "$pid"
     fi
-    { wait "$pid"; } 2> /dev/null
-    rc=$? took=$((SECONDS - start))
-    # Whatever the hook left running in its group (it should leave nothing) goes before the next case.
-    kill -KILL -- "-$pid" 2> /dev/null
-    pid=
+    reap
 }
 
 # Each case twice: the file is local, so the hook guards its own run (its
@@ -112,23 +125,9 @@ done
 
 # nohup: a SIGHUP the caller ignores stays ignored; the run goes on (here
 # into the 60 s stall, which a sooner alarm set by perl ends after 3 s).
-cp "$fixtures/ovirt.xml" "$doc"
-rm -f "$tmp/hits"
-start=$SECONDS
-perl -e '$SIG{HUP} = "IGNORE"; alarm 3; setpgrp(0, 0) or die "setpgrp: $!"; exec @ARGV or die "exec: $!"' \
-    env FAULT_OP=write FAULT_AT=1 FAULT_ERRNO=sleep FAULT_LOG="$tmp/hits" LD_PRELOAD="$shim" \
-    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-    numa=$spec _hook_domxml="$doc" "$hook" "${caps[@]}" > /dev/null 2> "$tmp/err" &
-pid=$!
-for _ in $(seq 200); do
-    [ -f "$tmp/hits" ] && break
-    sleep 0.05
-done
+stall '$SIG{HUP} = "IGNORE"; alarm 3;' write 1
 kill -s HUP -- "-$pid"
-{ wait "$pid"; } 2> /dev/null
-rc=$? took=$((SECONDS - start))
-kill -KILL -- "-$pid" 2> /dev/null
-pid=
+reap
 if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q 'wall-clock time limit reached' "$tmp/err" \
     && cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ]; then
     ok "SIGHUP ignored by the caller stays ignored: after ${took} s, $(cat "$tmp/err")"

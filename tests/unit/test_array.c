@@ -95,11 +95,91 @@ static void test_sort_unsigned_case(void **state) {
                 assert_int_equal(v[i], c->want[i]);
 }
 
+/* A key and which of its elements this is: array_sort_unique_by() keeps the one its cmp puts first. */
+struct keyed {
+        unsigned key, tag;
+};
+
+static int cmp_key(const void *a, const void *b) {
+        const struct keyed *x = a, *y = b;
+
+        return array_cmp_unsigned(&x->key, &y->key);
+}
+
+/* By key, then the highest tag first: of each key, the highest tag stays. */
+static int cmp_key_tag_down(const void *a, const void *b) {
+        const struct keyed *x = a, *y = b;
+        int by_key = cmp_key(a, b);
+
+        return by_key != 0 ? by_key : array_cmp_unsigned(&y->tag, &x->tag);
+}
+
+struct sort_by_case {
+        const char *name;
+        size_t n;
+        struct keyed in[6], want[6];
+        size_t want_n;
+};
+
+/* clang-format off */
+static const struct sort_by_case sort_by_cases[] = {
+        {.name = "sorts_by_key_nothing", .n = 0, .want_n = 0},
+        {.name = "keeps_distinct_keys", .n = 3,
+         .in = {{5, 0}, {1, 1}, {3, 2}}, .want = {{1, 1}, {3, 2}, {5, 0}}, .want_n = 3},
+        {.name = "keeps_the_element_cmp_puts_first", .n = 6,
+         .in = {{2, 0}, {1, 1}, {2, 2}, {1, 3}, {2, 4}, {7, 5}}, .want = {{1, 3}, {2, 4}, {7, 5}}, .want_n = 3},
+};
+/* clang-format on */
+
+static void test_sort_by_case(void **state) {
+        const struct sort_by_case *c = *state;
+        struct keyed v[6];
+
+        memcpy(v, c->in, sizeof(v));
+        assert_int_equal(array_sort_unique_by(c->n ? v : NULL, c->n, sizeof(*v), cmp_key_tag_down, cmp_key),
+                c->want_n);
+        for (size_t i = 0; i < c->want_n; i++) {
+                assert_int_equal(v[i].key, c->want[i].key);
+                assert_int_equal(v[i].tag, c->want[i].tag);
+        }
+}
+
+struct index_case {
+        const char *name;
+        size_t n;
+        unsigned want_id;
+        size_t want; /* n: absent */
+};
+
+/* clang-format off */
+static const struct index_case index_cases[] = {
+        {.name = "finds_no_id_in_nothing", .n = 0, .want_id = 1, .want = 0},
+        {.name = "finds_the_first_id", .n = 4, .want_id = 1, .want = 0},
+        {.name = "finds_a_middle_id", .n = 4, .want_id = 4, .want = 2},
+        {.name = "finds_the_last_id", .n = 4, .want_id = 9, .want = 3},
+        {.name = "misses_an_id_below_all", .n = 4, .want_id = 0, .want = 4},
+        {.name = "misses_an_id_between", .n = 4, .want_id = 5, .want = 4},
+        {.name = "misses_an_id_above_all", .n = 4, .want_id = 10, .want = 4},
+};
+/* clang-format on */
+
+static void test_index_case(void **state) {
+        const struct index_case *c = *state;
+        static const struct {
+                uint64_t other;
+                unsigned id;
+        } nodes[] = {{10, 1}, {30, 3}, {40, 4}, {90, 9}};
+
+        assert_int_equal(INDEX_BY_ID(c->n ? nodes : NULL, c->n, c->want_id), c->want);
+}
+
 int main(void) {
         static struct unit_suite suite;
 
         UNIT_TABLE(&suite, cases, test_array_case);
         UNIT_TABLE(&suite, sort_cases, test_sort_case);
         UNIT_TABLE(&suite, sort_unsigned_cases, test_sort_unsigned_case);
+        UNIT_TABLE(&suite, sort_by_cases, test_sort_by_case);
+        UNIT_TABLE(&suite, index_cases, test_index_case);
         return UNIT_RUN(&suite, "array");
 }

@@ -654,7 +654,7 @@ static void test_stream_case(void **state) {
 
                         for (size_t i = 0; data && i < c->len; i++)
                                 data[i] = (char) ('a' + i % 26);
-                        _exit(data && write_all(p[1], data, c->len) == 0 ? 0 : 1);
+                        _exit(data && file_write_all(p[1], data, c->len) == 0 ? 0 : 1);
                 }
                 close(p[1]);
         }

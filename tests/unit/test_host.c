@@ -238,17 +238,23 @@ static void test_files_of_this_host_only(void **state) {
         assert_int_equal(mkdir(root, 0700), 0);
 }
 
-static void test_capabilities_load_the_whole_model(void **state) {
+/* The host model from tests/fixtures/caps-hugepages.xml, as src (without its path) asks for it. */
+static void load_caps(struct host_source src, struct host *ret) {
         char path[4096];
-        struct host_source src = {.capabilities = path, .flags = TOPOLOGY_CPUS, .pages = true};
-        _cleanup_(host_done) struct host h = {0};
-        _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
         struct diag d;
 
-        (void) state;
         snprintf(path, sizeof(path), "%s/caps-hugepages.xml", getenv("TEST_FIXTURES"));
+        src.capabilities = path;
         diag_init(&d);
-        assert_int_equal(host_load(&src, &h, &d), 0);
+        assert_int_equal(host_load(&src, ret, &d), 0);
+}
+
+static void test_capabilities_load_the_whole_model(void **state) {
+        _cleanup_(host_done) struct host h = {0};
+        _cleanup_(hugepage_pool_done) struct hugepage_pool pool = {0};
+
+        (void) state;
+        load_caps((struct host_source){.flags = TOPOLOGY_CPUS, .pages = true}, &h);
         assert_null(h.sysfs);
         assert_int_equal(h.topo.n_nodes, 2);
         assert_string_equal(h.topo.nodes[1].cpus, "2-3");
@@ -260,18 +266,13 @@ static void test_capabilities_load_the_whole_model(void **state) {
 
 /* A run without huge pages does not ask for the <pages>: none are known, none can be read later. */
 static void test_capabilities_without_pages_know_none(void **state) {
-        char path[4096];
-        struct host_source src = {.capabilities = path};
         _cleanup_(host_done) struct host h = {0};
         const uint64_t *sizes;
         uint64_t kib;
         size_t n = 99;
-        struct diag d;
 
         (void) state;
-        snprintf(path, sizeof(path), "%s/caps-hugepages.xml", getenv("TEST_FIXTURES"));
-        diag_init(&d);
-        assert_int_equal(host_load(&src, &h, &d), 0);
+        load_caps((struct host_source){0}, &h);
         assert_true(h.pages_unknown);
         assert_int_equal(host_hugepage_sizes(&h, &sizes, &n), 0);
         assert_int_equal(n, 0);
