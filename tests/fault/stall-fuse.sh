@@ -68,6 +68,10 @@ if ! grep -q mounted "$tmp/fs.log" 2> /dev/null || [ ! -f "$mnt/caps.xml" ]; the
     exit 0
 fi
 reads() { grep -c '^read$' "$tmp/fs.log"; }
+# The processes of process group $1 that are not zombies (a zombie is dead;
+# whoever inherited it may reap it late). Not `ps -g`: that selects by
+# session or group name.
+group_left() { ps -e -o pid=,pgid=,stat=,wchan=,etimes= | awk -v g="$1" '$2 == g && $3 !~ /^Z/' | tr -s ' \n' ' '; }
 
 # run_stalled [SIGNAL [CAPS]]: the hook (own process group, SIGTERM's default
 # disposition) on a fresh $doc with the capabilities on the stalling
@@ -110,11 +114,10 @@ else
 fi
 # Once the stalled read has returned, the worker it held is gone, and never went on.
 sleep $((stall + 1 - ($(ms) - started) / 1000 > 0 ? stall + 1 - ($(ms) - started) / 1000 : 0))
-# (A zombie is dead; whoever inherited it may reap it late.)
-if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && ! ps -o stat= -g "$hook_pid" | grep -qv '^Z'; then
+if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && [ -z "$(group_left "$hook_pid")" ]; then
     ok "after the stalled read returned: the file is untouched and no process of the hook is left"
 else
-    not_ok "after the stalled read returned: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left: $(ps -o pid=,stat=,wchan=,etimes= -g "$hook_pid" | tr '\n' ' ') reads: $(reads)"
+    not_ok "after the stalled read returned: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left: $(group_left "$hook_pid") reads: $(reads)"
 fi
 kill -KILL -- "-$hook_pid" 2> /dev/null
 hook_pid=
