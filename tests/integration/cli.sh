@@ -88,6 +88,12 @@ expect "-h and --help count as one option" 2 "option '--help' given twice" "" --
 expect "--version with an unknown option refused" 2 "numa: unknown option '--bogus'; see --help" "" -- "${env_run[@]}" "$hook" --version --bogus
 expect "--version with another option refused" 2 "options '--version' and '--numa' cannot be used together" "" -- "${env_run[@]}" "$hook" --version --numa strict:0
 expect "--help with --version refused" 2 "options '--help' and '--version' cannot be used together" "" -- "${env_run[@]}" "$hook" --help --version
+# --numa and --numa-memnode bind memory only at before_vm_start: with another --hook-point they would be ignored.
+expect "--numa at the migration destination refused" 2 "numa: option '--numa' cannot be used with '--hook-point before_vm_migrate_destination': only before_vm_start binds memory; see --help" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --hook-point before_vm_migrate_destination --numa strict:7 --domxml "$tmp/dom.xml"
+expect "--numa-memnode before a restore refused" 2 "option '--numa-memnode' cannot be used with '--hook-point before_vm_dehibernate'" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa-memnode garbage --hook-point before_vm_dehibernate --domxml "$tmp/dom.xml"
+expect "--numa at an after_* point refused" 2 "option '--numa' cannot be used with '--hook-point after_vm_destroy'" "" -- "${env_run[@]}" "$hook" --hook-point after_vm_destroy --numa strict:0 --domxml "$tmp/dom.xml"
+expect "--numa with --hook-point before_vm_start is fine" 0 "from 'strict:2'" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --hook-point before_vm_start --numa strict:2 --domxml "$tmp/dom.xml"
+expect "the numa property at the migration destination is ignored" 0 "numa: incoming <numatune> fits" "" -- "${env_run[@]}" numa=strict:7 numa_memnode=garbage "$hook" "${caps[@]}" --hook-point before_vm_migrate_destination --domxml "$fixtures/existing-numatune.xml"
 expect "--topology with --capabilities is fine" 0 "" "source: $fixtures/caps-4node.xml" -- "${env_run[@]}" "$hook" "${caps[@]}" --topology
 # What they print must arrive: a full or closed standard output is a failure.
 expect "--topology to a full stdout" 2 "numa: cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology "${caps[@]}"
