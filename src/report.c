@@ -77,9 +77,12 @@ static int report_pages(struct host *h, struct diag *d) {
         r = 0;
         for (size_t j = 0; j < n && r >= 0; j++)
                 r = host_hugepage_pool(h, sizes[j], &h->topo.present, &pools[j]);
-        if (r < 0)
-                diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
-        else
+        if (r < 0) {
+                char why[DIAG_LINE_MAX];
+
+                diag_error(d, r, "cannot read the huge pages of %s%s", topology_host(&h->topo),
+                        host_pages_error(h, r, why, sizeof(why)));
+        } else
                 print_pages(&h->topo, sizes, pools, n);
 
         for (size_t j = 0; j < n; j++)
