@@ -61,6 +61,11 @@ static int report_pages(struct host *h, struct diag *d) {
         size_t n = 0;
         int r;
 
+        /* Another host's document without <pages> (libvirt before 1.2.7) says nothing of them, not "none". */
+        if (h->pages_unknown) {
+                printf("huge pages: unknown (the capabilities XML has no <pages>)\n");
+                return 0;
+        }
         r = host_hugepage_sizes(h, &sizes, &n);
         if (r < 0)
                 return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));

@@ -133,6 +133,8 @@ expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[
 expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology gives each node's pages per size" 0 "" "1      0                3" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+# caps-s822l.xml lists no <pages> at all (libvirt before 1.2.7): nothing is known of its huge pages, not "none".
+expect "topology: capabilities without <pages>" 0 "" "huge pages: unknown (the capabilities XML has no <pages>)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-s822l.xml"
 # The whole report of a document with <distances>, but its source line (the path): the nodes and huge
 # pages as before, then the distance matrix and the tiers.
 "${env_run[@]}" "$hook" --topology "${caps[@]}" > "$tmp/topology" 2>&1
