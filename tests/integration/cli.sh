@@ -269,6 +269,17 @@ if command -v prlimit > /dev/null; then
     else
         not_ok "CPU limit with soft = hard: the file changed or a temporary is left"
     fi
+    # A hard limit of 1 s leaves no room for a soft one below it: a CPU-time
+    # timer stands in, in the process guarding itself and in a supervised worker.
+    for supervise in 0 1; do
+        expect "CPU limit of 1 s, soft = hard (VDSM_HOOK_NUMA_SUPERVISE=$supervise)" 2 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged" "" -- \
+            prlimit --cpu=1 "${env_run[@]}" VDSM_HOOK_NUMA_SUPERVISE=$supervise numa=strict:0 _hook_domxml="$tmp/slow.xml" "$hook" "${caps[@]}"
+    done
+    if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+        ok "CPU limit of 1 s: the file untouched, no temporary"
+    else
+        not_ok "CPU limit of 1 s: the file changed or a temporary is left"
+    fi
 else
     echo "# SKIP a CPU limit with soft = hard: no prlimit (util-linux)"
 fi
