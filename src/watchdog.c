@@ -258,6 +258,17 @@ static bool cpu_limit_set(void) {
 }
 
 /*
+ * The clock RLIMIT_CPU counts: this process's user plus system time, as
+ * the kernel charges it by the tick. CLOCK_PROCESS_CPUTIME_ID counts its
+ * run time instead, which the charged time can run ahead of by more than
+ * WATCHDOG_CPU_MARGIN_MS on a busy machine (seen: the kernel's SIGKILL
+ * first). The kernel's encoding of a CPU clock, MAKE_PROCESS_CPUCLOCK(0,
+ * CPUCLOCK_PROF) = (~0 << 3) | 0, which glibc's clock_getcpuclockid()
+ * uses as well.
+ */
+#define CLOCK_PROCESS_PROF ((clockid_t) -8)
+
+/*
  * SIGXCPU when this process has used WATCHDOG_CPU_MARGIN_MS less CPU time
  * than a hard limit of 1 s, counted from its start as the limit is (a
  * timer is not inherited across fork(): each process arms its own, after
@@ -268,7 +279,8 @@ static void cpu_timer_arm(void) {
         struct itimerspec at = {.it_value.tv_nsec = (1000 - WATCHDOG_CPU_MARGIN_MS) * 1000000L};
         timer_t timer;
 
-        if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &timer) == 0)
+        if (timer_create(CLOCK_PROCESS_PROF, &ev, &timer) == 0 ||
+                timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &timer) == 0)
                 (void) timer_settime(timer, TIMER_ABSTIME, &at, NULL);
 }
 
