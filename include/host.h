@@ -149,7 +149,8 @@ struct host {
         size_t n_pages;
         struct host_pages *pages; /* ascending size, then node id; another host's all, this host's as read */
         size_t n_read;
-        struct host_size_read *read; /* this host: the sizes read so far */
+        struct host_size_read *read;  /* this host: the sizes read so far */
+        char pages_failed_path[4096]; /* this host: the huge page file the last failed read named */
 
         /* The memory nodes VMs may use here (cgroup.h), read on first use. */
         bool machine_mems_read;
@@ -202,9 +203,16 @@ int host_hugepage_default(struct host *h, uint64_t *ret_kib);
 /*
  * The pages of one size on nodes, one entry per node (0 pages where the
  * host has none), with the size's overcommit. Returns 0 or a negative
- * errno; free ret with hugepage_pool_done().
+ * errno (host_pages_error() says why); free ret with hugepage_pool_done().
  */
 int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+
+/*
+ * Why host_hugepage_pool() failed with r, into buf, to follow "cannot
+ * read the huge pages of HOST": " from FILE: ERROR", naming this host's
+ * file that could not be read, or ": ERROR".
+ */
+const char *host_pages_error(const struct host *h, int r, char *buf, size_t size);
 
 /*
  * The memory nodes libvirt's VMs may use on this host (machine.slice's

@@ -43,14 +43,15 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib);
  * Reads the pages of one size on the given nodes (nodes without the
  * size's directory count as 0 pages), and the size's overcommit. Only
  * these files are read, so a run costs a few reads per bound node.
- * Returns 0 or a negative errno.
+ * Returns 0, or a negative errno with the file that failed in ret_failed
+ * (of failed_size bytes; -EINVAL: it holds no number).
  */
-int topology_hugepages_read(
-        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+int topology_hugepages_read(const char *sysfs, uint64_t kib, const struct nodeset *nodes,
+        struct hugepage_pool *ret, char *ret_failed, size_t failed_size);
 
 /* The same without the overcommit (has_overcommit false): more nodes of a size already read. */
-int topology_hugepage_nodes_read(
-        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret);
+int topology_hugepage_nodes_read(const char *sysfs, uint64_t kib, const struct nodeset *nodes,
+        struct hugepage_pool *ret, char *ret_failed, size_t failed_size);
 
 /*
  * The node a PCI device is attached to, from

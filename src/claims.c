@@ -229,10 +229,14 @@ static int record_claim(struct claims *c, struct host *h, struct diag *d) {
 
         for (size_t i = 0; c->record && i < c->n_needs && r >= 0; i++)
                 r = split_need(c, h, &c->needs[i], &items, &n);
-        if (r < 0)
-                return r == -ENOMEM ? diag_error(d, r, "out of memory")
-                                    : diag_error(d, r, "cannot read the huge pages of %s to claim them: %s",
-                                              topology_host(&h->topo), strerror(-r));
+        if (r < 0) {
+                char why[DIAG_LINE_MAX];
+
+                return r == -ENOMEM
+                               ? diag_error(d, r, "out of memory")
+                               : diag_error(d, r, "cannot read the huge pages of %s to claim them%s",
+                                         topology_host(&h->topo), host_pages_error(h, r, why, sizeof(why)));
+        }
         diag_init(&scratch);
         if (n > 0)
                 r = ledger_record(&c->ledger, c->uuid, items, n, &scratch);

@@ -2,6 +2,7 @@
 /* The host model: its nodes and huge pages, read from this host or another host's capabilities XML. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -255,10 +256,13 @@ static int read_pages(struct host *h, uint64_t kib, const struct nodeset *nodes)
         if (nodeset_is_empty(&missing))
                 return 0;
         /* The size's overcommit comes with its first nodes, and only then. */
+        h->pages_failed_path[0] = '\0';
         if (size)
-                r = topology_hugepage_nodes_read(h->sysfs, kib, &missing, &fresh);
+                r = topology_hugepage_nodes_read(
+                        h->sysfs, kib, &missing, &fresh, h->pages_failed_path, sizeof(h->pages_failed_path));
         else
-                r = topology_hugepages_read(h->sysfs, kib, &missing, &fresh);
+                r = topology_hugepages_read(
+                        h->sysfs, kib, &missing, &fresh, h->pages_failed_path, sizeof(h->pages_failed_path));
         if (r < 0)
                 return r;
         if (!size) {
@@ -316,6 +320,19 @@ int host_hugepage_pool(struct host *h, uint64_t kib, const struct nodeset *nodes
         }
         *ret = TAKE_STRUCT(p);
         return 0;
+}
+
+const char *host_pages_error(const struct host *h, int r, char *buf, size_t size) {
+        const char *why = r == -EINVAL ? "not a number" : strerror(-r);
+        char q[DIAG_QUOTE_SIZE(256)];
+
+        if (r == -ENOMEM || !h->pages_failed_path[0]) {
+                snprintf(buf, size, ": %s", strerror(-r));
+                return buf;
+        }
+        diag_quote(h->pages_failed_path, strlen(h->pages_failed_path), 256, q, sizeof(q));
+        snprintf(buf, size, " from %s: %s", q, why);
+        return buf;
 }
 
 int host_machine_mems(struct host *h, bool *ret_found, struct nodeset *ret, const char **ret_path) {

@@ -263,8 +263,9 @@ static int check_group(struct host *h, const struct claims *claims, const struct
 
         r = host_hugepage_pool(h, g->kib, &g->nodes, &pool);
         if (r < 0)
-                return diag_error(d, r, "%s: cannot read the %s huge pages of %s: %s", g->subject,
-                        size_format(g->kib * 1024, s), host_name(h), strerror(-r));
+                return diag_error(d, r, "%s: cannot read the %s huge pages of %s%s", g->subject,
+                        size_format(g->kib * 1024, s), host_name(h),
+                        host_pages_error(h, r, msg, sizeof(msg)));
         /* What other VMs starting now have claimed is not on offer; messages show both. */
         raw = pool_have(&pool, &g->nodes, NULL);
         have = pool_have(&pool, &g->nodes, claims);

@@ -66,7 +66,8 @@ static void help(void) {
                "                        or unwritable: one warning, no claims\n"
                "  -h, --help            show this help\n"
                "  --version             show the version\n"
-               "Each option at most once; --help and --version take no other.\n"
+               "Each option at most once; --help and --version take no other; --numa and\n"
+               "--numa-memnode no --hook-point but before_vm_start.\n"
                "\n"
                "SPEC is MODE[:auto|:fit|:NODESET]; MODE is strict, preferred, interleave or\n"
                "restrictive; NODESET is items N, N-M or ^N (exclude), e.g. 'strict:0-3,^2'.\n"
@@ -236,8 +237,32 @@ struct command {
 };
 
 /*
+ * Refuses --numa or --numa-memnode with a --hook-point that reads neither
+ * (every point but before_vm_start; the properties in the environment are
+ * ignored there, as VDSM passes them to every point): -EINVAL with d
+ * filled, else 0. An unknown point is left to choose_hook_point().
+ */
+static int command_check_point(const struct command *c, struct diag *d) {
+        enum hook_point p;
+
+        if (!c->hook_point || (!c->spec && !c->memnode_spec))
+                return 0;
+        p = hook_point_from_string(c->hook_point);
+        if (p < 0 || p == HOOK_BEFORE_VM_START)
+                return 0;
+        for (size_t i = 0; i < c->n_given; i++)
+                if (c->given[i] == ARG_NUMA || c->given[i] == ARG_NUMA_MEMNODE)
+                        return diag_error(d, -EINVAL,
+                                "option '--%s' cannot be used with '--hook-point %s': only before_vm_start "
+                                "binds memory; see --help",
+                                option_name(c->given[i]), c->hook_point);
+        return 0;
+}
+
+/*
  * Options that would silently lose to another are refused: --help and
- * --version take no other option, --topology only --capabilities, and
+ * --version take no other option, --topology only --capabilities,
+ * --numa and --numa-memnode only a --hook-point that reads them, and
  * `--domxml -` (standard input) leaves nothing to replace, so it needs
  * --dry-run.
  */
@@ -257,6 +282,8 @@ static int command_check(const struct command *c, struct diag *d) {
                                         option_name(action_first ? other : c->action));
                         }
         }
+        if (command_check_point(c, d) < 0)
+                return -EINVAL;
         if (c->domxml && strcmp(c->domxml, "-") == 0 && !c->dry_run)
                 return diag_error(d, -EINVAL,
                         "'--domxml -' reads the domain XML from standard input, which only a dry run "

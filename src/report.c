@@ -61,6 +61,11 @@ static int report_pages(struct host *h, struct diag *d) {
         size_t n = 0;
         int r;
 
+        /* Another host's document without <pages> (libvirt before 1.2.7) says nothing of them, not "none". */
+        if (h->pages_unknown) {
+                printf("huge pages: unknown (the capabilities XML has no <pages>)\n");
+                return 0;
+        }
         r = host_hugepage_sizes(h, &sizes, &n);
         if (r < 0)
                 return diag_error(d, r, "cannot list the huge page sizes: %s", strerror(-r));
@@ -77,9 +82,12 @@ static int report_pages(struct host *h, struct diag *d) {
         r = 0;
         for (size_t j = 0; j < n && r >= 0; j++)
                 r = host_hugepage_pool(h, sizes[j], &h->topo.present, &pools[j]);
-        if (r < 0)
-                diag_error(d, r, "cannot read the huge pages: %s", strerror(-r));
-        else
+        if (r < 0) {
+                char why[DIAG_LINE_MAX];
+
+                diag_error(d, r, "cannot read the huge pages of %s%s", topology_host(&h->topo),
+                        host_pages_error(h, r, why, sizeof(why)));
+        } else
                 print_pages(&h->topo, sizes, pools, n);
 
         for (size_t j = 0; j < n; j++)

@@ -234,17 +234,32 @@ static int parse_item(struct cursor *c, struct numa_spec *spec) {
         return 0;
 }
 
-/* Whether a ',' or ';' at c->pos starts another numa_memnode entry ("CELL=") rather than a node. */
+/*
+ * Whether a ',' or ';' at c->pos starts another numa_memnode entry
+ * ("CELL=") rather than a node: right after it, or past the blanks that
+ * end this entry (a ',' typed as in a list, '0=strict:0, 1=strict:1').
+ */
 static bool starts_entry(const struct cursor *c) {
-        size_t p = c->pos + 1;
+        size_t p = c->pos + 1, end = c->end, digits;
 
         if (c->s[c->pos] == ';')
                 return true;
         if (c->s[c->pos] != ',')
                 return false;
-        while (p < c->end && is_digit(c->s[p]))
+        if (p == end) {
+                end = c->len;
+                while (p < end && ascii_is_space(c->s[p]))
+                        p++;
+        }
+        digits = p;
+        while (p < end && is_digit(c->s[p]))
                 p++;
-        return p > c->pos + 1 && p < c->end && c->s[p] == '=';
+        return p > digits && p < end && c->s[p] == '=';
+}
+
+static int fail_between_entries(struct cursor *c) {
+        return fail_hint(c, c->pos, c->s[c->pos] == ';' ? "';' between entries" : "',' between entries",
+                "entries are separated by blanks, e.g. '0=strict:0 1=strict:1'");
 }
 
 /* spec := mode [ ':' ( 'auto' | 'fit' | nodeset ) ], over [c->pos, c->end). */
@@ -301,6 +316,14 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
                 return 0;
         }
 
+        /* '0=strict:fit,1=strict:fit': the entry after 'fit' is no node. */
+        if (c->memnodes && c->end - c->pos > 3 && memcmp(c->s + c->pos, "fit", 3) == 0) {
+                c->pos += 3;
+                if (starts_entry(c))
+                        return fail_between_entries(c);
+                c->pos -= 3;
+        }
+
         spec->target = SPEC_TARGET_NODESET;
         if (c->pos >= c->end)
                 return fail_unexpected(c, "a node number or 'auto'");
@@ -312,9 +335,7 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
                 if (c->pos >= c->end)
                         return 0;
                 if (c->memnodes && starts_entry(c))
-                        return fail_hint(c, c->pos,
-                                c->s[c->pos] == ';' ? "';' between entries" : "',' between entries",
-                                "entries are separated by blanks, e.g. '0=strict:0 1=strict:1'");
+                        return fail_between_entries(c);
                 if (c->s[c->pos] != ',')
                         return fail_unexpected(c, "',' or the end");
                 c->pos++;
@@ -385,11 +406,14 @@ int spec_parse(const char *value, struct numa_spec *ret, struct diag *d) {
         return 0;
 }
 
-/* Whether the whole numa_memnode value is "MODE:fit", which binds every guest cell. */
+/*
+ * Whether the whole numa_memnode value is "MODE:fit", which binds every
+ * guest cell; a mode in the wrong case too, for parse_spec_part() to hint.
+ */
 static bool is_every_cell_fit(const struct cursor *c) {
         const char *colon = memchr(c->s, ':', c->len);
 
-        return colon && numa_mode_from_string(c->s, (size_t) (colon - c->s)) >= 0 &&
+        return colon && numa_mode_from_string_nocase(c->s, (size_t) (colon - c->s)) >= 0 &&
                c->len - (size_t) (colon - c->s) == 4 && memcmp(colon, ":fit", 4) == 0;
 }
 

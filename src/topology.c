@@ -241,8 +241,8 @@ int topology_hugepage_default(const char *meminfo, uint64_t *ret_kib) {
         return -ENOENT;
 }
 
-int topology_hugepage_nodes_read(
-        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+int topology_hugepage_nodes_read(const char *sysfs, uint64_t kib, const struct nodeset *nodes,
+        struct hugepage_pool *ret, char *ret_failed, size_t failed_size) {
         static const char *const names[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
         _cleanup_(hugepage_pool_done) struct hugepage_pool p = {.page_kib = kib, .has_free = true};
         char path[PATH_MAX];
@@ -266,8 +266,10 @@ int topology_hugepage_nodes_read(
                         r = read_u64(path, fields[i]);
                         if (r == -ENOENT)
                                 *fields[i] = 0; /* no such node or size here: no pages */
-                        else if (r < 0)
+                        else if (r < 0) {
+                                snprintf(ret_failed, failed_size, "%s", path);
                                 return r;
+                        }
                 }
         }
 
@@ -275,8 +277,8 @@ int topology_hugepage_nodes_read(
         return 0;
 }
 
-int topology_hugepages_read(
-        const char *sysfs, uint64_t kib, const struct nodeset *nodes, struct hugepage_pool *ret) {
+int topology_hugepages_read(const char *sysfs, uint64_t kib, const struct nodeset *nodes,
+        struct hugepage_pool *ret, char *ret_failed, size_t failed_size) {
         struct hugepage_pool p;
         uint64_t overcommit = 0, surplus = 0;
         bool has_overcommit = false;
@@ -290,7 +292,7 @@ int topology_hugepages_read(
                         "%s/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/surplus_hugepages", sysfs, kib);
                 has_overcommit = read_u64(path, &surplus) == 0;
         }
-        r = topology_hugepage_nodes_read(sysfs, kib, nodes, &p);
+        r = topology_hugepage_nodes_read(sysfs, kib, nodes, &p, ret_failed, failed_size);
         if (r < 0)
                 return r;
         p.has_overcommit = has_overcommit;

@@ -26,6 +26,14 @@
  */
 #define WATCHDOG_GRACE_MS 500
 
+/*
+ * Where a caller's hard CPU limit leaves no room for the soft one a
+ * second before it (1 s: prlimit --cpu=1), a CPU-time timer sends the
+ * SIGXCPU this much before the kernel's SIGKILL, time enough to write the
+ * line and exit.
+ */
+#define WATCHDOG_CPU_MARGIN_MS 100
+
 /* How much of the worker's stderr is relayed at once. */
 #define RELAY_CHUNK PIPE_BUF
 
@@ -224,12 +232,17 @@ void watchdog_stdout_unused(void) {
                 (void) !freopen("/dev/null", "w", stdout);
 }
 
-/* The CPU limit, for both processes: SIGXCPU at the soft limit; the kernel's SIGKILL at the hard one. */
-static void cpu_limit_set(void) {
+/*
+ * The CPU limit, for both processes: SIGXCPU at the soft limit; the
+ * kernel's SIGKILL at the hard one. Returns whether cpu_timer_arm() must
+ * send the SIGXCPU instead (a hard limit of 1 s, which leaves no room
+ * for a soft one below it).
+ */
+static bool cpu_limit_set(void) {
         struct rlimit rl;
 
         if (getrlimit(RLIMIT_CPU, &rl) < 0)
-                return;
+                return false;
         if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > WATCHDOG_CPU_SECONDS)
                 rl.rlim_cur = WATCHDOG_CPU_SECONDS;
         if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > WATCHDOG_CPU_SECONDS + 1)
@@ -241,6 +254,34 @@ static void cpu_limit_set(void) {
         if (rl.rlim_cur >= rl.rlim_max)
                 rl.rlim_cur = rl.rlim_max > 1 ? rl.rlim_max - 1 : rl.rlim_max;
         (void) setrlimit(RLIMIT_CPU, &rl);
+        return rl.rlim_max == 1;
+}
+
+/*
+ * The clock RLIMIT_CPU counts: this process's user plus system time, as
+ * the kernel charges it by the tick. CLOCK_PROCESS_CPUTIME_ID counts its
+ * run time instead, which the charged time can run ahead of by more than
+ * WATCHDOG_CPU_MARGIN_MS on a busy machine (seen: the kernel's SIGKILL
+ * first). The kernel's encoding of a CPU clock, MAKE_PROCESS_CPUCLOCK(0,
+ * CPUCLOCK_PROF) = (~0 << 3) | 0, which glibc's clock_getcpuclockid()
+ * uses as well.
+ */
+#define CLOCK_PROCESS_PROF ((clockid_t) -8)
+
+/*
+ * SIGXCPU when this process has used WATCHDOG_CPU_MARGIN_MS less CPU time
+ * than a hard limit of 1 s, counted from its start as the limit is (a
+ * timer is not inherited across fork(): each process arms its own, after
+ * its SIGXCPU handler is in place). Without it the run dies silently.
+ */
+static void cpu_timer_arm(void) {
+        struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGXCPU};
+        struct itimerspec at = {.it_value.tv_nsec = (1000 - WATCHDOG_CPU_MARGIN_MS) * 1000000L};
+        timer_t timer;
+
+        if (timer_create(CLOCK_PROCESS_PROF, &ev, &timer) == 0 ||
+                timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &timer) == 0)
+                (void) timer_settime(timer, TIMER_ABSTIME, &at, NULL);
 }
 
 /*
@@ -314,13 +355,15 @@ static void worker_signals(const sigset_t *old_mask, const struct sigaction *old
         sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
-static void worker_init(
-        pid_t supervisor, int reports, int err, const sigset_t *old_mask, const struct sigaction *old_pipe) {
+static void worker_init(pid_t supervisor, int reports, int err, const sigset_t *old_mask,
+        const struct sigaction *old_pipe, bool cpu_timer) {
         /* Dies with the supervisor; one already gone before this took effect is checked for. */
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != supervisor)
                 _exit(EXIT_HOOK_FAILED);
         worker_signals(old_mask, old_pipe);
+        if (cpu_timer)
+                cpu_timer_arm();
         dup2(err, STDERR_FILENO);
         close(err);
         report_fd = reports;
@@ -655,9 +698,10 @@ static int supervisor_start(void) {
         pid_t parent = getpid();
         int reports[2], err[2], r;
         unsigned pending;
+        bool cpu_timer;
 
         std_fds_open();
-        cpu_limit_set();
+        cpu_timer = cpu_limit_set();
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, reports) < 0)
                 return -errno;
         if (pipe2(err, O_CLOEXEC) < 0) {
@@ -667,6 +711,8 @@ static int supervisor_start(void) {
                 return r;
         }
         signals_take(&old_mask, &wait_mask, &old_pipe);
+        if (cpu_timer)
+                cpu_timer_arm();
         /* An alarm() pending across exec is kept when it is sooner; fork() does not pass it on. */
         pending = alarm(WATCHDOG_WALL_SECONDS);
         if (pending > 0 && pending < WATCHDOG_WALL_SECONDS)
@@ -676,7 +722,7 @@ static int supervisor_start(void) {
         if (s.worker == 0) {
                 close(reports[0]);
                 close(err[0]);
-                worker_init(parent, reports[1], err[1], &old_mask, &old_pipe);
+                worker_init(parent, reports[1], err[1], &old_mask, &old_pipe, cpu_timer);
                 return 0;
         }
         r = s.worker < 0 ? -errno : 0;
@@ -714,9 +760,10 @@ static void on_guard_signal(int sig) {
 static void guard_start(void) {
         struct sigaction sa = {.sa_handler = on_guard_signal, .sa_flags = SA_RESTART};
         unsigned pending;
+        bool cpu_timer;
 
         std_fds_open();
-        cpu_limit_set();
+        cpu_timer = cpu_limit_set();
         /*
          * A reader that has gone (`--dry-run | head -c1`) is a write error
          * like any other, EPIPE, and its one line: not a silent death. (A
@@ -737,6 +784,8 @@ static void guard_start(void) {
                         continue;
                 sigaction(sig, &sa, NULL);
         }
+        if (cpu_timer)
+                cpu_timer_arm();
         guarding = true;
         /* As in supervisor_start(): a sooner alarm() pending across exec is kept. */
         pending = alarm(WATCHDOG_WALL_SECONDS);

@@ -12,6 +12,11 @@
 #     line naming SIGTERM; also when the path given is a symlink on a local
 #     filesystem to the file on FUSE (the hook must see through it and run
 #     a supervised worker, see mounts.h).
+#   - SIGKILL to the supervisor alone during the stall, as VDSM's runner
+#     ends a hook it gives up on (commands.terminate(): proc.kill() on the
+#     pid it started): stderr ends at once; the worker, stuck in the read,
+#     dies when the read returns and never goes on: the file byte-identical,
+#     no temporary, no process of the hook left.
 #
 #   stall-fuse.sh HOOK FIXTURES STALL-FS
 #
@@ -68,6 +73,10 @@ if ! grep -q mounted "$tmp/fs.log" 2> /dev/null || [ ! -f "$mnt/caps.xml" ]; the
     exit 0
 fi
 reads() { grep -c '^read$' "$tmp/fs.log"; }
+# The processes of process group $1 that are not zombies (a zombie is dead;
+# whoever inherited it may reap it late). Not `ps -g`: that selects by
+# session or group name.
+group_left() { ps -e -o pid=,pgid=,stat=,wchan=,etimes= | awk -v g="$1" '$2 == g && $3 !~ /^Z/' | tr -s ' \n' ' '; }
 
 # run_stalled [SIGNAL [CAPS]]: the hook (own process group, SIGTERM's default
 # disposition) on a fresh $doc with the capabilities on the stalling
@@ -110,11 +119,10 @@ else
 fi
 # Once the stalled read has returned, the worker it held is gone, and never went on.
 sleep $((stall + 1 - ($(ms) - started) / 1000 > 0 ? stall + 1 - ($(ms) - started) / 1000 : 0))
-# (A zombie is dead; whoever inherited it may reap it late.)
-if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && ! ps -o stat= -g "$hook_pid" | grep -qv '^Z'; then
+if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && [ -z "$(group_left "$hook_pid")" ]; then
     ok "after the stalled read returned: the file is untouched and no process of the hook is left"
 else
-    not_ok "after the stalled read returned: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left: $(ps -o pid=,stat=,wchan=,etimes= -g "$hook_pid" | tr '\n' ' ') reads: $(reads)"
+    not_ok "after the stalled read returned: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left: $(group_left "$hook_pid") reads: $(reads)"
 fi
 kill -KILL -- "-$hook_pid" 2> /dev/null
 hook_pid=
@@ -141,6 +149,35 @@ if [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q '^numa: .*SIGTERM
 else
     not_ok "SIGTERM during a stalled read through a local symlink: exit $rc, stderr ended $eof_ms ms after it: $(head -c 300 "$tmp/err")"
 fi
+
+kill -KILL -- "-$hook_pid" 2> /dev/null
+hook_pid=
+
+# SIGKILL to the supervisor's pid only. The worker waits in the kernel,
+# where the SIGKILL it gets with its parent (PR_SET_PDEATHSIG) takes effect
+# once the read returns; a worker that went on would read to the end (a
+# second stalled read) and replace the file. So wait until no process of
+# the hook is left, or well past both reads.
+rm -f "$doc"
+run_stalled KILL
+killed=$(ms) pgid=$hook_pid
+hook_pid=
+while [ -n "$(group_left "$pgid")" ] && [ $(($(ms) - killed)) -le $((2 * stall * 1000 + 3000)) ]; do
+    sleep 0.2
+done
+gone_ms=$(($(ms) - killed))
+if [ "$rc" = 137 ] && [ "$eof_ms" -le 1000 ] && [ ! -s "$tmp/err" ]; then
+    ok "SIGKILL to the supervisor during a stalled read: stderr ended $eof_ms ms after it, empty"
+else
+    not_ok "SIGKILL to the supervisor during a stalled read: exit $rc, stderr ended $eof_ms ms after it: $(head -c 300 "$tmp/err")"
+fi
+if cmp -s "$fixtures/ovirt.xml" "$doc" && [ -z "$(leftovers)" ] && [ -z "$(group_left "$pgid")" ] \
+    && [ "$gone_ms" -le $((stall * 1000 + 1000)) ]; then
+    ok "after SIGKILL to the supervisor: its worker was gone $gone_ms ms after it, the file untouched, no temporary"
+else
+    not_ok "after SIGKILL to the supervisor: $(cmp "$fixtures/ovirt.xml" "$doc"), leftovers '$(leftovers)', left after $gone_ms ms: $(group_left "$pgid") reads: $(reads)"
+fi
+kill -KILL -- "-$pgid" 2> /dev/null
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

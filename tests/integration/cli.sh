@@ -88,6 +88,12 @@ expect "-h and --help count as one option" 2 "option '--help' given twice" "" --
 expect "--version with an unknown option refused" 2 "numa: unknown option '--bogus'; see --help" "" -- "${env_run[@]}" "$hook" --version --bogus
 expect "--version with another option refused" 2 "options '--version' and '--numa' cannot be used together" "" -- "${env_run[@]}" "$hook" --version --numa strict:0
 expect "--help with --version refused" 2 "options '--help' and '--version' cannot be used together" "" -- "${env_run[@]}" "$hook" --help --version
+# --numa and --numa-memnode bind memory only at before_vm_start: with another --hook-point they would be ignored.
+expect "--numa at the migration destination refused" 2 "numa: option '--numa' cannot be used with '--hook-point before_vm_migrate_destination': only before_vm_start binds memory; see --help" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --hook-point before_vm_migrate_destination --numa strict:7 --domxml "$tmp/dom.xml"
+expect "--numa-memnode before a restore refused" 2 "option '--numa-memnode' cannot be used with '--hook-point before_vm_dehibernate'" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --numa-memnode garbage --hook-point before_vm_dehibernate --domxml "$tmp/dom.xml"
+expect "--numa at an after_* point refused" 2 "option '--numa' cannot be used with '--hook-point after_vm_destroy'" "" -- "${env_run[@]}" "$hook" --hook-point after_vm_destroy --numa strict:0 --domxml "$tmp/dom.xml"
+expect "--numa with --hook-point before_vm_start is fine" 0 "from 'strict:2'" "" -- "${env_run[@]}" "$hook" "${caps[@]}" --hook-point before_vm_start --numa strict:2 --domxml "$tmp/dom.xml"
+expect "the numa property at the migration destination is ignored" 0 "numa: incoming <numatune> fits" "" -- "${env_run[@]}" numa=strict:7 numa_memnode=garbage "$hook" "${caps[@]}" --hook-point before_vm_migrate_destination --domxml "$fixtures/existing-numatune.xml"
 expect "--topology with --capabilities is fine" 0 "" "source: $fixtures/caps-4node.xml" -- "${env_run[@]}" "$hook" "${caps[@]}" --topology
 # What they print must arrive: a full or closed standard output is a failure.
 expect "--topology to a full stdout" 2 "numa: cannot write to standard output: No space left on device" "" -- bash -c 'exec "$@" > /dev/full' _ "${env_run[@]}" "$hook" --topology "${caps[@]}"
@@ -127,6 +133,8 @@ expect "topology of this host" 0 "" "source: this host (libnuma)" -- "${env_run[
 expect "topology lists huge pages from capabilities" 0 "" "huge pages: total per node (capabilities XML has no free count)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology gives each node's pages per size" 0 "" "1      0                3" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-hugepages.xml"
 expect "topology without huge pages says so" 0 "" "huge pages: none" -- "${env_run[@]}" "$hook" --topology "${caps[@]}"
+# caps-s822l.xml lists no <pages> at all (libvirt before 1.2.7): nothing is known of its huge pages, not "none".
+expect "topology: capabilities without <pages>" 0 "" "huge pages: unknown (the capabilities XML has no <pages>)" -- "${env_run[@]}" "$hook" --topology --capabilities "$fixtures/caps-s822l.xml"
 # The whole report of a document with <distances>, but its source line (the path): the nodes and huge
 # pages as before, then the distance matrix and the tiers.
 "${env_run[@]}" "$hook" --topology "${caps[@]}" > "$tmp/topology" 2>&1
@@ -260,6 +268,17 @@ if command -v prlimit > /dev/null; then
         ok "CPU limit with soft = hard: the file untouched, no temporary"
     else
         not_ok "CPU limit with soft = hard: the file changed or a temporary is left"
+    fi
+    # A hard limit of 1 s leaves no room for a soft one below it: a CPU-time
+    # timer stands in, in the process guarding itself and in a supervised worker.
+    for supervise in 0 1; do
+        expect "CPU limit of 1 s, soft = hard (VDSM_HOOK_NUMA_SUPERVISE=$supervise)" 2 "numa: gave up: CPU time limit reached (watchdog); domain XML left unchanged" "" -- \
+            prlimit --cpu=1 "${env_run[@]}" VDSM_HOOK_NUMA_SUPERVISE=$supervise numa=strict:0 _hook_domxml="$tmp/slow.xml" "$hook" "${caps[@]}"
+    done
+    if cmp -s "$tmp/slow.xml" "$tmp/slow.orig" && ! ls -A "$tmp" | grep -q '^\.numa-'; then
+        ok "CPU limit of 1 s: the file untouched, no temporary"
+    else
+        not_ok "CPU limit of 1 s: the file changed or a temporary is left"
     fi
 else
     echo "# SKIP a CPU limit with soft = hard: no prlimit (util-linux)"

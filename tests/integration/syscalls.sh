@@ -6,12 +6,13 @@
 #     huge page file, no PCI device file and none of the nodes' distances,
 #     memory tiers or access figures (on a one-node host the binding holds
 #     every node, so no tier can be slower), and, its file being on a local
-#     filesystem, starts no second process;
+#     filesystem, starts no second process and arms no CPU-time timer;
 #   - a huge-page VM does open its page size's files (so the first check
 #     sees such opens when they happen), and a supervised run
 #     (VDSM_HOOK_NUMA_SUPERVISE) does fork (so the second does too), and
 #     --topology opens the distances and tiers (so the node facts' check
-#     sees them when they happen).
+#     sees them when they happen), and a run under a hard CPU limit of 1 s
+#     arms the timer (so the first check sees timer_create when it happens).
 #
 #   syscalls.sh HOOK FIXTURES
 #
@@ -42,13 +43,14 @@ traced() {
     cp "$fixtures/$fixture" "$tmp/dom.xml"
     # LeakSanitizer's check at exit cannot run under ptrace, and would add its own thread to the trace.
     env -u numa_memnode ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$@" numa="$spec" _hook_domxml="$tmp/dom.xml" \
-        strace -f -qq -o "$tmp/trace" -e trace=open,openat,openat2,clone,clone3,fork,vfork \
+        strace -f -qq -o "$tmp/trace" -e trace=open,openat,openat2,clone,clone3,fork,vfork,timer_create \
         "$hook" --dry-run > /dev/null 2> "$tmp/err"
     rc=$?
 }
 huge_or_pci() { grep -E '"/sys/(kernel/mm/hugepages|devices/system/node/node[0-9]+/hugepages|bus/pci)' "$tmp/trace"; }
 node_facts() { grep -E '"/sys/devices/(virtual/memory_tiering|system/node/node[0-9]+/(distance|access[0-9]))' "$tmp/trace"; }
 forks() { grep -E '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$tmp/trace"; }
+timers() { grep -E '^[0-9]+ +timer_create\(' "$tmp/trace"; }
 
 traced ovirt.xml strict:0
 if [ "$rc" != 0 ]; then
@@ -67,6 +69,25 @@ if [ "$rc" = 0 ] && [ -z "$(forks)" ]; then
     ok "typical run on a local file: no second process"
 else
     not_ok "typical run on a local file: exit $rc, $(forks | head -2 | tr '\n' ' ')"
+fi
+
+if [ "$rc" = 0 ] && [ -z "$(timers)" ]; then
+    ok "typical run: no CPU-time timer armed"
+else
+    not_ok "typical run: exit $rc, $(timers | head -2 | tr '\n' ' ')"
+fi
+
+# The timer stands in for the soft CPU limit only where a hard limit of 1 s leaves no room for one.
+# (ulimit -t sets the soft and the hard limit, as prlimit --cpu=1 does.)
+(
+    ulimit -t 1 && traced ovirt.xml strict:0
+    exit "$rc"
+)
+rc=$?
+if [ "$rc" = 0 ] && [ -n "$(timers)" ]; then
+    ok "hard CPU limit of 1 s: the CPU-time timer is armed"
+else
+    not_ok "hard CPU limit of 1 s: exit $rc, no timer_create traced: $(head -c 300 "$tmp/err")"
 fi
 
 traced ovirt.xml strict:0 VDSM_HOOK_NUMA_SUPERVISE=1

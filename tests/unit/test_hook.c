@@ -739,6 +739,49 @@ static void test_tier_case(void **state) {
                 assert_string_equal(d.warnings[0], c->warning);
 }
 
+/*
+ * A huge page counter that cannot be read is a refusal naming the file
+ * and the error, as an unreadable node meminfo is (issue 17 item 11).
+ */
+static void test_hook_names_the_unreadable_hugepage_file(void **state) {
+        static const struct {
+                const char *file, *content; /* content NULL: a directory where the file should be */
+                const char *why;
+        } rows[] = {
+                {"free_hugepages", NULL, "Is a directory"},
+                {"nr_hugepages", "", "not a number"},
+                {"surplus_hugepages", "lots\n", "not a number"},
+        };
+        char rel[256], want[512];
+        struct diag d;
+
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
+                char root[] = "/tmp/test-hook-sysfs-XXXXXX";
+
+                assert_non_null(mkdtemp(root));
+                unit_write_file(root, "meminfo", "Hugepagesize:    2048 kB\n");
+                unit_write_file(
+                        root, "kernel/mm/hugepages/hugepages-1048576kB/nr_overcommit_hugepages", "0\n");
+                unit_write_file(root, "kernel/mm/hugepages/hugepages-1048576kB/surplus_hugepages", "0\n");
+                snprintf(rel, sizeof(rel), "devices/system/node/node0/hugepages/hugepages-1048576kB/%s",
+                        rows[i].file);
+                if (rows[i].content)
+                        unit_write_file(root, rel, rows[i].content);
+                else {
+                        snprintf(want, sizeof(want), "%s/x", rel);
+                        unit_write_file(root, want, ""); /* rel becomes a directory */
+                }
+                assert_true(
+                        run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d) < 0);
+                snprintf(want, sizeof(want),
+                        "'strict:0': cannot read the 1 GiB huge pages of this host from %s/%s: %s", root, rel,
+                        rows[i].why);
+                assert_string_equal(d.message, want);
+                unit_remove_tree(root);
+        }
+}
+
 /* ---- hostile sizes: every lookup by guest cell, binding and page size must be O(1) or cached ---- */
 
 /* A growing document for the tests below. */
@@ -917,6 +960,7 @@ int main(void) {
         UNIT_TABLE(&suite, tier_cases, test_tier_case);
         UNIT_TEST(&suite, test_hook_reads_only_named_nodes);
         UNIT_TEST(&suite, test_hook_refuses_unreadable_node_memory);
+        UNIT_TEST(&suite, test_hook_names_the_unreadable_hugepage_file);
         UNIT_TEST(&suite, test_hook_checks_machine_slice_on_this_host_only);
         UNIT_TEST(&suite, test_hook_checks_hugepages_at_both_points);
         UNIT_TEST(&suite, test_hook_finds_cells_by_number);

@@ -247,7 +247,7 @@ static void test_topology_reads_hugepages_of_the_nodes_asked_for(void **state) {
         const char *base = "devices/system/node";
         struct hugepage_pool p;
         struct nodeset nodes;
-        char rel[256];
+        char rel[256], failed[PATH_MAX] = "", want[PATH_MAX + 32];
 
         (void) state;
         assert_non_null(mkdtemp(root));
@@ -269,7 +269,7 @@ static void test_topology_reads_hugepages_of_the_nodes_asked_for(void **state) {
         nodeset_clear(&nodes);
         nodeset_add(&nodes, 1);
         nodeset_add(&nodes, 7); /* no such node here: no pages */
-        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p), 0);
+        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p, failed, sizeof(failed)), 0);
         assert_true(p.has_free);
         assert_true(p.has_overcommit);
         assert_int_equal(p.overcommit, 4);
@@ -288,7 +288,10 @@ static void test_topology_reads_hugepages_of_the_nodes_asked_for(void **state) {
         /* Garbage in a counter is an error, not a zero. */
         snprintf(rel, sizeof(rel), "%s/node1/hugepages/hugepages-1048576kB/free_hugepages", base);
         unit_write_file(root, rel, "lots\n");
-        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p), -EINVAL);
+        assert_int_equal(topology_hugepages_read(root, 1048576, &nodes, &p, failed, sizeof(failed)), -EINVAL);
+        /* ...naming the file. */
+        snprintf(want, sizeof(want), "%s/%s", root, rel);
+        assert_string_equal(failed, want);
         unit_remove_tree(root);
 }
 
