@@ -80,9 +80,13 @@ static int fill_nodes(struct host *h, const struct claims *c, const struct fit_r
 
         if (req->page_kib != 0) {
                 r = host_hugepage_pool(h, req->page_kib, &h->topo.present, &pool);
-                if (r < 0)
-                        return diag_error(d, r, "%s: cannot read the huge pages of %s: %s",
-                                req->spec->subject, topology_host(&h->topo), strerror(-r));
+                if (r < 0) {
+                        char s[SIZE_FORMAT_MAX], why[DIAG_LINE_MAX];
+
+                        return diag_error(d, r, "%s: cannot read the %s huge pages of %s%s",
+                                req->spec->subject, size_format(req->page_kib * 1024, s),
+                                topology_host(&h->topo), host_pages_error(h, r, why, sizeof(why)));
+                }
         }
         locality_cpu_nodes(&h->topo, req->pinned_cpus, &pinned_nodes);
         for (size_t i = 0; i < h->topo.n_nodes; i++) {

@@ -772,12 +772,17 @@ static void test_hook_names_the_unreadable_hugepage_file(void **state) {
                         snprintf(want, sizeof(want), "%s/x", rel);
                         unit_write_file(root, want, ""); /* rel becomes a directory */
                 }
-                assert_true(
-                        run_sysfs(root, NULL, HOOK_BEFORE_VM_START, "strict:0", NULL, HUGE_DOC(""), &d) < 0);
-                snprintf(want, sizeof(want),
-                        "'strict:0': cannot read the 1 GiB huge pages of this host from %s/%s: %s", root, rel,
-                        rows[i].why);
-                assert_string_equal(d.message, want);
+                /* fit reads every node's pool before it chooses; an explicit nodeset reads its own. */
+                for (size_t j = 0; j < 2; j++) {
+                        const char *spec = j == 0 ? "strict:0" : "strict:fit";
+
+                        assert_true(run_sysfs(root, NULL, HOOK_BEFORE_VM_START, spec, NULL, HUGE_DOC(""),
+                                            &d) < 0);
+                        snprintf(want, sizeof(want),
+                                "'%s': cannot read the 1 GiB huge pages of this host from %s/%s: %s", spec,
+                                root, rel, rows[i].why);
+                        assert_string_equal(d.message, want);
+                }
                 unit_remove_tree(root);
         }
 }
