@@ -203,40 +203,41 @@ qemu_judge() {
 # set_pools POOLS: each N=PAGES of POOLS (a row's pools field, "3=4" or
 # "0=4 1=10") becomes node N's pool of 2 MiB pages, as an admin resizes it
 # through sysfs. Every field is checked before any pool changes. POOLS_OLD
-# gets the sizes before, latest first (so a node named twice ends at its
-# first size), for restore_pools; it is filled before each write, so a
-# failed write is restored too. Returns 1, with the reason in POOLS_WHY,
+# gets the sizes before any write (a node named twice is restored to the
+# size it had), for restore_pools, so a failed write is restored too. Returns 1, with the reason in POOLS_WHY,
 # when a field is malformed or the kernel gave other than asked: every
 # page of a pool is free here, nothing holds them.
 set_pools() {
-    local p n want got free
+    local p
     POOLS_OLD='' POOLS_WHY=''
     for p in $1; do
         [[ $p =~ ^[0-9]+=[0-9]+$ ]] && [ -e "$(hp "${p%%=*}" nr_hugepages)" ] || POOLS_WHY+=" no pool '$p';"
     done
     [ -z "$POOLS_WHY" ] || return 1
     for p in $1; do
-        n=${p%%=*} want=${p#*=}
-        POOLS_OLD="$n=$(cat "$(hp "$n" nr_hugepages)") $POOLS_OLD"
-        echo "$want" > "$(hp "$n" nr_hugepages)"
-        got=$(cat "$(hp "$n" nr_hugepages)") free=$(cat "$(hp "$n" free_hugepages)")
-        [ "$got" = "$want" ] && [ "$free" = "$want" ] ||
-            POOLS_WHY+=" node $n has $got 2 MiB pages ($free free) after asking for $want;"
+        POOLS_OLD="${p%%=*}=$(cat "$(hp "${p%%=*}" nr_hugepages)") $POOLS_OLD"
     done
-    [ -z "$POOLS_WHY" ]
+    write_pools "$1" ' after asking for'
 }
 
 # restore_pools POOLS_OLD: the sizes set_pools found, back; returns 1 with
 # the reason in POOLS_WHY when the kernel gives other than they were
 restore_pools() {
-    local p n want got free
     POOLS_WHY=''
+    write_pools "$1" ', had'
+}
+
+# write_pools "N=PAGES ..." WORDS: sizes each node's pool and reads it back;
+# returns 1 with "node N has GOT 2 MiB pages (FREE free)WORDS PAGES;" for
+# each that differs appended to POOLS_WHY
+write_pools() {
+    local p n want got free
     for p in $1; do
         n=${p%%=*} want=${p#*=}
         echo "$want" > "$(hp "$n" nr_hugepages)"
         got=$(cat "$(hp "$n" nr_hugepages)") free=$(cat "$(hp "$n" free_hugepages)")
         [ "$got" = "$want" ] && [ "$free" = "$want" ] ||
-            POOLS_WHY+=" node $n has $got 2 MiB pages ($free free), had $want;"
+            POOLS_WHY+=" node $n has $got 2 MiB pages ($free free)$2 $want;"
     done
     [ -z "$POOLS_WHY" ]
 }
