@@ -156,6 +156,13 @@ int xml_read(struct xml_reader *r, const xmlSAXHandler *sax) {
         r_parse = xmlParseDocument(ctxt);
         well_formed = ctxt->wellFormed && ctxt->nsWellFormed;
         r->ctxt = NULL;
+        /*
+         * No tree is built, but an <!ENTITY> in an internal subset makes
+         * libxml2 2.9 keep it in a document of its own ("SAX compatibility
+         * mode"), which the parser context does not free.
+         */
+        xmlFreeDoc(ctxt->myDoc);
+        ctxt->myDoc = NULL;
         xmlFreeParserCtxt(ctxt);
         free(r->copy.utf8);
         r->copy.utf8 = NULL;
