@@ -318,10 +318,11 @@ static int parse_spec_part(struct cursor *c, struct numa_spec *spec) {
 
         /* '0=strict:fit,1=strict:fit': the entry after 'fit' is no node. */
         if (c->memnodes && c->end - c->pos > 3 && memcmp(c->s + c->pos, "fit", 3) == 0) {
-                c->pos += 3;
-                if (starts_entry(c))
-                        return fail_between_entries(c);
-                c->pos -= 3;
+                struct cursor sep = *c;
+
+                sep.pos += 3;
+                if (starts_entry(&sep))
+                        return fail_between_entries(&sep);
         }
 
         spec->target = SPEC_TARGET_NODESET;
